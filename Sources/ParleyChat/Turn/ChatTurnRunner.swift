@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+import ParleyCore
+
+/// Runs one chat turn: reads the history window, retrieves sources, builds the prompt,
+/// streams the model's answer, and stores the assistant message with its metadata.
+///
+/// The visitor's message has already been stored by the time a turn runs. If the model fails
+/// mid-answer or the visitor disconnects, the partial answer is still stored, marked incomplete.
+public struct ChatTurnRunner: Sendable {
+    private let conversations: any ConversationStore
+    private let retriever: any Retriever
+    private let model: any ChatModel
+    private let prompts: PromptBuilder
+
+    public init(conversations: any ConversationStore, retriever: any Retriever, model: any ChatModel,
+                prompts: PromptBuilder = PromptBuilder()) {
+        self.conversations = conversations
+        self.retriever = retriever
+        self.model = model
+        self.prompts = prompts
+    }
+
+    public struct Input: Sendable {
+        public var tenant: TenantID
+        public var session: SessionID
+        public var question: StoredMessage
+        public var agent: ResolvedAgent
+        public var logger: Logger
+
+        public init(tenant: TenantID, session: SessionID, question: StoredMessage, agent: ResolvedAgent, logger: Logger) {
+            self.tenant = tenant
+            self.session = session
+            self.question = question
+            self.agent = agent
+            self.logger = logger
+        }
+    }
+
+    /// Starts the turn. Cancelling the consumer (or dropping the stream) cancels the model call.
+    public func run(_ input: Input) -> AsyncStream<ChatTurnEvent> {
+        let (stream, continuation) = AsyncStream<ChatTurnEvent>.makeStream()
+        let task = Task {
+            await perform(input, emit: { continuation.yield($0) })
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Runs the turn to its end and returns the final event (`done` or `failed`).
+    public func complete(_ input: Input) async -> ChatTurnEvent {
+        var last = ChatTurnEvent.failed(.internalFailure("The answer could not be produced."), partial: nil)
+        for await event in run(input) {
+            if case .done = event { last = event }
+            if case .failed = event { last = event }
+        }
+        return last
+    }
+
+    private func perform(_ input: Input, emit: @Sendable (ChatTurnEvent) -> Void) async {
+        let started = ContinuousClock.now
+        let passages: [SourcePassage]
+        let history: [StoredMessage]
+        do {
+            history = try await conversations.recentMessages(
+                tenant: input.tenant, session: input.session, limit: input.agent.historyWindow, before: input.question.id)
+            passages = try await retriever.retrieve(RetrievalQuery(
+                tenantID: input.tenant, agentCode: input.agent.code, text: input.question.content, topK: input.agent.retrievalTopK))
+        } catch {
+            input.logger.error("chat turn preparation failed", metadata: ["event": "chat_turn_failed", "error": "\(type(of: error))"])
+            emit(.failed(.internalFailure("The answer could not be prepared."), partial: nil))
+            return
+        }
+        let citations = prompts.citations(for: passages)
+        if !citations.isEmpty { emit(.citations(citations)) }
+        let request = ChatCompletionRequest(
+            model: input.agent.model,
+            messages: prompts.messages(persona: input.agent.persona, history: history, passages: passages,
+                                       question: input.question.content),
+            temperature: input.agent.temperature, maxTokens: input.agent.maxTokens, passages: passages)
+        input.logger.debug("prompt assembled", metadata: [
+            "event": "prompt", "prompt": "\(request.messages.map(\.content).joined(separator: "\n---\n"))",
+        ])
+
+        var text = ""
+        var usage: TokenUsage?
+        var failure: ParleyError?
+        let context = LLMCallContext(tenantID: input.tenant, sessionID: input.session, logger: input.logger)
+        do {
+            for try await event in model.stream(request, context: context) {
+                switch event {
+                case .token(let token):
+                    text += token
+                    emit(.token(token))
+                case .finished(let reported, _):
+                    usage = reported
+                }
+            }
+            if Task.isCancelled { failure = Self.disconnected }
+        } catch let error as ParleyError {
+            failure = error
+        } catch let error as any ParleyErrorConvertible {
+            failure = error.parleyError
+        } catch {
+            failure = Task.isCancelled ? Self.disconnected : .internalFailure("The answer could not be produced.")
+        }
+
+        let elapsed = started.duration(to: .now)
+        var result = ChatTurnResult(
+            messageID: nil, content: text, citations: citations, model: model.effectiveModel(requested: input.agent.model), provider: model.provider,
+            usage: usage, latencyMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+            complete: failure == nil)
+        if failure == nil || !text.isEmpty {
+            result.messageID = await store(result, input: input, failureCode: failure?.code)
+        }
+        if let failure {
+            input.logger.log(level: failure.logLevel, "chat turn ended early", metadata: [
+                "event": "chat_turn_incomplete", "code": "\(failure.code)", "latency_ms": "\(result.latencyMs)",
+            ])
+            emit(.failed(failure, partial: text.isEmpty ? nil : result))
+        } else if result.messageID == nil {
+            emit(.failed(.internalFailure("The answer could not be saved."), partial: nil))
+        } else {
+            input.logger.info("chat turn completed", metadata: [
+                "event": "chat_turn", "latency_ms": "\(result.latencyMs)", "citations": "\(citations.count)",
+            ])
+            emit(.done(result))
+        }
+    }
+
+    /// Stores the answer outside the turn's task, so that a disconnect (which cancels the
+    /// turn) cannot also cancel the write of the partial answer.
+    private func store(_ result: ChatTurnResult, input: Input, failureCode: String?) async -> MessageID? {
+        var metadata = result.metadata
+        if let failureCode, case .object(var object) = metadata {
+            object["error"] = .string(failureCode)
+            metadata = .object(object)
+        }
+        let message = NewMessage(role: .assistant, content: result.content, metadata: metadata)
+        let conversations = self.conversations
+        let write = Task {
+            try await conversations.append(tenant: input.tenant, session: input.session, message: message)
+        }
+        do {
+            return try await write.value.id
+        } catch {
+            input.logger.error("storing the answer failed", metadata: ["event": "store_failed", "error": "\(type(of: error))"])
+            return nil
+        }
+    }
+
+    static let disconnected = ParleyError(code: "client_disconnected", message: "The visitor disconnected.", status: 499)
+}

@@ -1,0 +1,198 @@
+import Foundation
+
+/// Parley's configuration: the schema of seed 000's parley.yaml, extended where Parley needs.
+/// Every key has a default here, so a missing key is never an error; an unknown key or a
+/// wrong type is (see `ConfigLoader`). Secrets are not part of this type: see `ParleySecrets`.
+public struct ParleyConfig: Sendable, Codable, Equatable {
+    public var app = AppSection()
+    public var chat = ChatSection()
+    public var email = EmailSection()
+    public var logging = LoggingSection()
+    public var database = DatabaseSection()
+    public var vector = VectorSection()
+    public var embeddings = EmbeddingsSection()
+    public var retrieval = RetrievalSection()
+    public var llm = LLMSection()
+    public var ui = UISection()
+    /// Agents by code (`/a/{code}/…`). Catalogue entries synchronised into the `agents` table.
+    public var agents: [String: AgentSection] = ["sales": AgentSection()]
+
+    public init() {}
+
+    public struct AppSection: Sendable, Codable, Equatable {
+        public var name = "Parley"
+        /// `single-tenant` serves everything as `default_tenant`; `multi-tenant` resolves the
+        /// tenant from the widget key or API key of each request.
+        public var mode = TenancyMode.singleTenant
+        public var defaultTenant = "demo"
+        public var defaultAgent = "sales"
+        public var host = "127.0.0.1"
+        public var port = 8080
+        public var dataDir = "./data"
+        /// Create the demo tenant, agent and persona at start when they are missing.
+        public var seedDemo = true
+        public var autoMigrate = true
+        /// How long in-flight streams may run on after a shutdown signal.
+        public var shutdownGraceSeconds = 10.0
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, mode, host, port
+            case defaultTenant = "default_tenant", defaultAgent = "default_agent", dataDir = "data_dir"
+            case seedDemo = "seed_demo", autoMigrate = "auto_migrate", shutdownGraceSeconds = "shutdown_grace_seconds"
+        }
+    }
+
+    public enum TenancyMode: String, Sendable, Codable, Equatable {
+        case singleTenant = "single-tenant"
+        case multiTenant = "multi-tenant"
+    }
+
+    public struct ChatSection: Sendable, Codable, Equatable {
+        public var inactivityMinutes = 30
+        /// How many earlier messages go into the prompt.
+        public var historyWindow = 12
+        /// Longest visitor message accepted, in characters.
+        public var maxMessageChars = 4000
+        /// Largest request body accepted on the chat endpoint, in bytes.
+        public var maxBodyBytes = 65_536
+        /// Lifetime of a stream id between the POST and the GET.
+        public var streamTTLSeconds = 60
+        public var input = InputSection()
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case input
+            case inactivityMinutes = "inactivity_minutes", historyWindow = "history_window"
+            case maxMessageChars = "max_message_chars", maxBodyBytes = "max_body_bytes"
+            case streamTTLSeconds = "stream_ttl_seconds"
+        }
+    }
+
+    public struct InputSection: Sendable, Codable, Equatable {
+        public var debounceMs = 250
+        public var submitShortcut = "ctrl+enter"
+        public var enterInsertsNewline = true
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case debounceMs = "debounce_ms", submitShortcut = "submit_shortcut"
+            case enterInsertsNewline = "enter_inserts_newline"
+        }
+    }
+
+    public struct EmailSection: Sendable, Codable, Equatable {
+        public var mockSalesRecipient = "sales@example.com"
+        public var provider = "outbox"
+        public var from = "Parley <parley@example.com>"
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case provider, from
+            case mockSalesRecipient = "mock_sales_recipient"
+        }
+    }
+
+    public struct LoggingSection: Sendable, Codable, Equatable {
+        public var level = "INFO"
+        public var path = "./logs/app.jsonl"
+        public var rotation = "50 MB"
+        public var retention = "14 days"
+        public var stdout = true
+    }
+
+    public struct DatabaseSection: Sendable, Codable, Equatable {
+        /// The embedded database file; `DATABASE_URL` (PostgreSQL) takes precedence.
+        public var sqlitePath = "./data/parley.sqlite"
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case sqlitePath = "sqlite_path"
+        }
+    }
+
+    public struct VectorSection: Sendable, Codable, Equatable {
+        public var store = "embedded"
+        public var pinecone = PineconeSection()
+    }
+
+    public struct PineconeSection: Sendable, Codable, Equatable {
+        public var indexName = ""
+        public var host = ""
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case host
+            case indexName = "index_name"
+        }
+    }
+
+    public struct EmbeddingsSection: Sendable, Codable, Equatable {
+        public var provider = "local"
+        public var model = "all-MiniLM-L6-v2"
+        public var local = LocalEmbeddingsSection()
+    }
+
+    public struct LocalEmbeddingsSection: Sendable, Codable, Equatable {
+        /// Folder holding model.safetensors and vocab.txt; empty means "ask python3".
+        public var path = ""
+    }
+
+    public struct RetrievalSection: Sendable, Codable, Equatable {
+        public var mode = "hybrid"
+        public var topK = 5
+        public var minScore = 0.0
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case mode
+            case topK = "top_k", minScore = "min_score"
+        }
+    }
+
+    public struct LLMSection: Sendable, Codable, Equatable {
+        /// Name stored in `llm_requests.provider`.
+        public var provider = "openrouter"
+        /// Base URL of an OpenAI-compatible API (the part before `/chat/completions`).
+        public var baseURL = "https://openrouter.ai/api/v1"
+        public var model = "openai/gpt-oss-20b:free"
+        public var temperature = 0.3
+        public var maxTokens = 1024
+        /// Longest wait for the first token of an answer.
+        public var firstTokenTimeoutSeconds = 30.0
+        /// Longest a whole answer may take.
+        public var timeoutSeconds = 120.0
+        public var maxRetries = 2
+        public var retryBaseDelayMs = 250
+        /// Prices per million tokens by model name, for `llm_requests.computed_cost`.
+        public var prices: [String: ModelPrice] = [:]
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case provider, model, temperature, prices
+            case baseURL = "base_url", maxTokens = "max_tokens"
+            case firstTokenTimeoutSeconds = "first_token_timeout_seconds", timeoutSeconds = "timeout_seconds"
+            case maxRetries = "max_retries", retryBaseDelayMs = "retry_base_delay_ms"
+        }
+    }
+
+    public struct UISection: Sendable, Codable, Equatable {
+        public var sseEnabled = true
+        public var allowBasicHTML = true
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case sseEnabled = "sse_enabled", allowBasicHTML = "allow_basic_html"
+        }
+    }
+
+    /// One agent's catalogue entry and per-agent overrides (seed 000, Agents).
+    public struct AgentSection: Sendable, Codable, Equatable {
+        public var name: String? = "Sales assistant"
+        public var type: String? = "sales"
+        public var enabled: Bool? = true
+        /// Persona code used when the tenant sets none.
+        public var persona: String? = "sales"
+        public var model: String?
+        public var temperature: Double?
+        public var maxTokens: Int?
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, type, enabled, persona, model, temperature
+            case maxTokens = "max_tokens"
+        }
+    }
+}

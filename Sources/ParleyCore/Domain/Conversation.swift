@@ -1,0 +1,61 @@
+import Foundation
+
+/// One visitor conversation. The visitor holds the session key; we keep only its hash.
+public struct ChatSession: Sendable, Hashable {
+    public var id: SessionID
+    public var tenantID: TenantID
+    public var agentCode: String
+    public var createdAt: Date
+    public var lastActivityAt: Date
+
+    public init(id: SessionID, tenantID: TenantID, agentCode: String, createdAt: Date, lastActivityAt: Date) {
+        self.id = id
+        self.tenantID = tenantID
+        self.agentCode = agentCode
+        self.createdAt = createdAt
+        self.lastActivityAt = lastActivityAt
+    }
+}
+
+/// Who said a message. Raw values are the ones seed 000 stores.
+public enum MessageRole: String, Sendable, Codable, CaseIterable {
+    case human, assistant, system
+}
+
+/// A persisted message with its free-form metadata (citations, model, usage, completeness).
+public struct StoredMessage: Sendable, Hashable {
+    public var id: MessageID
+    public var tenantID: TenantID
+    public var sessionID: SessionID
+    public var role: MessageRole
+    public var content: String
+    public var metadata: JSONValue
+    public var createdAt: Date
+
+    public init(id: MessageID, tenantID: TenantID, sessionID: SessionID, role: MessageRole,
+                content: String, metadata: JSONValue, createdAt: Date) {
+        self.id = id
+        self.tenantID = tenantID
+        self.sessionID = sessionID
+        self.role = role
+        self.content = content
+        self.metadata = metadata
+        self.createdAt = createdAt
+    }
+
+    /// False for an assistant answer cut short by a provider failure or a disconnect.
+    public var isComplete: Bool { metadata["complete"]?.boolValue ?? true }
+}
+
+/// A message about to be written; the store assigns id and timestamp.
+public struct NewMessage: Sendable {
+    public var role: MessageRole
+    public var content: String
+    public var metadata: JSONValue
+
+    public init(role: MessageRole, content: String, metadata: JSONValue = .object([:])) {
+        self.role = role
+        self.content = content
+        self.metadata = metadata
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// A typed UUID so that a tenant id can never be passed where a session id is expected.
+/// The phantom `Tag` costs nothing at run time and turns id mix-ups into compile errors.
+public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let uuid: UUID
+
+    public init(_ uuid: UUID = UUID()) { self.uuid = uuid }
+
+    public init?(string: String) {
+        guard let uuid = UUID(uuidString: string) else { return nil }
+        self.uuid = uuid
+    }
+
+    public init(from decoder: any Decoder) throws {
+        uuid = try decoder.singleValueContainer().decode(UUID.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(uuid)
+    }
+
+    public var description: String { uuid.uuidString.lowercased() }
+}
+
+public enum TenantTag {}
+public enum SessionTag {}
+public enum MessageTag {}
+public enum PersonaTag {}
+public enum AgentTag {}
+public enum StreamTag {}
+
+public typealias TenantID = Identifier<TenantTag>
+public typealias SessionID = Identifier<SessionTag>
+public typealias MessageID = Identifier<MessageTag>
+public typealias PersonaID = Identifier<PersonaTag>
+public typealias AgentID = Identifier<AgentTag>
+public typealias StreamID = Identifier<StreamTag>

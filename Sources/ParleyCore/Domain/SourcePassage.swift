@@ -1,0 +1,42 @@
+import Foundation
+
+/// A piece of the tenant's knowledge base handed to the model as evidence.
+public struct SourcePassage: Sendable, Hashable, Codable {
+    public var chunkID: String
+    public var title: String
+    public var url: String?
+    public var text: String
+    public var score: Double
+
+    public init(chunkID: String, title: String, url: String?, text: String, score: Double) {
+        self.chunkID = chunkID
+        self.title = title
+        self.url = url
+        self.text = text
+        self.score = score
+    }
+}
+
+/// A numbered source as the visitor sees it: `[1]` in the answer points at `number` 1.
+public struct Citation: Sendable, Hashable, Codable {
+    public var number: Int
+    public var chunkID: String
+    public var title: String
+    public var url: String?
+    public var score: Double
+    public var snippet: String
+
+    public init(number: Int, chunkID: String, title: String, url: String?, score: Double, snippet: String) {
+        self.number = number
+        self.chunkID = chunkID
+        self.title = title
+        self.url = url
+        self.score = score
+        self.snippet = snippet
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case number, title, url, score, snippet
+        case chunkID = "chunk_id"
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+
+/// A swift-log handler that writes one JSON object per line to stdout and/or a rotating file.
+///
+/// Every line has `timestamp`, `level`, `message` and the well-known context fields when known
+/// (`request_id`, `tenant`, `session`, `event`, `latency_ms`); other metadata follows. The message
+/// and every string value pass through the `Redactor`, so e-mail addresses, phone numbers and keys
+/// never reach a log. Prompts are logged by callers at `.debug` only.
+public struct JSONLLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+
+    private let label: String
+    private let sink: Sink
+
+    /// Where lines go. Shared by every logger the bootstrap creates.
+    public struct Sink: Sendable {
+        public var stdout: Bool
+        public var file: RotatingFileWriter?
+        public var redactor: Redactor
+
+        public init(stdout: Bool, file: RotatingFileWriter?, redactor: Redactor) {
+            self.stdout = stdout
+            self.file = file
+            self.redactor = redactor
+        }
+    }
+
+    public init(label: String, level: Logger.Level, sink: Sink) {
+        self.label = label
+        self.logLevel = level
+        self.sink = sink
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        let line = Self.render(level: event.level, message: "\(event.message)", label: label,
+                               metadata: merged, redactor: sink.redactor)
+        if sink.stdout { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        sink.file?.write(line: line)
+    }
+
+    /// The JSON line for one event (also used by tests to check redaction and field names).
+    public static func render(level: Logger.Level, message: String, label: String,
+                              metadata: Logger.Metadata, redactor: Redactor, now: Date = Date()) -> String {
+        var object: [String: JSONValue] = [
+            "timestamp": .string(now.formatted(timestampFormat)),
+            "level": .string(level.rawValue.uppercased()),
+            "message": .string(redactor.redact(message)),
+            "logger": .string(label),
+        ]
+        for (key, value) in metadata {
+            object[key] = redactor.redact(json(value))
+        }
+        if case .string(let latency)? = object["latency_ms"], let number = Double(latency) {
+            object["latency_ms"] = .number(number)
+        }
+        return JSONValue.object(object).jsonString
+    }
+
+    private static func json(_ value: Logger.Metadata.Value) -> JSONValue {
+        switch value {
+        case .string(let string): return .string(string)
+        case .stringConvertible(let convertible):
+            if let number = convertible as? any BinaryInteger { return .number(Double(Int64(number))) }
+            if let number = convertible as? Double { return .number(number) }
+            return .string(convertible.description)
+        case .array(let array): return .array(array.map(json))
+        case .dictionary(let dictionary): return .object(dictionary.mapValues(json))
+        }
+    }
+
+    private static let timestampFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+}
+
+extension Logger.Level {
+    /// Parses seed 000's level names (DEBUG|INFO|WARN|ERROR) and swift-log's own.
+    public init(configName: String) throws {
+        switch configName.lowercased() {
+        case "trace": self = .trace
+        case "debug": self = .debug
+        case "info": self = .info
+        case "notice": self = .notice
+        case "warn", "warning": self = .warning
+        case "error": self = .error
+        case "critical": self = .critical
+        default: throw ConfigError("logging.level: expected DEBUG, INFO, WARN or ERROR, got '\(configName)'")
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+
+/// One message of a prompt in the OpenAI chat format.
+public struct PromptMessage: Sendable, Hashable, Codable {
+    public enum Role: String, Sendable, Codable { case system, user, assistant }
+    public var role: Role
+    public var content: String
+
+    public init(role: Role, content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// What a chat turn asks of a model. `passages` repeats, as data, the sources that
+/// the prompt already quotes, so that a model that cannot read (the offline
+/// extractive answerer) can still answer from them and cite them.
+public struct ChatCompletionRequest: Sendable {
+    public var model: String
+    public var messages: [PromptMessage]
+    public var temperature: Double
+    public var maxTokens: Int
+    public var passages: [SourcePassage]
+
+    public init(model: String, messages: [PromptMessage], temperature: Double, maxTokens: Int,
+                passages: [SourcePassage] = []) {
+        self.model = model
+        self.messages = messages
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.passages = passages
+    }
+
+    /// The last visitor message: the question being answered.
+    public var question: String {
+        messages.last(where: { $0.role == .user })?.content ?? ""
+    }
+}
+
+/// Who a call is made for; used for the `llm_requests` row and for logs.
+public struct LLMCallContext: Sendable {
+    public var tenantID: TenantID
+    public var sessionID: SessionID?
+    public var logger: Logger
+
+    public init(tenantID: TenantID, sessionID: SessionID?, logger: Logger) {
+        self.tenantID = tenantID
+        self.sessionID = sessionID
+        self.logger = logger
+    }
+}
+
+/// One piece of a streamed answer.
+public enum ChatStreamEvent: Sendable, Equatable {
+    /// Text to append to the answer.
+    case token(String)
+    /// The model finished; usage is present when the provider reported it.
+    case finished(usage: TokenUsage?, finishReason: String?)
+}
+
+/// Anything that can answer a prompt as a stream of tokens: a remote OpenAI-compatible
+/// provider or the offline extractive answerer. Cancelling the consuming task cancels the call.
+public protocol ChatModel: Sendable {
+    /// Provider name as stored in `llm_requests.provider` (e.g. "openrouter", "extractive").
+    var provider: String { get }
+    /// The model that will really answer when `requested` is asked for (the offline
+    /// answerer answers every request itself, whatever model the agent names).
+    func effectiveModel(requested: String) -> String
+    func stream(_ request: ChatCompletionRequest, context: LLMCallContext) -> AsyncThrowingStream<ChatStreamEvent, any Error>
+}
+
+extension ChatModel {
+    public func effectiveModel(requested: String) -> String { requested }
+}
+
+/// Where every LLM call is recorded. Implementations price the call and persist it.
+public protocol LLMCallRecorder: Sendable {
+    func record(_ call: LLMCallRecord) async
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Sessions and messages of one tenant. Every call takes the tenant: a session id or
+/// key from another tenant finds nothing.
+public protocol ConversationStore: Sendable {
+    /// The session whose key hashes to `keyHash`, if it belongs to this tenant.
+    func session(tenant: TenantID, keyHash: String) async throws -> ChatSession?
+    func session(tenant: TenantID, id: SessionID) async throws -> ChatSession?
+    /// Creates a session together with its first message, in one transaction.
+    func createSession(tenant: TenantID, agentCode: String, keyHash: String, firstMessage: NewMessage) async throws -> (ChatSession, StoredMessage)
+    /// Appends a message and marks the session active now.
+    func append(tenant: TenantID, session: SessionID, message: NewMessage) async throws -> StoredMessage
+    /// The last `limit` messages before `before` (exclusive), oldest first.
+    func recentMessages(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage]
+    /// All messages, oldest first, at most `limit`.
+    func history(tenant: TenantID, session: SessionID, limit: Int) async throws -> [StoredMessage]
+    func message(tenant: TenantID, id: MessageID) async throws -> StoredMessage?
+}
+
+/// Tenants and their keys.
+public protocol TenantDirectory: Sendable {
+    func tenant(id: TenantID) async throws -> Tenant?
+    func tenant(slug: String) async throws -> Tenant?
+    func tenant(widgetKey: String) async throws -> Tenant?
+    func tenant(apiKeyHash: String) async throws -> Tenant?
+    func allTenants() async throws -> [Tenant]
+    /// Creates a tenant; fails with `slug_taken` if the slug exists.
+    func create(name: String, slug: String, widgetKey: String, apiKeyHash: String) async throws -> Tenant
+}
+
+/// Personas of one tenant.
+public protocol PersonaStore: Sendable {
+    func persona(tenant: TenantID, code: String) async throws -> Persona?
+    func defaultPersona(tenant: TenantID) async throws -> Persona?
+    func personas(tenant: TenantID) async throws -> [Persona]
+    /// Inserts or replaces the persona with the same code.
+    func save(_ persona: Persona) async throws
+}
+
+/// The agent catalogue and each tenant's settings for it.
+public protocol AgentStore: Sendable {
+    func agent(code: String) async throws -> AgentDefinition?
+    func agents() async throws -> [AgentDefinition]
+    /// Inserts or updates the catalogue row with the same code.
+    func upsert(_ agent: AgentDefinition) async throws -> AgentDefinition
+    func settings(tenant: TenantID, agent: AgentID) async throws -> TenantAgentSettings?
+    func save(_ settings: TenantAgentSettings) async throws
+}
+
+/// A pending answer between the visitor's POST and the GET that streams it.
+public struct StreamTicket: Sendable, Hashable {
+    public var id: StreamID
+    public var tenantID: TenantID
+    public var sessionID: SessionID
+    public var messageID: MessageID
+    public var agentCode: String
+    public var expiresAt: Date
+
+    public init(id: StreamID, tenantID: TenantID, sessionID: SessionID, messageID: MessageID,
+                agentCode: String, expiresAt: Date) {
+        self.id = id
+        self.tenantID = tenantID
+        self.sessionID = sessionID
+        self.messageID = messageID
+        self.agentCode = agentCode
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Stores stream tickets so that each can be redeemed once, across restarts and instances.
+public protocol StreamTicketStore: Sendable {
+    func save(_ ticket: StreamTicket) async throws
+    /// Marks the ticket used and returns it, or nil if it is unknown, used or of another tenant.
+    func redeem(tenant: TenantID, id: StreamID, now: Date) async throws -> StreamTicket?
+}
+
+/// Persisted LLM call records.
+public protocol LLMRequestLog: Sendable {
+    func append(_ record: LLMCallRecord) async throws
+}

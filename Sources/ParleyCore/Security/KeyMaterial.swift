@@ -1,0 +1,37 @@
+import Crypto
+import Foundation
+
+/// Random credentials and their one-way hashes. Tenant API keys and visitor session keys
+/// are stored only as SHA-256 hashes: they are long random strings, so a fast hash is enough
+/// and lets a lookup be one indexed equality.
+public enum KeyMaterial {
+    /// `prefix` followed by `byteCount` random bytes in base64url (no padding).
+    public static func randomKey(prefix: String, byteCount: Int = 32) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return prefix + Data(bytes).base64URLEncoded()
+    }
+
+    /// Lower-case hex SHA-256 of the UTF-8 text.
+    public static func hash(_ key: String) -> String {
+        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Data {
+    /// Base64url without padding (RFC 4648 §5), safe in URLs and headers.
+    public func base64URLEncoded() -> String {
+        base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Decodes base64url with or without padding; nil on any other character.
+    public init?(base64URLEncoded text: String) {
+        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64.append("=") }
+        self.init(base64Encoded: base64)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Removes personal data and credentials from text before it reaches a log line or a
+/// stored request body: e-mail addresses, phone numbers, API keys, bearer tokens,
+/// `key=value` secrets, and any exact secret values it was told about.
+public struct Redactor: Sendable {
+    private let knownSecrets: [String]
+    private let personalData: Bool
+
+    /// - Parameter personalData: also redact e-mail addresses and phone numbers (logs);
+    ///   false keeps them (stored conversation records, which legitimately hold them).
+    public init(knownSecrets: [String] = [], personalData: Bool = true) {
+        self.personalData = personalData
+        // Short values would redact ordinary words; real secrets are long.
+        self.knownSecrets = knownSecrets.filter { $0.count >= 8 }.sorted { $0.count > $1.count }
+    }
+
+    private static let rules: [(NSRegularExpression, String)] = {
+        func rule(_ pattern: String, _ replacement: String) -> (NSRegularExpression, String) {
+            // The patterns are literals checked by the unit tests; a failure here is a programming error.
+            (try! NSRegularExpression(pattern: pattern, options: [.caseInsensitive]), replacement)
+        }
+        return [
+            rule(#"bearer\s+[A-Za-z0-9._~+/=-]+"#, "Bearer [REDACTED]"),
+            rule(#"\b(sk|pk|rk)[-_][A-Za-z0-9_-]{8,}"#, "[REDACTED_KEY]"),
+            rule(#"((?:api[_-]?key|secret|password|passwd|token|authorization)["']?\s*[:=]\s*["']?)[^\s"',;&}]+"#, "$1[REDACTED]"),
+            rule(#"\b(postgres(?:ql)?://[^:/@\s]+:)[^@\s]+@"#, "$1[REDACTED]@"),
+        ]
+    }()
+
+    private static let email = try! NSRegularExpression(pattern: #"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
+
+    private static let phoneCandidate = try! NSRegularExpression(pattern: #"(?<![\w.])\+?\(?\d[\d\s().\-]{6,20}\d(?![\w])"#)
+
+    /// The text with every sensitive span replaced by a marker.
+    public func redact(_ text: String) -> String {
+        guard !text.isEmpty else { return text }
+        var result = text
+        for secret in knownSecrets where result.contains(secret) {
+            result = result.replacingOccurrences(of: secret, with: "[REDACTED]")
+        }
+        for (regex, template) in Self.rules {
+            let range = NSRange(result.startIndex..., in: result)
+            result = regex.stringByReplacingMatches(in: result, range: range, withTemplate: template)
+        }
+        guard personalData else { return result }
+        result = Self.email.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result),
+                                                     withTemplate: "[EMAIL]")
+        return redactPhones(result)
+    }
+
+    /// Redacts every string inside a JSON document (keys are kept; values named like secrets are blanked).
+    public func redact(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let string): return .string(redact(string))
+        case .array(let array): return .array(array.map(redact))
+        case .object(let object):
+            var result: [String: JSONValue] = [:]
+            for (key, entry) in object {
+                let lowered = key.lowercased()
+                if ["api_key", "apikey", "authorization", "password", "secret", "token"].contains(where: lowered.contains),
+                   case .string = entry {
+                    result[key] = .string("[REDACTED]")
+                } else {
+                    result[key] = redact(entry)
+                }
+            }
+            return .object(result)
+        default: return value
+        }
+    }
+
+    /// Phone numbers: 9 to 15 digits with the usual separators. Dates and short numbers are left alone.
+    private func redactPhones(_ text: String) -> String {
+        let ns = text as NSString
+        let matches = Self.phoneCandidate.matches(in: text, range: NSRange(location: 0, length: ns.length))
+        guard !matches.isEmpty else { return text }
+        var result = text
+        for match in matches.reversed() {
+            let candidate = ns.substring(with: match.range)
+            let digits = candidate.filter(\.isNumber).count
+            guard (9...15).contains(digits), let range = Range(match.range, in: result) else { continue }
+            if candidate.range(of: #"^\d{4}-\d{2}-\d{2}"#, options: .regularExpression) != nil { continue }
+            result.replaceSubrange(range, with: "[PHONE]")
+        }
+        return result
+    }
+}

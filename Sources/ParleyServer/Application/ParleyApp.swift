@@ -1,0 +1,97 @@
+import AsyncHTTPClient
+import Fluent
+import Foundation
+import ParleyChat
+import ParleyCore
+import ParleyLLM
+import ParleyStore
+import Vapor
+
+/// Builds the Parley application. Production (`parley serve`), the CLI's other commands,
+/// the tests and the benchmarks all call this one function.
+public enum ParleyApp {
+    public static func configure(_ app: Application, settings: ServerSettings) async throws {
+        let config = settings.config
+        try configureDatabase(app, settings: settings)
+        if config.app.autoMigrate {
+            try await app.autoMigrate()
+        }
+        let services = try makeServices(app, settings: settings)
+        app.parley = services
+        try await seed(app, services: services)
+        configureHTTP(app, config: config)
+        try registerRoutes(app, services: services)
+    }
+
+    static func configureDatabase(_ app: Application, settings: ServerSettings) throws {
+        let factory = try DatabaseSelection.factory(config: settings.config, secrets: settings.secrets)
+        app.databases.use(factory, as: .parley, isDefault: true)
+        app.migrations.add(ParleyMigrations.all, to: .parley)
+    }
+
+    static func makeServices(_ app: Application, settings: ServerSettings) throws -> ParleyServices {
+        let config = settings.config
+        let redactor = Redactor(knownSecrets: [settings.secrets.llmAPIKey].compactMap { $0 }, personalData: false)
+        let recorder = PricingRecorder(prices: PriceTable(config.llm.prices),
+                                       log: FluentLLMRequestLog(database: app.db(.parley)), redactor: redactor)
+        let model: any ChatModel
+        if let key = settings.secrets.llmAPIKey, config.llm.provider != "extractive" {
+            model = OpenAICompatibleModel(
+                settings: .init(provider: config.llm.provider, baseURL: config.llm.baseURL, apiKey: key,
+                                firstTokenTimeout: .milliseconds(Int64(config.llm.firstTokenTimeoutSeconds * 1000)),
+                                overallTimeout: .milliseconds(Int64(config.llm.timeoutSeconds * 1000)),
+                                retry: RetryPolicy(maxRetries: config.llm.maxRetries,
+                                                   baseDelay: .milliseconds(config.llm.retryBaseDelayMs))),
+                httpClient: app.http.client.shared, recorder: recorder)
+        } else {
+            model = ExtractiveAnswerer(recorder: recorder)
+        }
+        let secret = try ServerSecret.resolve(secrets: settings.secrets, dataDir: config.app.dataDir)
+        return ParleyServices(config: config, secrets: settings.secrets, model: model,
+                              retriever: settings.retriever ?? NoRetriever(),
+                              signer: StreamTokenSigner(secret: secret), streams: StreamRegistry(),
+                              databaseKind: DatabaseSelection.kind(secrets: settings.secrets))
+    }
+
+    static func seed(_ app: Application, services: ParleyServices) async throws {
+        let provisioner = services.provisioner(services.stores(on: app.db(.parley)))
+        if services.config.app.seedDemo {
+            let name = services.config.app.defaultTenant == "demo" ? "Demo Company" : services.config.app.defaultTenant.capitalized
+            try await provisioner.ensureDefaultTenant(name: name)
+        } else {
+            try await provisioner.syncAgentCatalogue()
+        }
+    }
+
+    static func configureHTTP(_ app: Application, config: ParleyConfig) {
+        app.http.server.configuration.hostname = config.app.host
+        app.http.server.configuration.port = config.app.port
+        app.http.server.configuration.shutdownTimeout = .milliseconds(Int64(config.app.shutdownGraceSeconds * 1000))
+        app.routes.defaultMaxBodySize = ByteCount(value: config.chat.maxBodyBytes)
+        app.middleware = Middlewares()
+        app.middleware.use(RequestLogMiddleware())
+        app.middleware.use(JSONErrorMiddleware())
+    }
+}
+
+extension DatabaseID {
+    /// Parley's one database (SQLite or PostgreSQL).
+    public static let parley = DatabaseID(string: "parley")
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey {
+        typealias Value = ParleyServices
+    }
+
+    /// The services `ParleyApp.configure` built.
+    public var parley: ParleyServices {
+        get {
+            guard let services = storage[ServicesKey.self] else {
+                fatalError("ParleyApp.configure must run before the services are used")
+            }
+            return services
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}

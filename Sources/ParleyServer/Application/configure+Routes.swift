@@ -1,0 +1,9 @@
+import ParleyCore
+import Vapor
+
+extension ParleyApp {
+    static func registerRoutes(_ app: Application, services: ParleyServices) throws {
+        try app.register(collection: HealthController())
+        try app.register(collection: ChatController(maxBodyBytes: services.config.chat.maxBodyBytes))
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import ParleyChat
+import ParleyCore
+import Vapor
+
+/// `POST /a/{agent}/chat` body.
+struct ChatRequestBody: Decodable {
+    var message: String
+    var sessionKey: String?
+
+    enum CodingKeys: String, CodingKey {
+        case message
+        case sessionKey = "session_key"
+    }
+}
+
+/// `POST /a/{agent}/chat` answer when streaming: where to fetch the answer, and the session key.
+struct ChatStartResponse: Content {
+    var streamID: String
+    var sessionKey: String
+    var expiresIn: Int
+
+    enum CodingKeys: String, CodingKey {
+        case streamID = "stream_id"
+        case sessionKey = "session_key"
+        case expiresIn = "expires_in"
+    }
+}
+
+/// `POST /a/{agent}/chat?stream=false` answer.
+struct ChatAnswerResponse: Content {
+    var sessionKey: String
+    var messageID: String?
+    var answer: String
+    var citations: [Citation]
+    var model: String
+    var usage: TokenUsage?
+    var latencyMs: Int
+    var complete: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case answer, citations, model, usage, complete
+        case sessionKey = "session_key"
+        case messageID = "message_id"
+        case latencyMs = "latency_ms"
+    }
+
+    init(sessionKey: String, result: ChatTurnResult) {
+        self.sessionKey = sessionKey
+        messageID = result.messageID?.description
+        answer = result.content
+        citations = result.citations
+        model = result.model
+        usage = result.usage
+        latencyMs = result.latencyMs
+        complete = result.complete
+    }
+}
+
+/// One message of `GET /a/{agent}/history`.
+struct HistoryMessage: Content {
+    var id: String
+    var role: String
+    var content: String
+    var createdAt: Date
+    var citations: [Citation]
+    var complete: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, role, content, citations, complete
+        case createdAt = "created_at"
+    }
+
+    init(_ message: StoredMessage) {
+        id = message.id.description
+        role = message.role.rawValue
+        content = message.content
+        createdAt = message.createdAt
+        citations = (try? message.metadata["citations"]?.decode([Citation].self)) ?? []
+        complete = message.isComplete
+    }
+}
+
+struct HistoryResponse: Content {
+    var agent: String
+    var messages: [HistoryMessage]
+}

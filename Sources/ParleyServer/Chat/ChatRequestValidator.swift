@@ -1,0 +1,43 @@
+import Foundation
+import ParleyCore
+import Vapor
+
+/// Checks a chat POST before anything is written: JSON content type, a body that decodes,
+/// a message that is neither empty, too long, nor full of control characters.
+struct ChatRequestValidator {
+    let config: ParleyConfig
+
+    func validate(_ request: Request) throws -> ChatRequestBody {
+        guard let contentType = request.headers.contentType,
+              contentType.type == "application", contentType.subType == "json" else {
+            throw ParleyError(code: "unsupported_media_type", message: "Send the message as application/json.", status: 415)
+        }
+        guard let buffer = request.body.data, buffer.readableBytes > 0 else {
+            throw ParleyError.badRequest("empty_body", "The request body is empty; send {\"message\": \"…\"}.")
+        }
+        let body: ChatRequestBody
+        do {
+            body = try JSONDecoder().decode(ChatRequestBody.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw ParleyError.badRequest("invalid_json", "The body must be JSON like {\"message\": \"…\", \"session_key\": \"…\"}.")
+        }
+        let message = body.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !message.isEmpty else {
+            throw ParleyError.badRequest("empty_message", "The message is empty.")
+        }
+        guard message.count <= config.chat.maxMessageChars else {
+            throw ParleyError.payloadTooLarge("The message is longer than \(config.chat.maxMessageChars) characters.")
+        }
+        guard !message.unicodeScalars.contains(where: Self.isForbiddenControl) else {
+            throw ParleyError.badRequest("invalid_characters", "The message contains control characters.")
+        }
+        if let key = body.sessionKey, key.isEmpty || key.count > 128 {
+            throw ParleyError.badRequest("invalid_session_key", "The session key is malformed.")
+        }
+        return ChatRequestBody(message: message, sessionKey: body.sessionKey)
+    }
+
+    static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r") || scalar.value == 0x7F
+    }
+}

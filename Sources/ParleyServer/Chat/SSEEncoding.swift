@@ -1,0 +1,44 @@
+import Foundation
+import ParleyChat
+import ParleyCore
+
+/// Turns chat turn events into `text/event-stream` frames:
+/// `token` `{"text"}`, `citations` `{"citations"}`, `done` `{"message_id", …}`, `error` `{"code", "message"}`.
+enum SSEEncoding {
+    static func frame(event: String, data: JSONValue) -> String {
+        // JSON text never contains a raw line break, so one `data:` line is always enough.
+        "event: \(event)\ndata: \(data.jsonString)\n\n"
+    }
+
+    static func frame(_ event: ChatTurnEvent) -> String {
+        switch event {
+        case .token(let text):
+            return frame(event: "token", data: ["text": .string(text)])
+        case .citations(let citations):
+            return frame(event: "citations", data: ["citations": (try? JSONValue(encoding: citations)) ?? .array([])])
+        case .done(let result):
+            return frame(event: "done", data: summary(result))
+        case .failed(let error, let partial):
+            var data: [String: JSONValue] = ["code": .string(error.code), "message": .string(error.message)]
+            if let partial, case .object(let fields) = summary(partial) {
+                data["partial"] = .object(fields)
+            }
+            return frame(event: "error", data: .object(data))
+        }
+    }
+
+    static func summary(_ result: ChatTurnResult) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "model": .string(result.model),
+            "latency_ms": .number(Double(result.latencyMs)),
+            "complete": .bool(result.complete),
+            "citations": .number(Double(result.citations.count)),
+        ]
+        if let id = result.messageID { object["message_id"] = .string(id.description) }
+        if let usage = result.usage { object["usage"] = (try? JSONValue(encoding: usage)) ?? .null }
+        return .object(object)
+    }
+
+    static let keepAlive = ": keep-alive\n\n"
+    static let opening = ": stream open\n\n"
+}

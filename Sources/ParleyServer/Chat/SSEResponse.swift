@@ -1,0 +1,38 @@
+import Foundation
+import NIOCore
+import ParleyChat
+import Vapor
+
+/// Streams chat turn events as `text/event-stream`, with a keep-alive comment every
+/// `keepAlive` so that proxies keep the connection open during a slow answer. When the visitor
+/// disconnects, the next write fails, the event stream is dropped, and that cancels the turn.
+enum SSEResponse {
+    static func make(events: AsyncStream<ChatTurnEvent>, registry: StreamRegistry,
+                     keepAlive: Duration = .seconds(15)) -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
+        headers.replaceOrAdd(name: .cacheControl, value: "no-cache, no-store")
+        headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
+        let body = Response.Body(managedAsyncStream: { writer in
+            await registry.begin()
+            defer { Task { await registry.end() } }
+            try await writer.writeBuffer(ByteBuffer(string: SSEEncoding.opening))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await event in events {
+                        try await writer.writeBuffer(ByteBuffer(string: SSEEncoding.frame(event)))
+                    }
+                }
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: keepAlive)
+                        try await writer.writeBuffer(ByteBuffer(string: SSEEncoding.keepAlive))
+                    }
+                }
+                defer { group.cancelAll() }
+                try await group.next()
+            }
+        })
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}

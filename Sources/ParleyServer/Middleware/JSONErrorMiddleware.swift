@@ -1,0 +1,60 @@
+import Logging
+import ParleyCore
+import Vapor
+
+/// Maps every error to a JSON error body with the right status, at one place at the edge.
+/// Internal errors are logged with their type and answered with a generic message:
+/// no stack trace, SQL text or secret ever reaches a client.
+struct JSONErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let mapped = Self.map(error)
+            if mapped.status >= 500 {
+                request.logger.log(level: mapped.logLevel, "request failed", metadata: [
+                    "event": "http_error", "code": "\(mapped.code)", "error_type": "\(String(reflecting: type(of: error)))",
+                ])
+            }
+            return ErrorBody(mapped).response(status: mapped.status)
+        }
+    }
+
+    static func map(_ error: any Error) -> ParleyError {
+        switch error {
+        case let error as ParleyError:
+            return error
+        case let error as any ParleyErrorConvertible:
+            return error.parleyError
+        case let error as ConfigError:
+            return .internalFailure(error.message)
+        case is DecodingError:
+            return .badRequest("invalid_json", "The request body is not the JSON this endpoint expects.")
+        case let abort as any AbortError:
+            return map(abort)
+        default:
+            return .internalFailure("Something went wrong on our side. Please try again.")
+        }
+    }
+
+    private static func map(_ abort: any AbortError) -> ParleyError {
+        let status = Int(abort.status.code)
+        switch abort.status {
+        case .notFound:
+            return .notFound("not_found", "There is nothing at this address.")
+        case .payloadTooLarge:
+            return .payloadTooLarge("The request body is too large.")
+        case .unsupportedMediaType:
+            return ParleyError(code: "unsupported_media_type", message: "Send the request body as application/json.", status: 415)
+        case .methodNotAllowed:
+            return ParleyError(code: "method_not_allowed", message: "This address does not accept that method.", status: 405)
+        case .badRequest:
+            return .badRequest("bad_request", "The request is malformed.")
+        default:
+            let code = abort.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
+            return ParleyError(code: code.isEmpty ? "error" : code,
+                               message: status >= 500 ? "Something went wrong on our side." : abort.status.reasonPhrase,
+                               status: status)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Logging
+import Vapor
+
+/// Logs one line per request with method, path (never the query string, which may hold a
+/// stream id), status and latency, and tags the request's logger with `request_id`.
+struct RequestLogMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let started = ContinuousClock.now
+        let requestID = request.headers.first(name: "X-Request-ID").flatMap(Self.sanitized) ?? request.id
+        request.logger[metadataKey: "request_id"] = .string(requestID)
+        request.logger[metadataKey: "request-id"] = nil
+        let response: Response
+        do {
+            response = try await next.respond(to: request)
+        } catch {
+            log(request, status: 500, started: started)
+            throw error
+        }
+        response.headers.replaceOrAdd(name: "X-Request-ID", value: requestID)
+        log(request, status: Int(response.status.code), started: started)
+        return response
+    }
+
+    private func log(_ request: Request, status: Int, started: ContinuousClock.Instant) {
+        let elapsed = started.duration(to: .now)
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        request.logger.info("\(request.method.rawValue) \(request.url.path)", metadata: [
+            "event": "http_request", "status": "\(status)", "latency_ms": "\(Int(milliseconds.rounded()))",
+        ])
+    }
+
+    /// Accepts a caller's request id only if it is short and plain.
+    private static func sanitized(_ value: String) -> String? {
+        guard (1...64).contains(value.count),
+              value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,19 @@
+import FluentKit
+import SQLKit
+
+/// Every migration, in order. Fluent records which have run, so applying them again is a no-op.
+public enum ParleyMigrations {
+    public static var all: [any Migration] {
+        [CreateTenancyTables(), CreateConversationTables(), CreateOperationsTables()]
+    }
+}
+
+/// Secondary indices, which Fluent's schema builder does not express.
+enum Indexes {
+    static func create(_ name: String, on table: String, _ columns: [String], in database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        var builder = sql.create(index: name).on(table)
+        for column in columns { builder = builder.column(column) }
+        try await builder.run()
+    }
+}

@@ -1,0 +1,34 @@
+import FluentKit
+import Foundation
+import ParleyCore
+
+/// Row of `messages`.
+final class MessageModel: Model, @unchecked Sendable {
+    static let schema = "messages"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "tenant_id") var tenantID: UUID
+    @Field(key: "session_id") var sessionID: UUID
+    @Field(key: "role") var role: String
+    @Field(key: "content") var content: String
+    @Field(key: "metadata") var metadata: JSONObject
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    init(tenantID: UUID, sessionID: UUID, message: NewMessage, now: Date) {
+        self.id = UUID()
+        self.tenantID = tenantID
+        self.sessionID = sessionID
+        self.role = message.role.rawValue
+        self.content = message.content
+        self.metadata = JSONObject(message.metadata)
+        self.createdAt = now
+    }
+
+    func domain() throws -> StoredMessage {
+        StoredMessage(id: MessageID(try requireID()), tenantID: TenantID(tenantID), sessionID: SessionID(sessionID),
+                      role: MessageRole(rawValue: role) ?? .system, content: content, metadata: metadata.value,
+                      createdAt: createdAt)
+    }
+}

@@ -1,0 +1,41 @@
+import FluentKit
+import Foundation
+import ParleyCore
+
+/// `TenantDirectory` on Fluent.
+public struct FluentTenantDirectory: TenantDirectory {
+    private let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    public func tenant(id: TenantID) async throws -> Tenant? {
+        try await TenantModel.find(id.uuid, on: database)?.domain()
+    }
+
+    public func tenant(slug: String) async throws -> Tenant? {
+        try await TenantModel.query(on: database).filter(\.$slug == slug).first()?.domain()
+    }
+
+    public func tenant(widgetKey: String) async throws -> Tenant? {
+        try await TenantModel.query(on: database).filter(\.$widgetKey == widgetKey).first()?.domain()
+    }
+
+    public func tenant(apiKeyHash: String) async throws -> Tenant? {
+        try await TenantModel.query(on: database).filter(\.$apiKeyHash == apiKeyHash).first()?.domain()
+    }
+
+    public func allTenants() async throws -> [Tenant] {
+        try await TenantModel.query(on: database).sort(\.$slug).all().map { try $0.domain() }
+    }
+
+    public func create(name: String, slug: String, widgetKey: String, apiKeyHash: String) async throws -> Tenant {
+        if try await TenantModel.query(on: database).filter(\.$slug == slug).count() > 0 {
+            throw ParleyError(code: "slug_taken", message: "A tenant with slug '\(slug)' already exists.", status: 409)
+        }
+        let model = TenantModel(name: name, slug: slug, widgetKey: widgetKey, apiKeyHash: apiKeyHash)
+        try await model.create(on: database)
+        return try model.domain()
+    }
+}

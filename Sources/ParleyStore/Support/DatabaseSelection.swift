@@ -1,0 +1,36 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import ParleyCore
+
+/// Chooses the database from configuration: PostgreSQL when `DATABASE_URL` is set,
+/// otherwise the embedded SQLite file (its folder is created if missing).
+public enum DatabaseSelection {
+    public enum Kind: String, Sendable { case sqlite, postgres }
+
+    public static func kind(secrets: ParleySecrets) -> Kind {
+        secrets.databaseURL == nil ? .sqlite : .postgres
+    }
+
+    public static func factory(config: ParleyConfig, secrets: ParleySecrets) throws -> DatabaseConfigurationFactory {
+        if let url = secrets.databaseURL {
+            do {
+                let configuration = try SQLPostgresConfiguration(url: url)
+                return .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4)
+            } catch {
+                throw ConfigError("DATABASE_URL is not a valid PostgreSQL URL (postgres://user:password@host:port/database)")
+            }
+        }
+        let path = config.database.sqlitePath
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw ConfigError("database.sqlite_path: cannot create folder \(folder)")
+            }
+        }
+        return .sqlite(.file(path))
+    }
+}

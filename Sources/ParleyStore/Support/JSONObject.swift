@@ -1,0 +1,36 @@
+import Foundation
+import ParleyCore
+
+/// A JSON object column (JSONB on PostgreSQL, JSON text on SQLite).
+///
+/// The database drivers store a value as JSON only when it encodes as a keyed container, so
+/// this wrapper always does: storing a bare `JSONValue` could land a string or an array in a
+/// JSON column as a scalar or a PostgreSQL array instead.
+struct JSONObject: Codable, Sendable, Equatable {
+    var fields: [String: JSONValue]
+
+    init(_ value: JSONValue) {
+        if case .object(let object) = value { fields = object } else { fields = ["value": value] }
+    }
+
+    var value: JSONValue { .object(fields) }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        var fields: [String: JSONValue] = [:]
+        for key in container.allKeys { fields[key.stringValue] = try container.decode(JSONValue.self, forKey: key) }
+        self.fields = fields
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for (key, value) in fields { try container.encode(value, forKey: Key(stringValue: key)) }
+    }
+}

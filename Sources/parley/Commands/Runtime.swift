@@ -1,0 +1,49 @@
+import ArgumentParser
+import Fluent
+import Foundation
+import Logging
+import ParleyCore
+import ParleyServer
+import ParleyStore
+import Vapor
+
+/// Shared start-up for the commands: load configuration, set up logging, make the application.
+enum Runtime {
+    static func loadConfiguration(_ options: GlobalOptions) throws -> ConfigLoader.Loaded {
+        do {
+            return try ConfigLoader().load(yamlPath: options.config)
+        } catch let error as ConfigError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Routes swift-log to the JSONL handler (stdout and the rotating file), once per process.
+    static func bootstrapLogging(_ loaded: ConfigLoader.Loaded, stdout: Bool? = nil, level: Logger.Level? = nil) throws {
+        let logging = loaded.config.logging
+        let resolvedLevel = try level ?? Logger.Level(configName: logging.level)
+        let file = try RotatingFileWriter(
+            path: logging.path,
+            maxBytes: LogSizes.bytes(logging.rotation, key: "logging.rotation"),
+            retention: LogSizes.seconds(logging.retention, key: "logging.retention"))
+        let secrets = [loaded.secrets.llmAPIKey, loaded.secrets.databaseURL, loaded.secrets.serverSecret,
+                       loaded.secrets.embeddingsAPIKey, loaded.secrets.mailgunAPIKey, loaded.secrets.pineconeAPIKey]
+        let sink = JSONLLogHandler.Sink(stdout: stdout ?? logging.stdout, file: file,
+                                        redactor: Redactor(knownSecrets: secrets.compactMap { $0 }))
+        LoggingSystem.bootstrap { label in JSONLLogHandler(label: label, level: resolvedLevel, sink: sink) }
+    }
+
+    /// A configured application (database migrated when configured, demo tenant seeded).
+    static func makeApplication(_ loaded: ConfigLoader.Loaded, adjust: (inout ParleyConfig) -> Void = { _ in }) async throws -> Application {
+        var config = loaded.config
+        adjust(&config)
+        let app = try await Application.make(Environment(name: "production", arguments: ["parley"]))
+        do {
+            try await ParleyApp.configure(app, settings: ServerSettings(config: config, secrets: loaded.secrets))
+        } catch {
+            try? await app.asyncShutdown()
+            if let error = error as? ConfigError { throw ValidationError(error.description) }
+            throw error
+        }
+        return app
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Fluent
+import Foundation
+import Logging
+import ParleyChat
+import ParleyCore
+import ParleyServer
+import ParleyStore
+import Vapor
+
+struct TenantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenant",
+        abstract: "Create and list tenants.",
+        subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a tenant and print its secret API key (shown once) and public widget key.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @ArgumentParser.Option(help: "The business's display name.")
+        var name: String
+
+        @ArgumentParser.Option(help: "URL-safe identifier: lower-case letters, digits and '-'.")
+        var slug: String
+
+        func validate() throws {
+            guard TenantProvisioner.isValidSlug(slug) else {
+                throw ValidationError("--slug must be 2 to 64 lower-case letters, digits or '-', starting with a letter")
+            }
+        }
+
+        func run() async throws {
+            let loaded = try Runtime.loadConfiguration(global)
+            try Runtime.bootstrapLogging(loaded, stdout: false)
+            let app = try await Runtime.makeApplication(loaded)
+            defer { Task { try? await app.asyncShutdown() } }
+            let services = app.parley
+            do {
+                let created = try await services.provisioner(services.stores(on: app.db(.parley)))
+                    .createTenant(name: name, slug: slug)
+                print("""
+                Created tenant \(created.tenant.slug) (\(created.tenant.id))
+                  name:        \(created.tenant.name)
+                  widget key:  \(created.tenant.widgetKey)   (public: goes in the page's data-tenant)
+                  API key:     \(created.apiKey)   (secret: shown only now, stored hashed)
+                """)
+            } catch let error as ParleyError {
+                try? await app.asyncShutdown()
+                throw ValidationError(error.message)
+            }
+            try await app.asyncShutdown()
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tenants with their public widget keys.")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let loaded = try Runtime.loadConfiguration(global)
+            try Runtime.bootstrapLogging(loaded, stdout: false)
+            let app = try await Runtime.makeApplication(loaded)
+            let tenants = try await app.parley.stores(on: app.db(.parley)).tenants.allTenants()
+            try await app.asyncShutdown()
+            let rows = tenants.map { [$0.slug, $0.name, $0.isActive ? "active" : "inactive", $0.widgetKey] }
+            print(TextTable.render(header: ["SLUG", "NAME", "STATUS", "WIDGET KEY"], rows: rows))
+        }
+    }
+}
+
+/// A plain left-aligned text table for terminal output.
+enum TextTable {
+    static func render(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+}
