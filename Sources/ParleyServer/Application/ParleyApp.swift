@@ -12,6 +12,7 @@ import Vapor
 public enum ParleyApp {
     public static func configure(_ app: Application, settings: ServerSettings) async throws {
         let config = settings.config
+        configureHTTP(app, config: config)
         try configureDatabase(app, settings: settings)
         if config.app.autoMigrate {
             try await app.autoMigrate()
@@ -19,7 +20,6 @@ public enum ParleyApp {
         let services = try makeServices(app, settings: settings)
         app.parley = services
         try await seed(app, services: services)
-        configureHTTP(app, config: config)
         try registerRoutes(app, services: services)
     }
 
@@ -67,6 +67,8 @@ public enum ParleyApp {
         app.http.server.configuration.hostname = config.app.host
         app.http.server.configuration.port = config.app.port
         app.http.server.configuration.shutdownTimeout = .milliseconds(Int64(config.app.shutdownGraceSeconds * 1000))
+        // A provider that refuses connections should fail a turn in seconds, not after AHC's 10 s default.
+        app.http.client.configuration.timeout.connect = .seconds(5)
         app.routes.defaultMaxBodySize = ByteCount(value: config.chat.maxBodyBytes)
         app.middleware = Middlewares()
         app.middleware.use(RequestLogMiddleware())

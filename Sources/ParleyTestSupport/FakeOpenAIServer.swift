@@ -1,0 +1,155 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ParleyCore
+import Vapor
+
+/// A real HTTP server that speaks the OpenAI chat completions wire protocol (SSE streaming,
+/// `[DONE]`, usage in the final chunk), driven by a script of responses, one per request.
+/// Used to test the LLM client and whole chat turns against failure modes a provider shows.
+public final class FakeOpenAIServer: Sendable {
+    /// How the server answers one request.
+    public enum Reply: Sendable {
+        /// Streams `tokens`, then a usage chunk and `[DONE]`, in network chunks of `chunkSizes` bytes (cycled).
+        case stream(tokens: [String], usage: TokenUsage?, chunkSizes: [Int] = [4096])
+        /// Answers with an HTTP error status and a JSON error body.
+        case status(Int)
+        /// Streams `tokens`, then an in-stream error object (how providers report a 5xx mid-stream).
+        case failMidStream(tokens: [String], status: Int)
+        /// Streams `tokens`, then closes the connection without `[DONE]`.
+        case dropMidStream(tokens: [String])
+        /// Sends the response head, then waits `delay` before the first token.
+        case slowFirstToken(delay: Duration, tokens: [String])
+        /// Streams `tokens`, then a chunk that is not JSON.
+        case malformedChunk(tokens: [String])
+    }
+
+    /// A request the server received.
+    public struct Received: Sendable {
+        public var body: JSONValue
+        public var authorization: String?
+    }
+
+    private let app: Application
+    private let state: State
+    public let port: Int
+
+    actor State {
+        var replies: [Reply] = []
+        var received: [Received] = []
+
+        func next(_ request: Received) -> Reply {
+            received.append(request)
+            return replies.isEmpty ? .status(500) : replies.removeFirst()
+        }
+
+        func enqueue(_ new: [Reply]) { replies.append(contentsOf: new) }
+    }
+
+    public static func start() async throws -> FakeOpenAIServer {
+        TestLogging.bootstrap()
+        let app = try await Application.make(.testing)
+        app.http.server.configuration.hostname = "127.0.0.1"
+        app.http.server.configuration.port = 0
+        let state = State()
+        app.on(.POST, "v1", "chat", "completions", body: .collect(maxSize: "4mb")) { request async throws -> Response in
+            let body = request.body.data.map { JSONValue.parse(Data($0.readableBytesView)) ?? .null } ?? .null
+            let reply = await state.next(Received(body: body, authorization: request.headers.first(name: .authorization)))
+            return FakeOpenAIServer.respond(reply, model: body["model"]?.stringValue ?? "fake-model")
+        }
+        try await app.server.start()
+        guard let port = app.http.server.shared.localAddress?.port else {
+            throw ParleyError.internalFailure("fake server has no port")
+        }
+        return FakeOpenAIServer(app: app, state: state, port: port)
+    }
+
+    private init(app: Application, state: State, port: Int) {
+        self.app = app
+        self.state = state
+        self.port = port
+    }
+
+    /// Base URL to configure as `llm.base_url`.
+    public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+
+    public func enqueue(_ replies: Reply...) async { await state.enqueue(replies) }
+
+    public func received() async -> [Received] { await state.received }
+
+    public func stop() async {
+        await app.server.shutdown()
+        try? await app.asyncShutdown()
+    }
+
+    // MARK: - Wire format
+
+    static func chunk(_ content: String?, model: String, finish: String? = nil, usage: TokenUsage? = nil) -> String {
+        var choice: [String: JSONValue] = ["index": 0, "delta": content.map { ["content": .string($0)] } ?? [:]]
+        choice["finish_reason"] = finish.map(JSONValue.string) ?? .null
+        var object: [String: JSONValue] = [
+            "id": "chatcmpl-fake", "object": "chat.completion.chunk", "model": .string(model),
+            "choices": usage == nil ? .array([.object(choice)]) : .array([]),
+        ]
+        if let usage { object["usage"] = (try? JSONValue(encoding: usage)) ?? .null }
+        return "data: \(JSONValue.object(object).jsonString)\n\n"
+    }
+
+    static func respond(_ reply: Reply, model: String) -> Response {
+        switch reply {
+        case .status(let code):
+            let response = Response(status: HTTPResponseStatus(statusCode: code))
+            response.headers.contentType = .json
+            response.body = .init(string: #"{"error":{"message":"scripted failure","code":\#(code)}}"#)
+            return response
+        case .stream(let tokens, let usage, let sizes):
+            var text = ": OPENROUTER PROCESSING\n\n" + tokens.map { chunk($0, model: model) }.joined()
+            text += chunk(nil, model: model, finish: "stop")
+            if let usage { text += chunk(nil, model: model, usage: usage) }
+            text += "data: [DONE]\n\n"
+            return streaming(pieces: split(Array(text.utf8), sizes: sizes))
+        case .failMidStream(let tokens, let status):
+            let text = tokens.map { chunk($0, model: model) }.joined()
+                + "data: {\"error\":{\"message\":\"upstream failed\",\"code\":\(status)}}\n\n"
+            return streaming(pieces: [Array(text.utf8)])
+        case .dropMidStream(let tokens):
+            return streaming(pieces: [Array(tokens.map { chunk($0, model: model) }.joined().utf8)], dropAtEnd: true)
+        case .slowFirstToken(let delay, let tokens):
+            var text = tokens.map { chunk($0, model: model) }.joined() + chunk(nil, model: model, finish: "stop")
+            text += "data: [DONE]\n\n"
+            return streaming(pieces: [Array(text.utf8)], initialDelay: delay)
+        case .malformedChunk(let tokens):
+            let text = tokens.map { chunk($0, model: model) }.joined() + "data: {\"choices\": [{\"delta\": \n\n"
+                + chunk("never", model: model) + "data: [DONE]\n\n"
+            return streaming(pieces: [Array(text.utf8)])
+        }
+    }
+
+    static func split(_ bytes: [UInt8], sizes: [Int]) -> [[UInt8]] {
+        var pieces: [[UInt8]] = []
+        var index = 0
+        var turn = 0
+        while index < bytes.count {
+            let size = max(1, sizes[turn % sizes.count])
+            pieces.append(Array(bytes[index..<min(bytes.count, index + size)]))
+            index += size
+            turn += 1
+        }
+        return pieces
+    }
+
+    static func streaming(pieces: [[UInt8]], initialDelay: Duration = .zero, dropAtEnd: Bool = false) -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/event-stream")
+        // A managed stream ends the response (or fails it, closing the connection) whatever happens.
+        let body = Response.Body(managedAsyncStream: { writer in
+            if initialDelay > .zero { try? await Task.sleep(for: initialDelay) }
+            for piece in pieces {
+                try await writer.writeBuffer(ByteBuffer(bytes: piece))
+                if pieces.count > 1 { try? await Task.sleep(for: .milliseconds(1)) }
+            }
+            if dropAtEnd { throw CancellationError() }
+        })
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}

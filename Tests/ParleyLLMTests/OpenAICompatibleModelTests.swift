@@ -1,0 +1,154 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import ParleyCore
+import ParleyLLM
+import ParleyTestSupport
+import Testing
+
+/// The OpenAI-compatible client against a real local fake server.
+@Suite("OpenAI-compatible client")
+struct OpenAICompatibleModelTests {
+    let request = ChatCompletionRequest(
+        model: "acme/model-1", messages: [PromptMessage(role: .system, content: "Be brief."), PromptMessage(role: .user, content: "Hi?")],
+        temperature: 0.2, maxTokens: 64)
+    let context = LLMCallContext(tenantID: TenantID(), sessionID: SessionID(), logger: Logger(label: "test"))
+
+    struct Outcome {
+        var tokens: [String]
+        var finished: [ChatStreamEvent]
+        var error: (any Error)?
+        var text: String { tokens.joined() }
+    }
+
+    func run(_ replies: [FakeOpenAIServer.Reply], firstToken: Duration = .seconds(5), retries: Int = 2,
+             check: (Outcome, [LLMCallRecord], [FakeOpenAIServer.Received]) async throws -> Void) async throws {
+        let server = try await FakeOpenAIServer.start()
+        for reply in replies { await server.enqueue(reply) }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let recorder = RecordingCallRecorder()
+        let model = OpenAICompatibleModel(
+            settings: .init(provider: "fake", baseURL: server.baseURL, apiKey: "sk-test-secret-key",
+                            firstTokenTimeout: firstToken, overallTimeout: .seconds(20),
+                            retry: RetryPolicy(maxRetries: retries, baseDelay: .milliseconds(10))),
+            httpClient: client, recorder: recorder)
+        var outcome = Outcome(tokens: [], finished: [], error: nil)
+        do {
+            for try await event in model.stream(request, context: context) {
+                if case .token(let text) = event { outcome.tokens.append(text) } else { outcome.finished.append(event) }
+            }
+        } catch {
+            outcome.error = error
+        }
+        let records = await recorder.waitForCalls(1)
+        let received = await server.received()
+        try? await client.shutdown()
+        await server.stop()
+        try await check(outcome, records, received)
+    }
+
+    @Test func streamsInOddChunkSizesWithUsage() async throws {
+        let tokens = ["Hél", "lo", " wörld ", "👋", "!"]
+        try await run([.stream(tokens: tokens, usage: TokenUsage(promptTokens: 31, completionTokens: 7), chunkSizes: [1, 7, 3, 13, 2])]) { outcome, records, received in
+            #expect(outcome.error == nil)
+            #expect(outcome.text == "Héllo wörld 👋!")
+            #expect(outcome.finished == [.finished(usage: TokenUsage(promptTokens: 31, completionTokens: 7), finishReason: "stop")])
+            #expect(records.count == 1)
+            #expect(records[0].usage == TokenUsage(promptTokens: 31, completionTokens: 7))
+            #expect(records[0].succeeded)
+            #expect(records[0].model == "acme/model-1")
+            #expect(records[0].responseBody["content"]?.stringValue == "Héllo wörld 👋!")
+            // The wire request asks for streaming with usage, and carries the key only in the header.
+            #expect(received.count == 1)
+            #expect(received[0].body["stream"] == .bool(true))
+            #expect(received[0].body["stream_options"]?["include_usage"] == .bool(true))
+            #expect(received[0].body["max_tokens"] == .number(64))
+            #expect(received[0].authorization == "Bearer sk-test-secret-key")
+            #expect(!records[0].requestBody.jsonString.contains("sk-test-secret-key"))
+        }
+    }
+
+    @Test func rateLimitIsRetriedThenSucceeds() async throws {
+        try await run([.status(429), .status(503), .stream(tokens: ["ok"], usage: TokenUsage(promptTokens: 3, completionTokens: 1))]) { outcome, records, received in
+            #expect(outcome.error == nil)
+            #expect(outcome.text == "ok")
+            #expect(received.count == 3)
+            #expect(records.count == 1)
+            #expect(records[0].responseBody["attempts"] == .number(3))
+        }
+    }
+
+    @Test func retriesAreBounded() async throws {
+        try await run([.status(429), .status(429), .status(429), .stream(tokens: ["late"], usage: nil)], retries: 2) { outcome, records, received in
+            #expect(outcome.error as? LLMFailure == .httpStatus(429))
+            #expect(received.count == 3)
+            #expect(records.first?.succeeded == false)
+        }
+    }
+
+    @Test func clientErrorsAreNotRetried() async throws {
+        try await run([.status(401), .stream(tokens: ["x"], usage: nil)]) { outcome, _, received in
+            #expect(outcome.error as? LLMFailure == .httpStatus(401))
+            #expect(received.count == 1)
+            #expect((outcome.error as? LLMFailure)?.parleyError.code == "llm_auth_failed")
+        }
+    }
+
+    @Test func failureMidStreamIsNotRetried() async throws {
+        try await run([.failMidStream(tokens: ["Part", "ial"], status: 500), .stream(tokens: ["again"], usage: nil)]) { outcome, records, received in
+            #expect(outcome.text == "Partial")
+            #expect(outcome.error is LLMFailure)
+            #expect(received.count == 1)
+            #expect(records.first?.succeeded == false)
+            #expect(records.first?.responseBody["content"]?.stringValue == "Partial")
+        }
+    }
+
+    @Test func droppedConnectionIsAnInterruption() async throws {
+        try await run([.dropMidStream(tokens: ["cut ", "off"]), .stream(tokens: ["again"], usage: nil)]) { outcome, _, received in
+            #expect(outcome.text == "cut off")
+            #expect(outcome.error is LLMFailure)
+            #expect(received.count == 1)
+        }
+    }
+
+    @Test func slowFirstTokenTimesOut() async throws {
+        try await run([.slowFirstToken(delay: .seconds(3), tokens: ["late"])], firstToken: .milliseconds(300), retries: 0) { outcome, records, _ in
+            #expect(outcome.error as? LLMFailure == .firstTokenTimeout)
+            #expect(outcome.tokens.isEmpty)
+            #expect((outcome.error as? LLMFailure)?.parleyError.code == "llm_timeout")
+            #expect(records.first?.succeeded == false)
+        }
+    }
+
+    @Test func malformedChunkIsAnError() async throws {
+        try await run([.malformedChunk(tokens: ["fine "])]) { outcome, _, received in
+            #expect(outcome.text == "fine ")
+            #expect(outcome.error as? LLMFailure == .malformedChunk)
+            #expect(received.count == 1)
+        }
+    }
+
+    @Test func unreachableProviderIsAConnectionFailure() async throws {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                configuration: .init(timeout: .init(connect: .milliseconds(300))))
+        let recorder = RecordingCallRecorder()
+        let model = OpenAICompatibleModel(
+            settings: .init(provider: "fake", baseURL: "http://127.0.0.1:9/v1", apiKey: nil, firstTokenTimeout: .seconds(5),
+                            overallTimeout: .seconds(10), retry: RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(5))),
+            httpClient: client, recorder: recorder)
+        var failure: (any Error)?
+        do {
+            for try await _ in model.stream(request, context: context) {}
+        } catch {
+            failure = error
+        }
+        try await client.shutdown()
+        guard case .connection? = failure as? LLMFailure else {
+            Issue.record("expected a connection failure, got \(String(describing: failure))")
+            return
+        }
+        #expect((await recorder.waitForCalls(1)).first?.responseBody["attempts"] == .number(2))
+    }
+}
