@@ -106,6 +106,8 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
@@ -129,8 +131,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyServerTests",
-            dependencies: ["ParleyServer", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyTestSupport",
+            dependencies: ["ParleyServer", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyTestSupport",
                            .product(name: "Vapor", package: "vapor"),
+                           .product(name: "Fluent", package: "fluent"),
+                           .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strictSettings
         ),

@@ -24,6 +24,8 @@ public protocol TenantDirectory: Sendable {
     func tenant(widgetKey: String) async throws -> Tenant?
     func tenant(apiKeyHash: String) async throws -> Tenant?
     func allTenants() async throws -> [Tenant]
+    /// Switches a tenant on or off; an inactive tenant's keys stop working at once.
+    func setActive(_ id: TenantID, _ active: Bool) async throws
     /// Creates a tenant; fails with `slug_taken` if the slug exists.
     func create(name: String, slug: String, widgetKey: String, apiKeyHash: String) async throws -> Tenant
 }

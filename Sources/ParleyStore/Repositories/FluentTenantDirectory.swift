@@ -30,6 +30,10 @@ public struct FluentTenantDirectory: TenantDirectory {
         try await TenantModel.query(on: database).sort(\.$slug).all().map { try $0.domain() }
     }
 
+    public func setActive(_ id: TenantID, _ active: Bool) async throws {
+        try await TenantModel.query(on: database).filter(\.$id == id.uuid).set(\.$isActive, to: active).update()
+    }
+
     public func create(name: String, slug: String, widgetKey: String, apiKeyHash: String) async throws -> Tenant {
         if try await TenantModel.query(on: database).filter(\.$slug == slug).count() > 0 {
             throw ParleyError(code: "slug_taken", message: "A tenant with slug '\(slug)' already exists.", status: 409)

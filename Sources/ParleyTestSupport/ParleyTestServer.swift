@@ -1,0 +1,134 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ParleyCore
+import ParleyLLM
+import ParleyServer
+import Fluent
+import SQLKit
+import Vapor
+
+/// A real Parley server for one test: `ParleyApp.configure` on a fresh database, listening on
+/// an ephemeral loopback port, with an HTTP client to talk to it.
+public final class ParleyTestServer: Sendable {
+    public let app: Application
+    public let baseURL: String
+    public let client: HTTPClient
+    public let database: TestDatabase
+
+    /// Starts a server. `adjust` edits the configuration; `secrets` adds environment secrets.
+    public static func start(_ database: TestDatabase, secrets: ParleySecrets = ParleySecrets(),
+                             adjust: @Sendable (inout ParleyConfig) -> Void = { _ in }) async throws -> ParleyTestServer {
+        TestLogging.bootstrap()
+        var config = ParleyConfig()
+        config.app.host = "127.0.0.1"
+        config.app.port = 0
+        config.app.dataDir = database.folder
+        config.database.sqlitePath = database.sqlitePath
+        config.logging.stdout = false
+        adjust(&config)
+        var allSecrets = secrets
+        allSecrets.databaseURL = database.url
+        allSecrets.serverSecret = allSecrets.serverSecret ?? "test-server-secret-0123456789"
+        let app = try await Application.make(.testing)
+        do {
+            try await ParleyApp.configure(app, settings: ServerSettings(config: config, secrets: allSecrets))
+            try await app.server.start()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        let port = app.http.server.shared.localAddress?.port ?? 0
+        return ParleyTestServer(app: app, baseURL: "http://127.0.0.1:\(port)", database: database)
+    }
+
+    private init(app: Application, baseURL: String, database: TestDatabase) {
+        self.app = app
+        self.baseURL = baseURL
+        self.database = database
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton)
+    }
+
+    /// Stops the server and its client; the database stays (for restart tests).
+    public func stop() async {
+        try? await client.shutdown()
+        await app.server.shutdown()
+        try? await app.asyncShutdown()
+    }
+
+    // MARK: - HTTP helpers
+
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: HTTPHeaders
+        public var body: Data
+
+        public var json: JSONValue { JSONValue.parse(body) ?? .null }
+        public var errorCode: String? { json["error"]?["code"]?.stringValue }
+    }
+
+    public func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [],
+                     body: Data? = nil, contentType: String? = "application/json") async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let data = try await response.body.collect(upTo: 16 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: Data(data.readableBytesView))
+    }
+
+    /// `POST /a/{agent}/chat` with a JSON body built from `fields`.
+    public func postChat(_ fields: [String: String], agent: String = "sales", query: String = "",
+                         headers: [(String, String)] = []) async throws -> Reply {
+        try await send(.POST, "/a/\(agent)/chat\(query)", headers: headers, body: try JSONEncoder().encode(fields))
+    }
+
+    /// Reads a whole SSE stream into events.
+    public func streamEvents(_ streamID: String, agent: String = "sales",
+                             headers: [(String, String)] = []) async throws -> (status: Int, events: [ServerSentEvent], body: Data) {
+        let reply = try await send(.GET, "/a/\(agent)/events/stream?stream_id=\(streamID)", headers: headers)
+        guard reply.status == 200 else { return (reply.status, [], reply.body) }
+        var parser = SSEParser()
+        var events = try parser.feed(Array(reply.body))
+        if let last = parser.finish() { events.append(last) }
+        return (reply.status, events, reply.body)
+    }
+
+    /// One whole streamed turn; returns the events and the session key.
+    public func chatTurn(_ message: String, sessionKey: String? = nil, agent: String = "sales",
+                         headers: [(String, String)] = []) async throws -> (events: [ServerSentEvent], sessionKey: String) {
+        var fields = ["message": message]
+        if let sessionKey { fields["session_key"] = sessionKey }
+        let start = try await postChat(fields, agent: agent, headers: headers)
+        guard start.status == 201, let streamID = start.json["stream_id"]?.stringValue,
+              let key = start.json["session_key"]?.stringValue else {
+            throw TestDatabaseError("chat POST answered \(start.status): \(String(decoding: start.body, as: UTF8.self))")
+        }
+        let streamed = try await streamEvents(streamID, agent: agent)
+        return (streamed.events, key)
+    }
+}
+
+extension ServerSentEvent {
+    /// The event's data as JSON.
+    public var json: JSONValue { JSONValue.parse(Data(data.utf8)) ?? .null }
+}
+
+extension ParleyTestServer {
+    /// Number of rows in a table (to prove that rejected requests wrote nothing).
+    public func rowCount(_ table: String) async throws -> Int {
+        guard let sql = app.db(.parley) as? any SQLDatabase else { return -1 }
+        let row = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// The services of the running app.
+    public var services: ParleyServices { app.parley }
+
+    public var stores: ParleyServices.Stores { app.parley.stores(on: app.db(.parley)) }
+}
