@@ -42,7 +42,8 @@ struct TenantIsolationTests {
         let streamID = try #require(pending.json["stream_id"]?.stringValue)
         #expect(try await server.streamEvents(streamID, headers: asBeta).status == 403)
         #expect(try await server.streamEvents(streamID, headers: [("Authorization", "Bearer \(beta.apiKey)")]).status == 403)
-        #expect(try await server.streamEvents(streamID, headers: asAlpha).events.last?.event == "done")
+        let alphaStream = try await server.streamEvents(streamID, headers: asAlpha)
+        #expect(alphaStream.events.last?.event == "done", "\(String(decoding: alphaStream.body, as: UTF8.self))")
 
         // Nothing of Alpha's was written under Beta.
         let betaSessions = try await server.stores.conversations.session(tenant: beta.tenant.id, keyHash: KeyMaterial.hash(alphaKey))

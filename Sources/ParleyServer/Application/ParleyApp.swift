@@ -17,6 +17,7 @@ public enum ParleyApp {
         if config.app.autoMigrate {
             try await app.autoMigrate()
         }
+        try await DatabaseSelection.prepare(app.db(.parley), kind: DatabaseSelection.kind(secrets: settings.secrets))
         let services = try makeServices(app, settings: settings)
         app.parley = services
         try await seed(app, services: services)

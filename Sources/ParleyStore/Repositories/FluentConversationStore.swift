@@ -37,13 +37,15 @@ public struct FluentConversationStore: ConversationStore {
     }
 
     public func append(tenant: TenantID, session: SessionID, message: NewMessage) async throws -> StoredMessage {
+        guard try await SessionModel.query(on: database)
+            .filter(\.$tenantID == tenant.uuid).filter(\.$id == session.uuid).count() == 1 else {
+            throw ParleyError.notFound("unknown_session", "No such conversation.")
+        }
         let now = Date()
         let model = MessageModel(tenantID: tenant.uuid, sessionID: session.uuid, message: message, now: now)
+        // Writes only inside the transaction: on SQLite a transaction that reads first and then
+        // writes can fail with SQLITE_BUSY instead of waiting when another connection is writing.
         try await database.transaction { transaction in
-            guard try await SessionModel.query(on: transaction)
-                .filter(\.$tenantID == tenant.uuid).filter(\.$id == session.uuid).count() == 1 else {
-                throw ParleyError.notFound("unknown_session", "No such conversation.")
-            }
             try await model.create(on: transaction)
             try await SessionModel.query(on: transaction)
                 .filter(\.$tenantID == tenant.uuid).filter(\.$id == session.uuid)

@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import ParleyCore
+import SQLKit
 
 /// Chooses the database from configuration: PostgreSQL when `DATABASE_URL` is set,
 /// otherwise the embedded SQLite file (its folder is created if missing).
@@ -11,6 +12,13 @@ public enum DatabaseSelection {
 
     public static func kind(secrets: ParleySecrets) -> Kind {
         secrets.databaseURL == nil ? .sqlite : .postgres
+    }
+
+    /// Per-database settings applied once after migrations. SQLite switches to write-ahead
+    /// logging, so that readers never wait for a writer (the setting persists in the file).
+    public static func prepare(_ database: any Database, kind: Kind) async throws {
+        guard kind == .sqlite, let sql = database as? any SQLDatabase else { return }
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
     }
 
     public static func factory(config: ParleyConfig, secrets: ParleySecrets) throws -> DatabaseConfigurationFactory {

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import ParleyChat
+import ParleyCore
+import ParleyTestSupport
+import Testing
+
+@Suite("Chat turn")
+struct ChatTurnRunnerTests {
+    let tenant = TenantID()
+    let passages = [SourcePassage(chunkID: "k1", title: "Pricing", url: "https://acme.test/pricing",
+                                  text: "The Team plan costs $49 per month.", score: 0.83)]
+
+    func agent(window: Int = 4) -> ResolvedAgent {
+        ResolvedAgent(code: "sales", name: "Sales", persona: DefaultPersonas.sales(tenant: tenant, businessName: "Acme"),
+                      model: "m", temperature: 0.1, maxTokens: 50, historyWindow: window, retrievalTopK: 3)
+    }
+
+    func start(_ store: InMemoryConversationStore, _ text: String) async throws -> (SessionID, StoredMessage) {
+        let (session, message) = try await store.createSession(tenant: tenant, agentCode: "sales", keyHash: "h",
+                                                               firstMessage: NewMessage(role: .human, content: text))
+        return (session.id, message)
+    }
+
+    @Test func citationsTokensThenDoneAndTheAnswerIsStored() async throws {
+        let store = InMemoryConversationStore()
+        let model = ScriptedChatModel(tokens: ["It is ", "$49 [1]."], ending: .finish(TokenUsage(promptTokens: 9, completionTokens: 4)))
+        let runner = ChatTurnRunner(conversations: store, retriever: FixedRetriever([tenant: passages]), model: model)
+        let (session, question) = try await start(store, "Team plan price?")
+        var events: [ChatTurnEvent] = []
+        for await event in runner.run(.init(tenant: tenant, session: session, question: question, agent: agent(), logger: Logger(label: "t"))) {
+            events.append(event)
+        }
+        guard case .citations(let citations) = events.first, case .done(let result) = events.last else {
+            Issue.record("unexpected events \(events)")
+            return
+        }
+        #expect(citations.map(\.number) == [1])
+        #expect(citations.first?.url == "https://acme.test/pricing")
+        #expect(events.dropFirst().dropLast() == [.token("It is "), .token("$49 [1].")])
+        #expect(result.content == "It is $49 [1].")
+        let messageID = try #require(result.messageID)
+        let stored = try #require(try await store.message(tenant: tenant, id: messageID))
+        #expect(stored.role == .assistant)
+        #expect(stored.isComplete)
+        #expect(stored.metadata["citations"]?.arrayValue?.first?["chunk_id"]?.stringValue == "k1")
+        #expect(stored.metadata["usage"]?["total_tokens"] == .number(13))
+        // The prompt numbered the source and carried the question last.
+        let request = try #require(await model.receivedRequests.first)
+        #expect(request.messages.first?.content.contains("[1] Pricing (https://acme.test/pricing)") == true)
+        #expect(request.messages.last == PromptMessage(role: .user, content: "Team plan price?"))
+        #expect(request.passages == passages)
+    }
+
+    @Test func failureStoresThePartialAnswerAsIncomplete() async throws {
+        let store = InMemoryConversationStore()
+        let failure = ParleyError.upstream("llm_interrupted", "cut")
+        let runner = ChatTurnRunner(conversations: store, retriever: NoRetriever(),
+                                    model: ScriptedChatModel(tokens: ["Half "], ending: .fail(failure)))
+        let (session, question) = try await start(store, "Q")
+        let last = await runner.complete(.init(tenant: tenant, session: session, question: question, agent: agent(), logger: Logger(label: "t")))
+        guard case .failed(let error, let partial) = last else {
+            Issue.record("expected failure, got \(last)")
+            return
+        }
+        #expect(error == failure)
+        #expect(partial?.complete == false)
+        let history = try await store.history(tenant: tenant, session: session, limit: 10)
+        #expect(history.map(\.content) == ["Q", "Half "])
+        #expect(history.last?.isComplete == false)
+        #expect(history.last?.metadata["error"]?.stringValue == "llm_interrupted")
+    }
+
+    @Test func disconnectCancelsTheModelAndKeepsWhatWasSaid() async throws {
+        let store = InMemoryConversationStore()
+        let model = ScriptedChatModel(tokens: (0..<50).map { "w\($0) " }, pause: .milliseconds(20))
+        let runner = ChatTurnRunner(conversations: store, retriever: NoRetriever(), model: model)
+        let (session, question) = try await start(store, "Long answer please")
+        let consumer = Task {
+            var received = 0
+            for await event in runner.run(.init(tenant: tenant, session: session, question: question, agent: agent(), logger: Logger(label: "t"))) {
+                if case .token = event { received += 1 }
+                if received == 3 { break }
+            }
+        }
+        await consumer.value
+        // The partial answer is written by a task of its own; give it a moment.
+        var history: [StoredMessage] = []
+        for _ in 0..<100 {
+            history = try await store.history(tenant: tenant, session: session, limit: 10)
+            if history.count == 2 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(history.count == 2)
+        let partial = try #require(history.last)
+        #expect(!partial.isComplete)
+        #expect(partial.content.hasPrefix("w0 w1 w2 "))
+        #expect(partial.content.split(separator: " ").count < 50)
+    }
+
+    @Test func historyWindowBoundsThePrompt() async throws {
+        let store = InMemoryConversationStore()
+        let model = ScriptedChatModel(tokens: ["ok"])
+        let runner = ChatTurnRunner(conversations: store, retriever: NoRetriever(), model: model)
+        let (session, first) = try await start(store, "m0")
+        var question = first
+        for index in 1...5 {
+            _ = await runner.complete(.init(tenant: tenant, session: session, question: question, agent: agent(window: 3), logger: Logger(label: "t")))
+            question = try await store.append(tenant: tenant, session: session, message: NewMessage(role: .human, content: "m\(index)"))
+        }
+        let last = try #require(await model.receivedRequests.last)
+        // system + three history messages + the question.
+        #expect(last.messages.count == 5)
+        #expect(last.messages.map(\.content).suffix(4) == ["ok", "m3", "ok", "m4"])
+    }
+}

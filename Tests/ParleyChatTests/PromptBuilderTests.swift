@@ -1,0 +1,41 @@
+import Foundation
+import ParleyChat
+import ParleyCore
+import Testing
+
+@Suite("Prompt assembly")
+struct PromptBuilderTests {
+    let tenant = TenantID()
+
+    @Test func withoutSourcesThePromptForbidsInventing() {
+        let persona = DefaultPersonas.sales(tenant: tenant, businessName: "Acme")
+        let messages = PromptBuilder().messages(persona: persona, history: [], passages: [], question: "Q?")
+        #expect(messages.count == 2)
+        #expect(messages[0].role == .system)
+        #expect(messages[0].content.contains("Acme"))
+        #expect(messages[0].content.contains("No knowledge-base sources"))
+    }
+
+    @Test func historySkipsSystemAndEmptyAssistantMessages() {
+        let persona = DefaultPersonas.sales(tenant: tenant, businessName: "Acme")
+        func message(_ role: MessageRole, _ text: String) -> StoredMessage {
+            StoredMessage(id: MessageID(), tenantID: tenant, sessionID: SessionID(), role: role, content: text, metadata: [:], createdAt: Date())
+        }
+        let history = [message(.human, "a"), message(.system, "internal"), message(.assistant, ""), message(.assistant, "b")]
+        let messages = PromptBuilder().messages(persona: persona, history: history, passages: [], question: "c")
+        #expect(messages.dropFirst().map(\.content) == ["a", "b", "c"])
+        #expect(messages.dropFirst().map(\.role) == [.user, .assistant, .user])
+    }
+
+    @Test func citationsAreNumberedWithShortSnippets() {
+        let long = String(repeating: "word ", count: 200)
+        let citations = PromptBuilder().citations(for: [
+            SourcePassage(chunkID: "a", title: "A", url: nil, text: long, score: 0.5),
+            SourcePassage(chunkID: "b", title: "B", url: "https://b.test", text: "short", score: 0.4),
+        ])
+        #expect(citations.map(\.number) == [1, 2])
+        #expect(citations[0].snippet.count <= 281)
+        #expect(citations[0].snippet.hasSuffix("…"))
+        #expect(citations[1].snippet == "short")
+    }
+}

@@ -1,0 +1,42 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ParleyCore
+import ParleyLLM
+import ParleyServer
+import ParleyTestSupport
+import Testing
+
+@Suite("Graceful shutdown")
+struct GracefulShutdownTests {
+    @Test func inFlightStreamFinishesDuringShutdown() async throws {
+        let fake = try await FakeOpenAIServer.start()
+        await fake.enqueue(.slowFirstToken(delay: .milliseconds(800), tokens: ["Still ", "here."]))
+        let database = try await TestDatabase.make(.sqlite)
+        let server = try await ParleyTestServer.start(database, secrets: ParleySecrets(llmAPIKey: "sk-test-key-123456")) {
+            $0.llm.baseURL = fake.baseURL
+            $0.app.shutdownGraceSeconds = 5
+        }
+        let start = try await server.postChat(["message": "slow one"])
+        let streamID = try #require(start.json["stream_id"]?.stringValue)
+
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let reader = Task {
+            var request = HTTPClientRequest(url: "\(server.baseURL)/a/sales/events/stream?stream_id=\(streamID)")
+            request.method = .GET
+            let response = try await client.execute(request, timeout: .seconds(20))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            return String(buffer: body)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await server.services.streams.count == 1)
+        await server.stop()
+        let text = try await reader.value
+        try await client.shutdown()
+        await fake.stop()
+        await database.destroy()
+        #expect(text.contains("event: done"))
+        #expect(text.contains("here."))
+    }
+}
