@@ -47,6 +47,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
             try await app.server.start()
             let port = app.http.server.shared.localAddress?.port ?? 0
+            let provider = app.parley.model.provider
             let client = ChatBenchClient(baseURL: "http://127.0.0.1:\(port)", agent: app.parley.config.app.defaultAgent)
             var samples: [Double] = []
             do {
@@ -72,7 +73,7 @@ struct BenchCommand: AsyncParsableCommand {
             let sorted = samples.sorted()
             func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)] }
             let mean = samples.reduce(0, +) / Double(samples.count)
-            print("parley bench chat: \(turns) turns (+\(warmup) warm-up), model \(app.parley.model.provider), SQLite, loopback HTTP")
+            print("parley bench chat: \(turns) turns (+\(warmup) warm-up), model \(provider), SQLite, loopback HTTP")
             print(String(format: "  p50 %.2f ms   p90 %.2f ms   p99 %.2f ms   mean %.2f ms   max %.2f ms",
                          percentile(0.50), percentile(0.90), percentile(0.99), mean, sorted.last ?? 0))
         }
