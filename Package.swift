@@ -52,6 +52,23 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // BLAS through the platform's library: OpenBLAS (libopenblas-dev) on Linux, Accelerate on macOS.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // Local sentence embeddings (WordPiece, safetensors, BERT) and the embeddings API client.
+        .target(
+            name: "ParleyEmbeddings",
+            dependencies: [
+                "ParleyCore", "CBLAS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings,
+            linkerSettings: [
+                .linkedLibrary("openblas", .when(platforms: [.linux])),
+                .linkedFramework("Accelerate", .when(platforms: [.macOS])),
+            ]
+        ),
         // One chat turn over protocols: history, persona, retrieval, prompt, stream, persist.
         .target(
             name: "ParleyChat",
@@ -115,6 +132,11 @@ let package = Package(
         .testTarget(
             name: "ParleyCoreTests",
             dependencies: ["ParleyCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParleyEmbeddingsTests",
+            dependencies: ["ParleyEmbeddings", "ParleyCore", "ParleyTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
