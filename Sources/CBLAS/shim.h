@@ -21,4 +21,7 @@ static inline void parley_blas_set_threads(int n) { openblas_set_num_threads(n);
 static inline int parley_blas_threads(void) { return openblas_get_num_threads(); }
 #endif
 
+/// Hints the CPU to fetch the cache line holding `address` (the next weights a kernel will read).
+static inline void parley_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
 #endif

@@ -37,6 +37,15 @@ public final class FakeOpenAIServer: Sendable {
     actor State {
         var replies: [Reply] = []
         var received: [Received] = []
+        var embeddingFailures: [Int] = []
+        var embeddingRequests: [Received] = []
+
+        func nextEmbedding(_ request: Received) -> Int? {
+            embeddingRequests.append(request)
+            return embeddingFailures.isEmpty ? nil : embeddingFailures.removeFirst()
+        }
+
+        func failEmbeddings(_ statuses: [Int]) { embeddingFailures.append(contentsOf: statuses) }
 
         func next(_ request: Received) -> Reply {
             received.append(request)
@@ -57,6 +66,24 @@ public final class FakeOpenAIServer: Sendable {
             let reply = await state.next(Received(body: body, authorization: request.headers.first(name: .authorization)))
             return FakeOpenAIServer.respond(reply, model: body["model"]?.stringValue ?? "fake-model")
         }
+        app.on(.POST, "v1", "embeddings", body: .collect(maxSize: "4mb")) { request async throws -> Response in
+            let body = request.body.data.map { JSONValue.parse(Data($0.readableBytesView)) ?? .null } ?? .null
+            if let status = await state.nextEmbedding(Received(body: body, authorization: request.headers.first(name: .authorization))) {
+                return FakeOpenAIServer.respond(.status(status), model: "")
+            }
+            let inputs = body["input"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let data: [JSONValue] = inputs.enumerated().reversed().map { index, text in
+                ["object": "embedding", "index": .number(Double(index)),
+                 "embedding": .array(FakeOpenAIServer.fakeEmbedding(text).map { .number(Double($0)) })]
+            }
+            let tokens = inputs.reduce(0) { $0 + $1.split(separator: " ").count }
+            let reply: JSONValue = ["object": "list", "data": .array(data), "model": body["model"] ?? "m",
+                                    "usage": ["prompt_tokens": .number(Double(tokens)), "total_tokens": .number(Double(tokens))]]
+            let response = Response(status: .ok)
+            response.headers.contentType = .json
+            response.body = .init(string: reply.jsonString)
+            return response
+        }
         try await app.server.start()
         guard let port = app.http.server.shared.localAddress?.port else {
             throw ParleyError.internalFailure("fake server has no port")
@@ -76,6 +103,18 @@ public final class FakeOpenAIServer: Sendable {
     public func enqueue(_ replies: Reply...) async { await state.enqueue(replies) }
 
     public func received() async -> [Received] { await state.received }
+
+    public func embeddingRequests() async -> [Received] { await state.embeddingRequests }
+
+    /// The next embeddings requests fail with these statuses, in order.
+    public func failEmbeddings(_ statuses: Int...) async { await state.failEmbeddings(statuses) }
+
+    /// The fake's deterministic, unnormalised 8-d vector for a text (sent in reverse index order,
+    /// so that clients must sort by `index`).
+    public static func fakeEmbedding(_ text: String) -> [Float] {
+        let bytes = Array(text.utf8)
+        return (0..<8).map { lane in Float(bytes.enumerated().filter { $0.offset % 8 == lane }.reduce(1) { $0 + Int($1.element) }) }
+    }
 
     public func stop() async {
         await app.server.shutdown()

@@ -27,6 +27,8 @@ public final class ParleyTestServer: Sendable {
         config.app.dataDir = database.folder
         config.database.sqlitePath = database.sqlitePath
         config.logging.stdout = false
+        // Most HTTP tests need no vectors; the tests that do switch the local model on.
+        config.embeddings.provider = "none"
         adjust(&config)
         var allSecrets = secrets
         allSecrets.databaseURL = database.url

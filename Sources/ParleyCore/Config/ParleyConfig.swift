@@ -122,9 +122,25 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     }
 
     public struct EmbeddingsSection: Sendable, Codable, Equatable {
+        /// `local` (in-process MiniLM), `openai` (an OpenAI-compatible /v1/embeddings API) or `none`.
         public var provider = "local"
+        /// Name recorded with local vectors.
         public var model = "all-MiniLM-L6-v2"
         public var local = LocalEmbeddingsSection()
+        public var openai = RemoteEmbeddingsSection()
+    }
+
+    public struct RemoteEmbeddingsSection: Sendable, Codable, Equatable {
+        public var baseURL = "https://api.openai.com/v1"
+        public var model = "text-embedding-3-small"
+        public var dimension = 1536
+        /// Texts per request.
+        public var batchSize = 96
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case model, dimension
+            case baseURL = "base_url", batchSize = "batch_size"
+        }
     }
 
     public struct LocalEmbeddingsSection: Sendable, Codable, Equatable {

@@ -11,10 +11,13 @@ public final class BertEncoder: Sendable {
     let weights: BertWeights
     /// Rows per feed-forward block: bounds the intermediate buffer (rows × 1536 floats).
     let feedForwardBlockRows = 2048
+    let splitter: WorkSplitter
 
-    init(configuration: BertConfiguration, weights: BertWeights) {
+    init(configuration: BertConfiguration, weights: BertWeights, threads: Int) {
         self.configuration = configuration
         self.weights = weights
+        self.splitter = WorkSplitter(threads: max(1, threads))
+        Gemm.setThreads(1)
     }
 
     /// Normalised sentence embeddings for token-id sequences (each starting with [CLS]).
@@ -30,7 +33,7 @@ public final class BertEncoder: Sendable {
         let context = UnsafeMutablePointer<Float>.allocate(capacity: tokens * h)
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: tokens * h)
         let intermediate = UnsafeMutablePointer<Float>.allocate(capacity: min(tokens, feedForwardBlockRows) * configuration.intermediateSize)
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(1, maxLength * maxLength))
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(1, maxLength * maxLength) * splitter.threads)
         defer {
             for buffer in [hidden, qkv, context, scratch, intermediate, scores] { buffer.deallocate() }
         }
@@ -40,11 +43,13 @@ public final class BertEncoder: Sendable {
             attention(layer, hidden: hidden, qkv: qkv, context: context, scores: scores, offsets: offsets, tokens: tokens)
             // scratch = context · Woᵀ + bo + hidden; hidden = LayerNorm(scratch)
             VectorMath.broadcastRows(layer.attentionOutBias.pointer, into: scratch, rows: tokens, width: h)
-            Gemm.timesTransposed(m: tokens, n: h, k: h, a: context, lda: h, b: layer.attentionOutWeight.pointer, ldb: h,
-                                 beta: 1, c: scratch, ldc: h)
-            add(hidden, into: scratch, count: tokens * h)
-            VectorMath.layerNorm(scratch, rows: tokens, width: h, gamma: layer.attentionNormGamma.pointer,
-                                 beta: layer.attentionNormBeta.pointer, epsilon: configuration.layerNormEpsilon)
+            splitter.gemmTransposed(m: tokens, n: h, k: h, a: context, lda: h, b: layer.attentionOutWeight.pointer, ldb: h,
+                                    beta: 1, c: scratch, ldc: h)
+            splitter.forEachSlice(of: tokens, minimumSlice: 64) { _, rows in
+                add(hidden + rows.lowerBound * h, into: scratch + rows.lowerBound * h, count: rows.count * h)
+                VectorMath.layerNorm(scratch + rows.lowerBound * h, rows: rows.count, width: h, gamma: layer.attentionNormGamma.pointer,
+                                     beta: layer.attentionNormBeta.pointer, epsilon: configuration.layerNormEpsilon)
+            }
             feedForward(layer, input: scratch, output: hidden, intermediate: intermediate, tokens: tokens)
         }
         return pool(hidden, offsets: offsets)
@@ -77,19 +82,26 @@ public final class BertEncoder: Sendable {
         let headSize = configuration.headSize
         let scale = 1 / Float(headSize).squareRoot()
         VectorMath.broadcastRows(layer.qkvBias.pointer, into: qkv, rows: tokens, width: width)
-        Gemm.timesTransposed(m: tokens, n: width, k: h, a: hidden, lda: h, b: layer.qkvWeight.pointer, ldb: h,
-                             beta: 1, c: qkv, ldc: width)
-        for sequence in 0..<(offsets.count - 1) {
-            let start = offsets[sequence]
-            let length = offsets[sequence + 1] - start
-            for head in 0..<configuration.headCount {
+        splitter.gemmTransposed(m: tokens, n: width, k: h, a: hidden, lda: h, b: layer.qkvWeight.pointer, ldb: h,
+                                beta: 1, c: qkv, ldc: width)
+        let heads = configuration.headCount
+        let maxLength = (0..<(offsets.count - 1)).map { offsets[$0 + 1] - offsets[$0] }.max() ?? 0
+        // Every (sequence, head) pair is independent; each thread has its own scores buffer.
+        // A short batch is cheaper on one thread than the hand-off to a second one.
+        let pairSlice = tokens < 96 ? Int.max : 1
+        splitter.forEachSlice(of: (offsets.count - 1) * heads, minimumSlice: pairSlice) { part, pairs in
+            let buffer = scores + part * maxLength * maxLength
+            for pair in pairs {
+                let sequence = pair / heads, head = pair % heads
+                let start = offsets[sequence]
+                let length = offsets[sequence + 1] - start
                 let query = qkv + start * width + head * headSize
                 let key = query + h
                 let value = query + 2 * h
                 Gemm.timesTransposed(m: length, n: length, k: headSize, alpha: scale, a: query, lda: width,
-                                     b: key, ldb: width, beta: 0, c: scores, ldc: length)
-                VectorMath.softmaxRows(scores, rows: length, columns: length, stride: length)
-                Gemm.times(m: length, n: headSize, k: length, a: scores, lda: length, b: value, ldb: width,
+                                     b: key, ldb: width, beta: 0, c: buffer, ldc: length)
+                VectorMath.softmaxRows(buffer, rows: length, columns: length, stride: length)
+                Gemm.times(m: length, n: headSize, k: length, a: buffer, lda: length, b: value, ldb: width,
                            beta: 0, c: context + start * h + head * headSize, ldc: h)
             }
         }
@@ -104,16 +116,21 @@ public final class BertEncoder: Sendable {
         while start < tokens {
             let rows = min(feedForwardBlockRows, tokens - start)
             VectorMath.broadcastRows(layer.intermediateBias.pointer, into: intermediate, rows: rows, width: i)
-            Gemm.timesTransposed(m: rows, n: i, k: h, a: input + start * h, lda: h, b: layer.intermediateWeight.pointer,
-                                 ldb: h, beta: 1, c: intermediate, ldc: i)
-            VectorMath.gelu(intermediate, count: rows * i)
+            splitter.gemmTransposed(m: rows, n: i, k: h, a: input + start * h, lda: h, b: layer.intermediateWeight.pointer,
+                                    ldb: h, beta: 1, c: intermediate, ldc: i)
+            splitter.forEachSlice(of: rows * i, minimumSlice: 65_536) { _, range in
+                VectorMath.gelu(intermediate + range.lowerBound, count: range.count)
+            }
             let target = output + start * h
             VectorMath.broadcastRows(layer.outputBias.pointer, into: target, rows: rows, width: h)
-            Gemm.timesTransposed(m: rows, n: h, k: i, a: intermediate, lda: i, b: layer.outputWeight.pointer, ldb: i,
-                                 beta: 1, c: target, ldc: h)
-            add(input + start * h, into: target, count: rows * h)
-            VectorMath.layerNorm(target, rows: rows, width: h, gamma: layer.outputNormGamma.pointer,
-                                 beta: layer.outputNormBeta.pointer, epsilon: configuration.layerNormEpsilon)
+            splitter.gemmTransposed(m: rows, n: h, k: i, a: intermediate, lda: i, b: layer.outputWeight.pointer, ldb: i,
+                                    beta: 1, c: target, ldc: h)
+            let residual = input + start * h
+            splitter.forEachSlice(of: rows, minimumSlice: 64) { _, slice in
+                add(residual + slice.lowerBound * h, into: target + slice.lowerBound * h, count: slice.count * h)
+                VectorMath.layerNorm(target + slice.lowerBound * h, rows: slice.count, width: h, gamma: layer.outputNormGamma.pointer,
+                                     beta: layer.outputNormBeta.pointer, epsilon: configuration.layerNormEpsilon)
+            }
             start += rows
         }
     }

@@ -10,7 +10,8 @@ public final class SentenceEncoderModel: Sendable {
 
     public var dimension: Int { encoder.configuration.hiddenSize }
 
-    public init(folder: String, name: String = "all-MiniLM-L6-v2", maxLength: Int = 256) throws {
+    public init(folder: String, name: String = "all-MiniLM-L6-v2", maxLength: Int = 256,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         self.folder = folder
         self.name = name
         let configPath = (folder as NSString).appendingPathComponent("config.json")
@@ -30,7 +31,8 @@ public final class SentenceEncoderModel: Sendable {
             throw EmbeddingError.invalidModel("vocab.txt has \(vocabulary.tokens.count) tokens, config.json says \(configuration.vocabularySize)")
         }
         let file = try SafeTensorsFile(path: (folder as NSString).appendingPathComponent("model.safetensors"))
-        encoder = BertEncoder(configuration: configuration, weights: try BertWeights(file: file, config: configuration))
+        encoder = BertEncoder(configuration: configuration, weights: try BertWeights(file: file, config: configuration),
+                              threads: threads)
         tokenizer = WordPieceTokenizer(vocabulary: vocabulary, maxLength: min(maxLength, configuration.maxPositions))
     }
 

@@ -11,8 +11,13 @@ enum VectorMath {
     /// exp(x) for each lane: Cephes' expf, range-reduced by powers of two.
     @inline(__always)
     static func exp(_ x: Vector) -> Vector {
-        let clamped = x.clamped(lowerBound: Vector(repeating: -87.33), upperBound: Vector(repeating: 88.37))
-        var k = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+        // Clamp with lane selects: the generic min/max of SIMD are not inlined.
+        var clamped = x.replacing(with: -87.33, where: x .< -87.33)
+        clamped = clamped.replacing(with: 88.37, where: clamped .> 88.37)
+        // Round to nearest by the 1.5·2^23 trick: adding it leaves the integer in the mantissa.
+        let magic: Float = 12_582_912
+        let shifted = clamped * 1.442_695_04 + magic
+        let k = shifted - magic
         let r = clamped - k * 0.693_359_375 + k * 2.121_944_4e-4
         let r2 = r * r
         var p = Vector(repeating: 1.987_569_15e-4)
@@ -22,9 +27,9 @@ enum VectorMath {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5.000_000_1e-1
         let e = p * r2 + r + 1
-        // 2^k: with k + 127 + 2^23 the float's mantissa bits hold k + 127 exactly.
-        let biased = unsafeBitCast(k + (127 + 8_388_608), to: SIMD8<Int32>.self) & 0x7F_FFFF
-        return e * unsafeBitCast(biased &<< 23, to: Vector.self)
+        // 2^k from the integer held in `shifted`'s low mantissa bits.
+        let integer = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000) &+ 127
+        return e * unsafeBitCast(integer &<< 23, to: Vector.self)
     }
 
     /// erf(x) for each lane (Abramowitz and Stegun 7.1.26, |error| < 1.5e-7).
@@ -74,27 +79,40 @@ enum VectorMath {
 
     /// Softmax of each of `rows` rows of `columns` values (row stride `stride`), in place.
     static func softmaxRows(_ data: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int) {
+        let vectorEnd = columns - columns % width
         for row in 0..<rows {
             let base = data + row * stride
-            var maximum = -Float.infinity
-            for column in 0..<columns { maximum = max(maximum, base[column]) }
-            var sum: Float = 0
+            var maxima = Vector(repeating: -.infinity)
             var column = 0
-            let shift = Vector(repeating: maximum)
-            while column + width <= columns {
-                let e = exp(load(base + column) - shift)
-                store(e, to: base + column)
-                sum += e.sum()
+            while column < vectorEnd {
+                let x = load(base + column)
+                maxima = maxima.replacing(with: x, where: x .> maxima)
                 column += width
             }
-            while column < columns {
-                let e = Foundation.exp(base[column] - maximum)
-                base[column] = e
-                sum += e
-                column += 1
+            var maximum = maxima.max()
+            for tail in vectorEnd..<columns { maximum = Swift.max(maximum, base[tail]) }
+            let shift = Vector(repeating: maximum)
+            var sums = Vector.zero
+            column = 0
+            while column < vectorEnd {
+                let e = exp(load(base + column) - shift)
+                store(e, to: base + column)
+                sums += e
+                column += width
             }
-            let scale = 1 / sum
-            for index in 0..<columns { base[index] *= scale }
+            var sum = sums.sum()
+            for tail in vectorEnd..<columns {
+                let e = Foundation.exp(base[tail] - maximum)
+                base[tail] = e
+                sum += e
+            }
+            let scale = Vector(repeating: 1 / sum)
+            column = 0
+            while column < vectorEnd {
+                store(load(base + column) * scale, to: base + column)
+                column += width
+            }
+            for tail in vectorEnd..<columns { base[tail] *= scale[0] }
         }
     }
 

@@ -50,6 +50,7 @@ public enum ParleyApp {
         let secret = try ServerSecret.resolve(secrets: settings.secrets, dataDir: config.app.dataDir)
         return ParleyServices(config: config, secrets: settings.secrets, model: model,
                               retriever: settings.retriever ?? NoRetriever(),
+                              embedder: try EmbedderSelection.make(config: config, secrets: settings.secrets, client: app.http.client.shared),
                               signer: StreamTokenSigner(secret: secret), streams: StreamRegistry(),
                               databaseKind: DatabaseSelection.kind(secrets: settings.secrets))
     }

@@ -13,6 +13,8 @@ public struct ParleyServices: Sendable {
     public let secrets: ParleySecrets
     public let model: any ChatModel
     public let retriever: any Retriever
+    /// The configured embedder; nil with `embeddings.provider: none`.
+    public let embedder: (any Embedder)?
     public let signer: StreamTokenSigner
     public let streams: StreamRegistry
     public let databaseKind: DatabaseSelection.Kind

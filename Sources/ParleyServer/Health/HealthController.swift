@@ -42,7 +42,7 @@ struct HealthController: RouteCollection {
             database: .init(kind: services.databaseKind.rawValue, reachable: reachable),
             llm: .init(provider: services.model.provider, model: model),
             retriever: services.retriever.name,
-            embedder: "none",
+            embedder: services.embedder.map { "\($0.model)" } ?? "none",
             activeStreams: await services.streams.count)
         let response = Response(status: reachable ? .ok : .serviceUnavailable)
         try response.content.encode(body, as: .json)

@@ -1,0 +1,37 @@
+import Foundation
+import ParleyCore
+import ParleyEmbeddings
+import Testing
+
+@Suite("Local embedder")
+struct LocalEmbedderTests {
+    @Test func concurrentCallersGetTheirOwnVectors() async throws {
+        let embedder = LocalEmbedder(encoder: try ReferenceData.model.get(), maxBatch: 16)
+        let entries = Array(ReferenceData.entries.prefix(24))
+        let results = try await withThrowingTaskGroup(of: (Int, [EmbeddingVector]).self) { group in
+            for (index, entry) in entries.enumerated() {
+                group.addTask { (index, try await embedder.embed([entry.text])) }
+            }
+            var collected: [Int: [EmbeddingVector]] = [:]
+            for try await (index, vectors) in group { collected[index] = vectors }
+            return collected
+        }
+        for (index, entry) in entries.enumerated() {
+            let vector = try #require(results[index]?.first)
+            #expect(vector.model == EmbeddingModelInfo(name: "all-MiniLM-L6-v2", dimension: 384))
+            #expect(ReferenceData.cosine(vector.values, entry.embedding) >= 0.9999)
+        }
+        #expect(try await embedder.embed([]).isEmpty)
+    }
+
+    @Test func smallAndLargeBatchesAgree() throws {
+        // A single short text takes the unpacked small-matrix path; a batch takes BLAS.
+        let model = try ReferenceData.model.get()
+        let texts = ReferenceData.entries.prefix(40).map(\.text)
+        let together = model.embed(Array(texts))
+        for (index, text) in texts.enumerated() {
+            let alone = try #require(model.embed([text]).first)
+            #expect(ReferenceData.cosine(alone, together[index]) >= 0.99999)
+        }
+    }
+}
