@@ -105,7 +105,7 @@ struct ChatFlowTests {
     @Test(arguments: TestBackend.available)
     func streamIDsAreSignedSingleUseAndExpire(_ backend: TestBackend) async throws {
         let database = try await TestDatabase.make(backend)
-        let server = try await ParleyTestServer.start(database) { $0.chat.streamTTLSeconds = 1 }
+        let server = try await ParleyTestServer.start(database)
         defer { Task { await server.stop(); await database.destroy() } }
 
         let start = try await server.postChat(["message": "hello"])
@@ -125,12 +125,27 @@ struct ChatFlowTests {
         #expect(try await server.streamEvents("garbage").status == 403)
         let missing = try await server.send(.GET, "/a/sales/events/stream")
         #expect(missing.status == 400)
+        // The untampered token still works: a rejected attempt does not burn it.
+        #expect(try await server.streamEvents(fresh).status == 200)
 
-        // Expired: TTL is one second.
-        try await Task.sleep(for: .milliseconds(2100))
-        let expired = try await server.streamEvents(fresh)
+        // Expired: signed by the server itself, but a second in the past.
+        let claims = try server.services.signer.verify(try #require(try await server.postChat(["message": "late"]).json["stream_id"]?.stringValue))
+        var past = claims
+        past.expiresAt = Date().addingTimeInterval(-1)
+        let expired = try await server.streamEvents(server.services.signer.sign(past))
         #expect(expired.status == 410)
         #expect(JSONValue.parse(expired.body)?["error"]?["code"]?.stringValue == "stream_expired")
+    }
+
+    @Test func streamTTLIsConfigurable() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        let server = try await ParleyTestServer.start(database) { $0.chat.streamTTLSeconds = 1 }
+        defer { Task { await server.stop(); await database.destroy() } }
+        let start = try await server.postChat(["message": "hello"])
+        #expect(start.json["expires_in"] == .number(1))
+        let streamID = try #require(start.json["stream_id"]?.stringValue)
+        try await Task.sleep(for: .milliseconds(2100))
+        #expect(try await server.streamEvents(streamID).status == 410)
     }
 
     @Test(arguments: TestBackend.available)

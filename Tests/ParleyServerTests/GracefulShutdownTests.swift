@@ -12,7 +12,7 @@ import Testing
 struct GracefulShutdownTests {
     @Test func inFlightStreamFinishesDuringShutdown() async throws {
         let fake = try await FakeOpenAIServer.start()
-        await fake.enqueue(.slowFirstToken(delay: .milliseconds(800), tokens: ["Still ", "here."]))
+        await fake.enqueue(.slowFirstToken(delay: .seconds(3), tokens: ["Still ", "here."]))
         let database = try await TestDatabase.make(.sqlite)
         let server = try await ParleyTestServer.start(database, secrets: ParleySecrets(llmAPIKey: "sk-test-key-123456")) {
             $0.llm.baseURL = fake.baseURL
@@ -29,8 +29,13 @@ struct GracefulShutdownTests {
             let body = try await response.body.collect(upTo: 1 << 20)
             return String(buffer: body)
         }
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(await server.services.streams.count == 1)
+        // Wait until the stream is in flight (the fake holds its first token for three seconds).
+        var active = 0
+        for _ in 0..<200 where active == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+            active = await server.services.streams.count
+        }
+        #expect(active == 1)
         await server.stop()
         let text = try await reader.value
         try await client.shutdown()

@@ -7,6 +7,12 @@ public struct STSBenchmark: Sendable {
         public var score: Double
         public var first: String
         public var second: String
+
+        public init(score: Double, first: String, second: String) {
+            self.score = score
+            self.first = first
+            self.second = second
+        }
     }
 
     public let pairs: [Pair]
