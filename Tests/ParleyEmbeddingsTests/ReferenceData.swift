@@ -31,12 +31,6 @@ enum ReferenceData {
     }
 
     static func cosine(_ a: [Float], _ b: [Float]) -> Double {
-        var dot = 0.0, na = 0.0, nb = 0.0
-        for index in a.indices {
-            dot += Double(a[index]) * Double(b[index])
-            na += Double(a[index]) * Double(a[index])
-            nb += Double(b[index]) * Double(b[index])
-        }
-        return dot / (na.squareRoot() * nb.squareRoot())
+        Statistics.cosine(a, b)
     }
 }

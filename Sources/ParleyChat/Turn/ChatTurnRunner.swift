@@ -109,7 +109,7 @@ public struct ChatTurnRunner: Sendable {
         let elapsed = started.duration(to: .now)
         var result = ChatTurnResult(
             messageID: nil, content: text, citations: citations, model: model.effectiveModel(requested: input.agent.model), provider: model.provider,
-            usage: usage, latencyMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+            usage: usage, latencyMs: elapsed.wholeMilliseconds,
             complete: failure == nil)
         if failure == nil || !text.isEmpty {
             result.messageID = await store(result, input: input, failureCode: failure?.code)

@@ -50,7 +50,7 @@ public struct ExtractiveAnswerer: ChatModel {
                 tenantID: context.tenantID, sessionID: context.sessionID, provider: provider, model: Self.modelName,
                 requestBody: ["question": .string(request.question), "passages": .number(Double(request.passages.count))],
                 responseBody: ["content": .string(sent), "finish_reason": cancelled ? "cancelled" : "stop"],
-                usage: usage, latencyMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+                usage: usage, latencyMs: elapsed.wholeMilliseconds,
                 succeeded: !cancelled))
         }
         continuation.onTermination = { termination in

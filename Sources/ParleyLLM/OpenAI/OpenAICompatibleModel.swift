@@ -114,7 +114,7 @@ struct StreamingCall: Sendable {
             tenantID: context.tenantID, sessionID: context.sessionID, provider: settings.provider,
             model: request.model, requestBody: (try? JSONValue(encoding: body)) ?? .null,
             responseBody: .object(response), usage: state.usage,
-            latencyMs: Int(latency.components.seconds * 1000 + latency.components.attoseconds / 1_000_000_000_000_000),
+            latencyMs: latency.wholeMilliseconds,
             succeeded: failure == nil)
     }
 

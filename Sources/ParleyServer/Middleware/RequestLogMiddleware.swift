@@ -1,4 +1,5 @@
 import Logging
+import ParleyCore
 import Vapor
 
 /// Logs one line per request with method, path (never the query string, which may hold a
@@ -23,7 +24,7 @@ struct RequestLogMiddleware: AsyncMiddleware {
 
     private func log(_ request: Request, status: Int, started: ContinuousClock.Instant) {
         let elapsed = started.duration(to: .now)
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = elapsed.milliseconds
         request.logger.info("\(request.method.rawValue) \(request.url.path)", metadata: [
             "event": "http_request", "status": "\(status)", "latency_ms": "\(Int(milliseconds.rounded()))",
         ])

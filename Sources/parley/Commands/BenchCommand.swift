@@ -58,7 +58,7 @@ struct BenchCommand: AsyncParsableCommand {
                     sessionKey = try await client.turn(question, sessionKey: sessionKey)
                     let elapsed = started.duration(to: .now)
                     if index >= warmup {
-                        samples.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                        samples.append(elapsed.milliseconds)
                     }
                 }
             } catch {

@@ -29,7 +29,7 @@ struct EmbedBenchCommand: AsyncParsableCommand {
         let loaded = try Runtime.loadConfiguration(global)
         let loadStarted = ContinuousClock.now
         let embedder = try EmbedderFactory.local(loaded.config, threads: threads)
-        let loadSeconds = seconds(loadStarted.duration(to: .now))
+        let loadSeconds = loadStarted.duration(to: .now).seconds
         let tokenizer = embedder.tokenizer
         var corpus = try JSONLines.read(scifact + "/corpus.jsonl").map { document in
             "\(document["title"] ?? "") \(document["text"] ?? "")".trimmingCharacters(in: .whitespaces)
@@ -42,7 +42,7 @@ struct EmbedBenchCommand: AsyncParsableCommand {
         for query in queries {
             let started = ContinuousClock.now
             _ = embedder.embedNow([query])
-            latencies.append(seconds(started.duration(to: .now)) * 1000)
+            latencies.append(started.duration(to: .now).seconds * 1000)
         }
         latencies.sort()
 
@@ -57,7 +57,7 @@ struct EmbedBenchCommand: AsyncParsableCommand {
             _ = embedder.encodeTokenIDs(chunk)
             index += batch
         }
-        let corpusSeconds = seconds(started.duration(to: .now))
+        let corpusSeconds = started.duration(to: .now).seconds
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print("parley bench embed: model \(embedder.model), \(threads) thread(s), model load \(String(format: "%.2f", loadSeconds)) s")
@@ -67,10 +67,6 @@ struct EmbedBenchCommand: AsyncParsableCommand {
                      latencies.count, Statistics.percentile(latencies, 0.5), Statistics.percentile(latencies, 0.9),
                      Statistics.percentile(latencies, 0.99)))
         print(String(format: "  peak RSS: %.1f MiB", Double(usage.ru_maxrss) / 1024))
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
 

@@ -33,7 +33,7 @@ struct EvalCommand: AsyncParsableCommand {
             let elapsed = started.duration(to: .now)
             print(String(format: "STS %@: %d pairs, model %@\n  Spearman x100 %.2f   Pearson x100 %.2f   (%.1f s)",
                          file, benchmark.pairs.count, embedder.model.description, result.spearman, result.pearson,
-                         Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+                         elapsed.seconds))
         }
     }
 }
