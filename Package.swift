@@ -77,6 +77,12 @@ let package = Package(
                 .linkedFramework("Accelerate", .when(platforms: [.macOS])),
             ]
         ),
+        // Knowledge-base retrieval: lexical index, ranking metrics (dense and fusion to come).
+        .target(
+            name: "ParleyRetrieval",
+            dependencies: ["ParleyCore"],
+            swiftSettings: strictSettings
+        ),
         // One chat turn over protocols: history, persona, retrieval, prompt, stream, persist.
         .target(
             name: "ParleyChat",
@@ -146,6 +152,11 @@ let package = Package(
             name: "ParleyEmbeddingsTests",
             dependencies: ["ParleyEmbeddings", "ParleyCore", "ParleyTestSupport",
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParleyRetrievalTests",
+            dependencies: ["ParleyRetrieval"],
             swiftSettings: strictSettings
         ),
         .testTarget(
