@@ -26,8 +26,8 @@ struct JSONErrorMiddleware: AsyncMiddleware {
             return error
         case let error as any ParleyErrorConvertible:
             return error.parleyError
-        case let error as ConfigError:
-            return .internalFailure(error.message)
+        case is ConfigError:
+            return .internalFailure("The server is misconfigured.")
         case is DecodingError:
             return .badRequest("invalid_json", "The request body is not the JSON this endpoint expects.")
         case let abort as any AbortError:

@@ -36,22 +36,25 @@ struct TenantCommand: AsyncParsableCommand {
             let loaded = try Runtime.loadConfiguration(global)
             try Runtime.bootstrapLogging(loaded, stdout: false)
             let app = try await Runtime.makeApplication(loaded)
-            defer { Task { try? await app.asyncShutdown() } }
             let services = app.parley
+            let created: CreatedTenant
             do {
-                let created = try await services.provisioner(services.stores(on: app.db(.parley)))
+                created = try await services.provisioner(services.stores(on: app.db(.parley)))
                     .createTenant(name: name, slug: slug)
-                print("""
-                Created tenant \(created.tenant.slug) (\(created.tenant.id))
-                  name:        \(created.tenant.name)
-                  widget key:  \(created.tenant.widgetKey)   (public: goes in the page's data-tenant)
-                  API key:     \(created.apiKey)   (secret: shown only now, stored hashed)
-                """)
             } catch let error as ParleyError {
-                try? await app.asyncShutdown()
+                try await app.asyncShutdown()
                 throw ValidationError(error.message)
+            } catch {
+                try await app.asyncShutdown()
+                throw error
             }
             try await app.asyncShutdown()
+            print("""
+            Created tenant \(created.tenant.slug) (\(created.tenant.id))
+              name:        \(created.tenant.name)
+              widget key:  \(created.tenant.widgetKey)   (public: goes in the page's data-tenant)
+              API key:     \(created.apiKey)   (secret: shown only now, stored hashed)
+            """)
         }
     }
 

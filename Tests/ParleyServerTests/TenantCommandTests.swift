@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// The `parley tenant` commands, run as a real process against a scratch SQLite database.
+@Suite("parley tenant CLI")
+struct TenantCommandTests {
+    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/debug/parley").path
+
+    func run(_ arguments: [String], folder: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PARLEY_APP_DATA_DIR"] = folder + "/data"
+        environment["PARLEY_DATABASE_SQLITE_PATH"] = folder + "/data/parley.sqlite"
+        environment["PARLEY_LOGGING_PATH"] = folder + "/logs/app.jsonl"
+        environment["PARLEY_EMBEDDINGS_PROVIDER"] = "none"
+        environment["DATABASE_URL"] = nil
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func createPrintsKeysOnceAndListShowsTheTenant() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            Issue.record("the parley binary is not built at \(Self.binary)")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-cli-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+
+        let created = try run(["tenant", "create", "--name", "Acme Ltd", "--slug", "acme"], folder: folder)
+        #expect(created.status == 0)
+        #expect(created.output.contains("Created tenant acme"))
+        let apiKey = created.output.split(separator: "\n").first { $0.contains("API key:") }?
+            .split(separator: " ").first { $0.hasPrefix("sk_") }
+        #expect(apiKey != nil)
+
+        let again = try run(["tenant", "create", "--name", "Acme Again", "--slug", "acme"], folder: folder)
+        #expect(again.status != 0)
+        #expect(again.output.contains("already exists"))
+        let badSlug = try run(["tenant", "create", "--name", "X", "--slug", "Bad Slug"], folder: folder)
+        #expect(badSlug.status != 0)
+        #expect(badSlug.output.contains("--slug"))
+
+        let listed = try run(["tenant", "list"], folder: folder)
+        #expect(listed.status == 0)
+        #expect(listed.output.contains("acme") && listed.output.contains("demo"))
+        if let apiKey { #expect(!listed.output.contains(apiKey)) }
+        // The secret key never reaches the log file.
+        let log = (try? String(contentsOfFile: folder + "/logs/app.jsonl", encoding: .utf8)) ?? ""
+        if let apiKey { #expect(!log.contains(apiKey)) }
+    }
+}
