@@ -40,7 +40,8 @@ public final class BertEncoder: Sendable {
 
         embedTokens(sequences, into: hidden)
         for layer in weights.layers {
-            attention(layer, hidden: hidden, qkv: qkv, context: context, scores: scores, offsets: offsets, tokens: tokens)
+            attention(layer, hidden: hidden, qkv: qkv, context: context, scores: scores, offsets: offsets, tokens: tokens,
+                      maxLength: maxLength)
             // scratch = context · Woᵀ + bo + hidden; hidden = LayerNorm(scratch)
             VectorMath.broadcastRows(layer.attentionOutBias.pointer, into: scratch, rows: tokens, width: h)
             splitter.gemmTransposed(m: tokens, n: h, k: h, a: context, lda: h, b: layer.attentionOutWeight.pointer, ldb: h,
@@ -76,7 +77,7 @@ public final class BertEncoder: Sendable {
 
     private func attention(_ layer: BertLayerWeights, hidden: UnsafeMutablePointer<Float>, qkv: UnsafeMutablePointer<Float>,
                            context: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>,
-                           offsets: [Int], tokens: Int) {
+                           offsets: [Int], tokens: Int, maxLength: Int) {
         let h = configuration.hiddenSize
         let width = 3 * h
         let headSize = configuration.headSize
@@ -85,7 +86,6 @@ public final class BertEncoder: Sendable {
         splitter.gemmTransposed(m: tokens, n: width, k: h, a: hidden, lda: h, b: layer.qkvWeight.pointer, ldb: h,
                                 beta: 1, c: qkv, ldc: width)
         let heads = configuration.headCount
-        let maxLength = (0..<(offsets.count - 1)).map { offsets[$0 + 1] - offsets[$0] }.max() ?? 0
         // Every (sequence, head) pair is independent; each thread has its own scores buffer.
         // A short batch is cheaper on one thread than the hand-off to a second one.
         let pairSlice = tokens < 96 ? Int.max : 1
@@ -145,10 +145,6 @@ public final class BertEncoder: Sendable {
             target[index] += source[index]
             index += 1
         }
-    }
-
-    private func add(_ source: UnsafeMutablePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int) {
-        add(UnsafePointer(source), into: target, count: count)
     }
 
     /// Mean over each sequence's tokens (all of them, [CLS] and [SEP] included), then unit length.

@@ -4,7 +4,6 @@ import Foundation
 /// in-flight streams, and `/health` can show them.
 public actor StreamRegistry {
     private var active = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
 
     public init() {}
 
@@ -14,10 +13,6 @@ public actor StreamRegistry {
 
     func end() {
         active -= 1
-        if active == 0 {
-            for waiter in waiters { waiter.resume() }
-            waiters.removeAll()
-        }
     }
 
     /// Returns once no stream is active, or after `timeout`, whichever comes first.
