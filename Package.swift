@@ -77,11 +77,15 @@ let package = Package(
                 .linkedFramework("Accelerate", .when(platforms: [.macOS])),
             ]
         ),
-        // Knowledge-base retrieval: lexical index, ranking metrics (dense and fusion to come).
+        // Knowledge-base retrieval: text extraction, chunking, BM25, exact vector index, fusion, IR metrics.
         .target(
             name: "ParleyRetrieval",
-            dependencies: ["ParleyCore"],
-            swiftSettings: strictSettings
+            dependencies: ["ParleyCore", "CBLAS"],
+            swiftSettings: strictSettings,
+            linkerSettings: [
+                .linkedLibrary("openblas", .when(platforms: [.linux])),
+                .linkedFramework("Accelerate", .when(platforms: [.macOS])),
+            ]
         ),
         // One chat turn over protocols: history, persona, retrieval, prompt, stream, persist.
         .target(
@@ -156,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyRetrievalTests",
-            dependencies: ["ParleyRetrieval"],
+            dependencies: ["ParleyRetrieval", "ParleyCore", "ParleyTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

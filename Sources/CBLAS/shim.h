@@ -1,5 +1,5 @@
 // The few BLAS entry points Parley uses. On Linux they come from OpenBLAS (Debian's
-// libopenblas-dev); on macOS from Accelerate. Linking is set on the ParleyEmbeddings target.
+// libopenblas-dev); on macOS from Accelerate. Linking is set on the targets that import this module.
 #ifndef PARLEY_CBLAS_SHIM_H
 #define PARLEY_CBLAS_SHIM_H
 
@@ -15,6 +15,9 @@ enum { CblasNoTrans = 111, CblasTrans = 112 };
 void cblas_sgemm(const int order, const int transA, const int transB, const int m, const int n, const int k,
                  const float alpha, const float *a, const int lda, const float *b, const int ldb,
                  const float beta, float *c, const int ldc);
+void cblas_sgemv(const int order, const int trans, const int m, const int n, const float alpha,
+                 const float *a, const int lda, const float *x, const int incx, const float beta,
+                 float *y, const int incy);
 void openblas_set_num_threads(int threads);
 int openblas_get_num_threads(void);
 static inline void parley_blas_set_threads(int n) { openblas_set_num_threads(n); }

@@ -37,3 +37,9 @@ public typealias MessageID = Identifier<MessageTag>
 public typealias PersonaID = Identifier<PersonaTag>
 public typealias AgentID = Identifier<AgentTag>
 public typealias StreamID = Identifier<StreamTag>
+
+public enum SourceTag {}
+public enum ChunkTag {}
+
+public typealias SourceID = Identifier<SourceTag>
+public typealias ChunkID = Identifier<ChunkTag>

@@ -6,12 +6,18 @@ public struct RetrievalQuery: Sendable {
     public var agentCode: String
     public var text: String
     public var topK: Int
+    /// The agent's retrieval mode (`off` finds nothing).
+    public var mode: RetrievalMode
+    /// Passages scoring below this are dropped (scores are those of the mode: fused, cosine or BM25).
+    public var minScore: Double
 
-    public init(tenantID: TenantID, agentCode: String, text: String, topK: Int) {
+    public init(tenantID: TenantID, agentCode: String, text: String, topK: Int, mode: RetrievalMode = .hybrid, minScore: Double = 0) {
         self.tenantID = tenantID
         self.agentCode = agentCode
         self.text = text
         self.topK = topK
+        self.mode = mode
+        self.minScore = minScore
     }
 }
 

@@ -54,8 +54,9 @@ public struct BM25Index: Sendable {
         return log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
     }
 
-    /// The `limit` best documents for a query, best first (ties: larger id first).
-    public func search(_ query: String, limit: Int) -> [(id: String, score: Double)] {
+    /// The `limit` best documents for a query, best first (ties: larger id first), among the
+    /// documents `isIncluded` accepts (all by default).
+    public func search(_ query: String, limit: Int, where isIncluded: (String) -> Bool = { _ in true }) -> [(id: String, score: Double)] {
         guard !slots.isEmpty, limit > 0 else { return [] }
         let averageLength = Double(totalLength) / Double(slots.count)
         var scores: [Int: Double] = [:]
@@ -69,9 +70,13 @@ public struct BM25Index: Sendable {
                 scores[slot, default: 0] += weight * normalised
             }
         }
-        return scores.compactMap { slot, score in identifiers[slot].map { (id: $0, score: score) } }
-            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id > $1.id }
-            .prefix(limit)
-            .map { $0 }
+        var hits: [(id: String, score: Double)] = []
+        hits.reserveCapacity(scores.count)
+        for (slot, score) in scores {
+            guard let id = identifiers[slot], isIncluded(id) else { continue }
+            hits.append((id, score))
+        }
+        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.id > $1.id }
+        return Array(hits.prefix(limit))
     }
 }

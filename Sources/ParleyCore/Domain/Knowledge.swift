@@ -1,0 +1,100 @@
+import Foundation
+
+/// The kinds of knowledge source a tenant can add (seed 004, plus markdown and HTML files).
+public enum SourceKind: String, Sendable, Codable, CaseIterable {
+    case text, faq, url, pdf, markdown, html
+}
+
+/// Where a source is in its life: added, searchable, or refused with a reason.
+public enum SourceStatus: String, Sendable, Codable {
+    case pending, indexed, failed
+}
+
+/// One knowledge source of a tenant: a page, a file, a FAQ, a text. Sources without an
+/// agent serve every agent of the tenant; a source with `agentCode` serves that agent only.
+public struct KnowledgeSource: Sendable, Equatable, Codable {
+    public var id: SourceID
+    public var tenantID: TenantID
+    public var agentCode: String?
+    public var kind: SourceKind
+    public var title: String
+    public var url: String?
+    public var status: SourceStatus
+    public var failureReason: String?
+    public var contentHash: String?
+    public var chunkCount: Int
+    public var createdAt: Date
+    public var lastIndexedAt: Date?
+
+    public init(id: SourceID = SourceID(), tenantID: TenantID, agentCode: String?, kind: SourceKind, title: String,
+                url: String?, status: SourceStatus = .pending, failureReason: String? = nil, contentHash: String? = nil,
+                chunkCount: Int = 0, createdAt: Date = Date(), lastIndexedAt: Date? = nil) {
+        self.id = id
+        self.tenantID = tenantID
+        self.agentCode = agentCode
+        self.kind = kind
+        self.title = title
+        self.url = url
+        self.status = status
+        self.failureReason = failureReason
+        self.contentHash = contentHash
+        self.chunkCount = chunkCount
+        self.createdAt = createdAt
+        self.lastIndexedAt = lastIndexedAt
+    }
+}
+
+/// A searchable piece of a source, with what a citation needs to point back at it.
+public struct KnowledgeChunk: Sendable, Equatable {
+    public var id: ChunkID
+    public var tenantID: TenantID
+    public var sourceID: SourceID
+    public var agentCode: String?
+    public var position: Int
+    public var text: String
+    public var title: String
+    public var url: String?
+    public var headingPath: [String]
+
+    public init(id: ChunkID = ChunkID(), tenantID: TenantID, sourceID: SourceID, agentCode: String?, position: Int,
+                text: String, title: String, url: String?, headingPath: [String]) {
+        self.id = id
+        self.tenantID = tenantID
+        self.sourceID = sourceID
+        self.agentCode = agentCode
+        self.position = position
+        self.text = text
+        self.title = title
+        self.url = url
+        self.headingPath = headingPath
+    }
+
+    /// Whether a question put to `agent` may see this chunk.
+    public func isVisible(to agent: String?) -> Bool {
+        agentCode == nil || agentCode == agent
+    }
+}
+
+/// A chunk together with its vector (nil when embeddings are off).
+public struct StoredChunk: Sendable {
+    public var chunk: KnowledgeChunk
+    public var vector: EmbeddingVector?
+
+    public init(chunk: KnowledgeChunk, vector: EmbeddingVector?) {
+        self.chunk = chunk
+        self.vector = vector
+    }
+}
+
+/// How a question is matched against the knowledge base (seed 003's RAG toggle is `off`).
+public enum RetrievalMode: String, Sendable, Codable, CaseIterable {
+    case hybrid, dense, lexical, off
+}
+
+/// How the dense and lexical rankings are combined in hybrid mode.
+public enum FusionMethod: String, Sendable, Codable, CaseIterable {
+    /// Min-max normalised scores of each list, weighted sum (missing = 0).
+    case convex
+    /// Reciprocal-rank fusion: sum of 1 / (k + rank).
+    case rrf
+}

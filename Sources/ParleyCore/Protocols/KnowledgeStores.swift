@@ -1,0 +1,56 @@
+import Foundation
+
+/// A chunk id with its similarity to a query (cosine for dense stores).
+public struct ScoredChunkID: Sendable, Hashable {
+    public var id: ChunkID
+    public var score: Double
+
+    public init(id: ChunkID, score: Double) {
+        self.id = id
+        self.score = score
+    }
+}
+
+/// A vector to store, with the scope it may be seen in.
+public struct VectorEntry: Sendable {
+    public var chunkID: ChunkID
+    public var tenantID: TenantID
+    public var agentCode: String?
+    public var vector: EmbeddingVector
+
+    public init(chunkID: ChunkID, tenantID: TenantID, agentCode: String?, vector: EmbeddingVector) {
+        self.chunkID = chunkID
+        self.tenantID = tenantID
+        self.agentCode = agentCode
+        self.vector = vector
+    }
+}
+
+/// Nearest-neighbour search over chunk vectors (embedded, pgvector or Pinecone).
+/// Every call names its tenant; an implementation never returns another tenant's ids.
+public protocol VectorStore: Sendable {
+    /// Short name for `/health` and logs.
+    var name: String { get }
+    func upsert(_ entries: [VectorEntry]) async throws
+    func delete(_ ids: [ChunkID], tenant: TenantID) async throws
+    /// The `limit` chunks most similar to `vector` that `agent` may see (tenant-wide + its own).
+    func search(_ vector: EmbeddingVector, tenant: TenantID, agent: String?, limit: Int) async throws -> [ScoredChunkID]
+}
+
+/// Persistence of sources and chunks (the database is the source of truth; indexes are rebuilt from it).
+public protocol KnowledgeStore: Sendable {
+    func createSource(_ source: KnowledgeSource, content: String?) async throws
+    func source(_ id: SourceID, tenant: TenantID) async throws -> KnowledgeSource?
+    /// The source of this tenant (and agent scope) added from the same URL or file name, if any.
+    func source(kind: SourceKind, locator: String, tenant: TenantID, agent: String?) async throws -> KnowledgeSource?
+    func sources(tenant: TenantID) async throws -> [KnowledgeSource]
+    /// Marks a source failed with a reason; its earlier chunks (if any) stay as they were.
+    func markFailed(_ id: SourceID, tenant: TenantID, reason: String) async throws
+    /// Replaces every chunk of the source in one transaction and marks it indexed.
+    func replaceChunks(of source: KnowledgeSource, with chunks: [StoredChunk], contentHash: String) async throws
+    /// Deletes the source and its chunks; returns the deleted chunk ids (nil when there was no such source).
+    func deleteSource(_ id: SourceID, tenant: TenantID) async throws -> [ChunkID]?
+    func chunkIDs(of source: SourceID, tenant: TenantID) async throws -> [ChunkID]
+    /// Every chunk of every tenant, in pages, for rebuilding in-memory indexes at start.
+    func allChunks(after: ChunkID?, limit: Int) async throws -> [StoredChunk]
+}

@@ -1,0 +1,131 @@
+import Foundation
+import ParleyCore
+
+/// Settings of the knowledge base that are not per agent.
+public struct KnowledgeBaseSettings: Sendable, Equatable {
+    public var fusion: ScoreFusion
+    /// How many candidates each ranking contributes before fusion.
+    public var candidates: Int
+    public var bm25K1: Double
+    public var bm25B: Double
+
+    public init(fusion: ScoreFusion = ScoreFusion(), candidates: Int = 100, bm25K1: Double = 1.5, bm25B: Double = 0.75) {
+        self.fusion = fusion
+        self.candidates = candidates
+        self.bm25K1 = bm25K1
+        self.bm25B = bm25B
+    }
+}
+
+/// Every tenant's searchable chunks: a BM25 index per tenant, the vectors in a `VectorStore`,
+/// and the chunks' text and citation data. It is the chat turn's `Retriever` and what
+/// ingestion updates. Tenants are separate indexes, so a query can only ever see its own.
+public actor KnowledgeBase: Retriever {
+    public nonisolated let name: String
+    public nonisolated let settings: KnowledgeBaseSettings
+    private let embedder: (any Embedder)?
+    private let vectors: (any VectorStore)?
+    private let analyzer = Analyzer(stem: PorterStemmer.stem)
+    private var lexical: [TenantID: BM25Index] = [:]
+    private var chunks: [ChunkID: KnowledgeChunk] = [:]
+
+    /// `embedder` and `vectors` are nil when embeddings are off: dense and hybrid queries then
+    /// fall back to lexical retrieval.
+    public init(embedder: (any Embedder)?, vectors: (any VectorStore)?, settings: KnowledgeBaseSettings = KnowledgeBaseSettings()) {
+        self.embedder = embedder
+        self.vectors = embedder == nil ? nil : vectors
+        self.settings = settings
+        name = embedder == nil || vectors == nil ? "lexical" : "hybrid(\(vectors?.name ?? ""))"
+    }
+
+    public var canEmbed: Bool { embedder != nil && vectors != nil }
+
+    /// Indexes chunks (replacing any with the same ids). Chunks with vectors go to the vector store.
+    public func add(_ stored: [StoredChunk]) async throws {
+        let entries = stored.compactMap { item in
+            item.vector.map { VectorEntry(chunkID: item.chunk.id, tenantID: item.chunk.tenantID, agentCode: item.chunk.agentCode, vector: $0) }
+        }
+        if let vectors, !entries.isEmpty { try await vectors.upsert(entries) }
+        for item in stored {
+            let chunk = item.chunk
+            chunks[chunk.id] = chunk
+            lexical[chunk.tenantID, default: BM25Index(k1: settings.bm25K1, b: settings.bm25B, analyzer: analyzer)]
+                .add(id: chunk.id.description, text: Self.indexedText(chunk))
+        }
+    }
+
+    /// Adds chunks to the lexical index and chunk table only (their vectors are already in a
+    /// persistent vector store such as pgvector or Pinecone).
+    public func addWithoutVectors(_ stored: [KnowledgeChunk]) {
+        for chunk in stored {
+            chunks[chunk.id] = chunk
+            lexical[chunk.tenantID, default: BM25Index(k1: settings.bm25K1, b: settings.bm25B, analyzer: analyzer)]
+                .add(id: chunk.id.description, text: Self.indexedText(chunk))
+        }
+    }
+
+    public func remove(_ ids: [ChunkID], tenant: TenantID) async throws {
+        let owned = ids.filter { chunks[$0]?.tenantID == tenant }
+        if let vectors, !owned.isEmpty { try await vectors.delete(owned, tenant: tenant) }
+        for id in owned {
+            chunks[id] = nil
+            lexical[tenant]?.remove(id: id.description)
+        }
+    }
+
+    public func chunkCount(tenant: TenantID) -> Int { lexical[tenant]?.count ?? 0 }
+
+    /// Embeds texts with the knowledge base's embedder (nil when embeddings are off).
+    public nonisolated func embed(_ texts: [String]) async throws -> [EmbeddingVector]? {
+        guard let embedder else { return nil }
+        return try await embedder.embed(texts)
+    }
+
+    public func retrieve(_ query: RetrievalQuery) async throws -> [SourcePassage] {
+        let ranked = try await rank(query)
+        return ranked.compactMap { item in
+            guard let chunk = chunks[item.id], chunk.tenantID == query.tenantID else { return nil }
+            return SourcePassage(chunkID: chunk.id.description, title: chunk.title, url: chunk.url, text: chunk.text, score: item.score)
+        }
+    }
+
+    /// Chunk ids and scores for a query, best first, at most `topK`, none below `minScore`.
+    public func rank(_ query: RetrievalQuery) async throws -> [ScoredChunkID] {
+        let text = query.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard query.topK > 0, !text.isEmpty else { return [] }
+        let mode = canEmbed ? query.mode : (query.mode == .off ? .off : .lexical)
+        let ranked: [ScoredChunkID]
+        switch mode {
+        case .off:
+            return []
+        case .lexical:
+            ranked = lexicalRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: query.topK)
+        case .dense:
+            ranked = try await denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: query.topK)
+        case .hybrid:
+            let limit = max(settings.candidates, query.topK)
+            async let dense = denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
+            let lexicalList = lexicalRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
+            ranked = settings.fusion.fuse(dense: try await dense, lexical: lexicalList)
+        }
+        return Array(ranked.filter { $0.score >= query.minScore }.prefix(query.topK))
+    }
+
+    private func lexicalRanking(_ text: String, tenant: TenantID, agent: String, limit: Int) -> [ScoredChunkID] {
+        guard let index = lexical[tenant] else { return [] }
+        return index.search(text, limit: limit) { id in
+            ChunkID(string: id).flatMap { self.chunks[$0] }?.isVisible(to: agent) ?? false
+        }.compactMap { hit in ChunkID(string: hit.id).map { ScoredChunkID(id: $0, score: hit.score) } }
+    }
+
+    private func denseRanking(_ text: String, tenant: TenantID, agent: String, limit: Int) async throws -> [ScoredChunkID] {
+        guard let embedder, let vectors, lexical[tenant] != nil else { return [] }
+        guard let vector = try await embedder.embed([text]).first else { return [] }
+        return try await vectors.search(vector, tenant: tenant, agent: agent, limit: limit)
+    }
+
+    /// What BM25 sees: the title and heading path count as words of the chunk.
+    static func indexedText(_ chunk: KnowledgeChunk) -> String {
+        ([chunk.title] + chunk.headingPath + [chunk.text]).joined(separator: "\n")
+    }
+}

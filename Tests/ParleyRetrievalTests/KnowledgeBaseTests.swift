@@ -1,0 +1,94 @@
+import Foundation
+import ParleyCore
+import ParleyRetrieval
+import ParleyTestSupport
+import Testing
+
+@Suite("Knowledge base")
+struct KnowledgeBaseTests {
+    let tenantA = TenantID(), tenantB = TenantID()
+
+    func chunk(_ tenant: TenantID, _ text: String, agent: String? = nil, title: String = "Doc") -> StoredChunk {
+        let embedder = HashingEmbedder()
+        let chunk = KnowledgeChunk(tenantID: tenant, sourceID: SourceID(), agentCode: agent, position: 0, text: text,
+                                   title: title, url: "https://example.test/\(title)", headingPath: [])
+        return StoredChunk(chunk: chunk, vector: EmbeddingVector(values: embedder.vector(text), model: embedder.model))
+    }
+
+    func base() -> KnowledgeBase {
+        KnowledgeBase(embedder: HashingEmbedder(), vectors: EmbeddedVectorStore())
+    }
+
+    @Test(arguments: RetrievalMode.allCases.filter { $0 != .off })
+    func oneTenantNeverSeesAnothersChunks(mode: RetrievalMode) async throws {
+        let knowledge = base()
+        try await knowledge.add([chunk(tenantA, "Our refund policy allows returns within 30 days"),
+                                 chunk(tenantB, "Refund policy of tenant B: returns within 90 days")])
+        let forA = try await knowledge.retrieve(RetrievalQuery(tenantID: tenantA, agentCode: "sales", text: "refund policy returns days", topK: 10, mode: mode))
+        #expect(forA.count == 1)
+        #expect(forA[0].text.contains("30 days"))
+        let forC = try await knowledge.retrieve(RetrievalQuery(tenantID: TenantID(), agentCode: "sales", text: "refund policy", topK: 10, mode: mode))
+        #expect(forC.isEmpty)
+    }
+
+    @Test func removingOnlyAffectsTheOwningTenant() async throws {
+        let knowledge = base()
+        let a = chunk(tenantA, "shipping to Canada takes five days")
+        try await knowledge.add([a])
+        // Tenant B cannot delete tenant A's chunk by guessing its id.
+        try await knowledge.remove([a.chunk.id], tenant: tenantB)
+        #expect(await knowledge.chunkCount(tenant: tenantA) == 1)
+        try await knowledge.remove([a.chunk.id], tenant: tenantA)
+        #expect(await knowledge.chunkCount(tenant: tenantA) == 0)
+        let after = try await knowledge.retrieve(RetrievalQuery(tenantID: tenantA, agentCode: "sales", text: "shipping Canada", topK: 5))
+        #expect(after.isEmpty)
+    }
+
+    @Test func agentScopedChunksOnlyReachTheirAgent() async throws {
+        let knowledge = base()
+        try await knowledge.add([chunk(tenantA, "warranty covers two years", agent: "support"),
+                                 chunk(tenantA, "warranty extension can be bought", agent: nil)])
+        let sales = try await knowledge.retrieve(RetrievalQuery(tenantID: tenantA, agentCode: "sales", text: "warranty", topK: 5))
+        let support = try await knowledge.retrieve(RetrievalQuery(tenantID: tenantA, agentCode: "support", text: "warranty", topK: 5))
+        #expect(sales.count == 1)
+        #expect(support.count == 2)
+    }
+
+    @Test func hybridFusesBothRankingsAndOffFindsNothing() async throws {
+        let knowledge = base()
+        let items = [chunk(tenantA, "pricing plans start at ten euros a month", title: "pricing"),
+                     chunk(tenantA, "our office is in Berlin near the river", title: "office"),
+                     chunk(tenantA, "support answers e-mail within a day", title: "support")]
+        try await knowledge.add(items)
+        let hybrid = try await knowledge.retrieve(RetrievalQuery(tenantID: tenantA, agentCode: "sales", text: "how much are the pricing plans", topK: 2, mode: .hybrid))
+        #expect(hybrid.first?.title == "pricing")
+        #expect(hybrid.first?.url == "https://example.test/pricing")
+        #expect(hybrid.first?.chunkID == items[0].chunk.id.description)
+        #expect(hybrid.count <= 2)
+        let off = try await knowledge.retrieve(RetrievalQuery(tenantID: tenantA, agentCode: "sales", text: "pricing", topK: 2, mode: .off))
+        #expect(off.isEmpty)
+        let strict = try await knowledge.retrieve(RetrievalQuery(tenantID: tenantA, agentCode: "sales", text: "pricing plans", topK: 3, mode: .dense, minScore: 0.99))
+        #expect(strict.isEmpty)
+    }
+
+    @Test func withoutAnEmbedderEveryModeIsLexical() async throws {
+        let knowledge = KnowledgeBase(embedder: nil, vectors: EmbeddedVectorStore())
+        #expect(knowledge.name == "lexical")
+        try await knowledge.add([chunk(tenantA, "parking is free for visitors")])
+        let dense = try await knowledge.retrieve(RetrievalQuery(tenantID: tenantA, agentCode: "sales", text: "free parking", topK: 3, mode: .dense))
+        #expect(dense.count == 1)
+    }
+
+    @Test func aStoreRefusesVectorsOfAnotherModel() async throws {
+        let store = EmbeddedVectorStore()
+        try await store.upsert([VectorEntry(chunkID: ChunkID(), tenantID: tenantA, agentCode: nil,
+                                            vector: EmbeddingVector(values: [1, 0], model: .init(name: "m1", dimension: 2)))])
+        await #expect(throws: VectorStoreError.self) {
+            try await store.upsert([VectorEntry(chunkID: ChunkID(), tenantID: tenantA, agentCode: nil,
+                                                vector: EmbeddingVector(values: [1, 0, 0], model: .init(name: "m2", dimension: 3)))])
+        }
+        await #expect(throws: VectorStoreError.self) {
+            try await store.search(EmbeddingVector(values: [1, 0, 0], model: .init(name: "m2", dimension: 3)), tenant: tenantA, agent: nil, limit: 1)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import ParleyCore
+import ParleyRetrieval
+import Testing
+
+@Suite("Vector index")
+struct VectorIndexTests {
+    let a = ChunkID(), b = ChunkID(), c = ChunkID()
+
+    func unit(_ values: [Float]) -> [Float] {
+        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return values.map { $0 / norm }
+    }
+
+    @Test func ranksByCosineAndHonoursAgentScope() {
+        var index = VectorIndex(dimension: 3)
+        index.add(a, vector: unit([1, 0, 0]), agent: nil)
+        index.add(b, vector: unit([1, 1, 0]), agent: "support")
+        index.add(c, vector: unit([0, 0, 1]), agent: nil)
+        let query = unit([1, 0.2, 0])
+        let all = index.search(query, agent: "support", limit: 3)
+        #expect(all.map(\.id) == [a, b, c])
+        // cos([1,0.2,0], [1,1,0]) = 1.2 / (sqrt(1.04) * sqrt(2))
+        #expect(abs(all[1].score - 1.2 / (1.04.squareRoot() * 2.0.squareRoot())) < 1e-6)
+        #expect(abs(all[2].score) < 1e-6)
+        // The sales agent cannot see the support-only row.
+        #expect(index.search(query, agent: "sales", limit: 3).map(\.id) == [a, c])
+        #expect(index.search(query, agent: "sales", limit: 1).map(\.id) == [a])
+    }
+
+    @Test func removalMovesTheLastRowAndReplacementOverwrites() {
+        var index = VectorIndex(dimension: 2)
+        index.add(a, vector: [1, 0], agent: nil)
+        index.add(b, vector: [0, 1], agent: nil)
+        index.add(c, vector: unit([1, 1]), agent: nil)
+        index.remove(a)
+        #expect(index.count == 2)
+        #expect(index.search([1, 0], agent: nil, limit: 5).map(\.id) == [c, b])
+        index.add(b, vector: [1, 0], agent: nil)
+        #expect(index.count == 2)
+        #expect(index.search([1, 0], agent: nil, limit: 1).map(\.id) == [b])
+        index.remove(ChunkID())
+        #expect(index.count == 2)
+    }
+
+    @Test func topKKeepsTheBestOfManyRows() {
+        var index = VectorIndex(dimension: 2)
+        var ids: [ChunkID] = []
+        for step in 0 ..< 500 {
+            let angle = Float(step) / 500 * .pi / 2
+            let id = ChunkID()
+            ids.append(id)
+            index.add(id, vector: [cos(angle), sin(angle)], agent: nil)
+        }
+        let hits = index.search([1, 0], agent: nil, limit: 4)
+        #expect(hits.map(\.id) == Array(ids.prefix(4)))
+        #expect(zip(hits, hits.dropFirst()).allSatisfy { $0.score >= $1.score })
+    }
+}
+
+@Suite("Score fusion")
+struct ScoreFusionTests {
+    let x = ChunkID(), y = ChunkID(), z = ChunkID()
+
+    @Test func reciprocalRankFusionAddsOneOverKPlusRank() {
+        let fusion = ScoreFusion(method: .rrf, rrfK: 60)
+        let fused = fusion.fuse(dense: [.init(id: x, score: 0.9), .init(id: y, score: 0.8)],
+                                lexical: [.init(id: y, score: 12), .init(id: z, score: 3)])
+        #expect(fused.map(\.id) == [y, x, z])
+        #expect(abs(fused[0].score - (1.0 / 62 + 1.0 / 61)) < 1e-12)
+        #expect(abs(fused[1].score - 1.0 / 61) < 1e-12)
+        #expect(abs(fused[2].score - 1.0 / 62) < 1e-12)
+    }
+
+    @Test func convexFusionWeighsMinMaxNormalisedScores() {
+        let fusion = ScoreFusion(method: .convex, alpha: 0.5)
+        // dense: x 0.9 -> 1, y 0.7 -> 0.5, z 0.5 -> 0. lexical: z 10 -> 1, x 4 -> 0; y missing -> 0.
+        let fused = fusion.fuse(dense: [.init(id: x, score: 0.9), .init(id: y, score: 0.7), .init(id: z, score: 0.5)],
+                                lexical: [.init(id: z, score: 10), .init(id: x, score: 4)])
+        #expect(fused.map(\.id) == [x, z, y])
+        #expect(abs(fused[0].score - 0.5) < 1e-12)
+        #expect(abs(fused[1].score - 0.5) < 1e-12)
+        #expect(abs(fused[2].score - 0.25) < 1e-12)
+        let weighted = ScoreFusion(method: .convex, alpha: 0.8).fuse(
+            dense: [.init(id: x, score: 0.9), .init(id: z, score: 0.5)], lexical: [.init(id: z, score: 10), .init(id: x, score: 4)])
+        #expect(weighted.first?.id == x)
+        #expect(abs(weighted[0].score - 0.8) < 1e-12)
+    }
+
+    @Test func emptyListsAndSingleItemsAreSafe() {
+        #expect(ScoreFusion().fuse(dense: [], lexical: []).isEmpty)
+        let single = ScoreFusion().fuse(dense: [.init(id: x, score: 0.3)], lexical: [])
+        #expect(single.map(\.id) == [x])
+        #expect(single[0].score == 0.5)
+    }
+}
