@@ -87,6 +87,19 @@ let package = Package(
                 .linkedFramework("Accelerate", .when(platforms: [.macOS])),
             ]
         ),
+        // Reading sources: extraction by kind, PDFs through pdftotext, web crawling; the ingestion pipeline.
+        .target(
+            name: "ParleyIngest",
+            dependencies: [
+                "ParleyCore", "ParleyRetrieval",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // One chat turn over protocols: history, persona, retrieval, prompt, stream, persist.
         .target(
             name: "ParleyChat",
@@ -114,18 +127,19 @@ let package = Package(
         .target(
             name: "ParleyServer",
             dependencies: [
-                "ParleyCore", "ParleyLLM", "ParleyChat", "ParleyStore", "ParleyEmbeddings",
+                "ParleyCore", "ParleyLLM", "ParleyChat", "ParleyStore", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            resources: [.copy("Resources/DemoKnowledge")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "parley",
             dependencies: [
-                "ParleyServer", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyEmbeddings",
+                "ParleyServer", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -161,6 +175,13 @@ let package = Package(
         .testTarget(
             name: "ParleyRetrievalTests",
             dependencies: ["ParleyRetrieval", "ParleyCore", "ParleyTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParleyIngestTests",
+            dependencies: ["ParleyIngest", "ParleyRetrieval", "ParleyCore", "ParleyStore", "ParleyTestSupport",
+                           .product(name: "Vapor", package: "vapor"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -33,7 +33,9 @@ public struct AgentResolver: Sendable {
             temperature: settings.temperature ?? yaml?.temperature ?? config.llm.temperature,
             maxTokens: settings.maxTokens ?? yaml?.maxTokens ?? config.llm.maxTokens,
             historyWindow: config.chat.historyWindow,
-            retrievalTopK: config.retrieval.topK)
+            retrievalTopK: yaml?.topK ?? config.retrieval.topK,
+            retrievalMode: yaml?.retrievalMode ?? config.retrieval.mode,
+            retrievalMinScore: yaml?.minScore ?? config.retrieval.minScore)
     }
 
     /// The catalogue entries parley.yaml describes, ready to upsert into `agents`.

@@ -66,7 +66,8 @@ public struct ChatTurnRunner: Sendable {
             history = try await conversations.recentMessages(
                 tenant: input.tenant, session: input.session, limit: input.agent.historyWindow, before: input.question.id)
             passages = try await retriever.retrieve(RetrievalQuery(
-                tenantID: input.tenant, agentCode: input.agent.code, text: input.question.content, topK: input.agent.retrievalTopK))
+                tenantID: input.tenant, agentCode: input.agent.code, text: input.question.content, topK: input.agent.retrievalTopK,
+                mode: input.agent.retrievalMode, minScore: input.agent.retrievalMinScore))
         } catch {
             input.logger.error("chat turn preparation failed", metadata: ["event": "chat_turn_failed", "error": "\(type(of: error))"])
             emit(.failed(.internalFailure("The answer could not be prepared."), partial: nil))

@@ -12,6 +12,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     public var vector = VectorSection()
     public var embeddings = EmbeddingsSection()
     public var retrieval = RetrievalSection()
+    public var ingest = IngestSection()
     public var llm = LLMSection()
     public var ui = UISection()
     /// Agents by code (`/a/{code}/…`). Catalogue entries synchronised into the `agents` table.
@@ -149,13 +150,47 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     }
 
     public struct RetrievalSection: Sendable, Codable, Equatable {
-        public var mode = "hybrid"
+        /// `hybrid`, `dense`, `lexical` or `off` (no knowledge base in the prompt).
+        public var mode = RetrievalMode.hybrid
         public var topK = 5
+        /// Passages scoring below this are dropped (fused score in hybrid mode, cosine in dense, BM25 in lexical).
         public var minScore = 0.0
+        /// `convex` (min-max normalised scores, weighted by `convex_alpha`) or `rrf` (reciprocal ranks, `rrf_k`).
+        public var fusion = FusionMethod.convex
+        /// Weight of the dense ranking in convex fusion.
+        public var convexAlpha = 0.5
+        public var rrfK = 60.0
+        /// Candidates each ranking contributes before fusion.
+        public var candidates = 100
+        public var bm25K1 = 1.5
+        public var bm25B = 0.75
+        /// Chunk size and overlap, in (estimated) tokens.
+        public var chunkTokens = 500
+        public var chunkOverlap = 50
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case mode
-            case topK = "top_k", minScore = "min_score"
+            case mode, fusion, candidates
+            case topK = "top_k", minScore = "min_score", convexAlpha = "convex_alpha", rrfK = "rrf_k"
+            case bm25K1 = "bm25_k1", bm25B = "bm25_b", chunkTokens = "chunk_tokens", chunkOverlap = "chunk_overlap"
+        }
+    }
+
+    /// How sources are fetched and accepted.
+    public struct IngestSection: Sendable, Codable, Equatable {
+        /// Sent on every fetch of a web page, robots.txt and sitemap.
+        public var userAgent = "ParleyBot/1.0 (+https://github.com/parley)"
+        /// Links followed from a start URL (0: that page only).
+        public var maxDepth = 1
+        public var maxPages = 50
+        /// Read sitemap.xml (and robots.txt `Sitemap:` lines) for more pages of the same site.
+        public var useSitemap = true
+        public var fetchTimeoutSeconds = 15.0
+        /// Largest file, text or page accepted, in bytes.
+        public var maxUploadBytes = 10_485_760
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case userAgent = "user_agent", maxDepth = "max_depth", maxPages = "max_pages", useSitemap = "use_sitemap"
+            case fetchTimeoutSeconds = "fetch_timeout_seconds", maxUploadBytes = "max_upload_bytes"
         }
     }
 
@@ -203,12 +238,16 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         public var model: String?
         public var temperature: Double?
         public var maxTokens: Int?
+        /// Per-agent retrieval overrides of `retrieval.mode`, `retrieval.top_k`, `retrieval.min_score`.
+        public var retrievalMode: RetrievalMode?
+        public var topK: Int?
+        public var minScore: Double?
 
         public init() {}
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case name, type, enabled, persona, model, temperature
-            case maxTokens = "max_tokens"
+            case maxTokens = "max_tokens", retrievalMode = "retrieval_mode", topK = "top_k", minScore = "min_score"
         }
     }
 }

@@ -59,9 +59,12 @@ public struct ResolvedAgent: Sendable, Hashable {
     public var maxTokens: Int
     public var historyWindow: Int
     public var retrievalTopK: Int
+    public var retrievalMode: RetrievalMode
+    public var retrievalMinScore: Double
 
     public init(code: String, name: String, persona: Persona, model: String, temperature: Double,
-                maxTokens: Int, historyWindow: Int, retrievalTopK: Int) {
+                maxTokens: Int, historyWindow: Int, retrievalTopK: Int,
+                retrievalMode: RetrievalMode = .hybrid, retrievalMinScore: Double = 0) {
         self.code = code
         self.name = name
         self.persona = persona
@@ -70,5 +73,7 @@ public struct ResolvedAgent: Sendable, Hashable {
         self.maxTokens = maxTokens
         self.historyWindow = historyWindow
         self.retrievalTopK = retrievalTopK
+        self.retrievalMode = retrievalMode
+        self.retrievalMinScore = retrievalMinScore
     }
 }

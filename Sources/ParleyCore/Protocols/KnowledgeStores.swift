@@ -39,15 +39,19 @@ public protocol VectorStore: Sendable {
 
 /// Persistence of sources and chunks (the database is the source of truth; indexes are rebuilt from it).
 public protocol KnowledgeStore: Sendable {
-    func createSource(_ source: KnowledgeSource, content: String?) async throws
+    /// Records a new source; `locator` is the URL or file name that re-ingestion matches on.
+    func createSource(_ source: KnowledgeSource, locator: String?) async throws
     func source(_ id: SourceID, tenant: TenantID) async throws -> KnowledgeSource?
     /// The source of this tenant (and agent scope) added from the same URL or file name, if any.
     func source(kind: SourceKind, locator: String, tenant: TenantID, agent: String?) async throws -> KnowledgeSource?
     func sources(tenant: TenantID) async throws -> [KnowledgeSource]
     /// Marks a source failed with a reason; its earlier chunks (if any) stay as they were.
     func markFailed(_ id: SourceID, tenant: TenantID, reason: String) async throws
-    /// Replaces every chunk of the source in one transaction and marks it indexed.
-    func replaceChunks(of source: KnowledgeSource, with chunks: [StoredChunk], contentHash: String) async throws
+    /// Replaces every chunk of the source in one transaction, stores its extracted text and
+    /// content hash, and marks it indexed.
+    func replaceChunks(of source: KnowledgeSource, with chunks: [StoredChunk], contentHash: String, content: String) async throws
+    /// Marks sources left `pending` by a process that stopped as failed (called at start).
+    func failInterrupted(reason: String) async throws -> Int
     /// Deletes the source and its chunks; returns the deleted chunk ids (nil when there was no such source).
     func deleteSource(_ id: SourceID, tenant: TenantID) async throws -> [ChunkID]?
     func chunkIDs(of source: SourceID, tenant: TenantID) async throws -> [ChunkID]

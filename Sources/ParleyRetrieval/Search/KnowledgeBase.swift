@@ -38,7 +38,10 @@ public actor KnowledgeBase: Retriever {
         name = embedder == nil || vectors == nil ? "lexical" : "hybrid(\(vectors?.name ?? ""))"
     }
 
-    public var canEmbed: Bool { embedder != nil && vectors != nil }
+    public nonisolated var canEmbed: Bool { embedder != nil && vectors != nil }
+
+    /// The model whose vectors this knowledge base stores (nil when embeddings are off).
+    public nonisolated var embeddingModel: EmbeddingModelInfo? { canEmbed ? embedder?.model : nil }
 
     /// Indexes chunks (replacing any with the same ids). Chunks with vectors go to the vector store.
     public func add(_ stored: [StoredChunk]) async throws {

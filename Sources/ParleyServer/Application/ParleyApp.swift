@@ -3,7 +3,9 @@ import Fluent
 import Foundation
 import ParleyChat
 import ParleyCore
+import ParleyIngest
 import ParleyLLM
+import ParleyRetrieval
 import ParleyStore
 import Vapor
 
@@ -21,6 +23,7 @@ public enum ParleyApp {
         let services = try makeServices(app, settings: settings)
         app.parley = services
         try await seed(app, services: services)
+        try await loadKnowledge(app, services: services)
         try registerRoutes(app, services: services)
     }
 
@@ -48,9 +51,13 @@ public enum ParleyApp {
             model = ExtractiveAnswerer(recorder: recorder)
         }
         let secret = try ServerSecret.resolve(secrets: settings.secrets, dataDir: config.app.dataDir)
+        let embedder = try EmbedderSelection.make(config: config, secrets: settings.secrets, client: app.http.client.shared)
+        let knowledge = KnowledgeBase(embedder: embedder, vectors: EmbeddedVectorStore(), settings: KnowledgeSettings.make(config))
+        let ingestion = KnowledgeSettings.ingestion(config, knowledge: knowledge, database: app.db(.parley), client: app.http.client.shared)
         return ParleyServices(config: config, secrets: settings.secrets, model: model,
-                              retriever: settings.retriever ?? NoRetriever(),
-                              embedder: try EmbedderSelection.make(config: config, secrets: settings.secrets, client: app.http.client.shared),
+                              retriever: settings.retriever ?? knowledge,
+                              knowledge: knowledge, ingestion: ingestion, ingestionQueue: IngestionQueue(service: ingestion),
+                              embedder: embedder,
                               signer: StreamTokenSigner(secret: secret), streams: StreamRegistry(),
                               databaseKind: DatabaseSelection.kind(secrets: settings.secrets))
     }

@@ -3,6 +3,8 @@ import FluentKit
 import Foundation
 import ParleyChat
 import ParleyCore
+import ParleyIngest
+import ParleyRetrieval
 import ParleyStore
 
 /// The composition root's product: every long-lived dependency of the HTTP layer, built once
@@ -12,7 +14,14 @@ public struct ParleyServices: Sendable {
     public let config: ParleyConfig
     public let secrets: ParleySecrets
     public let model: any ChatModel
+    /// What chat turns search: the knowledge base, unless a test plugs in another retriever.
     public let retriever: any Retriever
+    /// Every tenant's searchable chunks.
+    public let knowledge: KnowledgeBase
+    /// Adds, replaces and deletes sources (database and indexes together).
+    public let ingestion: IngestionService
+    /// Runs API-submitted sources in the background, one at a time.
+    public let ingestionQueue: IngestionQueue
     /// The configured embedder; nil with `embeddings.provider: none`.
     public let embedder: (any Embedder)?
     public let signer: StreamTokenSigner

@@ -7,7 +7,7 @@ struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Quality evaluations that print figures.",
-        subcommands: [STS.self])
+        subcommands: [STS.self, EvalBEIRCommand.self])
 
     struct STS: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,194 @@
+import Crypto
+import Foundation
+import Logging
+import ParleyCore
+import ParleyRetrieval
+
+/// What an ingestion did.
+public struct IngestionOutcome: Sendable {
+    public enum Change: String, Sendable {
+        /// A new source was indexed.
+        case created
+        /// An existing source's content changed; its chunks were replaced.
+        case replaced
+        /// The content hash matched: nothing was done.
+        case unchanged
+        /// The source could not be read; `source.failureReason` says why.
+        case failed
+    }
+
+    public var source: KnowledgeSource
+    public var change: Change
+    public var chunkIDs: [ChunkID]
+}
+
+/// Progress of one ingestion, for the CLI's progress bar.
+public enum IngestionProgress: Sendable {
+    case loaded(pages: Int, chunks: Int)
+    case embedded(done: Int, total: Int)
+}
+
+/// Reads sources, chunks them, embeds the chunks and stores them, keeping the database (the
+/// source of truth) and the in-memory indexes in step. A source fails as a whole: its earlier
+/// chunks, if any, stay searchable and nothing half-written is kept.
+public struct IngestionService: Sendable {
+    public let store: any KnowledgeStore
+    public let knowledge: KnowledgeBase
+    public let loader: DocumentLoader
+    public let chunker: TextChunker
+    /// Texts per embedding call.
+    public var embeddingBatch = 32
+    private let logger: Logger
+
+    public init(store: any KnowledgeStore, knowledge: KnowledgeBase, loader: DocumentLoader, chunker: TextChunker,
+                logger: Logger = Logger(label: "parley.ingest")) {
+        self.store = store
+        self.knowledge = knowledge
+        self.loader = loader
+        self.chunker = chunker
+        self.logger = logger
+    }
+
+    /// Records the source (or finds the one added earlier from the same locator) without reading it.
+    public func register(_ input: SourceInput, tenant: TenantID) async throws -> KnowledgeSource {
+        if let locator = input.locator,
+           let existing = try await store.source(kind: input.kind, locator: locator, tenant: tenant, agent: input.agentCode) {
+            return existing
+        }
+        let source = KnowledgeSource(tenantID: tenant, agentCode: input.agentCode, kind: input.kind,
+                                     title: input.title ?? input.locator.map { ($0 as NSString).lastPathComponent } ?? "Untitled",
+                                     url: input.kind == .url ? input.locator : nil)
+        try await store.createSource(source, locator: input.locator)
+        return source
+    }
+
+    /// Registers and processes one source.
+    public func ingest(_ input: SourceInput, tenant: TenantID,
+                       progress: @Sendable (IngestionProgress) -> Void = { _ in }) async throws -> IngestionOutcome {
+        try await process(register(input, tenant: tenant), input: input, progress: progress)
+    }
+
+    /// Reads, chunks, embeds and stores a registered source.
+    public func process(_ source: KnowledgeSource, input: SourceInput,
+                        progress: @Sendable (IngestionProgress) -> Void = { _ in }) async throws -> IngestionOutcome {
+        let pages: [LoadedPage]
+        do {
+            pages = try await loader.load(input)
+        } catch let failure as IngestionFailure {
+            return try await fail(source, reason: failure.reason)
+        }
+        let content = pages.map { page in [page.url ?? "", page.title, page.document.fullText].joined(separator: "\n") }.joined(separator: "\n\u{1E}\n")
+        let hash = Self.contentHash(content, chunker: chunker, model: knowledge.embeddingModel?.description ?? "none")
+        if source.status == .indexed, source.contentHash == hash {
+            return IngestionOutcome(source: source, change: .unchanged, chunkIDs: try await store.chunkIDs(of: source.id, tenant: source.tenantID))
+        }
+        var updated = source
+        if pages.count == 1, input.title == nil, source.kind != .url { updated.title = pages[0].title }
+        let chunks = makeChunks(pages, source: updated)
+        progress(.loaded(pages: pages.count, chunks: chunks.count))
+        let stored: [StoredChunk]
+        do {
+            stored = try await embed(chunks, progress: progress)
+        } catch {
+            logger.warning("embedding failed during ingestion", metadata: ["event": "ingest_embed_failed", "error": "\(type(of: error))"])
+            return try await fail(source, reason: "the chunks could not be embedded (\(Self.describe(error)))")
+        }
+        let previous = try await store.chunkIDs(of: source.id, tenant: source.tenantID)
+        try await store.replaceChunks(of: updated, with: stored, contentHash: hash, content: content)
+        try await knowledge.remove(previous, tenant: source.tenantID)
+        try await knowledge.add(stored)
+        updated.status = .indexed
+        updated.failureReason = nil
+        updated.contentHash = hash
+        updated.chunkCount = stored.count
+        updated.lastIndexedAt = Date()
+        logger.info("source indexed", metadata: ["event": "source_indexed", "tenant_id": "\(source.tenantID)", "source_id": "\(source.id)",
+                                                 "chunks": "\(stored.count)", "pages": "\(pages.count)"])
+        return IngestionOutcome(source: updated, change: previous.isEmpty && source.status != .indexed ? .created : .replaced,
+                                chunkIDs: stored.map(\.chunk.id))
+    }
+
+    /// Deletes a source with its chunks and vectors; false when the tenant has no such source.
+    public func delete(_ id: SourceID, tenant: TenantID) async throws -> Bool {
+        guard let removed = try await store.deleteSource(id, tenant: tenant) else { return false }
+        try await knowledge.remove(removed, tenant: tenant)
+        return true
+    }
+
+    /// Loads every stored chunk into the in-memory indexes (at start). Returns the chunk count.
+    /// `withVectors` is false when the vectors live in a persistent store (pgvector, Pinecone).
+    public func rebuildIndexes(withVectors: Bool = true, pageSize: Int = 1000) async throws -> Int {
+        var after: ChunkID?
+        var total = 0
+        while true {
+            let page = try await store.allChunks(after: after, limit: pageSize)
+            guard let last = page.last else { break }
+            if withVectors { try await knowledge.add(page) } else { await knowledge.addWithoutVectors(page.map(\.chunk)) }
+            total += page.count
+            after = last.chunk.id
+        }
+        return total
+    }
+
+    private func fail(_ source: KnowledgeSource, reason: String) async throws -> IngestionOutcome {
+        try await store.markFailed(source.id, tenant: source.tenantID, reason: reason)
+        var failed = source
+        failed.status = .failed
+        failed.failureReason = reason
+        logger.info("source failed", metadata: ["event": "source_failed", "tenant_id": "\(source.tenantID)", "source_id": "\(source.id)"])
+        return IngestionOutcome(source: failed, change: .failed, chunkIDs: [])
+    }
+
+    private func makeChunks(_ pages: [LoadedPage], source: KnowledgeSource) -> [KnowledgeChunk] {
+        var chunks: [KnowledgeChunk] = []
+        for page in pages {
+            for piece in chunker.chunks(of: page.document) {
+                chunks.append(KnowledgeChunk(tenantID: source.tenantID, sourceID: source.id, agentCode: source.agentCode,
+                                             position: chunks.count, text: piece.text,
+                                             title: pages.count == 1 ? source.title : page.title,
+                                             url: page.url ?? source.url, headingPath: piece.headingPath))
+            }
+        }
+        return chunks
+    }
+
+    /// Embeds chunk texts in batches of similar length (less padding), keeping the chunks' order.
+    private func embed(_ chunks: [KnowledgeChunk], progress: @Sendable (IngestionProgress) -> Void) async throws -> [StoredChunk] {
+        guard knowledge.canEmbed else { return chunks.map { StoredChunk(chunk: $0, vector: nil) } }
+        let texts = chunks.map(Self.embeddingText)
+        let order = texts.indices.sorted { texts[$0].utf8.count > texts[$1].utf8.count }
+        var vectors = [EmbeddingVector?](repeating: nil, count: chunks.count)
+        var done = 0
+        var start = 0
+        while start < order.count {
+            let batch = Array(order[start ..< min(start + embeddingBatch, order.count)])
+            guard let embedded = try await knowledge.embed(batch.map { texts[$0] }), embedded.count == batch.count else {
+                throw IngestionFailure("the embedder returned no vectors")
+            }
+            for (index, vector) in zip(batch, embedded) { vectors[index] = vector }
+            done += batch.count
+            progress(.embedded(done: done, total: chunks.count))
+            start += embeddingBatch
+        }
+        return zip(chunks, vectors).map { StoredChunk(chunk: $0, vector: $1) }
+    }
+
+    /// What the embedder sees: the title and headings give a chunk its context.
+    static func embeddingText(_ chunk: KnowledgeChunk) -> String {
+        ([chunk.title] + chunk.headingPath + [chunk.text]).joined(separator: " ")
+    }
+
+    /// SHA-256 over the extracted text and everything that shapes the chunks and vectors, so a
+    /// change of chunk size or embedding model re-indexes even unchanged text.
+    static func contentHash(_ content: String, chunker: TextChunker, model: String) -> String {
+        let material = "\(chunker.targetTokens)/\(chunker.overlapTokens)/\(model)\n\(content)"
+        return SHA256.hash(data: Data(material.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? any ParleyErrorConvertible { return error.parleyError.message }
+        if let error = error as? ParleyError { return error.message }
+        if let error = error as? IngestionFailure { return error.reason }
+        return "embedder error"
+    }
+}

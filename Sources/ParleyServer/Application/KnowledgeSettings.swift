@@ -1,0 +1,36 @@
+import AsyncHTTPClient
+import FluentKit
+import Foundation
+import ParleyCore
+import ParleyIngest
+import ParleyRetrieval
+import ParleyStore
+
+/// Builds the knowledge base's parts from configuration.
+enum KnowledgeSettings {
+    static func make(_ config: ParleyConfig) -> KnowledgeBaseSettings {
+        let retrieval = config.retrieval
+        return KnowledgeBaseSettings(
+            fusion: ScoreFusion(method: retrieval.fusion, alpha: retrieval.convexAlpha, rrfK: retrieval.rrfK),
+            candidates: retrieval.candidates, bm25K1: retrieval.bm25K1, bm25B: retrieval.bm25B)
+    }
+
+    static func chunker(_ config: ParleyConfig) -> TextChunker {
+        TextChunker(targetTokens: config.retrieval.chunkTokens, overlapTokens: config.retrieval.chunkOverlap)
+    }
+
+    static func crawler(_ config: ParleyConfig, client: HTTPClient) -> WebCrawler {
+        let ingest = config.ingest
+        return WebCrawler(settings: .init(userAgent: ingest.userAgent, maxDepth: ingest.maxDepth, maxPages: ingest.maxPages,
+                                          useSitemap: ingest.useSitemap, timeout: .milliseconds(Int64(ingest.fetchTimeoutSeconds * 1000)),
+                                          maxBytes: ingest.maxUploadBytes),
+                          client: client)
+    }
+
+    static func ingestion(_ config: ParleyConfig, knowledge: KnowledgeBase, database: any Database, client: HTTPClient,
+                          chunker: TextChunker? = nil) -> IngestionService {
+        IngestionService(store: FluentKnowledgeStore(database: database), knowledge: knowledge,
+                         loader: DocumentLoader(maxBytes: config.ingest.maxUploadBytes, crawler: crawler(config, client: client)),
+                         chunker: chunker ?? self.chunker(config))
+    }
+}

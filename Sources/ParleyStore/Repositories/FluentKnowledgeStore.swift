@@ -1,0 +1,118 @@
+import FluentKit
+import Foundation
+import ParleyCore
+
+/// `KnowledgeStore` on Fluent. Every query filters on `tenant_id`; chunk replacement and
+/// source deletion are single transactions, so a failure never leaves half a source.
+public struct FluentKnowledgeStore: KnowledgeStore {
+    private let database: any Database
+    /// Rows per INSERT statement (well under SQLite's bound-parameter limit).
+    private let insertBatch = 200
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    public func createSource(_ source: KnowledgeSource, locator: String?) async throws {
+        try await SourceModel(source, locator: locator, content: nil).create(on: database)
+    }
+
+    public func source(_ id: SourceID, tenant: TenantID) async throws -> KnowledgeSource? {
+        try await SourceModel.query(on: database)
+            .filter(\.$tenantID == tenant.uuid).filter(\.$id == id.uuid)
+            .first()?.domain()
+    }
+
+    public func source(kind: SourceKind, locator: String, tenant: TenantID, agent: String?) async throws -> KnowledgeSource? {
+        try await SourceModel.query(on: database)
+            .filter(\.$tenantID == tenant.uuid)
+            .filter(\.$locator == locator)
+            .filter(\.$kind == kind.rawValue)
+            .filter(\.$agentCode == agent)
+            .sort(\.$createdAt, .descending)
+            .first()?.domain()
+    }
+
+    public func sources(tenant: TenantID) async throws -> [KnowledgeSource] {
+        try await SourceModel.query(on: database)
+            .filter(\.$tenantID == tenant.uuid)
+            .sort(\.$createdAt, .ascending)
+            .all()
+            .map { try $0.domain() }
+    }
+
+    public func markFailed(_ id: SourceID, tenant: TenantID, reason: String) async throws {
+        try await SourceModel.query(on: database)
+            .filter(\.$tenantID == tenant.uuid).filter(\.$id == id.uuid)
+            .set(\.$status, to: SourceStatus.failed.rawValue)
+            .set(\.$failureReason, to: reason)
+            .update()
+    }
+
+    public func replaceChunks(of source: KnowledgeSource, with chunks: [StoredChunk], contentHash: String, content: String) async throws {
+        let now = Date()
+        let models = chunks.map { ChunkModel($0, now: now) }
+        guard models.allSatisfy({ $0.tenantID == source.tenantID.uuid && $0.sourceID == source.id.uuid }) else {
+            throw ParleyError.internalFailure("A chunk does not belong to the source it is stored under.")
+        }
+        try await database.transaction { transaction in
+            try await ChunkModel.query(on: transaction)
+                .filter(\.$tenantID == source.tenantID.uuid).filter(\.$sourceID == source.id.uuid)
+                .delete()
+            var start = 0
+            while start < models.count {
+                try await Array(models[start ..< min(start + insertBatch, models.count)]).create(on: transaction)
+                start += insertBatch
+            }
+            try await SourceModel.query(on: transaction)
+                .filter(\.$tenantID == source.tenantID.uuid).filter(\.$id == source.id.uuid)
+                .set(\.$status, to: SourceStatus.indexed.rawValue)
+                .set(\.$failureReason, to: nil)
+                .set(\.$contentHash, to: contentHash)
+                .set(\.$content, to: content)
+                .set(\.$title, to: source.title)
+                .set(\.$chunkCount, to: chunks.count)
+                .set(\.$lastIndexedAt, to: now)
+                .update()
+        }
+    }
+
+    public func failInterrupted(reason: String) async throws -> Int {
+        let pending = try await SourceModel.query(on: database).filter(\.$status == SourceStatus.pending.rawValue).count()
+        guard pending > 0 else { return 0 }
+        try await SourceModel.query(on: database)
+            .filter(\.$status == SourceStatus.pending.rawValue)
+            .set(\.$status, to: SourceStatus.failed.rawValue)
+            .set(\.$failureReason, to: reason)
+            .update()
+        return pending
+    }
+
+    public func deleteSource(_ id: SourceID, tenant: TenantID) async throws -> [ChunkID]? {
+        guard try await source(id, tenant: tenant) != nil else { return nil }
+        let ids = try await chunkIDs(of: id, tenant: tenant)
+        try await database.transaction { transaction in
+            try await ChunkModel.query(on: transaction)
+                .filter(\.$tenantID == tenant.uuid).filter(\.$sourceID == id.uuid)
+                .delete()
+            try await SourceModel.query(on: transaction)
+                .filter(\.$tenantID == tenant.uuid).filter(\.$id == id.uuid)
+                .delete()
+        }
+        return ids
+    }
+
+    public func chunkIDs(of source: SourceID, tenant: TenantID) async throws -> [ChunkID] {
+        try await ChunkModel.query(on: database)
+            .filter(\.$tenantID == tenant.uuid).filter(\.$sourceID == source.uuid)
+            .field(\.$id)
+            .all()
+            .map { ChunkID(try $0.requireID()) }
+    }
+
+    public func allChunks(after: ChunkID?, limit: Int) async throws -> [StoredChunk] {
+        var query = ChunkModel.query(on: database).sort(\.$id, .ascending).limit(limit)
+        if let after { query = query.filter(\.$id > after.uuid) }
+        return try await query.all().map { try $0.domain() }
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Fluent
+import Foundation
+import ParleyChat
+import ParleyCore
+import ParleyIngest
+import ParleyRetrieval
+import ParleyServer
+import Vapor
+
+/// `parley eval beir DIR`: retrieval quality on a BEIR-format dataset, through the production
+/// ingestion (SQLite, chunking, embedding, indexing) and retrieval code.
+struct EvalBEIRCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "beir",
+        abstract: "nDCG@10, Recall@100 and MRR@10 (trec_eval definitions) on a BEIR-format folder.",
+        discussion: "Documents are ingested as text sources of a scratch tenant in a temporary SQLite database, whole unless --chunk is given; fusion settings come from the configuration (retrieval.*).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @ArgumentParser.Argument(help: "Folder with corpus.jsonl, queries.jsonl and qrels/test.tsv.")
+    var folder: String
+
+    @ArgumentParser.Option(help: "hybrid, dense or lexical.")
+    var mode: String = "hybrid"
+
+    @ArgumentParser.Flag(help: "Chunk documents as production does (retrieval.chunk_tokens); a document scores as its best chunk.")
+    var chunk = false
+
+    @ArgumentParser.Option(help: "Qrels split to evaluate.")
+    var split = "test"
+
+    func run() async throws {
+        guard let retrievalMode = RetrievalMode(rawValue: mode), retrievalMode != .off else {
+            throw ValidationError("--mode must be hybrid, dense or lexical")
+        }
+        let dataset: BEIRDataset
+        do {
+            dataset = try BEIRDataset(folder: folder, split: split)
+        } catch let error as BEIRDataset.FormatError {
+            throw ValidationError(error.description)
+        }
+        try await ScratchApplication.run(label: "eval", loaded: Runtime.loadConfiguration(global)) { config in
+            if retrievalMode == .lexical { config.embeddings.provider = "none" }
+        } body: { app in
+            try await evaluate(dataset, mode: retrievalMode, app: app)
+        }
+    }
+
+    private func evaluate(_ dataset: BEIRDataset, mode: RetrievalMode, app: Application) async throws {
+        let services = app.parley
+        let tenant = try await services.provisioner(services.stores(on: app.db(.parley))).createTenant(name: "BEIR evaluation", slug: "beir-eval").tenant
+        var ingestion = services.ingestion
+        if !chunk { ingestion = IngestionService(store: ingestion.store, knowledge: ingestion.knowledge, loader: ingestion.loader, chunker: .wholeDocuments) }
+        let service = ingestion
+
+        let started = ContinuousClock.now
+        var documentOfChunk: [ChunkID: String] = [:]
+        var failed = 0
+        var done = 0
+        let progress = ProgressBar(total: dataset.documents.count, label: "ingest")
+        try await withThrowingTaskGroup(of: (String, IngestionOutcome).self) { group in
+            var next = 0
+            func addTask() {
+                let document = dataset.documents[next]
+                next += 1
+                group.addTask {
+                    let input = SourceInput(kind: .text, title: document.title, locator: "beir:\(document.id)", payload: .text(document.text))
+                    return (document.id, try await service.ingest(input, tenant: tenant.id))
+                }
+            }
+            // Enough concurrent sources for the embedder to batch them together.
+            for _ in 0 ..< min(64, dataset.documents.count) { addTask() }
+            while let (id, outcome) = try await group.next() {
+                if outcome.change == .failed { failed += 1 }
+                for chunk in outcome.chunkIDs { documentOfChunk[chunk] = id }
+                done += 1
+                progress.update(done)
+                if next < dataset.documents.count { addTask() }
+            }
+        }
+        progress.finish()
+        let ingestSeconds = started.duration(to: .now).seconds
+
+        let queryStarted = ContinuousClock.now
+        var run: RankingMetrics.Run = [:]
+        for query in dataset.queries {
+            let ranked = try await services.knowledge.rank(RetrievalQuery(
+                tenantID: tenant.id, agentCode: services.config.app.defaultAgent, text: query.text,
+                topK: chunk ? 1000 : 100, mode: mode))
+            var scores: [String: Double] = [:]
+            for item in ranked {
+                guard let document = documentOfChunk[item.id] else { continue }
+                scores[document] = max(scores[document] ?? -.infinity, item.score)
+            }
+            run[query.id] = Dictionary(uniqueKeysWithValues: RankingMetrics.ranking(scores).prefix(100).map { ($0, scores[$0] ?? 0) })
+        }
+        let querySeconds = queryStarted.duration(to: .now).seconds
+        let summary = RankingMetrics.summarize(run: run, judgements: dataset.judgements)
+        let fusion = services.knowledge.settings.fusion
+        let fusionText = mode != .hybrid ? "" : fusion.method == .convex ? ", convex fusion alpha \(fusion.alpha)" : ", RRF k \(fusion.rrfK)"
+        print("BEIR \(folder): \(dataset.documents.count) documents (\(documentOfChunk.count) chunks, \(failed) failed), \(summary.queries) judged queries")
+        print("  mode \(mode.rawValue)\(fusionText), embedder \(services.knowledge.embeddingModel?.description ?? "none")")
+        print(String(format: "  nDCG@10 %.2f   Recall@100 %.2f   MRR@10 %.2f", summary.ndcgAt10 * 100, summary.recallAt100 * 100, summary.mrrAt10 * 100))
+        print(String(format: "  ingestion %.1f s (%.1f docs/s)   queries %.1f s (%.1f queries/s)",
+                     ingestSeconds, Double(dataset.documents.count) / max(ingestSeconds, 1e-9),
+                     querySeconds, Double(dataset.queries.count) / max(querySeconds, 1e-9)))
+    }
+}
