@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyIngestTests",
-            dependencies: ["ParleyIngest", "ParleyRetrieval", "ParleyCore", "ParleyStore", "ParleyTestSupport",
+            dependencies: ["ParleyIngest", "ParleyRetrieval", "ParleyCore", "ParleyStore", "ParleyServer", "ParleyChat", "ParleyTestSupport",
                            .product(name: "Vapor", package: "vapor"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strictSettings

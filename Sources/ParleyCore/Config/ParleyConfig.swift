@@ -187,10 +187,14 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         public var fetchTimeoutSeconds = 15.0
         /// Largest file, text or page accepted, in bytes.
         public var maxUploadBytes = 10_485_760
+        /// Fetch URLs that resolve to loopback, private or link-local addresses. Off by default,
+        /// so that a tenant cannot make the server read its own network (SSRF).
+        public var allowPrivateNetworks = false
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case userAgent = "user_agent", maxDepth = "max_depth", maxPages = "max_pages", useSitemap = "use_sitemap"
             case fetchTimeoutSeconds = "fetch_timeout_seconds", maxUploadBytes = "max_upload_bytes"
+            case allowPrivateNetworks = "allow_private_networks"
         }
     }
 

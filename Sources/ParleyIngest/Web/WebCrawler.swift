@@ -17,8 +17,11 @@ public struct WebCrawler: Sendable {
         public var useSitemap: Bool
         public var timeout: Duration
         public var maxBytes: Int
+        public var allowPrivateNetworks: Bool
 
-        public init(userAgent: String, maxDepth: Int, maxPages: Int, useSitemap: Bool, timeout: Duration, maxBytes: Int) {
+        public init(userAgent: String, maxDepth: Int, maxPages: Int, useSitemap: Bool, timeout: Duration, maxBytes: Int,
+                    allowPrivateNetworks: Bool = false) {
+            self.allowPrivateNetworks = allowPrivateNetworks
             self.userAgent = userAgent
             self.maxDepth = max(0, maxDepth)
             self.maxPages = max(1, maxPages)
@@ -41,6 +44,9 @@ public struct WebCrawler: Sendable {
     public func crawl(_ start: URL) async throws -> [LoadedPage] {
         guard let scheme = start.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = start.host, !host.isEmpty else {
             throw IngestionFailure("only http and https URLs can be fetched")
+        }
+        if !settings.allowPrivateNetworks, NetworkAddress.isPrivate(host: host) {
+            throw IngestionFailure("\(host) is a loopback, private or link-local address; fetching it is not allowed (ingest.allow_private_networks)")
         }
         let site = Site(start)
         let robots = try await robotsRules(for: site)

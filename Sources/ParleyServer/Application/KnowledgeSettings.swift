@@ -23,7 +23,7 @@ enum KnowledgeSettings {
         let ingest = config.ingest
         return WebCrawler(settings: .init(userAgent: ingest.userAgent, maxDepth: ingest.maxDepth, maxPages: ingest.maxPages,
                                           useSitemap: ingest.useSitemap, timeout: .milliseconds(Int64(ingest.fetchTimeoutSeconds * 1000)),
-                                          maxBytes: ingest.maxUploadBytes),
+                                          maxBytes: ingest.maxUploadBytes, allowPrivateNetworks: ingest.allowPrivateNetworks),
                           client: client)
     }
 

@@ -5,5 +5,6 @@ extension ParleyApp {
     static func registerRoutes(_ app: Application, services: ParleyServices) throws {
         try app.register(collection: HealthController())
         try app.register(collection: ChatController(maxBodyBytes: services.config.chat.maxBodyBytes))
+        try app.register(collection: SourcesController(maxUploadBytes: services.config.ingest.maxUploadBytes))
     }
 }

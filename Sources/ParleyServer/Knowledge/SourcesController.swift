@@ -1,0 +1,87 @@
+import Fluent
+import Foundation
+import NIOHTTP1
+import ParleyCore
+import ParleyIngest
+import Vapor
+
+/// The knowledge-source API, for a tenant's servers and operators (tenant API key required,
+/// in every tenancy mode): `POST /api/v1/sources` (202, indexed in the background; `?wait=true`
+/// answers when done), `GET /api/v1/sources`, `GET /api/v1/sources/{id}`, `DELETE /api/v1/sources/{id}`.
+struct SourcesController: RouteCollection {
+    let maxUploadBytes: Int
+
+    func boot(routes: any RoutesBuilder) throws {
+        let sources = routes.grouped("api", "v1", "sources")
+        // Multipart framing adds a little to the file itself.
+        sources.on(.POST, body: .collect(maxSize: ByteCount(value: maxUploadBytes + 64 * 1024)), use: create)
+        sources.get(use: list)
+        sources.get(":id", use: show)
+        sources.delete(":id", use: delete)
+    }
+
+    func create(_ request: Request) async throws -> Response {
+        let tenant = try await APIKeyAuthenticator.tenant(request)
+        let services = request.application.parley
+        let agents = services.stores(on: request.db(.parley)).agents
+        let parser = SourceRequestParser(maxBytes: maxUploadBytes) { code in try await agents.agent(code: code) != nil }
+        let input = try await parser.parse(request)
+        let source = try await services.ingestion.register(input, tenant: tenant.id)
+        if let wait = request.query[String.self, at: "wait"], ["true", "1", "yes"].contains(wait.lowercased()) {
+            let outcome = try await services.ingestion.process(source, input: input)
+            return try await encode(SourceResponse(outcome.source), status: outcome.change == .created ? .created : .ok, for: request)
+        }
+        await services.ingestionQueue.submit(source, input: input)
+        return try await encode(SourceResponse(source), status: .accepted, for: request)
+    }
+
+    func list(_ request: Request) async throws -> SourceListResponse {
+        let tenant = try await APIKeyAuthenticator.tenant(request)
+        let sources = try await request.application.parley.ingestion.store.sources(tenant: tenant.id)
+        return SourceListResponse(sources: sources.map(SourceResponse.init))
+    }
+
+    func show(_ request: Request) async throws -> SourceResponse {
+        let tenant = try await APIKeyAuthenticator.tenant(request)
+        guard let source = try await request.application.parley.ingestion.store.source(try sourceID(request), tenant: tenant.id) else {
+            throw Self.unknownSource
+        }
+        return SourceResponse(source)
+    }
+
+    func delete(_ request: Request) async throws -> Response {
+        let tenant = try await APIKeyAuthenticator.tenant(request)
+        guard try await request.application.parley.ingestion.delete(try sourceID(request), tenant: tenant.id) else {
+            throw Self.unknownSource
+        }
+        return Response(status: .noContent)
+    }
+
+    static let unknownSource = ParleyError.notFound("unknown_source", "There is no such source.")
+
+    private func sourceID(_ request: Request) throws -> SourceID {
+        guard let text = request.parameters.get("id"), text.count <= 64, let id = SourceID(string: text) else { throw Self.unknownSource }
+        return id
+    }
+
+    private func encode(_ body: SourceResponse, status: HTTPResponseStatus, for request: Request) async throws -> Response {
+        let response = try await body.encodeResponse(for: request)
+        response.status = status
+        return response
+    }
+}
+
+/// The tenant named by `Authorization: Bearer <API key>`: the only credential for the API,
+/// whatever the tenancy mode (a page's public widget key never is).
+enum APIKeyAuthenticator {
+    static func tenant(_ request: Request) async throws -> Tenant {
+        guard let token = request.headers.bearerAuthorization?.token else {
+            throw ParleyError(code: "missing_api_key", message: "Send the tenant's API key as Authorization: Bearer <key>.", status: 401)
+        }
+        let tenants = request.application.parley.stores(on: request.db(.parley)).tenants
+        guard token.count <= 256, let tenant = try await tenants.tenant(apiKeyHash: KeyMaterial.hash(token)), tenant.isActive else {
+            throw ParleyError(code: "invalid_api_key", message: "The API key is not valid.", status: 401)
+        }
+        return tenant
+    }
+}

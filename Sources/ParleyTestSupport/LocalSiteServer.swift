@@ -1,0 +1,98 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ParleyCore
+import Vapor
+
+/// A real HTTP server on a loopback port that serves fixed pages (HTML, robots.txt, a sitemap,
+/// files with any content type or status) and records what was asked for with which User-Agent.
+/// Crawler and ingestion tests use it as "a customer's website"; browser tests as a host page
+/// on a second origin.
+public final class LocalSiteServer: Sendable {
+    public struct Page: Sendable {
+        public var status: Int
+        public var contentType: String
+        public var body: Data
+
+        public init(status: Int = 200, contentType: String = "text/html; charset=utf-8", body: String) {
+            self.init(status: status, contentType: contentType, data: Data(body.utf8))
+        }
+
+        public init(status: Int = 200, contentType: String, data: Data) {
+            self.status = status
+            self.contentType = contentType
+            self.body = data
+        }
+    }
+
+    public struct Hit: Sendable, Equatable {
+        public var path: String
+        public var userAgent: String?
+    }
+
+    actor Log {
+        var hits: [Hit] = []
+        func record(_ hit: Hit) { hits.append(hit) }
+    }
+
+    private let app: Application
+    private let log: Log
+    public let port: Int
+
+    /// Serves `pages` by path (with query, if any); anything else is a 404. `{{origin}}` in a
+    /// body becomes the server's own origin (for sitemaps and absolute links).
+    public static func start(_ pages: [String: Page]) async throws -> LocalSiteServer {
+        TestLogging.bootstrap()
+        let app = try await Application.make(.testing)
+        app.http.server.configuration.hostname = "127.0.0.1"
+        app.http.server.configuration.port = 0
+        let log = Log()
+        app.middleware = Middlewares()
+        app.middleware.use(SiteResponder(pages: pages, log: log))
+        do {
+            try await app.server.start()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        guard let port = app.http.server.shared.localAddress?.port else {
+            throw ParleyError.internalFailure("local site server has no port")
+        }
+        return LocalSiteServer(app: app, log: log, port: port)
+    }
+
+    private init(app: Application, log: Log, port: Int) {
+        self.app = app
+        self.log = log
+        self.port = port
+    }
+
+    public var origin: String { "http://127.0.0.1:\(port)" }
+
+    public func url(_ path: String) -> String { origin + path }
+
+    public var hits: [Hit] { get async { await log.hits } }
+
+    public func stop() async {
+        await app.server.shutdown()
+        try? await app.asyncShutdown()
+    }
+
+    struct SiteResponder: AsyncMiddleware {
+        let pages: [String: Page]
+        let log: Log
+
+        func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+            let path = request.url.query.map { "\(request.url.path)?\($0)" } ?? request.url.path
+            await log.record(Hit(path: path, userAgent: request.headers.first(name: .userAgent)))
+            guard let page = pages[path] else {
+                return Response(status: .notFound, headers: ["Content-Type": "text/html"], body: .init(string: "<h1>Not found</h1>"))
+            }
+            let origin = "http://" + (request.headers.first(name: .host) ?? "127.0.0.1")
+            let body = page.contentType.hasPrefix("application/pdf") ? page.body
+                : Data(String(decoding: page.body, as: UTF8.self).replacingOccurrences(of: "{{origin}}", with: origin).utf8)
+            return Response(status: HTTPResponseStatus(statusCode: page.status), headers: ["Content-Type": page.contentType],
+                            body: .init(data: body))
+        }
+    }
+}
