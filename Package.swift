@@ -198,7 +198,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyServerTests",
-            dependencies: ["ParleyServer", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyTestSupport",
+            dependencies: ["ParleyServer", "ParleyIngest", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyTestSupport",
                            .product(name: "Vapor", package: "vapor"),
                            .product(name: "Fluent", package: "fluent"),
                            .product(name: "NIOHTTP1", package: "swift-nio"),

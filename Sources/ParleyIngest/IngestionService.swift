@@ -83,7 +83,8 @@ public struct IngestionService: Sendable {
             return IngestionOutcome(source: source, change: .unchanged, chunkIDs: try await store.chunkIDs(of: source.id, tenant: source.tenantID))
         }
         var updated = source
-        if pages.count == 1, input.title == nil, source.kind != .url { updated.title = pages[0].title }
+        // Without a given title, a source is named by its (first) page: a crawl by its start page.
+        if input.title == nil, let first = pages.first { updated.title = first.title }
         let chunks = makeChunks(pages, source: updated)
         progress(.loaded(pages: pages.count, chunks: chunks.count))
         let stored: [StoredChunk]
