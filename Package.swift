@@ -180,6 +180,8 @@ let package = Package(
         .testTarget(
             name: "ParleyIngestTests",
             dependencies: ["ParleyIngest", "ParleyRetrieval", "ParleyCore", "ParleyStore", "ParleyServer", "ParleyChat", "ParleyTestSupport",
+                           .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "Fluent", package: "fluent"),
                            .product(name: "Vapor", package: "vapor"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strictSettings

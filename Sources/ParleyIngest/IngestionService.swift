@@ -96,8 +96,17 @@ public struct IngestionService: Sendable {
         }
         let previous = try await store.chunkIDs(of: source.id, tenant: source.tenantID)
         try await store.replaceChunks(of: updated, with: stored, contentHash: hash, content: content)
-        try await knowledge.remove(previous, tenant: source.tenantID)
-        try await knowledge.add(stored)
+        do {
+            try await knowledge.remove(previous, tenant: source.tenantID)
+            try await knowledge.add(stored)
+        } catch {
+            // The vector store refused: take the new chunks out again rather than keep chunks
+            // that dense search cannot find.
+            logger.warning("index update failed during ingestion", metadata: ["event": "ingest_index_failed", "error": "\(type(of: error))"])
+            try? await knowledge.remove(stored.map(\.chunk.id), tenant: source.tenantID)
+            try await store.deleteChunks(of: source.id, tenant: source.tenantID)
+            return try await fail(updated, reason: "the knowledge base index could not be updated (\(Self.describe(error))); add the source again")
+        }
         updated.status = .indexed
         updated.failureReason = nil
         updated.contentHash = hash

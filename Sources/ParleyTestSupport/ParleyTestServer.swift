@@ -18,7 +18,7 @@ public final class ParleyTestServer: Sendable {
     public let database: TestDatabase
 
     /// Starts a server. `adjust` edits the configuration; `secrets` adds environment secrets.
-    public static func start(_ database: TestDatabase, secrets: ParleySecrets = ParleySecrets(),
+    public static func start(_ database: TestDatabase, secrets: ParleySecrets = ParleySecrets(), embedder: (any Embedder)? = nil,
                              adjust: @Sendable (inout ParleyConfig) -> Void = { _ in }) async throws -> ParleyTestServer {
         TestLogging.bootstrap()
         var config = ParleyConfig()
@@ -35,7 +35,7 @@ public final class ParleyTestServer: Sendable {
         allSecrets.serverSecret = allSecrets.serverSecret ?? "test-server-secret-0123456789"
         let app = try await Application.make(.testing)
         do {
-            try await ParleyApp.configure(app, settings: ServerSettings(config: config, secrets: allSecrets))
+            try await ParleyApp.configure(app, settings: ServerSettings(config: config, secrets: allSecrets, embedder: embedder))
             try await app.server.start()
         } catch {
             try? await app.asyncShutdown()

@@ -108,7 +108,9 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     }
 
     public struct VectorSection: Sendable, Codable, Equatable {
-        public var store = "embedded"
+        /// `auto` (pgvector when DATABASE_URL's server has the extension, else embedded),
+        /// `embedded` (in memory, exact, BLAS), `pgvector` or `pinecone`.
+        public var store = "auto"
         public var pinecone = PineconeSection()
     }
 

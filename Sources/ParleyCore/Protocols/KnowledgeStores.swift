@@ -55,6 +55,8 @@ public protocol KnowledgeStore: Sendable {
     /// Deletes the source and its chunks; returns the deleted chunk ids (nil when there was no such source).
     func deleteSource(_ id: SourceID, tenant: TenantID) async throws -> [ChunkID]?
     func chunkIDs(of source: SourceID, tenant: TenantID) async throws -> [ChunkID]
+    /// Removes every chunk of a source (the source row stays, with a chunk count of 0).
+    func deleteChunks(of source: SourceID, tenant: TenantID) async throws
     /// Every chunk of every tenant, in pages, for rebuilding in-memory indexes at start.
     func allChunks(after: ChunkID?, limit: Int) async throws -> [StoredChunk]
 }

@@ -4,6 +4,7 @@ import Logging
 import ParleyCore
 import ParleyIngest
 import ParleyRetrieval
+import ParleyStore
 import Vapor
 
 extension ParleyApp {
@@ -12,7 +13,13 @@ extension ParleyApp {
     static func loadKnowledge(_ app: Application, services: ParleyServices) async throws {
         let interrupted = try await services.ingestion.store.failInterrupted(reason: "interrupted by a restart; add the source again")
         let started = ContinuousClock.now
-        let chunks = try await services.ingestion.rebuildIndexes()
+        // Vectors in a persistent store (pgvector, Pinecone) stay there; only the embedded store is refilled.
+        let persistent = !(services.vectors is EmbeddedVectorStore) && services.vectors != nil
+        let chunks = try await services.ingestion.rebuildIndexes(withVectors: !persistent)
+        if let pg = services.vectors as? PgVectorStore {
+            let repaired = try await pg.repairMissing()
+            if repaired > 0 { app.logger.warning("vectors restored", metadata: ["event": "pgvector_repaired", "count": "\(repaired)"]) }
+        }
         app.logger.info("knowledge base loaded", metadata: [
             "event": "knowledge_loaded", "chunks": "\(chunks)", "interrupted_sources": "\(interrupted)",
             "ms": "\(started.duration(to: .now).milliseconds)",

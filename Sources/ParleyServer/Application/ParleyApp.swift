@@ -20,7 +20,7 @@ public enum ParleyApp {
             try await app.autoMigrate()
         }
         try await DatabaseSelection.prepare(app.db(.parley), kind: DatabaseSelection.kind(secrets: settings.secrets))
-        let services = try makeServices(app, settings: settings)
+        let services = try await makeServices(app, settings: settings)
         app.parley = services
         try await seed(app, services: services)
         try await loadKnowledge(app, services: services)
@@ -33,7 +33,7 @@ public enum ParleyApp {
         app.migrations.add(ParleyMigrations.all, to: .parley)
     }
 
-    static func makeServices(_ app: Application, settings: ServerSettings) throws -> ParleyServices {
+    static func makeServices(_ app: Application, settings: ServerSettings) async throws -> ParleyServices {
         let config = settings.config
         let redactor = Redactor(knownSecrets: [settings.secrets.llmAPIKey].compactMap { $0 }, personalData: false)
         let recorder = PricingRecorder(prices: PriceTable(config.llm.prices),
@@ -51,12 +51,14 @@ public enum ParleyApp {
             model = ExtractiveAnswerer(recorder: recorder)
         }
         let secret = try ServerSecret.resolve(secrets: settings.secrets, dataDir: config.app.dataDir)
-        let embedder = try EmbedderSelection.make(config: config, secrets: settings.secrets, client: app.http.client.shared)
-        let knowledge = KnowledgeBase(embedder: embedder, vectors: EmbeddedVectorStore(), settings: KnowledgeSettings.make(config))
+        let embedder = try settings.embedder ?? EmbedderSelection.make(config: config, secrets: settings.secrets, client: app.http.client.shared)
+        let vectors = try await VectorStoreSelection.make(config: config, secrets: settings.secrets, embedder: embedder,
+                                                          database: app.db(.parley), client: app.http.client.shared)
+        let knowledge = KnowledgeBase(embedder: embedder, vectors: vectors, settings: KnowledgeSettings.make(config))
         let ingestion = KnowledgeSettings.ingestion(config, knowledge: knowledge, database: app.db(.parley), client: app.http.client.shared)
         return ParleyServices(config: config, secrets: settings.secrets, model: model,
                               retriever: settings.retriever ?? knowledge,
-                              knowledge: knowledge, ingestion: ingestion, ingestionQueue: IngestionQueue(service: ingestion),
+                              knowledge: knowledge, vectors: embedder == nil ? nil : vectors, ingestion: ingestion, ingestionQueue: IngestionQueue(service: ingestion),
                               embedder: embedder,
                               signer: StreamTokenSigner(secret: secret), streams: StreamRegistry(),
                               databaseKind: DatabaseSelection.kind(secrets: settings.secrets))

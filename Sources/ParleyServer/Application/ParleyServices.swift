@@ -18,6 +18,8 @@ public struct ParleyServices: Sendable {
     public let retriever: any Retriever
     /// Every tenant's searchable chunks.
     public let knowledge: KnowledgeBase
+    /// Where chunk vectors live (nil without embeddings).
+    public let vectors: (any VectorStore)?
     /// Adds, replaces and deletes sources (database and indexes together).
     public let ingestion: IngestionService
     /// Runs API-submitted sources in the background, one at a time.

@@ -8,10 +8,13 @@ public struct ServerSettings: Sendable {
     public var secrets: ParleySecrets
     /// Replaces the no-op retriever (used until the knowledge base is configured).
     public var retriever: (any Retriever)?
+    /// Replaces the embedder `embeddings.provider` selects (tests use a fast deterministic one).
+    public var embedder: (any Embedder)?
 
-    public init(config: ParleyConfig, secrets: ParleySecrets, retriever: (any Retriever)? = nil) {
+    public init(config: ParleyConfig, secrets: ParleySecrets, retriever: (any Retriever)? = nil, embedder: (any Embedder)? = nil) {
         self.config = config
         self.secrets = secrets
         self.retriever = retriever
+        self.embedder = embedder
     }
 }

@@ -110,6 +110,19 @@ public struct FluentKnowledgeStore: KnowledgeStore {
             .map { ChunkID(try $0.requireID()) }
     }
 
+    public func deleteChunks(of source: SourceID, tenant: TenantID) async throws {
+        try await database.transaction { transaction in
+            try await ChunkModel.query(on: transaction)
+                .filter(\.$tenantID == tenant.uuid).filter(\.$sourceID == source.uuid)
+                .delete()
+            try await SourceModel.query(on: transaction)
+                .filter(\.$tenantID == tenant.uuid).filter(\.$id == source.uuid)
+                .set(\.$chunkCount, to: 0)
+                .set(\.$contentHash, to: nil)
+                .update()
+        }
+    }
+
     public func allChunks(after: ChunkID?, limit: Int) async throws -> [StoredChunk] {
         var query = ChunkModel.query(on: database).sort(\.$id, .ascending).limit(limit)
         if let after { query = query.filter(\.$id > after.uuid) }
