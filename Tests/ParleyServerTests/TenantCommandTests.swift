@@ -59,4 +59,35 @@ struct TenantCommandTests {
         let log = (try? String(contentsOfFile: folder + "/logs/app.jsonl", encoding: .utf8)) ?? ""
         if let apiKey { #expect(!log.contains(apiKey)) }
     }
+
+    @Test func ingestAddsFilesAndFoldersAndReportsFailures() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            Issue.record("the parley binary is not built at \(Self.binary)")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-cli-\(UUID())").path
+        let docs = folder + "/docs"
+        try FileManager.default.createDirectory(atPath: docs + "/more", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "# Shipping\n\nParcels leave the warehouse every weekday.".write(toFile: docs + "/shipping.md", atomically: true, encoding: .utf8)
+        try "question,answer\nDo you gift wrap?,Yes for two euros.\n".write(toFile: docs + "/more/faq.csv", atomically: true, encoding: .utf8)
+        try "%PDF-1.4 broken".write(toFile: folder + "/broken.pdf", atomically: true, encoding: .utf8)
+
+        #expect(try run(["tenant", "create", "--name", "Shop", "--slug", "shop"], folder: folder).status == 0)
+        let first = try run(["ingest", "--tenant", "shop", docs], folder: folder)
+        #expect(first.status == 0, "\(first.output)")
+        #expect(first.output.contains("created   \(docs)/more/faq.csv"))
+        #expect(first.output.contains("\"Shipping\", 1 chunks"))
+        let again = try run(["ingest", "--tenant", "shop", docs + "/shipping.md"], folder: folder)
+        #expect(again.output.contains("unchanged \(docs)/shipping.md"))
+        let broken = try run(["ingest", "--tenant", "shop", folder + "/broken.pdf"], folder: folder)
+        #expect(broken.status != 0)
+        #expect(broken.output.contains("failed") && broken.output.contains("could not be read"))
+        let missing = try run(["ingest", "--tenant", "shop", folder + "/nope.txt"], folder: folder)
+        #expect(missing.status != 0)
+        #expect(missing.output.contains("no such file or folder"))
+        let unknownTenant = try run(["ingest", "--tenant", "nobody", docs], folder: folder)
+        #expect(unknownTenant.status != 0)
+        #expect(unknownTenant.output.contains("no tenant has the slug"))
+    }
 }

@@ -23,7 +23,7 @@ public enum ParleyApp {
         let services = try await makeServices(app, settings: settings)
         app.parley = services
         try await seed(app, services: services)
-        try await loadKnowledge(app, services: services)
+        if settings.loadsKnowledge { try await loadKnowledge(app, services: services) }
         try registerRoutes(app, services: services)
     }
 

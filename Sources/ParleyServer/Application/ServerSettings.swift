@@ -10,6 +10,9 @@ public struct ServerSettings: Sendable {
     public var retriever: (any Retriever)?
     /// Replaces the embedder `embeddings.provider` selects (tests use a fast deterministic one).
     public var embedder: (any Embedder)?
+    /// Rebuild the in-memory indexes from the database at start (the server does; one-shot CLI
+    /// commands that do not search skip it).
+    public var loadsKnowledge = true
 
     public init(config: ParleyConfig, secrets: ParleySecrets, retriever: (any Retriever)? = nil, embedder: (any Embedder)? = nil) {
         self.config = config

@@ -39,7 +39,7 @@ struct BenchCommand: AsyncParsableCommand {
             loaded.secrets.databaseURL = nil
             loaded.config.logging.path = scratch + "/bench.jsonl"
             try Runtime.bootstrapLogging(loaded, stdout: false, level: .warning)
-            let app = try await Runtime.makeApplication(loaded) { config in
+            let app = try await Runtime.makeApplication(loaded, loadsKnowledge: true) { config in
                 config.app.dataDir = scratch
                 config.database.sqlitePath = scratch + "/bench.sqlite"
                 config.app.host = "127.0.0.1"

@@ -33,12 +33,15 @@ enum Runtime {
     }
 
     /// A configured application (database migrated when configured, demo tenant seeded).
-    static func makeApplication(_ loaded: ConfigLoader.Loaded, adjust: (inout ParleyConfig) -> Void = { _ in }) async throws -> Application {
+    static func makeApplication(_ loaded: ConfigLoader.Loaded, loadsKnowledge: Bool = false,
+                                adjust: (inout ParleyConfig) -> Void = { _ in }) async throws -> Application {
         var config = loaded.config
         adjust(&config)
         let app = try await Application.make(Environment(name: "production", arguments: ["parley"]))
         do {
-            try await ParleyApp.configure(app, settings: ServerSettings(config: config, secrets: loaded.secrets))
+            var settings = ServerSettings(config: config, secrets: loaded.secrets)
+            settings.loadsKnowledge = loadsKnowledge
+            try await ParleyApp.configure(app, settings: settings)
         } catch {
             try? await app.asyncShutdown()
             if let error = error as? ConfigError { throw ValidationError(error.description) }

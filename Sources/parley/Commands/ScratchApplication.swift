@@ -35,18 +35,22 @@ enum ScratchApplication {
 
 /// A one-line progress bar on standard error when it is a terminal; silent otherwise.
 final class ProgressBar: @unchecked Sendable {
-    private let total: Int
+    private var total: Int
     private let label: String
     private let enabled = isatty(STDERR_FILENO) == 1
     private var lastDrawn = -1
+    private let lock = NSLock()
 
     init(total: Int, label: String) {
         self.total = max(total, 1)
         self.label = label
     }
 
-    func update(_ done: Int) {
+    func update(_ done: Int, of newTotal: Int? = nil) {
         guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if let newTotal { total = max(newTotal, 1) }
         let percent = done * 100 / total
         guard percent != lastDrawn else { return }
         lastDrawn = percent

@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
         let loaded = try Runtime.loadConfiguration(global)
         try Runtime.bootstrapLogging(loaded)
         let logger = Logger(label: "parley.serve")
-        let app = try await Runtime.makeApplication(loaded) { config in
+        let app = try await Runtime.makeApplication(loaded, loadsKnowledge: true) { config in
             if let host { config.app.host = host }
             if let port { config.app.port = port }
         }
