@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "ParleyRetrieval",
             dependencies: ["ParleyCore", "CBLAS"],
-            swiftSettings: strictSettings,
+            swiftSettings: strictSettings + vectorSettings,
             linkerSettings: [
                 .linkedLibrary("openblas", .when(platforms: [.linux])),
                 .linkedFramework("Accelerate", .when(platforms: [.macOS])),

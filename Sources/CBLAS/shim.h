@@ -18,6 +18,7 @@ void cblas_sgemm(const int order, const int transA, const int transB, const int 
 void cblas_sgemv(const int order, const int trans, const int m, const int n, const float alpha,
                  const float *a, const int lda, const float *x, const int incx, const float beta,
                  float *y, const int incy);
+float cblas_sdot(const int n, const float *x, const int incx, const float *y, const int incy);
 void openblas_set_num_threads(int threads);
 int openblas_get_num_threads(void);
 static inline void parley_blas_set_threads(int n) { openblas_set_num_threads(n); }

@@ -53,7 +53,7 @@ public actor KnowledgeBase: Retriever {
             let chunk = item.chunk
             chunks[chunk.id] = chunk
             lexical[chunk.tenantID, default: BM25Index(k1: settings.bm25K1, b: settings.bm25B, analyzer: analyzer)]
-                .add(id: chunk.id.description, text: Self.indexedText(chunk))
+                .add(id: chunk.id.description, text: Self.indexedText(chunk), tag: chunk.agentCode)
         }
     }
 
@@ -63,7 +63,7 @@ public actor KnowledgeBase: Retriever {
         for chunk in stored {
             chunks[chunk.id] = chunk
             lexical[chunk.tenantID, default: BM25Index(k1: settings.bm25K1, b: settings.bm25B, analyzer: analyzer)]
-                .add(id: chunk.id.description, text: Self.indexedText(chunk))
+                .add(id: chunk.id.description, text: Self.indexedText(chunk), tag: chunk.agentCode)
         }
     }
 
@@ -116,9 +116,7 @@ public actor KnowledgeBase: Retriever {
 
     private func lexicalRanking(_ text: String, tenant: TenantID, agent: String, limit: Int) -> [ScoredChunkID] {
         guard let index = lexical[tenant] else { return [] }
-        return index.search(text, limit: limit) { id in
-            ChunkID(string: id).flatMap { self.chunks[$0] }?.isVisible(to: agent) ?? false
-        }.compactMap { hit in ChunkID(string: hit.id).map { ScoredChunkID(id: $0, score: hit.score) } }
+        return index.search(text, limit: limit, visibleTo: agent).compactMap { hit in ChunkID(string: hit.id).map { ScoredChunkID(id: $0, score: hit.score) } }
     }
 
     private func denseRanking(_ text: String, tenant: TenantID, agent: String, limit: Int) async throws -> [ScoredChunkID] {

@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures (not tests).",
-        subcommands: [Chat.self, EmbedBenchCommand.self])
+        subcommands: [Chat.self, EmbedBenchCommand.self, RetrieveBenchCommand.self])
 
     struct Chat: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
