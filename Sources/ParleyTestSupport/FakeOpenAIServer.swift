@@ -30,7 +30,7 @@ public final class FakeOpenAIServer: Sendable {
         public var authorization: String?
     }
 
-    private let app: Application
+    private let server: LoopbackServer
     private let state: State
     public let port: Int
 
@@ -56,45 +56,39 @@ public final class FakeOpenAIServer: Sendable {
     }
 
     public static func start() async throws -> FakeOpenAIServer {
-        TestLogging.bootstrap()
-        let app = try await Application.make(.testing)
-        app.http.server.configuration.hostname = "127.0.0.1"
-        app.http.server.configuration.port = 0
         let state = State()
-        app.on(.POST, "v1", "chat", "completions", body: .collect(maxSize: "4mb")) { request async throws -> Response in
-            let body = request.body.data.map { JSONValue.parse(Data($0.readableBytesView)) ?? .null } ?? .null
-            let reply = await state.next(Received(body: body, authorization: request.headers.first(name: .authorization)))
-            return FakeOpenAIServer.respond(reply, model: body["model"]?.stringValue ?? "fake-model")
-        }
-        app.on(.POST, "v1", "embeddings", body: .collect(maxSize: "4mb")) { request async throws -> Response in
-            let body = request.body.data.map { JSONValue.parse(Data($0.readableBytesView)) ?? .null } ?? .null
-            if let status = await state.nextEmbedding(Received(body: body, authorization: request.headers.first(name: .authorization))) {
-                return FakeOpenAIServer.respond(.status(status), model: "")
+        let server = try await LoopbackServer.start { app in
+            app.on(.POST, "v1", "chat", "completions", body: .collect(maxSize: "4mb")) { request async throws -> Response in
+                let body = request.body.data.map { JSONValue.parse(Data($0.readableBytesView)) ?? .null } ?? .null
+                let reply = await state.next(Received(body: body, authorization: request.headers.first(name: .authorization)))
+                return FakeOpenAIServer.respond(reply, model: body["model"]?.stringValue ?? "fake-model")
             }
-            let inputs = body["input"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            let data: [JSONValue] = inputs.enumerated().reversed().map { index, text in
-                ["object": "embedding", "index": .number(Double(index)),
-                 "embedding": .array(FakeOpenAIServer.fakeEmbedding(text).map { .number(Double($0)) })]
+            app.on(.POST, "v1", "embeddings", body: .collect(maxSize: "4mb")) { request async throws -> Response in
+                let body = request.body.data.map { JSONValue.parse(Data($0.readableBytesView)) ?? .null } ?? .null
+                if let status = await state.nextEmbedding(Received(body: body, authorization: request.headers.first(name: .authorization))) {
+                    return FakeOpenAIServer.respond(.status(status), model: "")
+                }
+                let inputs = body["input"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                let data: [JSONValue] = inputs.enumerated().reversed().map { index, text in
+                    ["object": "embedding", "index": .number(Double(index)),
+                     "embedding": .array(FakeOpenAIServer.fakeEmbedding(text).map { .number(Double($0)) })]
+                }
+                let tokens = inputs.reduce(0) { $0 + $1.split(separator: " ").count }
+                let reply: JSONValue = ["object": "list", "data": .array(data), "model": body["model"] ?? "m",
+                                        "usage": ["prompt_tokens": .number(Double(tokens)), "total_tokens": .number(Double(tokens))]]
+                let response = Response(status: .ok)
+                response.headers.contentType = .json
+                response.body = .init(string: reply.jsonString)
+                return response
             }
-            let tokens = inputs.reduce(0) { $0 + $1.split(separator: " ").count }
-            let reply: JSONValue = ["object": "list", "data": .array(data), "model": body["model"] ?? "m",
-                                    "usage": ["prompt_tokens": .number(Double(tokens)), "total_tokens": .number(Double(tokens))]]
-            let response = Response(status: .ok)
-            response.headers.contentType = .json
-            response.body = .init(string: reply.jsonString)
-            return response
         }
-        try await app.server.start()
-        guard let port = app.http.server.shared.localAddress?.port else {
-            throw ParleyError.internalFailure("fake server has no port")
-        }
-        return FakeOpenAIServer(app: app, state: state, port: port)
+        return FakeOpenAIServer(server: server, state: state)
     }
 
-    private init(app: Application, state: State, port: Int) {
-        self.app = app
+    private init(server: LoopbackServer, state: State) {
+        self.server = server
         self.state = state
-        self.port = port
+        self.port = server.port
     }
 
     /// Base URL to configure as `llm.base_url`.
@@ -116,10 +110,7 @@ public final class FakeOpenAIServer: Sendable {
         return (0..<8).map { lane in Float(bytes.enumerated().filter { $0.offset % 8 == lane }.reduce(1) { $0 + Int($1.element) }) }
     }
 
-    public func stop() async {
-        await app.server.shutdown()
-        try? await app.asyncShutdown()
-    }
+    public func stop() async { await server.stop() }
 
     // MARK: - Wire format
 

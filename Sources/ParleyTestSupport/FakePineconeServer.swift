@@ -35,17 +35,13 @@ public final class FakePineconeServer: Sendable {
         }
     }
 
-    private let app: Application
+    private let server: LoopbackServer
     private let index: Index
     public let port: Int
     public let apiKey: String
     public let dimension: Int
 
     public static func start(apiKey: String = "pc-test-key", dimension: Int) async throws -> FakePineconeServer {
-        TestLogging.bootstrap()
-        let app = try await Application.make(.testing)
-        app.http.server.configuration.hostname = "127.0.0.1"
-        app.http.server.configuration.port = 0
         let index = Index()
         func guarded(_ request: Request, _ handle: (JSONValue) async -> Response) async -> Response {
             if let status = await index.nextFailure(request.url.path) {
@@ -57,57 +53,52 @@ public final class FakePineconeServer: Sendable {
             }
             return await handle(body)
         }
-        app.on(.POST, "vectors", "upsert", body: .collect(maxSize: "4mb")) { request async -> Response in
-            await guarded(request) { body in
-                let namespace = body["namespace"]?.stringValue ?? ""
-                var vectors: [(String, [Float], [String: String])] = []
-                for item in body["vectors"]?.arrayValue ?? [] {
-                    let values = (item["values"]?.arrayValue ?? []).compactMap { $0.doubleValue.map(Float.init) }
-                    guard let id = item["id"]?.stringValue, values.count == dimension else {
-                        return Self.error(400, "Vector dimension \(item["values"]?.arrayValue?.count ?? 0) does not match the dimension of the index \(dimension)")
+        let server = try await LoopbackServer.start { app in
+            app.on(.POST, "vectors", "upsert", body: .collect(maxSize: "4mb")) { request async -> Response in
+                await guarded(request) { body in
+                    let namespace = body["namespace"]?.stringValue ?? ""
+                    var vectors: [(String, [Float], [String: String])] = []
+                    for item in body["vectors"]?.arrayValue ?? [] {
+                        let values = (item["values"]?.arrayValue ?? []).compactMap { $0.doubleValue.map(Float.init) }
+                        guard let id = item["id"]?.stringValue, values.count == dimension else {
+                            return Self.error(400, "Vector dimension \(item["values"]?.arrayValue?.count ?? 0) does not match the dimension of the index \(dimension)")
+                        }
+                        var metadata: [String: String] = [:]
+                        if case .object(let fields)? = item["metadata"] {
+                            for (key, value) in fields { metadata[key] = value.stringValue ?? "" }
+                        }
+                        vectors.append((id, values, metadata))
                     }
-                    var metadata: [String: String] = [:]
-                    if case .object(let fields)? = item["metadata"] {
-                        for (key, value) in fields { metadata[key] = value.stringValue ?? "" }
+                    await index.upsert(namespace, vectors)
+                    return Self.json(["upsertedCount": .number(Double(vectors.count))])
+                }
+            }
+            app.on(.POST, "query", body: .collect(maxSize: "4mb")) { request async -> Response in
+                await guarded(request) { body in
+                    let vector = (body["vector"]?.arrayValue ?? []).compactMap { $0.doubleValue.map(Float.init) }
+                    guard vector.count == dimension, let topK = body["topK"]?.doubleValue, topK >= 1 else {
+                        return Self.error(400, "Query vector dimension or topK is invalid")
                     }
-                    vectors.append((id, values, metadata))
+                    let allowed = body["filter"]?["agent"]?["$in"]?.arrayValue?.compactMap(\.stringValue)
+                    let matches = await index.query(body["namespace"]?.stringValue ?? "", vector, topK: Int(topK), allowedAgents: allowed)
+                    return Self.json(["matches": .array(matches.map { .object(["id": .string($0.0), "score": .number($0.1), "values": .array([])]) }),
+                                      "namespace": .string(body["namespace"]?.stringValue ?? "")])
                 }
-                await index.upsert(namespace, vectors)
-                return Self.json(["upsertedCount": .number(Double(vectors.count))])
             }
-        }
-        app.on(.POST, "query", body: .collect(maxSize: "4mb")) { request async -> Response in
-            await guarded(request) { body in
-                let vector = (body["vector"]?.arrayValue ?? []).compactMap { $0.doubleValue.map(Float.init) }
-                guard vector.count == dimension, let topK = body["topK"]?.doubleValue, topK >= 1 else {
-                    return Self.error(400, "Query vector dimension or topK is invalid")
+            app.on(.POST, "vectors", "delete", body: .collect(maxSize: "4mb")) { request async -> Response in
+                await guarded(request) { body in
+                    await index.delete(body["namespace"]?.stringValue ?? "", (body["ids"]?.arrayValue ?? []).compactMap(\.stringValue))
+                    return Self.json([:])
                 }
-                let allowed = body["filter"]?["agent"]?["$in"]?.arrayValue?.compactMap(\.stringValue)
-                let matches = await index.query(body["namespace"]?.stringValue ?? "", vector, topK: Int(topK), allowedAgents: allowed)
-                return Self.json(["matches": .array(matches.map { .object(["id": .string($0.0), "score": .number($0.1), "values": .array([])]) }),
-                                  "namespace": .string(body["namespace"]?.stringValue ?? "")])
             }
         }
-        app.on(.POST, "vectors", "delete", body: .collect(maxSize: "4mb")) { request async -> Response in
-            await guarded(request) { body in
-                await index.delete(body["namespace"]?.stringValue ?? "", (body["ids"]?.arrayValue ?? []).compactMap(\.stringValue))
-                return Self.json([:])
-            }
-        }
-        do {
-            try await app.server.start()
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
-        }
-        guard let port = app.http.server.shared.localAddress?.port else { throw ParleyError.internalFailure("fake Pinecone has no port") }
-        return FakePineconeServer(app: app, index: index, port: port, apiKey: apiKey, dimension: dimension)
+        return FakePineconeServer(server: server, index: index, apiKey: apiKey, dimension: dimension)
     }
 
-    private init(app: Application, index: Index, port: Int, apiKey: String, dimension: Int) {
-        self.app = app
+    private init(server: LoopbackServer, index: Index, apiKey: String, dimension: Int) {
+        self.server = server
         self.index = index
-        self.port = port
+        self.port = server.port
         self.apiKey = apiKey
         self.dimension = dimension
     }
@@ -118,10 +109,7 @@ public final class FakePineconeServer: Sendable {
     public func count(namespace: String) async -> Int { await index.count(namespace) }
     public var requests: [String] { get async { await index.requests } }
 
-    public func stop() async {
-        await app.server.shutdown()
-        try? await app.asyncShutdown()
-    }
+    public func stop() async { await server.stop() }
 
     static func json(_ object: [String: JSONValue]) -> Response {
         let response = Response(status: .ok)

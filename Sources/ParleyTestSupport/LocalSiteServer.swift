@@ -35,36 +35,25 @@ public final class LocalSiteServer: Sendable {
         func record(_ hit: Hit) { hits.append(hit) }
     }
 
-    private let app: Application
+    private let server: LoopbackServer
     private let log: Log
     public let port: Int
 
     /// Serves `pages` by path (with query, if any); anything else is a 404. `{{origin}}` in a
     /// body becomes the server's own origin (for sitemaps and absolute links).
     public static func start(_ pages: [String: Page]) async throws -> LocalSiteServer {
-        TestLogging.bootstrap()
-        let app = try await Application.make(.testing)
-        app.http.server.configuration.hostname = "127.0.0.1"
-        app.http.server.configuration.port = 0
         let log = Log()
-        app.middleware = Middlewares()
-        app.middleware.use(SiteResponder(pages: pages, log: log))
-        do {
-            try await app.server.start()
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
+        let server = try await LoopbackServer.start { app in
+            app.middleware = Middlewares()
+            app.middleware.use(SiteResponder(pages: pages, log: log))
         }
-        guard let port = app.http.server.shared.localAddress?.port else {
-            throw ParleyError.internalFailure("local site server has no port")
-        }
-        return LocalSiteServer(app: app, log: log, port: port)
+        return LocalSiteServer(server: server, log: log)
     }
 
-    private init(app: Application, log: Log, port: Int) {
-        self.app = app
+    private init(server: LoopbackServer, log: Log) {
+        self.server = server
         self.log = log
-        self.port = port
+        self.port = server.port
     }
 
     public var origin: String { "http://127.0.0.1:\(port)" }
@@ -73,10 +62,7 @@ public final class LocalSiteServer: Sendable {
 
     public var hits: [Hit] { get async { await log.hits } }
 
-    public func stop() async {
-        await app.server.shutdown()
-        try? await app.asyncShutdown()
-    }
+    public func stop() async { await server.stop() }
 
     struct SiteResponder: AsyncMiddleware {
         let pages: [String: Page]

@@ -98,7 +98,7 @@ struct IngestionServiceTests {
 
     @Test(arguments: TestBackend.available)
     func pdfMadeByGroffIsReadPageByPage(backend: TestBackend) async throws {
-        let pdf = try Self.makePDF("""
+        let pdf = try await Self.makePDF("""
             .TL
             Aurora Owner Manual
             .PP
@@ -126,7 +126,7 @@ struct IngestionServiceTests {
             ])
             defer { Task { await site.stop() } }
             let ingestion = server.services.ingestion
-            let good = try await ingestion.ingest(SourceInput(kind: .pdf, locator: "manual.pdf", payload: .file(try Self.makePDF(".PP\nGood manual text about brakes."))), tenant: a.id)
+            let good = try await ingestion.ingest(SourceInput(kind: .pdf, locator: "manual.pdf", payload: .file(try await Self.makePDF(".PP\nGood manual text about brakes."))), tenant: a.id)
             #expect(good.source.status == .indexed)
             let cases: [(SourceInput, String)] = [
                 (SourceInput(kind: .pdf, locator: "manual.pdf", payload: .file(Data("%PDF-1.7\n%garbage that is not a pdf".utf8))), "could not be read"),
@@ -185,7 +185,11 @@ struct IngestionServiceTests {
     }
 
     /// A PDF typeset by groff (Debian's groff package, installed by the test command).
-    static func makePDF(_ source: String) throws -> Data {
+    static func makePDF(_ source: String) async throws -> Data {
+        try await offPool { try makePDFBlocking(source) }
+    }
+
+    static func makePDFBlocking(_ source: String) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["groff", "-ms", "-Tpdf"]

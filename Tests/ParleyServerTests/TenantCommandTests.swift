@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTestSupport
 import Testing
 
 /// The `parley tenant` commands, run as a real process against a scratch SQLite database.
@@ -7,7 +8,11 @@ struct TenantCommandTests {
     static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/debug/parley").path
 
-    func run(_ arguments: [String], folder: String) throws -> (status: Int32, output: String) {
+    func run(_ arguments: [String], folder: String) async throws -> (status: Int32, output: String) {
+        try await offPool { try Self.runBlocking(arguments, folder: folder) }
+    }
+
+    static func runBlocking(_ arguments: [String], folder: String) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
@@ -28,7 +33,7 @@ struct TenantCommandTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func createPrintsKeysOnceAndListShowsTheTenant() throws {
+    @Test func createPrintsKeysOnceAndListShowsTheTenant() async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             Issue.record("the parley binary is not built at \(Self.binary)")
             return
@@ -37,21 +42,21 @@ struct TenantCommandTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
 
-        let created = try run(["tenant", "create", "--name", "Acme Ltd", "--slug", "acme"], folder: folder)
+        let created = try await run(["tenant", "create", "--name", "Acme Ltd", "--slug", "acme"], folder: folder)
         #expect(created.status == 0)
         #expect(created.output.contains("Created tenant acme"))
         let apiKey = created.output.split(separator: "\n").first { $0.contains("API key:") }?
             .split(separator: " ").first { $0.hasPrefix("sk_") }
         #expect(apiKey != nil)
 
-        let again = try run(["tenant", "create", "--name", "Acme Again", "--slug", "acme"], folder: folder)
+        let again = try await run(["tenant", "create", "--name", "Acme Again", "--slug", "acme"], folder: folder)
         #expect(again.status != 0)
         #expect(again.output.contains("already exists"))
-        let badSlug = try run(["tenant", "create", "--name", "X", "--slug", "Bad Slug"], folder: folder)
+        let badSlug = try await run(["tenant", "create", "--name", "X", "--slug", "Bad Slug"], folder: folder)
         #expect(badSlug.status != 0)
         #expect(badSlug.output.contains("--slug"))
 
-        let listed = try run(["tenant", "list"], folder: folder)
+        let listed = try await run(["tenant", "list"], folder: folder)
         #expect(listed.status == 0)
         #expect(listed.output.contains("acme") && listed.output.contains("demo"))
         if let apiKey { #expect(!listed.output.contains(apiKey)) }
@@ -60,7 +65,7 @@ struct TenantCommandTests {
         if let apiKey { #expect(!log.contains(apiKey)) }
     }
 
-    @Test func ingestAddsFilesAndFoldersAndReportsFailures() throws {
+    @Test func ingestAddsFilesAndFoldersAndReportsFailures() async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             Issue.record("the parley binary is not built at \(Self.binary)")
             return
@@ -73,20 +78,20 @@ struct TenantCommandTests {
         try "question,answer\nDo you gift wrap?,Yes for two euros.\n".write(toFile: docs + "/more/faq.csv", atomically: true, encoding: .utf8)
         try "%PDF-1.4 broken".write(toFile: folder + "/broken.pdf", atomically: true, encoding: .utf8)
 
-        #expect(try run(["tenant", "create", "--name", "Shop", "--slug", "shop"], folder: folder).status == 0)
-        let first = try run(["ingest", "--tenant", "shop", docs], folder: folder)
+        #expect(try await run(["tenant", "create", "--name", "Shop", "--slug", "shop"], folder: folder).status == 0)
+        let first = try await run(["ingest", "--tenant", "shop", docs], folder: folder)
         #expect(first.status == 0, "\(first.output)")
         #expect(first.output.contains("created   \(docs)/more/faq.csv"))
         #expect(first.output.contains("\"Shipping\", 1 chunks"))
-        let again = try run(["ingest", "--tenant", "shop", docs + "/shipping.md"], folder: folder)
+        let again = try await run(["ingest", "--tenant", "shop", docs + "/shipping.md"], folder: folder)
         #expect(again.output.contains("unchanged \(docs)/shipping.md"))
-        let broken = try run(["ingest", "--tenant", "shop", folder + "/broken.pdf"], folder: folder)
+        let broken = try await run(["ingest", "--tenant", "shop", folder + "/broken.pdf"], folder: folder)
         #expect(broken.status != 0)
         #expect(broken.output.contains("failed") && broken.output.contains("could not be read"))
-        let missing = try run(["ingest", "--tenant", "shop", folder + "/nope.txt"], folder: folder)
+        let missing = try await run(["ingest", "--tenant", "shop", folder + "/nope.txt"], folder: folder)
         #expect(missing.status != 0)
         #expect(missing.output.contains("no such file or folder"))
-        let unknownTenant = try run(["ingest", "--tenant", "nobody", docs], folder: folder)
+        let unknownTenant = try await run(["ingest", "--tenant", "nobody", docs], folder: folder)
         #expect(unknownTenant.status != 0)
         #expect(unknownTenant.output.contains("no tenant has the slug"))
     }

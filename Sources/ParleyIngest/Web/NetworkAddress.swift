@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -9,6 +10,14 @@ import Darwin
 /// carrier-grade NAT, link-local (cloud metadata services live at 169.254.169.254), unique-local
 /// IPv6, or unspecified. Names are resolved and every address is checked.
 enum NetworkAddress {
+    /// `isPrivate(host:)` on a global queue: name resolution blocks, and must not hold a thread
+    /// of the concurrency pool.
+    static func isPrivateResolving(host: String) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: isPrivate(host: host)) }
+        }
+    }
+
     static func isPrivate(host: String) -> Bool {
         let name = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
         if name == "localhost" || name.hasSuffix(".localhost") || name.hasSuffix(".local") || name.hasSuffix(".internal") { return true }

@@ -45,7 +45,7 @@ public struct WebCrawler: Sendable {
         guard let scheme = start.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = start.host, !host.isEmpty else {
             throw IngestionFailure("only http and https URLs can be fetched")
         }
-        if !settings.allowPrivateNetworks, NetworkAddress.isPrivate(host: host) {
+        if !settings.allowPrivateNetworks, await NetworkAddress.isPrivateResolving(host: host) {
             throw IngestionFailure("\(host) is a loopback, private or link-local address; fetching it is not allowed (ingest.allow_private_networks)")
         }
         let site = Site(start)

@@ -107,9 +107,11 @@ public actor KnowledgeBase: Retriever {
             ranked = try await denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: query.topK)
         case .hybrid:
             let limit = max(settings.candidates, query.topK)
-            async let dense = denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
+            // One after the other: BM25 takes well under a millisecond, and running it beside the
+            // query embedding would only take a core from the encoder's parallel work.
             let lexicalList = lexicalRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
-            ranked = settings.fusion.fuse(dense: try await dense, lexical: lexicalList)
+            let dense = try await denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
+            ranked = settings.fusion.fuse(dense: dense, lexical: lexicalList)
         }
         return Array(ranked.filter { $0.score >= query.minScore }.prefix(query.topK))
     }
