@@ -1,6 +1,7 @@
 import Foundation
 import ParleyCore
 import ParleyRetrieval
+import ParleyTestSupport
 import Testing
 
 @Suite("Vector index")
@@ -61,7 +62,18 @@ struct VectorIndexTests {
 extension VectorIndexTests {
     /// The half-precision prefilter must never change the result: compare with a brute-force
     /// float32 search on clustered vectors full of near-ties.
-    @Test func resultsEqualABruteForceFloat32Search() {
+    @Test func resultsEqualABruteForceFloat32Search() async throws {
+        let mismatches = try await offPool { Self.bruteForceMismatches() }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
+    /// Searches clustered random vectors and describes every query whose result differs from
+    /// a brute-force float32 ranking (empty when all agree).
+    static func bruteForceMismatches() -> [String] {
+        func unit(_ values: [Float]) -> [Float] {
+            let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return values.map { $0 / norm }
+        }
         var generator = SystemRandomNumberGenerator()
         let dimension = 40
         let centre = unit((0 ..< dimension).map { _ in Float.random(in: -1 ... 1, using: &generator) })
@@ -73,14 +85,19 @@ extension VectorIndexTests {
             stored.append((id, vector))
             index.add(id, vector: vector, agent: nil)
         }
-        for _ in 0 ..< 50 {
-            let query = unit(centre.map { $0 + Float.random(in: -0.05 ... 0.05, using: &generator) })
-            let expected = stored.map { id, vector in (id, zip(query, vector).reduce(Float(0)) { $0 + $1.0 * $1.1 }) }
+        var mismatches: [String] = []
+        for query in 0 ..< 50 {
+            let vector = unit(centre.map { $0 + Float.random(in: -0.05 ... 0.05, using: &generator) })
+            let expected = stored.map { id, row in (id, zip(vector, row).reduce(Float(0)) { $0 + $1.0 * $1.1 }) }
                 .sorted { $0.1 > $1.1 }.prefix(10)
-            let found = index.search(query, agent: nil, limit: 10)
-            #expect(found.map(\.id) == expected.map(\.0) || zip(found, expected).allSatisfy { abs(Float($0.score) - $1.1) < 1e-6 })
-            for (hit, truth) in zip(found, expected) { #expect(abs(Float(hit.score) - truth.1) < 1e-5) }
+            let found = index.search(vector, agent: nil, limit: 10)
+            // Same scores in the same order (ids may swap only between exactly tied rows).
+            for (hit, truth) in zip(found, expected) where abs(Float(hit.score) - truth.1) >= 1e-5 {
+                mismatches.append("query \(query): \(hit.score) where brute force has \(truth.1)")
+            }
+            if found.count != expected.count { mismatches.append("query \(query): \(found.count) results") }
         }
+        return mismatches
     }
 }
 

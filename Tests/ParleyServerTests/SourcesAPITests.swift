@@ -97,6 +97,11 @@ struct SourcesAPITests {
             #expect(upload.status == 201)
             #expect(upload.json["kind"]?.stringValue == "markdown")
             #expect(upload.json["title"]?.stringValue == "Rentals")
+
+            // A rotated key replaces the old one at once.
+            let rotated = try await server.services.provisioner(server.stores).rotateAPIKey(slug: "alpha")
+            #expect(try await server.send(.GET, "/api/v1/sources", headers: auth(context.keyA)).status == 401)
+            #expect(try await server.send(.GET, "/api/v1/sources", headers: auth(rotated.apiKey)).json["sources"]?.arrayValue?.count == 2)
         }
     }
 

@@ -56,6 +56,14 @@ struct TenantCommandTests {
         #expect(badSlug.status != 0)
         #expect(badSlug.output.contains("--slug"))
 
+        let rotated = try await run(["tenant", "rotate-key", "--slug", "acme"], folder: folder)
+        #expect(rotated.status == 0)
+        let newKey = rotated.output.split(separator: " ").first { $0.hasPrefix("sk_") }
+        #expect(newKey != nil && newKey != apiKey)
+        let unknown = try await run(["tenant", "rotate-key", "--slug", "nobody"], folder: folder)
+        #expect(unknown.status != 0)
+        #expect(unknown.output.contains("No tenant has the slug"))
+
         let listed = try await run(["tenant", "list"], folder: folder)
         #expect(listed.status == 0)
         #expect(listed.output.contains("acme") && listed.output.contains("demo"))

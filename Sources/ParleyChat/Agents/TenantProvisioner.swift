@@ -40,6 +40,16 @@ public struct TenantProvisioner: Sendable {
         return CreatedTenant(tenant: tenant, apiKey: apiKey)
     }
 
+    /// Issues a new secret API key for a tenant (shown once, stored hashed); the old one stops working.
+    public func rotateAPIKey(slug: String) async throws -> CreatedTenant {
+        guard let tenant = try await tenants.tenant(slug: slug) else {
+            throw ParleyError.notFound("unknown_tenant", "No tenant has the slug '\(slug)'.")
+        }
+        let apiKey = KeyMaterial.randomKey(prefix: "sk_")
+        try await tenants.setAPIKeyHash(tenant.id, KeyMaterial.hash(apiKey))
+        return CreatedTenant(tenant: tenant, apiKey: apiKey)
+    }
+
     /// Adds whatever default persona or agent switch the tenant lacks (idempotent).
     public func provisionDefaults(for tenant: Tenant) async throws {
         for persona in [DefaultPersonas.sales(tenant: tenant.id, businessName: tenant.name),

@@ -34,6 +34,10 @@ public struct FluentTenantDirectory: TenantDirectory {
         try await TenantModel.query(on: database).filter(\.$id == id.uuid).set(\.$isActive, to: active).update()
     }
 
+    public func setAPIKeyHash(_ id: TenantID, _ hash: String) async throws {
+        try await TenantModel.query(on: database).filter(\.$id == id.uuid).set(\.$apiKeyHash, to: hash).update()
+    }
+
     public func create(name: String, slug: String, widgetKey: String, apiKeyHash: String) async throws -> Tenant {
         if try await TenantModel.query(on: database).filter(\.$slug == slug).count() > 0 {
             throw ParleyError(code: "slug_taken", message: "A tenant with slug '\(slug)' already exists.", status: 409)

@@ -11,8 +11,8 @@ import Vapor
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant",
-        abstract: "Create and list tenants.",
-        subcommands: [Create.self, List.self])
+        abstract: "Create and list tenants, and issue new API keys.",
+        subcommands: [Create.self, List.self, RotateKey.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -55,6 +55,36 @@ struct TenantCommand: AsyncParsableCommand {
               widget key:  \(created.tenant.widgetKey)   (public: goes in the page's data-tenant)
               API key:     \(created.apiKey)   (secret: shown only now, stored hashed)
             """)
+        }
+    }
+
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Issue a new secret API key for a tenant (shown once); the old key stops working at once.",
+            discussion: "Use it to get an API key for the seeded demo tenant: parley tenant rotate-key --slug demo")
+
+        @OptionGroup var global: GlobalOptions
+
+        @ArgumentParser.Option(help: "The tenant's slug.")
+        var slug: String
+
+        func run() async throws {
+            let loaded = try Runtime.loadConfiguration(global)
+            try Runtime.bootstrapLogging(loaded, stdout: false)
+            let app = try await Runtime.makeApplication(loaded)
+            let rotated: CreatedTenant
+            do {
+                rotated = try await app.parley.provisioner(app.parley.stores(on: app.db(.parley))).rotateAPIKey(slug: slug)
+            } catch let error as ParleyError {
+                try await app.asyncShutdown()
+                throw ValidationError(error.message)
+            } catch {
+                try await app.asyncShutdown()
+                throw error
+            }
+            try await app.asyncShutdown()
+            print("New API key for \(rotated.tenant.slug): \(rotated.apiKey)   (secret: shown only now, stored hashed)")
         }
     }
 
