@@ -8,12 +8,17 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The numeric targets (encoder, vector scan) are optimised in debug builds too: unoptimised,
+/// one BERT pass takes seconds, which made the test suite 7x slower and starved the timing-
+/// sensitive tests running beside the embedding tests on two cores.
+let numericDebugSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 /// The encoder's element-wise kernels are written on SIMD vectors; on x86-64 let the compiler
 /// use AVX2 and FMA for them (every x86-64 server CPU since 2013 has them).
 #if arch(x86_64)
-let vectorSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let vectorSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])] + numericDebugSettings
 #else
-let vectorSettings: [SwiftSetting] = []
+let vectorSettings: [SwiftSetting] = numericDebugSettings
 #endif
 
 let package = Package(
@@ -204,6 +209,7 @@ let package = Package(
                            .product(name: "Vapor", package: "vapor"),
                            .product(name: "Fluent", package: "fluent"),
                            .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "SQLKit", package: "sql-kit"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strictSettings
         ),

@@ -13,6 +13,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     public var embeddings = EmbeddingsSection()
     public var retrieval = RetrievalSection()
     public var ingest = IngestSection()
+    public var consent = ConsentSection()
     public var llm = LLMSection()
     public var ui = UISection()
     /// Agents by code (`/a/{code}/…`). Catalogue entries synchronised into the `agents` table.
@@ -174,6 +175,18 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
             case mode, fusion, candidates
             case topK = "top_k", minScore = "min_score", convexAlpha = "convex_alpha", rrfK = "rrf_k"
             case bm25K1 = "bm25_k1", bm25B = "bm25_b", chunkTokens = "chunk_tokens", chunkOverlap = "chunk_overlap"
+        }
+    }
+
+    /// The consent notice the widget shows before the first chat (tenant settings override it).
+    public struct ConsentSection: Sendable, Codable, Equatable {
+        public var required = false
+        /// Changing it asks every visitor again.
+        public var termsVersion = "1"
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case required
+            case termsVersion = "terms_version"
         }
     }
 

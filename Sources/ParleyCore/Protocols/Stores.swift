@@ -26,6 +26,8 @@ public protocol TenantDirectory: Sendable {
     func allTenants() async throws -> [Tenant]
     /// Switches a tenant on or off; an inactive tenant's keys stop working at once.
     func setActive(_ id: TenantID, _ active: Bool) async throws
+    /// Replaces the tenant's settings object (theme, consent, allowed origins, …).
+    func setSettings(_ id: TenantID, _ settings: JSONValue) async throws
     /// Replaces the tenant's API key hash (the old key stops working at once).
     func setAPIKeyHash(_ id: TenantID, _ hash: String) async throws
     /// Creates a tenant; fails with `slug_taken` if the slug exists.

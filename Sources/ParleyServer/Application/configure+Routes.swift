@@ -6,5 +6,6 @@ extension ParleyApp {
         try app.register(collection: HealthController())
         try app.register(collection: ChatController(maxBodyBytes: services.config.chat.maxBodyBytes))
         try app.register(collection: SourcesController(maxUploadBytes: services.config.ingest.maxUploadBytes))
+        try app.register(collection: ConsentController())
     }
 }

@@ -34,6 +34,10 @@ public struct FluentTenantDirectory: TenantDirectory {
         try await TenantModel.query(on: database).filter(\.$id == id.uuid).set(\.$isActive, to: active).update()
     }
 
+    public func setSettings(_ id: TenantID, _ settings: JSONValue) async throws {
+        try await TenantModel.query(on: database).filter(\.$id == id.uuid).set(\.$settings, to: JSONObject(settings)).update()
+    }
+
     public func setAPIKeyHash(_ id: TenantID, _ hash: String) async throws {
         try await TenantModel.query(on: database).filter(\.$id == id.uuid).set(\.$apiKeyHash, to: hash).update()
     }
