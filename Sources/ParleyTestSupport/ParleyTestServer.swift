@@ -52,6 +52,30 @@ public final class ParleyTestServer: Sendable {
         self.client = HTTPClient(eventLoopGroupProvider: .singleton)
     }
 
+    /// Runs `body` against a server on a fresh database of `backend`, then stops the server and
+    /// drops the database, whether `body` succeeded or not.
+    public static func with(_ backend: TestBackend, secrets: ParleySecrets = ParleySecrets(), embedder: (any Embedder)? = nil,
+                            adjust: @Sendable (inout ParleyConfig) -> Void = { _ in },
+                            _ body: (ParleyTestServer) async throws -> Void) async throws {
+        let database = try await TestDatabase.make(backend)
+        let server: ParleyTestServer
+        do {
+            server = try await start(database, secrets: secrets, embedder: embedder, adjust: adjust)
+        } catch {
+            await database.destroy()
+            throw error
+        }
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            await database.destroy()
+            throw error
+        }
+        await server.stop()
+        await database.destroy()
+    }
+
     /// Stops the server and its client; the database stays (for restart tests).
     public func stop() async {
         try? await client.shutdown()

@@ -12,26 +12,18 @@ import Testing
 struct IngestionServiceTests {
     func withServer(_ backend: TestBackend, maxUpload: Int = 1 << 20,
                     _ body: (ParleyTestServer, Tenant, Tenant) async throws -> Void) async throws {
-        let database = try await TestDatabase.make(backend)
-        let server = try await ParleyTestServer.start(database) { config in
+        try await ParleyTestServer.with(backend, adjust: { config in
             config.app.seedDemo = false
             config.ingest.maxUploadBytes = maxUpload
             config.ingest.allowPrivateNetworks = true
             config.retrieval.chunkTokens = 60
             config.retrieval.chunkOverlap = 10
-        }
-        do {
+        }) { server in
             let provisioner = server.services.provisioner(server.stores)
             let a = try await provisioner.createTenant(name: "Tenant A", slug: "tenant-a").tenant
             let b = try await provisioner.createTenant(name: "Tenant B", slug: "tenant-b").tenant
             try await body(server, a, b)
-        } catch {
-            await server.stop()
-            await database.destroy()
-            throw error
         }
-        await server.stop()
-        await database.destroy()
     }
 
     func search(_ server: ParleyTestServer, _ tenant: Tenant, _ text: String, agent: String = "sales") async throws -> [SourcePassage] {

@@ -16,25 +16,17 @@ struct ConsentAPITests {
 
     func withServer(_ body: (ParleyTestServer, Tenant, Tenant) async throws -> Void) async throws {
         for backend in TestBackend.available {
-            let database = try await TestDatabase.make(backend)
-            let server = try await ParleyTestServer.start(database) { config in
+            try await ParleyTestServer.with(backend, adjust: { config in
                 config.app.mode = .multiTenant
                 config.app.seedDemo = false
                 config.consent.termsVersion = "2026-11"
-            }
-            do {
+            }) { server in
                 let provisioner = server.services.provisioner(server.stores)
                 let a = try await provisioner.createTenant(name: "Asks", slug: "asks").tenant
                 let b = try await provisioner.createTenant(name: "Other", slug: "other").tenant
                 try await server.stores.tenants.setSettings(a.id, ["consent_required": true])
                 try await body(server, a, b)
-            } catch {
-                await server.stop()
-                await database.destroy()
-                throw error
             }
-            await server.stop()
-            await database.destroy()
         }
     }
 

@@ -21,26 +21,18 @@ struct SourcesAPITests {
 
     func withServer(multiTenant: Bool = true, _ body: (Context) async throws -> Void) async throws {
         for backend in TestBackend.available {
-            let database = try await TestDatabase.make(backend)
-            let server = try await ParleyTestServer.start(database) { config in
+            try await ParleyTestServer.with(backend, adjust: { config in
                 config.app.seedDemo = false
                 config.app.defaultTenant = "alpha"
                 config.app.mode = multiTenant ? .multiTenant : .singleTenant
                 config.ingest.maxUploadBytes = 50_000
                 config.ingest.allowPrivateNetworks = true
-            }
-            do {
+            }) { server in
                 let provisioner = server.services.provisioner(server.stores)
                 let a = try await provisioner.createTenant(name: "Alpha Bikes", slug: "alpha")
                 let b = try await provisioner.createTenant(name: "Beta Boats", slug: "beta")
                 try await body(Context(server: server, keyA: a.apiKey, keyB: b.apiKey, widgetKeyA: a.tenant.widgetKey))
-            } catch {
-                await server.stop()
-                await database.destroy()
-                throw error
             }
-            await server.stop()
-            await database.destroy()
         }
     }
 

@@ -47,9 +47,8 @@ struct IngestCommand: AsyncParsableCommand {
         let inputs = try items.flatMap(inputs(for:))
         let loaded = try Runtime.loadConfiguration(global)
         try Runtime.bootstrapLogging(loaded, stdout: false)
-        let app = try await Runtime.makeApplication(loaded)
-        var failures = 0
-        do {
+        let failures = try await Runtime.withApplication(loaded) { app in
+            var failures = 0
             let stores = app.parley.stores(on: app.db(.parley))
             guard let target = try await stores.tenants.tenant(slug: tenant) else {
                 throw ValidationError("no tenant has the slug '\(tenant)' (see `parley tenant list`)")
@@ -74,11 +73,8 @@ struct IngestCommand: AsyncParsableCommand {
                     print("failed    \(name): \(outcome.source.failureReason ?? "unknown reason")")
                 }
             }
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
+            return failures
         }
-        try await app.asyncShutdown()
         if failures > 0 { throw ExitCode(1) }
     }
 

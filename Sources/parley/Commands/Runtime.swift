@@ -49,4 +49,22 @@ enum Runtime {
         }
         return app
     }
+
+    /// Runs `body` with a configured application and shuts it down once, whatever happens;
+    /// a `ParleyError` becomes a CLI message naming the problem.
+    static func withApplication<T>(_ loaded: ConfigLoader.Loaded, _ body: (Application) async throws -> T) async throws -> T {
+        let app = try await makeApplication(loaded)
+        let result: T
+        do {
+            result = try await body(app)
+        } catch let error as ParleyError {
+            try? await app.asyncShutdown()
+            throw ValidationError(error.message)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+        return result
+    }
 }

@@ -35,20 +35,9 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let loaded = try Runtime.loadConfiguration(global)
             try Runtime.bootstrapLogging(loaded, stdout: false)
-            let app = try await Runtime.makeApplication(loaded)
-            let services = app.parley
-            let created: CreatedTenant
-            do {
-                created = try await services.provisioner(services.stores(on: app.db(.parley)))
-                    .createTenant(name: name, slug: slug)
-            } catch let error as ParleyError {
-                try await app.asyncShutdown()
-                throw ValidationError(error.message)
-            } catch {
-                try await app.asyncShutdown()
-                throw error
+            let created = try await Runtime.withApplication(loaded) { app in
+                try await app.parley.provisioner(app.parley.stores(on: app.db(.parley))).createTenant(name: name, slug: slug)
             }
-            try await app.asyncShutdown()
             print("""
             Created tenant \(created.tenant.slug) (\(created.tenant.id))
               name:        \(created.tenant.name)
@@ -72,18 +61,9 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let loaded = try Runtime.loadConfiguration(global)
             try Runtime.bootstrapLogging(loaded, stdout: false)
-            let app = try await Runtime.makeApplication(loaded)
-            let rotated: CreatedTenant
-            do {
-                rotated = try await app.parley.provisioner(app.parley.stores(on: app.db(.parley))).rotateAPIKey(slug: slug)
-            } catch let error as ParleyError {
-                try await app.asyncShutdown()
-                throw ValidationError(error.message)
-            } catch {
-                try await app.asyncShutdown()
-                throw error
+            let rotated = try await Runtime.withApplication(loaded) { app in
+                try await app.parley.provisioner(app.parley.stores(on: app.db(.parley))).rotateAPIKey(slug: slug)
             }
-            try await app.asyncShutdown()
             print("New API key for \(rotated.tenant.slug): \(rotated.apiKey)   (secret: shown only now, stored hashed)")
         }
     }
@@ -96,9 +76,9 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let loaded = try Runtime.loadConfiguration(global)
             try Runtime.bootstrapLogging(loaded, stdout: false)
-            let app = try await Runtime.makeApplication(loaded)
-            let tenants = try await app.parley.stores(on: app.db(.parley)).tenants.allTenants()
-            try await app.asyncShutdown()
+            let tenants = try await Runtime.withApplication(loaded) { app in
+                try await app.parley.stores(on: app.db(.parley)).tenants.allTenants()
+            }
             let rows = tenants.map { [$0.slug, $0.name, $0.isActive ? "active" : "inactive", $0.widgetKey] }
             print(TextTable.render(header: ["SLUG", "NAME", "STATUS", "WIDGET KEY"], rows: rows))
         }
