@@ -14,6 +14,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     public var retrieval = RetrievalSection()
     public var ingest = IngestSection()
     public var consent = ConsentSection()
+    public var cors = CORSSection()
     public var llm = LLMSection()
     public var ui = UISection()
     /// Agents by code (`/a/{code}/…`). Catalogue entries synchronised into the `agents` table.
@@ -175,6 +176,16 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
             case mode, fusion, candidates
             case topK = "top_k", minScore = "min_score", convexAlpha = "convex_alpha", rrfK = "rrf_k"
             case bm25K1 = "bm25_k1", bm25B = "bm25_b", chunkTokens = "chunk_tokens", chunkOverlap = "chunk_overlap"
+        }
+    }
+
+    /// Origins (`https://shop.example`) that may embed every tenant's chat; each tenant adds its
+    /// own in its settings (`allowed_origins`). `*` allows any origin.
+    public struct CORSSection: Sendable, Codable, Equatable {
+        public var allowedOrigins: [String] = []
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case allowedOrigins = "allowed_origins"
         }
     }
 

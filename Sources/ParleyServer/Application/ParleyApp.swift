@@ -84,6 +84,7 @@ public enum ParleyApp {
         app.middleware = Middlewares()
         app.middleware.use(RequestLogMiddleware())
         app.middleware.use(JSONErrorMiddleware())
+        app.middleware.use(WidgetCORSMiddleware())
     }
 }
 

@@ -77,11 +77,8 @@ struct ConsentController: RouteCollection {
     }
 
     private func tenantAndPolicy(_ request: Request) async throws -> (Tenant, ConsentPolicy) {
-        let services = request.application.parley
-        let resolver = TenantResolver(mode: services.config.app.mode, defaultSlug: services.config.app.defaultTenant,
-                                      tenants: services.stores(on: request.db(.parley)).tenants)
-        let tenant = try await resolver.resolve(request)
-        return (tenant, ConsentPolicy(tenant: tenant, defaults: services.config.consent))
+        let tenant = try await TenantResolver(request).resolve(request)
+        return (tenant, ConsentPolicy(tenant: tenant, defaults: request.application.parley.config.consent))
     }
 
     /// The SHA-256 of a well-formed visitor id (16 to 128 URL-safe characters).

@@ -1,3 +1,4 @@
+import Fluent
 import ParleyCore
 import Vapor
 
@@ -13,6 +14,19 @@ struct TenantResolver {
     let tenants: any TenantDirectory
 
     static let widgetKeyHeader = "X-Parley-Tenant"
+
+    init(mode: ParleyConfig.TenancyMode, defaultSlug: String, tenants: any TenantDirectory) {
+        self.mode = mode
+        self.defaultSlug = defaultSlug
+        self.tenants = tenants
+    }
+
+    /// The resolver the application's configuration describes, on the request's database.
+    init(_ request: Request) {
+        let services = request.application.parley
+        self.init(mode: services.config.app.mode, defaultSlug: services.config.app.defaultTenant,
+                  tenants: services.stores(on: request.db(.parley)).tenants)
+    }
 
     func resolve(_ request: Request) async throws -> Tenant {
         if mode == .singleTenant {

@@ -1,0 +1,82 @@
+import Fluent
+import Foundation
+import NIOHTTP1
+import ParleyCore
+import Vapor
+
+/// Cross-origin rules for what the widget calls (`/a/…`, `/api/consent…`): a page on another
+/// origin may use a tenant's chat only when that origin is in the tenant's `allowed_origins`
+/// setting (or `cors.allowed_origins` for every tenant). The check runs on the actual request,
+/// before the handler, so a refused origin gets a 403 and nothing is written; a preflight
+/// carries no tenant header, so it is answered for any origin and decides nothing.
+/// Requests without an `Origin` (servers, curl) and same-origin pages are not affected.
+struct WidgetCORSMiddleware: AsyncMiddleware {
+    static let allowedHeaders = "Content-Type, X-Parley-Tenant, X-Parley-Session, X-Parley-Visitor, Last-Event-ID"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let path = request.url.path
+        guard path.hasPrefix("/a/") || path.hasPrefix("/api/consent"),
+              let origin = request.headers.first(name: .origin), origin != Self.ownOrigin(request) else {
+            return try await next.respond(to: request)
+        }
+        guard Self.isWellFormed(origin) else {
+            return Self.refuse()
+        }
+        if request.method == .OPTIONS, request.headers.first(name: .accessControlRequestMethod) != nil {
+            let response = Response(status: .noContent)
+            response.headers.replaceOrAdd(name: .accessControlAllowOrigin, value: origin)
+            response.headers.replaceOrAdd(name: .accessControlAllowMethods, value: "GET, POST")
+            response.headers.replaceOrAdd(name: .accessControlAllowHeaders, value: Self.allowedHeaders)
+            response.headers.replaceOrAdd(name: .accessControlMaxAge, value: "600")
+            response.headers.replaceOrAdd(name: .vary, value: "Origin")
+            return response
+        }
+        let services = request.application.parley
+        guard let tenant = try? await TenantResolver(request).resolve(request),
+              Self.allowedOrigins(tenant: tenant, config: services.config).contains(where: { $0 == "*" || $0 == Self.normalised(origin) })
+        else {
+            return Self.refuse()
+        }
+        let response: Response
+        do {
+            response = try await next.respond(to: request)
+        } catch {
+            // Errors become JSON here, so the page may read them too.
+            let mapped = JSONErrorMiddleware.map(error)
+            response = ErrorBody(mapped).response(status: mapped.status)
+        }
+        response.headers.replaceOrAdd(name: .accessControlAllowOrigin, value: origin)
+        response.headers.replaceOrAdd(name: .vary, value: "Origin")
+        return response
+    }
+
+    static func allowedOrigins(tenant: Tenant, config: ParleyConfig) -> [String] {
+        let own = tenant.settings["allowed_origins"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return (own + config.cors.allowedOrigins).map(normalised)
+    }
+
+    static func normalised(_ origin: String) -> String {
+        var value = origin.trimmingCharacters(in: .whitespaces).lowercased()
+        while value.hasSuffix("/") { value.removeLast() }
+        return value
+    }
+
+    /// `scheme://host[:port]`, nothing else (a literal "null" origin is refused).
+    static func isWellFormed(_ origin: String) -> Bool {
+        guard origin.count <= 255, let components = URLComponents(string: origin), let scheme = components.scheme,
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else { return false }
+        return components.path.isEmpty && components.query == nil && components.fragment == nil && components.user == nil
+    }
+
+    /// The origin of the Parley server itself, as the browser names it (from the Host header).
+    static func ownOrigin(_ request: Request) -> String? {
+        guard let host = request.headers.first(name: .host) else { return nil }
+        let scheme = request.headers.first(name: "X-Forwarded-Proto") ?? "http"
+        return "\(scheme)://\(host)"
+    }
+
+    static func refuse() -> Response {
+        ErrorBody(ParleyError(code: "origin_not_allowed", message: "This site may not embed this chat (its origin is not allowed).", status: 403))
+            .response(status: 403)
+    }
+}
