@@ -81,6 +81,24 @@ struct ConsentAPITests {
         }
     }
 
+    @Test func chatNeedsConsentWhereTheTenantAsksForIt() async throws {
+        try await withServer { server, a, b in
+            func chat(_ tenant: Tenant, visitor: String?) async throws -> ParleyTestServer.Reply {
+                var headers = [("X-Parley-Tenant", tenant.widgetKey)]
+                if let visitor { headers.append(("X-Parley-Visitor", visitor)) }
+                return try await server.postChat(["message": "hello"], headers: headers)
+            }
+            #expect(try await chat(a, visitor: nil).errorCode == "consent_required")
+            #expect(try await chat(a, visitor: Self.visitor).status == 403)
+            #expect(try await server.rowCount("messages") == 0)
+            _ = try await answer(server, a, #"{"accepted": false, "terms_version": "2026-11"}"#)
+            #expect(try await chat(a, visitor: Self.visitor).errorCode == "consent_required", "declining keeps the chat closed")
+            _ = try await answer(server, a, #"{"accepted": true, "terms_version": "2026-11"}"#)
+            #expect(try await chat(a, visitor: Self.visitor).status == 201)
+            #expect(try await chat(b, visitor: nil).status == 201, "a tenant that does not ask needs nothing")
+        }
+    }
+
     @Test func badRequestsAreClearErrorsAndWriteNothing() async throws {
         try await withServer { server, a, _ in
             let tenant = ("X-Parley-Tenant", a.widgetKey)

@@ -28,6 +28,7 @@ struct ChatController: RouteCollection {
         let stores = services.stores(on: request.db(.parley))
         let tenant = try await tenantResolver(request, stores).resolve(request)
         let agent = try await services.agentResolver(stores).resolve(tenant: tenant, code: try agentCode(request))
+        try await ConsentController.requireConsent(request, tenant: tenant)
         let sessionKey = body.sessionKey ?? request.headers.first(name: Self.sessionHeader)
 
         let visitorMessage = NewMessage(role: .human, content: body.message)

@@ -81,6 +81,17 @@ struct ConsentController: RouteCollection {
         return (tenant, ConsentPolicy(tenant: tenant, defaults: request.application.parley.config.consent))
     }
 
+    /// Refuses a chat message from a visitor without consent on record when the tenant asks for
+    /// it (seed 004 checks consent at input), before anything is written.
+    static func requireConsent(_ request: Request, tenant: Tenant) async throws {
+        let policy = ConsentPolicy(tenant: tenant, defaults: request.application.parley.config.consent)
+        guard policy.required else { return }
+        let refusal = ParleyError(code: "consent_required", message: "Accept the site's chat terms before chatting.", status: 403)
+        guard let visitor = try? visitorHash(request) else { throw refusal }
+        let latest = try await FluentConsentStore(database: request.db(.parley)).latest(tenant: tenant.id, visitorHash: visitor)
+        guard policy.isSatisfied(by: latest) else { throw refusal }
+    }
+
     /// The SHA-256 of a well-formed visitor id (16 to 128 URL-safe characters).
     static func visitorHash(_ request: Request) throws -> String {
         guard let visitor = request.headers.first(name: visitorHeader), (16 ... 128).contains(visitor.count),
