@@ -75,6 +75,7 @@ struct IngestionServiceTests {
                 ingestion.ingest(SourceInput(kind: .text, title: "Bikes", payload: .text(long)), tenant: a.id),
             ]
             #expect(outcomes.allSatisfy { $0.source.status == .indexed })
+            #expect(outcomes[0].source.title == "Frequently asked questions", "a FAQ file is not cited by its file name")
             let sunday = try await search(server, a, "deliver Sundays")
             #expect(sunday.first?.text.contains("Monday to Saturday") == true)
             let refund = try await search(server, a, "refunds card")

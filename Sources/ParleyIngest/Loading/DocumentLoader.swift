@@ -16,7 +16,9 @@ public struct DocumentLoader: Sendable {
     }
 
     public func load(_ input: SourceInput) async throws -> [LoadedPage] {
-        let fallbackTitle = input.title ?? input.locator.map { ($0 as NSString).lastPathComponent } ?? "Untitled"
+        // A FAQ file's name ("faq.csv") makes a poor citation title.
+        let fallbackTitle = input.title ?? (input.kind == .faq ? "Frequently asked questions" : nil)
+            ?? input.locator.map { ($0 as NSString).lastPathComponent } ?? "Untitled"
         let pages: [LoadedPage]
         switch input.payload {
         case let .web(url):
