@@ -3,11 +3,11 @@ import Logging
 import ParleyCore
 
 /// Runs submitted sources one at a time in the background (embedding is CPU-bound, so running
-/// them in parallel would only make each slower), and lets shutdown wait for the running one.
+/// them in parallel would only make each slower). Sources still queued when the process stops
+/// stay `pending` and are marked failed at the next start.
 public actor IngestionQueue {
     private let service: IngestionService
     private var tail: Task<Void, Never>?
-    private var waiting = 0
     private let logger = Logger(label: "parley.ingest.queue")
 
     public init(service: IngestionService) {
@@ -17,7 +17,6 @@ public actor IngestionQueue {
     /// Queues a registered source for processing.
     public func submit(_ source: KnowledgeSource, input: SourceInput) {
         let previous = tail
-        waiting += 1
         tail = Task {
             await previous?.value
             do {
@@ -26,12 +25,8 @@ public actor IngestionQueue {
                 logger.error("ingestion failed", metadata: ["event": "ingest_error", "source_id": "\(source.id)", "error": "\(type(of: error))"])
                 try? await service.store.markFailed(source.id, tenant: source.tenantID, reason: "the source could not be stored")
             }
-            self.finished()
         }
     }
-
-    /// Sources submitted and not yet finished.
-    public var pending: Int { waiting }
 
     /// Waits until every submitted source has been processed.
     public func drain() async {
@@ -40,6 +35,4 @@ public actor IngestionQueue {
             if tail == current { return }
         }
     }
-
-    private func finished() { waiting -= 1 }
 }

@@ -60,3 +60,22 @@ public protocol KnowledgeStore: Sendable {
     /// Every chunk of every tenant, in pages, for rebuilding in-memory indexes at start.
     func allChunks(after: ChunkID?, limit: Int) async throws -> [StoredChunk]
 }
+
+/// Why a vector store refused vectors (every store: a store never mixes models).
+public enum VectorStoreError: Error, Equatable, CustomStringConvertible, ParleyErrorConvertible {
+    case modelMismatch(stored: EmbeddingModelInfo, query: EmbeddingModelInfo)
+    case wrongDimension(expected: Int, got: Int)
+
+    public var description: String {
+        switch self {
+        case let .modelMismatch(stored, query):
+            "the knowledge base holds vectors of \(stored), not \(query); re-index after changing embeddings.model"
+        case let .wrongDimension(expected, got):
+            "a vector has \(got) values where its model has \(expected)"
+        }
+    }
+
+    public var parleyError: ParleyError {
+        .internalFailure(description)
+    }
+}

@@ -84,7 +84,7 @@ public struct PineconeVectorStore: VectorStore {
 
     public func upsert(_ entries: [VectorEntry]) async throws {
         for entry in entries where entry.vector.model != settings.model {
-            throw PineconeError(status: 0, message: "a vector of \(entry.vector.model) does not belong in an index of \(settings.model)")
+            throw VectorStoreError.modelMismatch(stored: settings.model, query: entry.vector.model)
         }
         for tenant in Set(entries.map(\.tenantID)) {
             let mine = entries.filter { $0.tenantID == tenant }
@@ -107,7 +107,7 @@ public struct PineconeVectorStore: VectorStore {
 
     public func search(_ vector: EmbeddingVector, tenant: TenantID, agent: String?, limit: Int) async throws -> [ScoredChunkID] {
         guard vector.model == settings.model else {
-            throw PineconeError(status: 0, message: "a query vector of \(vector.model) against an index of \(settings.model)")
+            throw VectorStoreError.modelMismatch(stored: settings.model, query: vector.model)
         }
         guard limit > 0 else { return [] }
         let body = QueryBody(namespace: namespace(tenant), vector: vector.values, topK: min(limit, 10_000),
@@ -133,8 +133,7 @@ public struct PineconeVectorStore: VectorStore {
             let status: Int
             let data: Data
             do {
-                let timeout = settings.timeout.components
-                let response = try await client.execute(request, timeout: .milliseconds(timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000))
+                let response = try await client.execute(request, timeout: .milliseconds(Int64(settings.timeout.milliseconds)))
                 status = Int(response.status.code)
                 data = Data(try await response.body.collect(upTo: 16 << 20).readableBytesView)
             } catch {

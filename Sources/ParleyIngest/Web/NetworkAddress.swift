@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ParleyCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,9 +14,7 @@ enum NetworkAddress {
     /// `isPrivate(host:)` on a global queue: name resolution blocks, and must not hold a thread
     /// of the concurrency pool.
     static func isPrivateResolving(host: String) async -> Bool {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: isPrivate(host: host)) }
-        }
+        (try? await DispatchQueue.global().perform { isPrivate(host: host) }) ?? true
     }
 
     static func isPrivate(host: String) -> Bool {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import ParleyCore
 import ParleyRetrieval
 
 /// Fetches a web page and, within the limits, the pages of the same site it links to or its
@@ -84,7 +85,12 @@ public struct WebCrawler: Sendable {
     }
 
     private func fetchPage(_ url: URL) async throws -> (LoadedPage, [String]) {
-        let response = try await get(url)
+        let response: Response
+        do {
+            response = try await get(url)
+        } catch is Oversized {
+            throw IngestionFailure("\(url.absoluteString) is larger than \(settings.maxBytes) bytes (ingest.max_upload_bytes)")
+        }
         guard (200 ..< 300).contains(response.status) else {
             throw IngestionFailure("\(url.absoluteString) answered HTTP \(response.status)")
         }
@@ -99,15 +105,16 @@ public struct WebCrawler: Sendable {
 
     private func robotsRules(for site: Site) async throws -> RobotsRules {
         guard let url = URL(string: "/robots.txt", relativeTo: site.root)?.absoluteURL else { return .allowAll }
+        let response: Response
         do {
-            let response = try await get(url)
-            switch response.status {
-            case 200 ..< 300: return RobotsRules(parsing: Self.decode(response.body, contentType: response.contentType), userAgent: settings.userAgent)
-            case 400 ..< 500: return .allowAll
-            default: throw IngestionFailure("robots.txt answered HTTP \(response.status); not fetching the site until it is reachable")
-            }
-        } catch let failure as IngestionFailure where failure.reason.contains("larger than") {
+            response = try await get(url)
+        } catch is Oversized {
             return .allowAll
+        }
+        switch response.status {
+        case 200 ..< 300: return RobotsRules(parsing: Self.decode(response.body, contentType: response.contentType), userAgent: settings.userAgent)
+        case 400 ..< 500: return .allowAll
+        default: throw IngestionFailure("robots.txt answered HTTP \(response.status); not fetching the site until it is reachable")
         }
     }
 
@@ -140,8 +147,7 @@ public struct WebCrawler: Sendable {
         request.headers.add(name: "Accept", value: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5")
         let response: HTTPClientResponse
         do {
-            let timeout = settings.timeout.components
-            response = try await client.execute(request, timeout: .milliseconds(timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000))
+            response = try await client.execute(request, timeout: .milliseconds(Int64(settings.timeout.milliseconds)))
         } catch {
             throw IngestionFailure("\(url.absoluteString) could not be fetched (\(Self.describe(error)))")
         }
@@ -150,9 +156,12 @@ public struct WebCrawler: Sendable {
             let body = try await response.body.collect(upTo: settings.maxBytes)
             return Response(status: Int(response.status.code), contentType: type, body: body)
         } catch {
-            throw IngestionFailure("\(url.absoluteString) is larger than \(settings.maxBytes) bytes (ingest.max_upload_bytes)")
+            throw Oversized()
         }
     }
+
+    /// A response body over `maxBytes`; callers decide what that means.
+    struct Oversized: Error {}
 
     static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError {

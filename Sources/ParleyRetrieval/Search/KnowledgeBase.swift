@@ -49,12 +49,7 @@ public actor KnowledgeBase: Retriever {
             item.vector.map { VectorEntry(chunkID: item.chunk.id, tenantID: item.chunk.tenantID, agentCode: item.chunk.agentCode, vector: $0) }
         }
         if let vectors, !entries.isEmpty { try await vectors.upsert(entries) }
-        for item in stored {
-            let chunk = item.chunk
-            chunks[chunk.id] = chunk
-            lexical[chunk.tenantID, default: BM25Index(k1: settings.bm25K1, b: settings.bm25B, analyzer: analyzer)]
-                .add(id: chunk.id.description, text: Self.indexedText(chunk), tag: chunk.agentCode)
-        }
+        addWithoutVectors(stored.map(\.chunk))
     }
 
     /// Adds chunks to the lexical index and chunk table only (their vectors are already in a

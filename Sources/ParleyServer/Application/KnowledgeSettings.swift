@@ -27,10 +27,9 @@ enum KnowledgeSettings {
                           client: client)
     }
 
-    static func ingestion(_ config: ParleyConfig, knowledge: KnowledgeBase, database: any Database, client: HTTPClient,
-                          chunker: TextChunker? = nil) -> IngestionService {
+    static func ingestion(_ config: ParleyConfig, knowledge: KnowledgeBase, database: any Database, client: HTTPClient) -> IngestionService {
         IngestionService(store: FluentKnowledgeStore(database: database), knowledge: knowledge,
                          loader: DocumentLoader(maxBytes: config.ingest.maxUploadBytes, crawler: crawler(config, client: client)),
-                         chunker: chunker ?? self.chunker(config))
+                         chunker: chunker(config))
     }
 }

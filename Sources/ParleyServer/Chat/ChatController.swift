@@ -26,7 +26,7 @@ struct ChatController: RouteCollection {
         let services = request.application.parley
         let body = try ChatRequestValidator(config: services.config).validate(request)
         let stores = services.stores(on: request.db(.parley))
-        let tenant = try await tenantResolver(request, stores).resolve(request)
+        let tenant = try await TenantResolver(request).resolve(request)
         let agent = try await services.agentResolver(stores).resolve(tenant: tenant, code: try agentCode(request))
         try await ConsentController.requireConsent(request, tenant: tenant)
         let sessionKey = body.sessionKey ?? request.headers.first(name: Self.sessionHeader)
@@ -93,7 +93,7 @@ struct ChatController: RouteCollection {
         guard let tenant = try await stores.tenants.tenant(id: claims.tenantID), tenant.isActive else {
             throw ParleyError.unknownTenant
         }
-        try await tenantResolver(request, stores).assertCompatible(request, with: tenant)
+        try await TenantResolver(request).assertCompatible(request, with: tenant)
         if let sessionKey = request.headers.first(name: Self.sessionHeader) {
             let session = sessionKey.count <= 128
                 ? try await stores.conversations.session(tenant: tenant.id, keyHash: KeyMaterial.hash(sessionKey)) : nil
@@ -122,7 +122,7 @@ struct ChatController: RouteCollection {
     func history(_ request: Request) async throws -> HistoryResponse {
         let services = request.application.parley
         let stores = services.stores(on: request.db(.parley))
-        let tenant = try await tenantResolver(request, stores).resolve(request)
+        let tenant = try await TenantResolver(request).resolve(request)
         let code = try agentCode(request)
         _ = try await services.agentResolver(stores).resolve(tenant: tenant, code: code)
         guard let key = request.headers.first(name: Self.sessionHeader) else {
@@ -142,11 +142,6 @@ struct ChatController: RouteCollection {
             throw ParleyError.unknownAgent
         }
         return code
-    }
-
-    private func tenantResolver(_ request: Request, _ stores: ParleyServices.Stores) -> TenantResolver {
-        let config = request.application.parley.config
-        return TenantResolver(mode: config.app.mode, defaultSlug: config.app.defaultTenant, tenants: stores.tenants)
     }
 
     private func findSession(_ key: String, tenant: Tenant, agent: String, stores: ParleyServices.Stores) async throws -> ChatSession? {

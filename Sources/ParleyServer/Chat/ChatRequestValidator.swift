@@ -8,19 +8,10 @@ struct ChatRequestValidator {
     let config: ParleyConfig
 
     func validate(_ request: Request) throws -> ChatRequestBody {
-        guard let contentType = request.headers.contentType,
-              contentType.type == "application", contentType.subType == "json" else {
-            throw ParleyError(code: "unsupported_media_type", message: "Send the message as application/json.", status: 415)
-        }
-        guard let buffer = request.body.data, buffer.readableBytes > 0 else {
-            throw ParleyError.badRequest("empty_body", "The request body is empty; send {\"message\": \"…\"}.")
-        }
-        let body: ChatRequestBody
-        do {
-            body = try JSONDecoder().decode(ChatRequestBody.self, from: Data(buffer.readableBytesView))
-        } catch {
-            throw ParleyError.badRequest("invalid_json", "The body must be JSON like {\"message\": \"…\", \"session_key\": \"…\"}.")
-        }
+        try JSONRequestBody.requireJSON(request, message: "Send the message as application/json.")
+        let body = try JSONRequestBody.decode(ChatRequestBody.self, from: request,
+                                              emptyMessage: "The request body is empty; send {\"message\": \"…\"}.",
+                                              invalidMessage: "The body must be JSON like {\"message\": \"…\", \"session_key\": \"…\"}.")
         let message = body.message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !message.isEmpty else {
             throw ParleyError.badRequest("empty_message", "The message is empty.")

@@ -42,19 +42,10 @@ struct ConsentController: RouteCollection {
     }
 
     func record(_ request: Request) async throws -> Response {
-        guard let type = request.headers.contentType, type.type == "application", type.subType == "json" else {
-            throw ParleyError(code: "unsupported_media_type", message: "Send the answer as application/json.", status: 415)
-        }
+        try JSONRequestBody.requireJSON(request, message: "Send the answer as application/json.")
         let visitor = try Self.visitorHash(request)
-        guard let buffer = request.body.data, buffer.readableBytes > 0 else {
-            throw ParleyError.badRequest("empty_body", "The request body is empty.")
-        }
-        let body: RecordBody
-        do {
-            body = try JSONDecoder().decode(RecordBody.self, from: Data(buffer.readableBytesView))
-        } catch {
-            throw ParleyError.badRequest("invalid_json", "The body must be JSON like {\"accepted\": true, \"terms_version\": \"1\"}.")
-        }
+        let body = try JSONRequestBody.decode(RecordBody.self, from: request,
+                                              invalidMessage: "The body must be JSON like {\"accepted\": true, \"terms_version\": \"1\"}.")
         let (tenant, policy) = try await tenantAndPolicy(request)
         guard body.termsVersion == policy.termsVersion else {
             throw ParleyError(code: "stale_terms", message: "The terms changed; show the current notice (version \(policy.termsVersion)).", status: 409)

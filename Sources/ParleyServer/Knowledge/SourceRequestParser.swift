@@ -13,11 +13,10 @@ struct SourceRequestParser {
     static let maxURL = 2048
 
     func parse(_ request: Request) async throws -> SourceInput {
-        guard let type = request.headers.contentType else {
-            throw Self.unsupported
+        if JSONRequestBody.isJSON(request) { return try await parseJSON(request) }
+        if let type = request.headers.contentType, type.type == "multipart", type.subType == "form-data" {
+            return try await parseUpload(request)
         }
-        if type.type == "application", type.subType == "json" { return try await parseJSON(request) }
-        if type.type == "multipart", type.subType == "form-data" { return try await parseUpload(request) }
         throw Self.unsupported
     }
 
@@ -25,15 +24,8 @@ struct SourceRequestParser {
                                          message: "Send a source as application/json or a file as multipart/form-data.", status: 415)
 
     private func parseJSON(_ request: Request) async throws -> SourceInput {
-        guard let buffer = request.body.data, buffer.readableBytes > 0 else {
-            throw ParleyError.badRequest("empty_body", "The request body is empty.")
-        }
-        let body: SourceRequestBody
-        do {
-            body = try JSONDecoder().decode(SourceRequestBody.self, from: Data(buffer.readableBytesView))
-        } catch {
-            throw ParleyError.badRequest("invalid_json", "The body must be JSON like {\"kind\": \"text\", \"title\": \"…\", \"content\": \"…\"} or {\"kind\": \"url\", \"url\": \"https://…\"}.")
-        }
+        let body = try JSONRequestBody.decode(SourceRequestBody.self, from: request, invalidMessage:
+            "The body must be JSON like {\"kind\": \"text\", \"title\": \"…\", \"content\": \"…\"} or {\"kind\": \"url\", \"url\": \"https://…\"}.")
         guard let kind = SourceKind(rawValue: body.kind) else {
             throw ParleyError.badRequest("invalid_kind", "kind must be one of \(SourceKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         }

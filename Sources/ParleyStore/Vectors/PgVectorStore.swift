@@ -51,7 +51,7 @@ public final class PgVectorStore: VectorStore, @unchecked Sendable {
     public func upsert(_ entries: [VectorEntry]) async throws {
         guard !entries.isEmpty else { return }
         for entry in entries {
-            guard entry.vector.model == model else { throw VectorStoreMismatch(stored: model, given: entry.vector.model) }
+            guard entry.vector.model == model else { throw VectorStoreError.modelMismatch(stored: model, query: entry.vector.model) }
         }
         for tenant in Set(entries.map(\.tenantID)) { try await ensureIndex(tenant) }
         for batch in stride(from: 0, to: entries.count, by: 200).map({ Array(entries[$0 ..< min($0 + 200, entries.count)]) }) {
@@ -74,7 +74,7 @@ public final class PgVectorStore: VectorStore, @unchecked Sendable {
     }
 
     public func search(_ vector: EmbeddingVector, tenant: TenantID, agent: String?, limit: Int) async throws -> [ScoredChunkID] {
-        guard vector.model == model else { throw VectorStoreMismatch(stored: model, given: vector.model) }
+        guard vector.model == model else { throw VectorStoreError.modelMismatch(stored: model, query: vector.model) }
         guard limit > 0 else { return [] }
         let literal = Self.literal(vector.values)
         // SET LOCAL needs a transaction; the search runs in one so the setting cannot leak to other queries.
@@ -135,13 +135,4 @@ public final class PgVectorStore: VectorStore, @unchecked Sendable {
     static func literal(_ values: [Float]) -> String {
         "[" + values.map { String($0) }.joined(separator: ",") + "]"
     }
-}
-
-/// A vector of another model than the store holds.
-public struct VectorStoreMismatch: Error, ParleyErrorConvertible, CustomStringConvertible {
-    public var stored: EmbeddingModelInfo
-    public var given: EmbeddingModelInfo
-
-    public var description: String { "the vector store holds \(stored), not \(given)" }
-    public var parleyError: ParleyError { .internalFailure("The knowledge base holds vectors of another embedding model; re-index it.") }
 }

@@ -4,6 +4,7 @@ import Fluent
 import Foundation
 import Logging
 import ParleyCore
+import ParleyEmbeddings
 import ParleyServer
 import ParleyStore
 import Vapor
@@ -33,45 +34,33 @@ struct BenchCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            var loaded = try Runtime.loadConfiguration(global)
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-\(UUID().uuidString)").path
-            defer { try? FileManager.default.removeItem(atPath: scratch) }
-            loaded.secrets.databaseURL = nil
-            loaded.config.logging.path = scratch + "/bench.jsonl"
-            try Runtime.bootstrapLogging(loaded, stdout: false, level: .warning)
-            let app = try await Runtime.makeApplication(loaded, loadsKnowledge: true) { config in
-                config.app.dataDir = scratch
-                config.database.sqlitePath = scratch + "/bench.sqlite"
-                config.app.host = "127.0.0.1"
-                config.app.port = 0
-            }
-            try await app.server.start()
-            let port = app.http.server.shared.localAddress?.port ?? 0
-            let provider = app.parley.model.provider
-            let client = ChatBenchClient(baseURL: "http://127.0.0.1:\(port)", agent: app.parley.config.app.defaultAgent)
             var samples: [Double] = []
-            do {
-                var sessionKey: String?
-                for index in 0..<(warmup + turns) {
-                    let question = ChatBenchClient.questions[index % ChatBenchClient.questions.count]
-                    let started = ContinuousClock.now
-                    sessionKey = try await client.turn(question, sessionKey: sessionKey)
-                    let elapsed = started.duration(to: .now)
-                    if index >= warmup {
-                        samples.append(elapsed.milliseconds)
+            var provider = ""
+            // The demo tenant and its knowledge base are seeded, so turns include retrieval.
+            try await ScratchApplication.run(label: "bench", loaded: Runtime.loadConfiguration(global), loadsKnowledge: true,
+                                             adjust: { $0.app.seedDemo = true }) { app in
+                try await app.server.start()
+                let port = app.http.server.shared.localAddress?.port ?? 0
+                provider = app.parley.model.provider
+                let client = ChatBenchClient(baseURL: "http://127.0.0.1:\(port)", agent: app.parley.config.app.defaultAgent)
+                do {
+                    var sessionKey: String?
+                    for index in 0..<(warmup + turns) {
+                        let question = ChatBenchClient.questions[index % ChatBenchClient.questions.count]
+                        let started = ContinuousClock.now
+                        sessionKey = try await client.turn(question, sessionKey: sessionKey)
+                        if index >= warmup { samples.append(started.duration(to: .now).milliseconds) }
                     }
+                } catch {
+                    try? await client.shutdown()
+                    await app.server.shutdown()
+                    throw error
                 }
-            } catch {
-                try? await client.shutdown()
+                try await client.shutdown()
                 await app.server.shutdown()
-                try? await app.asyncShutdown()
-                throw error
             }
-            try await client.shutdown()
-            await app.server.shutdown()
-            try await app.asyncShutdown()
             let sorted = samples.sorted()
-            func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)] }
+            func percentile(_ p: Double) -> Double { Statistics.percentile(sorted, p) }
             let mean = samples.reduce(0, +) / Double(samples.count)
             print("parley bench chat: \(turns) turns (+\(warmup) warm-up), model \(provider), SQLite, loopback HTTP")
             print(String(format: "  p50 %.2f ms   p90 %.2f ms   p99 %.2f ms   mean %.2f ms   max %.2f ms",

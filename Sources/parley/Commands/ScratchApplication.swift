@@ -7,7 +7,8 @@ import Vapor
 /// An application on a fresh SQLite database in a temporary folder, for evaluations and
 /// benchmarks: nothing they do touches the configured database. Logs go to the scratch folder.
 enum ScratchApplication {
-    static func run(label: String, loaded: ConfigLoader.Loaded, adjust: (inout ParleyConfig) -> Void = { _ in },
+    static func run(label: String, loaded: ConfigLoader.Loaded, loadsKnowledge: Bool = false,
+                    adjust: (inout ParleyConfig) -> Void = { _ in },
                     body: (Application) async throws -> Void) async throws {
         var loaded = loaded
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("parley-\(label)-\(UUID().uuidString)").path
@@ -15,7 +16,7 @@ enum ScratchApplication {
         loaded.secrets.databaseURL = nil
         loaded.config.logging.path = scratch + "/\(label).jsonl"
         try Runtime.bootstrapLogging(loaded, stdout: false, level: .warning)
-        let app = try await Runtime.makeApplication(loaded) { config in
+        let app = try await Runtime.makeApplication(loaded, loadsKnowledge: loadsKnowledge) { config in
             config.app.dataDir = scratch
             config.database.sqlitePath = scratch + "/\(label).sqlite"
             config.app.host = "127.0.0.1"
