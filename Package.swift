@@ -138,7 +138,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            resources: [.copy("Resources/DemoKnowledge")],
+            resources: [.copy("Resources/DemoKnowledge"), .copy("Resources/Widget")],
             swiftSettings: strictSettings
         ),
         .executableTarget(

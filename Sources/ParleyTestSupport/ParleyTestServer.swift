@@ -29,6 +29,7 @@ public final class ParleyTestServer: Sendable {
         config.logging.stdout = false
         // Most HTTP tests need no vectors; the tests that do switch the local model on.
         config.embeddings.provider = "none"
+        config.llm.offlineWordDelayMs = 0
         adjust(&config)
         var allSecrets = secrets
         allSecrets.databaseURL = database.url

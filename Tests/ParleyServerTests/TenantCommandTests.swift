@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 import ParleyTestSupport
 import Testing
 
@@ -31,6 +32,36 @@ struct TenantCommandTests {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func settingsChangeAllOrNothingAndNameTheProblem() async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            Issue.record("the parley binary is not built at \(Self.binary)")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-cli-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+
+        let set = try await run(["tenant", "settings", "--slug", "demo", "allowed_origins=https://shop.example",
+                                 "widget.color=#0b6e4f", "consent_required=true"], folder: folder)
+        #expect(set.status == 0, "\(set.output)")
+        let printed = JSONValue.parse(Data((set.output.split(separator: "\n").last ?? "").utf8))
+        #expect(printed?["allowed_origins"] == ["https://shop.example"])
+        #expect(printed?["widget"]?["color"] == "#0b6e4f")
+
+        let bad = try await run(["tenant", "settings", "--slug", "demo", "widget.title=New", "widget.color=blue"], folder: folder)
+        #expect(bad.status != 0)
+        #expect(bad.output.contains("widget.color must be a hex colour"))
+        let unknown = try await run(["tenant", "settings", "--slug", "nobody", "widget.title=X"], folder: folder)
+        #expect(unknown.status != 0)
+        #expect(unknown.output.contains("No tenant has the slug"))
+
+        let shown = try await run(["tenant", "settings", "--slug", "demo", "--unset", "consent_required"], folder: folder)
+        #expect(shown.status == 0)
+        let after = JSONValue.parse(Data((shown.output.split(separator: "\n").last ?? "").utf8))
+        #expect(after?["widget"] == ["color": "#0b6e4f"], "the refused title was not written either")
+        #expect(after?["consent_required"] == nil)
     }
 
     @Test func createPrintsKeysOnceAndListShowsTheTenant() async throws {

@@ -50,6 +50,24 @@ public struct TenantProvisioner: Sendable {
         return CreatedTenant(tenant: tenant, apiKey: apiKey)
     }
 
+    /// Applies `key=value` assignments and removals to a tenant's settings (see
+    /// `TenantSettingsEditor`): all of them or, when one is invalid, none.
+    public func editSettings(slug: String, assignments: [String], removals: [String]) async throws -> Tenant {
+        guard var tenant = try await tenants.tenant(slug: slug) else {
+            throw ParleyError.notFound("unknown_tenant", "No tenant has the slug '\(slug)'.")
+        }
+        var editor = TenantSettingsEditor(settings: tenant.settings)
+        do {
+            for assignment in assignments { try editor.apply(assignment) }
+            for key in removals { try editor.unset(key) }
+        } catch {
+            throw ParleyError.badRequest("invalid_setting", error.description)
+        }
+        tenant.settings = editor.settings
+        try await tenants.setSettings(tenant.id, tenant.settings)
+        return tenant
+    }
+
     /// Adds whatever default persona or agent switch the tenant lacks (idempotent).
     public func provisionDefaults(for tenant: Tenant) async throws {
         for persona in [DefaultPersonas.sales(tenant: tenant.id, businessName: tenant.name),

@@ -238,6 +238,9 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         public var timeoutSeconds = 120.0
         public var maxRetries = 2
         public var retryBaseDelayMs = 250
+        /// Pause between the words the offline extractive answerer streams, so a visitor sees the
+        /// answer arrive as from a remote model; 0 sends it at once (the chat benchmark does).
+        public var offlineWordDelayMs = 25
         /// Prices per million tokens by model name, for `llm_requests.computed_cost`.
         public var prices: [String: ModelPrice] = [:]
 
@@ -246,6 +249,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
             case baseURL = "base_url", maxTokens = "max_tokens"
             case firstTokenTimeoutSeconds = "first_token_timeout_seconds", timeoutSeconds = "timeout_seconds"
             case maxRetries = "max_retries", retryBaseDelayMs = "retry_base_delay_ms"
+            case offlineWordDelayMs = "offline_word_delay_ms"
         }
     }
 

@@ -48,7 +48,7 @@ public enum ParleyApp {
                                                    baseDelay: .milliseconds(config.llm.retryBaseDelayMs))),
                 httpClient: app.http.client.shared, recorder: recorder)
         } else {
-            model = ExtractiveAnswerer(recorder: recorder)
+            model = ExtractiveAnswerer(recorder: recorder, wordDelay: .milliseconds(max(0, config.llm.offlineWordDelayMs)))
         }
         let secret = try ServerSecret.resolve(secrets: settings.secrets, dataDir: config.app.dataDir)
         let embedder = try settings.embedder ?? EmbedderSelection.make(config: config, secrets: settings.secrets, client: app.http.client.shared)

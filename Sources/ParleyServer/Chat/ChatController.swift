@@ -27,7 +27,7 @@ struct ChatController: RouteCollection {
         let body = try ChatRequestValidator(config: services.config).validate(request)
         let stores = services.stores(on: request.db(.parley))
         let tenant = try await TenantResolver(request).resolve(request)
-        let agent = try await services.agentResolver(stores).resolve(tenant: tenant, code: try agentCode(request))
+        let agent = try await services.agentResolver(stores).resolve(tenant: tenant, code: try request.agentCode())
         try await ConsentController.requireConsent(request, tenant: tenant)
         let sessionKey = body.sessionKey ?? request.headers.first(name: Self.sessionHeader)
 
@@ -101,7 +101,7 @@ struct ChatController: RouteCollection {
                 throw ParleyError.forbidden("This stream belongs to another conversation.")
             }
         }
-        let code = try agentCode(request)
+        let code = try request.agentCode()
         let agent = try await services.agentResolver(stores).resolve(tenant: tenant, code: code)
         guard let ticket = try await stores.tickets.redeem(tenant: tenant.id, id: claims.streamID, now: Date()) else {
             throw ParleyError(code: "stream_used", message: "This stream id has already been used.", status: 409)
@@ -123,7 +123,7 @@ struct ChatController: RouteCollection {
         let services = request.application.parley
         let stores = services.stores(on: request.db(.parley))
         let tenant = try await TenantResolver(request).resolve(request)
-        let code = try agentCode(request)
+        let code = try request.agentCode()
         _ = try await services.agentResolver(stores).resolve(tenant: tenant, code: code)
         guard let key = request.headers.first(name: Self.sessionHeader) else {
             throw ParleyError(code: "missing_session", message: "Send the session key in the X-Parley-Session header.", status: 401)
@@ -136,13 +136,6 @@ struct ChatController: RouteCollection {
     }
 
     // MARK: - Helpers
-
-    private func agentCode(_ request: Request) throws -> String {
-        guard let code = request.parameters.get("agent"), ConfigLoader.isAgentCode(code) else {
-            throw ParleyError.unknownAgent
-        }
-        return code
-    }
 
     private func findSession(_ key: String, tenant: Tenant, agent: String, stores: ParleyServices.Stores) async throws -> ChatSession? {
         guard key.count <= 128 else { return nil }

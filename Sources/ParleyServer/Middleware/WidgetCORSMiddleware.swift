@@ -19,7 +19,7 @@ struct WidgetCORSMiddleware: AsyncMiddleware {
               let origin = request.headers.first(name: .origin), origin != Self.ownOrigin(request) else {
             return try await next.respond(to: request)
         }
-        guard Self.isWellFormed(origin) else {
+        guard WebOrigin.isWellFormed(origin) else {
             return Self.refuse()
         }
         if request.method == .OPTIONS, request.headers.first(name: .accessControlRequestMethod) != nil {
@@ -33,7 +33,7 @@ struct WidgetCORSMiddleware: AsyncMiddleware {
         }
         let services = request.application.parley
         guard let tenant = try? await TenantResolver(request).resolve(request),
-              Self.allowedOrigins(tenant: tenant, config: services.config).contains(where: { $0 == "*" || $0 == Self.normalised(origin) })
+              Self.allowedOrigins(tenant: tenant, config: services.config).contains(where: { $0 == "*" || $0 == WebOrigin.normalised(origin) })
         else {
             return Self.refuse()
         }
@@ -52,20 +52,7 @@ struct WidgetCORSMiddleware: AsyncMiddleware {
 
     static func allowedOrigins(tenant: Tenant, config: ParleyConfig) -> [String] {
         let own = tenant.settings["allowed_origins"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        return (own + config.cors.allowedOrigins).map(normalised)
-    }
-
-    static func normalised(_ origin: String) -> String {
-        var value = origin.trimmingCharacters(in: .whitespaces).lowercased()
-        while value.hasSuffix("/") { value.removeLast() }
-        return value
-    }
-
-    /// `scheme://host[:port]`, nothing else (a literal "null" origin is refused).
-    static func isWellFormed(_ origin: String) -> Bool {
-        guard origin.count <= 255, let components = URLComponents(string: origin), let scheme = components.scheme,
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else { return false }
-        return components.path.isEmpty && components.query == nil && components.fragment == nil && components.user == nil
+        return (own + config.cors.allowedOrigins).map(WebOrigin.normalised)
     }
 
     /// The origin of the Parley server itself, as the browser names it (from the Host header).

@@ -38,7 +38,7 @@ struct BenchCommand: AsyncParsableCommand {
             var provider = ""
             // The demo tenant and its knowledge base are seeded, so turns include retrieval.
             try await ScratchApplication.run(label: "bench", loaded: Runtime.loadConfiguration(global), loadsKnowledge: true,
-                                             adjust: { $0.app.seedDemo = true }) { app in
+                                             adjust: { $0.app.seedDemo = true; $0.llm.offlineWordDelayMs = 0 }) { app in
                 try await app.server.start()
                 let port = app.http.server.shared.localAddress?.port ?? 0
                 provider = app.parley.model.provider

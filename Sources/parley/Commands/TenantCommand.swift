@@ -11,8 +11,8 @@ import Vapor
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant",
-        abstract: "Create and list tenants, and issue new API keys.",
-        subcommands: [Create.self, List.self, RotateKey.self])
+        abstract: "Create and list tenants, issue new API keys, change settings.",
+        subcommands: [Create.self, List.self, RotateKey.self, Settings.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -65,6 +65,42 @@ struct TenantCommand: AsyncParsableCommand {
                 try await app.parley.provisioner(app.parley.stores(on: app.db(.parley))).rotateAPIKey(slug: slug)
             }
             print("New API key for \(rotated.tenant.slug): \(rotated.apiKey)   (secret: shown only now, stored hashed)")
+        }
+    }
+
+    struct Settings: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or change a tenant's settings (allowed origins, consent, the widget's look).",
+            discussion: """
+            Keys: \(TenantSettingsEditor.keys.joined(separator: ", ")).
+            Example: parley tenant settings --slug demo allowed_origins=https://shop.example.com widget.color=#0b6e4f
+            """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @ArgumentParser.Option(help: "The tenant's slug.")
+        var slug: String
+
+        @ArgumentParser.Option(name: .customLong("unset"), help: "A key to remove (repeatable).")
+        var removals: [String] = []
+
+        @ArgumentParser.Argument(help: "key=value assignments; none prints the current settings.")
+        var assignments: [String] = []
+
+        func run() async throws {
+            let loaded = try Runtime.loadConfiguration(global)
+            try Runtime.bootstrapLogging(loaded, stdout: false)
+            let tenant = try await Runtime.withApplication(loaded) { app in
+                let stores = app.parley.stores(on: app.db(.parley))
+                if assignments.isEmpty && removals.isEmpty {
+                    guard let tenant = try await stores.tenants.tenant(slug: slug) else {
+                        throw ParleyError.notFound("unknown_tenant", "No tenant has the slug '\(slug)'.")
+                    }
+                    return tenant
+                }
+                return try await app.parley.provisioner(stores).editSettings(slug: slug, assignments: assignments, removals: removals)
+            }
+            print(tenant.settings.jsonString)
         }
     }
 

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Edits a tenant's settings document one `key=value` at a time, refusing unknown keys and
+/// invalid values with a message naming them, so what the widget and CORS read is always valid.
+///
+/// Keys: `allowed_origins` (comma-separated origins or a JSON array; `*` for any),
+/// `consent_required` and `allow_basic_html` (true/false), `terms_version`, and the widget's
+/// appearance `widget.title`, `widget.greeting`, `widget.color`, `widget.position`,
+/// `widget.avatar`, `widget.language`.
+public struct TenantSettingsEditor: Sendable {
+    public struct InvalidSetting: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static let keys = ["allowed_origins", "consent_required", "terms_version", "allow_basic_html",
+                              "widget.title", "widget.greeting", "widget.color", "widget.position",
+                              "widget.avatar", "widget.language"]
+
+    public private(set) var settings: JSONValue
+
+    public init(settings: JSONValue) {
+        if case .object = settings { self.settings = settings } else { self.settings = .object([:]) }
+    }
+
+    /// Applies `key=value`.
+    public mutating func apply(_ assignment: String) throws(InvalidSetting) {
+        guard let equals = assignment.firstIndex(of: "=") else {
+            throw InvalidSetting(description: "'\(Self.clipped(assignment))' is not key=value")
+        }
+        let key = String(assignment[..<equals]).trimmingCharacters(in: .whitespaces)
+        try set(key, to: String(assignment[assignment.index(after: equals)...]))
+    }
+
+    public mutating func set(_ key: String, to raw: String) throws(InvalidSetting) {
+        try write(key, try Self.parse(key, raw))
+    }
+
+    public mutating func unset(_ key: String) throws(InvalidSetting) {
+        guard Self.keys.contains(key) else { throw Self.unknown(key) }
+        write(path(key), nil)
+    }
+
+    // MARK: - Values
+
+    private static func parse(_ key: String, _ raw: String) throws(InvalidSetting) -> JSONValue {
+        let value = raw.trimmingCharacters(in: .whitespaces)
+        switch key {
+        case "allowed_origins":
+            return .array(try origins(value).map(JSONValue.string))
+        case "consent_required", "allow_basic_html":
+            switch value.lowercased() {
+            case "true", "yes", "1", "on": return .bool(true)
+            case "false", "no", "0", "off": return .bool(false)
+            default: throw InvalidSetting(description: "\(key) must be true or false")
+            }
+        case "terms_version":
+            guard (1...32).contains(value.count), value.allSatisfy({ $0.isLetter || $0.isNumber || ".-_".contains($0) }) else {
+                throw InvalidSetting(description: "terms_version must be 1 to 32 letters, digits, '.', '-' or '_'")
+            }
+            return .string(value)
+        case "widget.title", "widget.greeting":
+            let limit = key == "widget.title" ? WidgetAppearance.titleLimit : WidgetAppearance.greetingLimit
+            let text = raw.replacingOccurrences(of: "\\n", with: "\n")
+            guard WidgetAppearance.isPlainText(text, limit: limit) else {
+                throw InvalidSetting(description: "\(key) must be 1 to \(limit) characters of text")
+            }
+            return .string(text)
+        case "widget.color":
+            guard WidgetAppearance.isColor(value) else {
+                throw InvalidSetting(description: "widget.color must be a hex colour like #1f5fbf")
+            }
+            return .string(value)
+        case "widget.position":
+            guard WidgetAppearance.Position(rawValue: value) != nil else {
+                throw InvalidSetting(description: "widget.position must be right or left")
+            }
+            return .string(value)
+        case "widget.avatar":
+            guard WidgetAppearance.isImageURL(value) else {
+                throw InvalidSetting(description: "widget.avatar must be an http(s) image URL")
+            }
+            return .string(value)
+        case "widget.language":
+            guard WidgetAppearance.languages.contains(value) else {
+                throw InvalidSetting(description: "widget.language must be one of \(WidgetAppearance.languages.sorted().joined(separator: ", "))")
+            }
+            return .string(value)
+        default:
+            throw unknown(key)
+        }
+    }
+
+    private static func origins(_ value: String) throws(InvalidSetting) -> [String] {
+        let items: [String]
+        if value.hasPrefix("[") {
+            guard let data = value.data(using: .utf8), let parsed = JSONValue.parse(data)?.arrayValue,
+                  parsed.allSatisfy({ $0.stringValue != nil }) else {
+                throw InvalidSetting(description: "allowed_origins must be a JSON array of strings or a comma-separated list")
+            }
+            items = parsed.compactMap(\.stringValue)
+        } else {
+            items = value.split(separator: ",").map { String($0) }
+        }
+        var result: [String] = []
+        for item in items.map({ WebOrigin.normalised($0) }) where !item.isEmpty {
+            guard item == "*" || WebOrigin.isWellFormed(item) else {
+                throw InvalidSetting(description: "allowed_origins: '\(clipped(item))' is not an origin like https://shop.example.com")
+            }
+            if !result.contains(item) { result.append(item) }
+        }
+        return result
+    }
+
+    // MARK: - Document
+
+    private func path(_ key: String) -> [String] { key.split(separator: ".").map(String.init) }
+
+    private mutating func write(_ key: String, _ value: JSONValue) {
+        write(path(key), value)
+    }
+
+    private mutating func write(_ path: [String], _ value: JSONValue?) {
+        settings = Self.writing(settings, path: path[...], value: value)
+    }
+
+    private static func writing(_ document: JSONValue, path: ArraySlice<String>, value: JSONValue?) -> JSONValue {
+        guard let head = path.first else { return value ?? .null }
+        var object: [String: JSONValue] = [:]
+        if case .object(let existing) = document { object = existing }
+        if path.count == 1 {
+            object[head] = value
+        } else {
+            let child = writing(object[head] ?? .object([:]), path: path.dropFirst(), value: value)
+            if case .object(let fields) = child, fields.isEmpty { object[head] = nil } else { object[head] = child }
+        }
+        return .object(object)
+    }
+
+    private static func unknown(_ key: String) -> InvalidSetting {
+        InvalidSetting(description: "unknown setting '\(clipped(key))' (known: \(keys.joined(separator: ", ")))")
+    }
+
+    private static func clipped(_ text: String) -> String {
+        text.count > 60 ? String(text.prefix(60)) + "…" : text
+    }
+}

@@ -1,0 +1,58 @@
+import ParleyCore
+import Vapor
+
+/// `GET /a/{agent}/config`: what the widget needs before its first message: the tenant's
+/// appearance, the input keys, whether basic HTML is allowed and whether consent is asked.
+/// Only public values: the page that embeds the widget can read all of it.
+struct WidgetConfigResponse: Content {
+    struct Agent: Codable {
+        var code: String
+        var name: String
+    }
+
+    struct Input: Codable {
+        var debounceMs: Int
+        var submitShortcut: String
+        var enterInsertsNewline: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case debounceMs = "debounce_ms", submitShortcut = "submit_shortcut", enterInsertsNewline = "enter_inserts_newline"
+        }
+    }
+
+    struct Consent: Codable {
+        var required: Bool
+        var termsVersion: String
+
+        enum CodingKeys: String, CodingKey {
+            case required
+            case termsVersion = "terms_version"
+        }
+    }
+
+    var agent: Agent
+    var site: String
+    var appearance: WidgetAppearance
+    var allowBasicHTML: Bool
+    var input: Input
+    var consent: Consent
+    var maxMessageChars: Int
+
+    enum CodingKeys: String, CodingKey {
+        case agent, site, appearance, input, consent
+        case allowBasicHTML = "allow_basic_html", maxMessageChars = "max_message_chars"
+    }
+
+    init(tenant: Tenant, agent: ResolvedAgent, config: ParleyConfig) {
+        self.agent = Agent(code: agent.code, name: agent.name)
+        site = tenant.name
+        appearance = WidgetAppearance(settings: tenant.settings)
+        allowBasicHTML = tenant.settings["allow_basic_html"]?.boolValue ?? config.ui.allowBasicHTML
+        let keys = config.chat.input
+        input = Input(debounceMs: max(0, keys.debounceMs), submitShortcut: keys.submitShortcut,
+                      enterInsertsNewline: keys.enterInsertsNewline)
+        let policy = ConsentPolicy(tenant: tenant, defaults: config.consent)
+        consent = Consent(required: policy.required, termsVersion: policy.termsVersion)
+        maxMessageChars = config.chat.maxMessageChars
+    }
+}
