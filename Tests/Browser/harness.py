@@ -42,8 +42,9 @@ def parley_binary():
 class ParleyServer:
     """`parley serve` in a scratch folder, started and stopped as a child process."""
 
-    def __init__(self, word_delay_ms=30):
+    def __init__(self, word_delay_ms=30, llm=None):
         self.folder = Path(tempfile.mkdtemp(prefix="parley-browser-"))
+        self.llm = llm
         self.port = free_port()
         self.binary = parley_binary()
         self.origin = f"http://127.0.0.1:{self.port}"
@@ -58,14 +59,16 @@ class ParleyServer:
             f"  path: {self.folder}/logs/app.jsonl\n"
             "  stdout: false\n"
             "llm:\n"
-            "  provider: extractive\n"
-            f"  offline_word_delay_ms: {word_delay_ms}\n")
+            + (f"  provider: openai\n  base_url: {llm.origin}/v1\n  model: fake-model\n" if llm else "  provider: extractive\n")
+            + f"  offline_word_delay_ms: {word_delay_ms}\n")
         self.process = None
         self.api_key = None
 
     def environment(self):
         environment = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_") and k != "DATABASE_URL"}
         environment["PARLEY_CONFIG"] = str(self.config)
+        if self.llm:
+            environment["PARLEY_LLM_API_KEY"] = "sk-fake-for-browser-tests"
         return environment
 
     def cli(self, *arguments):
@@ -149,6 +152,56 @@ class ParleyServer:
             return connection.execute(query).fetchall()
         finally:
             connection.close()
+
+
+class FakeLLM:
+    """An OpenAI-compatible `/v1/chat/completions` server over real HTTP: streams `answer` as
+    `chat.completion.chunk` SSE frames, then usage and `[DONE]`, as the providers do."""
+
+    def __init__(self, answer=""):
+        self.answer = answer
+        self.port = free_port()
+        self.origin = f"http://127.0.0.1:{self.port}"
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if self.path != "/v1/chat/completions":
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                pieces = re.findall(r"\S*\s*", fake.answer)
+                for piece in [p for p in pieces if p]:
+                    self.frame({"choices": [{"index": 0, "delta": {"content": piece}}]})
+                    time.sleep(0.005)
+                self.frame({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+                self.frame({"choices": [], "usage": {"prompt_tokens": 50, "completion_tokens": len(pieces), "total_tokens": 50 + len(pieces)}})
+                self.chunk(b"data: [DONE]\n\n")
+                self.chunk(b"")
+
+            def frame(self, payload):
+                payload.update({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "model": "fake-model"})
+                self.chunk(("data: " + json.dumps(payload) + "\n\n").encode())
+
+            def chunk(self, data):
+                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                self.wfile.flush()
+
+            def log_message(self, *arguments):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 HOSTILE_CSS = """

@@ -11,7 +11,7 @@ import urllib.request
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from harness import ARTIFACTS, HostSite, ParleyServer, chromium
+from harness import ARTIFACTS, FakeLLM, HostSite, ParleyServer, chromium
 
 SERVER = None
 ALLOWED = None
@@ -334,6 +334,117 @@ class ConsentTests(WidgetTestCase):
             self.assertTrue(self.js("return " + ROOT + ".querySelector('.consent').hidden"))
         finally:
             SERVER.settings(unset=["consent_required", "terms_version"])
+
+
+RICH_ANSWER = """Here is a **comparison** of our bikes [1]:
+
+| Model | Range |
+|---|---|
+| City | 40 to 70 km |
+| Trek | 60 to 110 km |
+
+- Belt drive on the City
+- Hydraulic brakes on the Trek
+
+1. Choose a size
+2. Book a test ride
+
+```python
+print("<b>hi</b>")
+```
+
+See [the warranty page](https://example.com/warranty) while snake_case_name and 2*3*4 stay as written.
+Hostile: <img src=x onerror=window.__pwned=5> [bad](javascript:window.__pwned=6) <i>kept</i>"""
+
+
+class MarkdownTests(WidgetTestCase):
+    """A remote model's richer answers, from a fake OpenAI-compatible server over HTTP."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.llm = FakeLLM(RICH_ANSWER)
+        cls.server = ParleyServer(llm=cls.llm)
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.remove()
+        cls.llm.close()
+
+    def test_answers_render_as_safe_markdown(self):
+        self.open_widget(self.server.origin + "/demo")
+        self.driver.execute_cdp_cmd("Browser.grantPermissions", {
+            "origin": self.server.origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+        self.ask("Compare your bikes")
+        body = ROOT + ".querySelector('.msg.bot:last-child .body')"
+        self.assertEqual(self.js("return " + body + ".querySelector('strong').textContent"), "comparison")
+        self.assertEqual(self.js("return Array.from(" + body + ".querySelectorAll('th')).map(c => c.textContent)"), ["Model", "Range"])
+        self.assertEqual(self.js("return Array.from(" + body + ".querySelectorAll('tbody tr')).map(r => r.textContent)"),
+                         ["City40 to 70 km", "Trek60 to 110 km"])
+        self.assertEqual(self.js("return Array.from(" + body + ".querySelectorAll('ul li')).map(li => li.textContent)"),
+                         ["Belt drive on the City", "Hydraulic brakes on the Trek"])
+        self.assertEqual(self.js("return Array.from(" + body + ".querySelectorAll('ol li')).map(li => li.textContent)"),
+                         ["Choose a size", "Book a test ride"])
+        self.assertEqual(self.js("return " + body + ".querySelector('pre code').textContent"), 'print("<b>hi</b>")')
+        link = self.js("const a = " + body + ".querySelector('p a'); return [a.textContent, a.href, a.target, a.rel]")
+        self.assertEqual(link, ["the warranty page", "https://example.com/warranty", "_blank", "noopener noreferrer nofollow"])
+        text = self.js("return " + body + ".textContent")
+        self.assertIn("snake_case_name and 2*3*4 stay as written", text)
+        self.assertIn("<img src=x onerror=window.__pwned=5>", text)
+        self.assertEqual(self.js("return Array.from(" + body + ".querySelectorAll('a')).map(a => a.textContent)"), ["the warranty page"])
+        self.assertEqual(self.js("return " + body + ".querySelector('em').textContent"), "kept")
+        self.assertEqual(self.js("return " + body + ".querySelectorAll('img, script').length"), 0)
+        self.assertIsNone(self.js("return window.__pwned"))
+
+        self.js(body + ".querySelector('.copy').click()")
+        self.wait_for(body + ".querySelector('.copy').textContent === 'Copied'", message="the copy button's confirmation")
+        copied = self.driver.execute_async_script("navigator.clipboard.readText().then(arguments[0], e => arguments[0]('error ' + e))")
+        self.assertEqual(copied, 'print("<b>hi</b>")')
+
+
+def contrast(foreground, background):
+    def luminance(rgb):
+        channels = []
+        for value in rgb:
+            c = value / 255
+            channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    def parse(css):
+        return [float(part) for part in css[css.index("(") + 1:css.index(")")].split(",")[:3]]
+    a, b = luminance(parse(foreground)), luminance(parse(background))
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+class ContrastTests(WidgetTestCase):
+    PAIRS = [(".title", ".header"), (".msg.user .body", ".msg.user"), (".msg.bot .body", ".msg.bot"),
+             (".hint", ".composer"), (".sources .label", ".msg.bot:last-child"), (".source", ".msg.bot:last-child"),
+             (".input", ".input"), (".launcher", ".launcher"), (".send", ".send")]
+
+    def colours(self):
+        return self.js("""
+            const root = """ + ROOT + """;
+            return arguments[0].map(([text, box]) => [getComputedStyle(root.querySelector(text)).color,
+                                                     getComputedStyle(root.querySelector(box)).backgroundColor]);""",
+                       [list(pair) for pair in self.PAIRS])
+
+    def test_text_meets_wcag_aa_in_light_and_dark_and_on_a_pale_accent(self):
+        self.open_widget(SERVER.origin + "/demo")
+        self.ask("How long is the warranty?")
+        for scheme in ["light", "dark"]:
+            self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+            for (text, box), (foreground, background) in zip(self.PAIRS, self.colours()):
+                self.assertGreaterEqual(contrast(foreground, background), 4.5, f"{scheme}: {text} {foreground} on {box} {background}")
+        # A pale accent from the page gets dark text on it.
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]})
+        self.load(ALLOWED.origin + "/lang/en")
+        self.js("const s = document.createElement('script'); s.src = arguments[0] + '/widget.js';"
+                "s.dataset.tenant = arguments[1]; s.dataset.color = '#ffe066'; document.body.appendChild(s);"
+                "document.querySelector('parley-chat').remove();", SERVER.origin, ALLOWED.widget_key)
+        self.open_widget()
+        title, header = self.js("const r = " + ROOT + "; return [getComputedStyle(r.querySelector('.title')).color,"
+                                " getComputedStyle(r.querySelector('.header')).backgroundColor]")
+        self.assertEqual(header, "rgb(255, 224, 102)")
+        self.assertGreaterEqual(contrast(title, header), 4.5)
 
 
 class DeliveryTests(unittest.TestCase):

@@ -412,7 +412,8 @@
     flush();
   };
 
-  // Emphasis delimiters follow CommonMark's flanking rules, so snake_case, __dunder__ names
+  // Emphasis delimiters follow CommonMark's flanking rules, except that no emphasis starts or
+  // ends inside a word (CommonMark allows it for `*`), so snake_case, __dunder__ names, 2*3*4
   // and lone asterisks stay text.
   function isSpace(c) { return !c || /\s/.test(c); }
   function isPunct(c) { return !!c && /[!-\/:-@\[-`{-~\u2000-\u206f]/.test(c); }
@@ -421,13 +422,13 @@
   function canOpen(text, i, marker) {
     var before = text[i - 1], after = text[i + marker.length];
     if (isSpace(after) || (isPunct(after) && !isSpace(before) && !isPunct(before))) return false;
-    return marker[0] !== "_" || !isWordChar(before);
+    return !isWordChar(before);
   }
 
   function canClose(text, i, marker) {
     var before = text[i - 1], after = text[i + marker.length];
     if (isSpace(before) || (isPunct(before) && !isSpace(after) && !isPunct(after))) return false;
-    return marker[0] !== "_" || !isWordChar(after);
+    return !isWordChar(after);
   }
 
   function findCloser(text, marker, from) {
