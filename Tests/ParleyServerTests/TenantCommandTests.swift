@@ -34,13 +34,20 @@ struct TenantCommandTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func settingsChangeAllOrNothingAndNameTheProblem() async throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
-            Issue.record("the parley binary is not built at \(Self.binary)")
-            return
+    /// A fresh folder for one command run's database and logs; nil (with a recorded issue)
+    /// when the binary is missing.
+    static func scratchFolder() throws -> String? {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            Issue.record("the parley binary is not built at \(binary)")
+            return nil
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-cli-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test func settingsChangeAllOrNothingAndNameTheProblem() async throws {
+        guard let folder = try Self.scratchFolder() else { return }
         defer { try? FileManager.default.removeItem(atPath: folder) }
 
         let set = try await run(["tenant", "settings", "--slug", "demo", "allowed_origins=https://shop.example",
@@ -65,12 +72,7 @@ struct TenantCommandTests {
     }
 
     @Test func createPrintsKeysOnceAndListShowsTheTenant() async throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
-            Issue.record("the parley binary is not built at \(Self.binary)")
-            return
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-cli-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        guard let folder = try Self.scratchFolder() else { return }
         defer { try? FileManager.default.removeItem(atPath: folder) }
 
         let created = try await run(["tenant", "create", "--name", "Acme Ltd", "--slug", "acme"], folder: folder)
@@ -105,14 +107,10 @@ struct TenantCommandTests {
     }
 
     @Test func ingestAddsFilesAndFoldersAndReportsFailures() async throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
-            Issue.record("the parley binary is not built at \(Self.binary)")
-            return
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-cli-\(UUID())").path
+        guard let folder = try Self.scratchFolder() else { return }
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let docs = folder + "/docs"
         try FileManager.default.createDirectory(atPath: docs + "/more", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         try "# Shipping\n\nParcels leave the warehouse every weekday.".write(toFile: docs + "/shipping.md", atomically: true, encoding: .utf8)
         try "question,answer\nDo you gift wrap?,Yes for two euros.\n".write(toFile: docs + "/more/faq.csv", atomically: true, encoding: .utf8)
         try "%PDF-1.4 broken".write(toFile: folder + "/broken.pdf", atomically: true, encoding: .utf8)
