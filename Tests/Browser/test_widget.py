@@ -11,7 +11,8 @@ import urllib.request
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from harness import ARTIFACTS, FakeLLM, HostSite, ParleyServer, chromium
+from harness import ARTIFACTS, HostSite, ParleyServer
+from widget_case import MEASURED, OBSERVE, ROOT, WidgetTestCase
 
 SERVER = None
 ALLOWED = None
@@ -21,30 +22,6 @@ HOSTILE_TEXT = (
     "Zorblax manual: <img src=x onerror=\"window.__pwned=1\"> then <script>window.__pwned=2</script> "
     "then <b>zorblax bold</b> then [zorblax link](javascript:window.__pwned=3) then <a href=\"javascript:window.__pwned=4\">zorblax anchor</a> "
     "end of the zorblax manual")
-
-ROOT = "document.querySelector('parley-chat').shadowRoot"
-
-# Samples the last assistant message on every DOM change, until read back.
-OBSERVE = ROOT + """;
-window.__pwSamples = [];
-const root = """ + ROOT + """;
-window.__pwObserver = new MutationObserver(() => {
-  const bots = root.querySelectorAll('.msg.bot');
-  const last = bots[bots.length - 1];
-  if (!last) return;
-  window.__pwSamples.push({
-    length: last.querySelector('.body').textContent.length,
-    cursor: !!last.querySelector('.cursor'),
-    typing: !!last.querySelector('.typing')
-  });
-});
-window.__pwObserver.observe(root, {subtree: true, childList: true, characterData: true});
-"""
-
-STYLE_PROPERTIES = ["font-family", "font-size", "font-weight", "color", "background-color", "width", "height",
-                    "padding-top", "padding-left", "margin-top", "border-top-width", "border-top-style", "display",
-                    "position", "letter-spacing", "line-height", "box-sizing", "text-transform", "visibility", "opacity"]
-MEASURED = [".launcher", ".pane", ".header", ".title", ".log", ".msg.bot", ".msg.bot .body p", ".input", ".send", ".hint"]
 
 
 def setUpModule():
@@ -65,83 +42,6 @@ def tearDownModule():
             site.close()
     if SERVER:
         SERVER.remove()
-
-
-class WidgetTestCase(unittest.TestCase):
-    width, height, mobile = 1280, 800, False
-
-    def setUp(self):
-        self.driver = chromium(self.width, self.height, self.mobile)
-
-    def tearDown(self):
-        self.driver.quit()
-
-    # --- helpers --------------------------------------------------------------------------
-
-    def js(self, script, *arguments):
-        return self.driver.execute_script(script, *arguments)
-
-    def wait_for(self, condition, timeout=20, message="condition"):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = self.js("try { return (" + condition + "); } catch (e) { return null; }")
-            if value:
-                return value
-            time.sleep(0.05)
-        self.fail(f"timed out waiting for {message}: {condition}")
-
-    def shadow(self, selector):
-        return self.driver.find_element("css selector", "parley-chat").shadow_root.find_element("css selector", selector)
-
-    def load(self, url):
-        self.driver.get(url)
-        self.wait_for(ROOT + ".querySelector('.launcher, .pane')", message="the widget to mount")
-
-    def open_widget(self, url=None):
-        if url:
-            self.driver.get(url)
-        self.wait_for(ROOT + ".querySelector('.launcher')", message="the widget to mount")
-        self.shadow(".launcher").click()
-        self.wait_for("!" + ROOT + ".querySelector('.pane').hidden", message="the pane to open")
-        self.wait_for(ROOT + ".querySelectorAll('.msg').length > 0 || !" + ROOT + ".querySelector('.consent').hidden"
-                      + " || !" + ROOT + ".querySelector('.notice').hidden", message="the pane's first content")
-        self.wait_for(ROOT + ".querySelector('.pane').getAnimations().every(a => a.playState === 'finished')",
-                      message="the slide-in to finish")
-
-    def message_count(self):
-        return self.js("return " + ROOT + ".querySelectorAll('.msg').length")
-
-    def wait_for_answer(self, before):
-        self.wait_for(ROOT + ".querySelectorAll('.msg').length >= " + str(before + 2)
-                      + " && " + ROOT + ".querySelector('.log').getAttribute('aria-busy') === 'false'"
-                      + " && !" + ROOT + ".querySelector('.msg.bot:last-child .cursor, .msg.bot:last-child .typing')",
-                      timeout=30, message="the answer to complete")
-        return self.js("const bots = " + ROOT + ".querySelectorAll('.msg.bot'); return bots[bots.length - 1].querySelector('.body').textContent")
-
-    def ask(self, question):
-        before = self.message_count()
-        self.shadow("textarea").send_keys(question)
-        self.shadow(".send").click()
-        return self.wait_for_answer(before)
-
-    def styles(self):
-        # Away from the button (its hover state grows it), then read.
-        ActionChains(self.driver).move_to_element_with_offset(self.driver.find_element("tag name", "h1"), 0, 0).perform()
-        self.wait_for(ROOT + ".querySelector('.launcher').getAnimations().length === 0", message="the hover to end")
-        return self.js("""
-            const root = """ + ROOT + """;
-            const out = {};
-            for (const selector of arguments[0]) {
-              const node = root.querySelector(selector);
-              if (!node) { out[selector] = null; continue; }
-              const style = getComputedStyle(node), rect = node.getBoundingClientRect();
-              out[selector] = {rect: [rect.x, rect.y, rect.width, rect.height].map(Math.round)};
-              for (const property of arguments[1]) out[selector][property] = style.getPropertyValue(property);
-            }
-            return out;""", MEASURED, STYLE_PROPERTIES)
-
-    def widget_logs(self):
-        return [entry for entry in self.driver.get_log("browser") if "[Parley widget]" in entry["message"]]
 
 
 class ChatTests(WidgetTestCase):
@@ -334,72 +234,6 @@ class ConsentTests(WidgetTestCase):
             self.assertTrue(self.js("return " + ROOT + ".querySelector('.consent').hidden"))
         finally:
             SERVER.settings(unset=["consent_required", "terms_version"])
-
-
-RICH_ANSWER = """Here is a **comparison** of our bikes [1]:
-
-| Model | Range |
-|---|---|
-| City | 40 to 70 km |
-| Trek | 60 to 110 km |
-
-- Belt drive on the City
-- Hydraulic brakes on the Trek
-
-1. Choose a size
-2. Book a test ride
-
-```python
-print("<b>hi</b>")
-```
-
-See [the warranty page](https://example.com/warranty) while snake_case_name and 2*3*4 stay as written.
-Hostile: <img src=x onerror=window.__pwned=5> [bad](javascript:window.__pwned=6) <i>kept</i>"""
-
-
-class MarkdownTests(WidgetTestCase):
-    """A remote model's richer answers, from a fake OpenAI-compatible server over HTTP."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.llm = FakeLLM(RICH_ANSWER)
-        cls.server = ParleyServer(llm=cls.llm)
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.remove()
-        cls.llm.close()
-
-    def test_answers_render_as_safe_markdown(self):
-        self.open_widget(self.server.origin + "/demo")
-        self.driver.execute_cdp_cmd("Browser.grantPermissions", {
-            "origin": self.server.origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
-        self.ask("Compare your bikes")
-        body = ROOT + ".querySelector('.msg.bot:last-child .body')"
-        self.assertEqual(self.js("return " + body + ".querySelector('strong').textContent"), "comparison")
-        self.assertEqual(self.js("return Array.from(" + body + ".querySelectorAll('th')).map(c => c.textContent)"), ["Model", "Range"])
-        self.assertEqual(self.js("return Array.from(" + body + ".querySelectorAll('tbody tr')).map(r => r.textContent)"),
-                         ["City40 to 70 km", "Trek60 to 110 km"])
-        self.assertEqual(self.js("return Array.from(" + body + ".querySelectorAll('ul li')).map(li => li.textContent)"),
-                         ["Belt drive on the City", "Hydraulic brakes on the Trek"])
-        self.assertEqual(self.js("return Array.from(" + body + ".querySelectorAll('ol li')).map(li => li.textContent)"),
-                         ["Choose a size", "Book a test ride"])
-        self.assertEqual(self.js("return " + body + ".querySelector('pre code').textContent"), 'print("<b>hi</b>")')
-        link = self.js("const a = " + body + ".querySelector('p a'); return [a.textContent, a.href, a.target, a.rel]")
-        self.assertEqual(link, ["the warranty page", "https://example.com/warranty", "_blank", "noopener noreferrer nofollow"])
-        text = self.js("return " + body + ".textContent")
-        self.assertIn("snake_case_name and 2*3*4 stay as written", text)
-        self.assertIn("<img src=x onerror=window.__pwned=5>", text)
-        self.assertEqual(self.js("return Array.from(" + body + ".querySelectorAll('a')).map(a => a.textContent)"), ["the warranty page"])
-        self.assertEqual(self.js("return " + body + ".querySelector('em').textContent"), "kept")
-        self.assertEqual(self.js("return " + body + ".querySelectorAll('img, script').length"), 0)
-        self.assertIsNone(self.js("return window.__pwned"))
-
-        self.js(body + ".querySelector('.copy').click()")
-        self.wait_for(body + ".querySelector('.copy').textContent === 'Copied'", message="the copy button's confirmation")
-        copied = self.driver.execute_async_script("navigator.clipboard.readText().then(arguments[0], e => arguments[0]('error ' + e))")
-        self.assertEqual(copied, 'print("<b>hi</b>")')
 
 
 def contrast(foreground, background):

@@ -29,8 +29,14 @@ struct WidgetAssets: Sendable {
     /// The marker in widget.js that the stylesheet replaces, as a JavaScript string literal.
     static let stylesheetMarker = "\"__PARLEY_STYLESHEET__\""
 
+    /// The script's parts, in order: one function scope, so each part sees the others'
+    /// declarations and nothing reaches the page's globals. The last part starts the widget.
+    static let scriptParts = ["widget.js", "widget-strings.js", "widget-dom.js", "widget-markdown.js",
+                              "widget-api.js", "widget-pane.js", "widget-messages.js", "widget-start.js"]
+
     static func load() throws -> WidgetAssets {
-        let javascript = try resource("widget.js")
+        let body = try scriptParts.map(resource).joined(separator: "\n")
+        let javascript = "(function () {\n  \"use strict\";\n\n" + body + "})();\n"
         let stylesheet = try resource("widget.css")
         guard javascript.contains(stylesheetMarker) else { throw MissingResource(name: "widget.js (stylesheet marker)") }
         return WidgetAssets(script: Asset(javascript.replacingOccurrences(of: stylesheetMarker, with: javaScriptString(stylesheet))),
