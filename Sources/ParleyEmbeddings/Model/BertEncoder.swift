@@ -40,12 +40,11 @@ public final class BertEncoder: Sendable {
 
         embedTokens(sequences, into: hidden)
         for layer in weights.layers {
-            attention(layer, hidden: hidden, qkv: qkv, context: context, scores: scores, offsets: offsets, tokens: tokens,
-                      maxLength: maxLength)
+            attention(layer, hidden: hidden, qkv: qkv, context: context, scores: scores,
+                      offsets: offsets, tokens: tokens, maxLength: maxLength)
             // scratch = context · Woᵀ + bo + hidden; hidden = LayerNorm(scratch)
             VectorMath.broadcastRows(layer.attentionOutBias.pointer, into: scratch, rows: tokens, width: h)
-            splitter.gemmTransposed(m: tokens, n: h, k: h, a: context, lda: h, b: layer.attentionOutWeight.pointer, ldb: h,
-                                    beta: 1, c: scratch, ldc: h)
+            splitter.gemmTransposed(m: tokens, a: context, lda: h, weight: layer.attentionOutWeight, accumulate: true, c: scratch, ldc: h)
             splitter.forEachSlice(of: tokens, minimumSlice: 64) { _, rows in
                 add(hidden + rows.lowerBound * h, into: scratch + rows.lowerBound * h, count: rows.count * h)
                 VectorMath.layerNorm(scratch + rows.lowerBound * h, rows: rows.count, width: h, gamma: layer.attentionNormGamma.pointer,
@@ -83,8 +82,7 @@ public final class BertEncoder: Sendable {
         let headSize = configuration.headSize
         let scale = 1 / Float(headSize).squareRoot()
         VectorMath.broadcastRows(layer.qkvBias.pointer, into: qkv, rows: tokens, width: width)
-        splitter.gemmTransposed(m: tokens, n: width, k: h, a: hidden, lda: h, b: layer.qkvWeight.pointer, ldb: h,
-                                beta: 1, c: qkv, ldc: width)
+        splitter.gemmTransposed(m: tokens, a: hidden, lda: h, weight: layer.qkvWeight, accumulate: true, c: qkv, ldc: width)
         let heads = configuration.headCount
         // Every (sequence, head) pair is independent; each thread has its own scores buffer.
         // A short batch is cheaper on one thread than the hand-off to a second one.
@@ -116,15 +114,15 @@ public final class BertEncoder: Sendable {
         while start < tokens {
             let rows = min(feedForwardBlockRows, tokens - start)
             VectorMath.broadcastRows(layer.intermediateBias.pointer, into: intermediate, rows: rows, width: i)
-            splitter.gemmTransposed(m: rows, n: i, k: h, a: input + start * h, lda: h, b: layer.intermediateWeight.pointer,
-                                    ldb: h, beta: 1, c: intermediate, ldc: i)
-            splitter.forEachSlice(of: rows * i, minimumSlice: 65_536) { _, range in
-                VectorMath.gelu(intermediate + range.lowerBound, count: range.count)
+            splitter.gemmTransposed(m: rows, a: input + start * h, lda: h, weight: layer.intermediateWeight, accumulate: true,
+                                    c: intermediate, ldc: i)
+            // Row by row, so every row is computed alike whichever slice it falls in.
+            splitter.forEachSlice(of: rows, minimumSlice: max(1, 65_536 / i)) { _, slice in
+                for row in slice { VectorMath.gelu(intermediate + row * i, count: i) }
             }
             let target = output + start * h
             VectorMath.broadcastRows(layer.outputBias.pointer, into: target, rows: rows, width: h)
-            splitter.gemmTransposed(m: rows, n: h, k: i, a: intermediate, lda: i, b: layer.outputWeight.pointer, ldb: i,
-                                    beta: 1, c: target, ldc: h)
+            splitter.gemmTransposed(m: rows, a: intermediate, lda: i, weight: layer.outputWeight, accumulate: true, c: target, ldc: h)
             let residual = input + start * h
             splitter.forEachSlice(of: rows, minimumSlice: 64) { _, slice in
                 add(residual + slice.lowerBound * h, into: target + slice.lowerBound * h, count: slice.count * h)

@@ -41,21 +41,22 @@ public struct BertConfiguration: Sendable, Equatable, Decodable {
 /// One transformer layer's weights. Query, key and value are fused into one matrix so
 /// that a single GEMM computes all three projections.
 struct BertLayerWeights: Sendable {
-    let qkvWeight: FloatTensor      // [3H, H]
+    let qkvWeight: PanelMatrix      // [3H, H]
     let qkvBias: FloatTensor        // [3H]
-    let attentionOutWeight: FloatTensor  // [H, H]
+    let attentionOutWeight: PanelMatrix  // [H, H]
     let attentionOutBias: FloatTensor
     let attentionNormGamma: FloatTensor
     let attentionNormBeta: FloatTensor
-    let intermediateWeight: FloatTensor  // [I, H]
+    let intermediateWeight: PanelMatrix  // [I, H]
     let intermediateBias: FloatTensor
-    let outputWeight: FloatTensor        // [H, I]
+    let outputWeight: PanelMatrix        // [H, I]
     let outputBias: FloatTensor
     let outputNormGamma: FloatTensor
     let outputNormBeta: FloatTensor
 }
 
-/// All weights of the encoder, loaded from safetensors (F32 in place, others widened).
+/// All weights of the encoder, loaded from safetensors: dense layers packed into panels, the
+/// rest F32 in place (other float types widened).
 struct BertWeights: Sendable {
     let wordEmbeddings: FloatTensor      // [V, H]
     let positionEmbeddings: FloatTensor  // [P, H]
@@ -69,6 +70,9 @@ struct BertWeights: Sendable {
         // Some exports prefix every name with "bert.".
         let prefix = file.tensors["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
         func tensor(_ name: String, _ shape: [Int]) throws -> FloatTensor { try file.view(prefix + name, shape: shape) }
+        func dense(_ name: String, out: Int, in depth: Int) throws -> PanelMatrix {
+            PanelMatrix(packing: try tensor(name, [out, depth]).pointer, columns: out, depth: depth)
+        }
         wordEmbeddings = try tensor("embeddings.word_embeddings.weight", [config.vocabularySize, h])
         positionEmbeddings = try tensor("embeddings.position_embeddings.weight", [config.maxPositions, h])
         tokenTypeEmbeddings = try tensor("embeddings.token_type_embeddings.weight", [config.typeVocabularySize, h])
@@ -79,18 +83,23 @@ struct BertWeights: Sendable {
             let parts = try ["query", "key", "value"].map { try file.floats(prefix + p + "attention.self.\($0).weight", shape: [h, h]) }
             let biases = try ["query", "key", "value"].map { try file.floats(prefix + p + "attention.self.\($0).bias", shape: [h]) }
             return BertLayerWeights(
-                qkvWeight: FloatTensor(copying: parts.flatMap { $0 }),
+                qkvWeight: parts.flatMap { $0 }.withUnsafeBufferPointer {
+                    PanelMatrix(packing: $0.baseAddress!, columns: 3 * h, depth: h)
+                },
                 qkvBias: FloatTensor(copying: biases.flatMap { $0 }),
-                attentionOutWeight: try tensor(p + "attention.output.dense.weight", [h, h]),
+                attentionOutWeight: try dense(p + "attention.output.dense.weight", out: h, in: h),
                 attentionOutBias: try tensor(p + "attention.output.dense.bias", [h]),
                 attentionNormGamma: try tensor(p + "attention.output.LayerNorm.weight", [h]),
                 attentionNormBeta: try tensor(p + "attention.output.LayerNorm.bias", [h]),
-                intermediateWeight: try tensor(p + "intermediate.dense.weight", [i, h]),
+                intermediateWeight: try dense(p + "intermediate.dense.weight", out: i, in: h),
                 intermediateBias: try tensor(p + "intermediate.dense.bias", [i]),
-                outputWeight: try tensor(p + "output.dense.weight", [h, i]),
+                outputWeight: try dense(p + "output.dense.weight", out: h, in: i),
                 outputBias: try tensor(p + "output.dense.bias", [h]),
                 outputNormGamma: try tensor(p + "output.LayerNorm.weight", [h]),
                 outputNormBeta: try tensor(p + "output.LayerNorm.bias", [h]))
         }
+        // The dense weights now live in their panels; the mapped pages they were read from can go.
+        // The tensors still used in place (embeddings, biases, norms) come back from the page cache on use.
+        file.releaseResidentPages()
     }
 }

@@ -1,12 +1,12 @@
 import Dispatch
 
-/// Splits the encoder's work over a fixed number of threads. BLAS itself runs single-threaded
-/// inside each part: our own split covers GEMMs and element-wise kernels alike, so the second
-/// core is busy during softmax and GELU too, and BLAS worker threads never spin against ours.
+/// Splits the encoder's work over a fixed number of threads: dense layers, attention heads and
+/// element-wise kernels alike, so the second core is busy during softmax and GELU too. BLAS (the
+/// attention products) runs single-threaded inside each part, so its threads never spin against ours.
 struct WorkSplitter: Sendable {
     let threads: Int
-    /// Up to this many rows, the unpacked kernel beats BLAS (which repacks the weights per call).
-    static let smallRows = 48
+    /// Below this many rows per thread, threads share a GEMM's columns rather than its rows.
+    static let rowSplitMinimum = 64
 
     /// Runs `body(part, range)` for `threads` contiguous slices of `0..<count`.
     func forEachSlice(of count: Int, minimumSlice: Int = 1, _ body: (Int, Range<Int>) -> Void) {
@@ -28,22 +28,21 @@ struct WorkSplitter: Sendable {
         }
     }
 
-    /// `C[m×n] = A[m×k] · B[n×k]ᵀ + beta · C`, split over rows when there are many, else over columns.
-    func gemmTransposed(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if m <= Self.smallRows, SmallGemm.supports(k: k) {
-            forEachSlice(of: n, minimumSlice: 48) { _, columns in
-                SmallGemm.timesTransposed(m: m, columns: columns, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            }
-        } else if m >= 32 * threads {
-            forEachSlice(of: m) { _, rows in
-                Gemm.timesTransposed(m: rows.count, n: n, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb,
-                                     beta: beta, c: c + rows.lowerBound * ldc, ldc: ldc)
+    /// `C[m×n] = A[m×k] · Wᵀ (+ C when accumulating)`: split over rows when there are enough for
+    /// every thread, else over the weight's panels.
+    func gemmTransposed(m: Int, a: UnsafePointer<Float>, lda: Int, weight: PanelMatrix, accumulate: Bool,
+                        c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m >= Self.rowSplitMinimum * threads {
+            // Whole tiles per thread, so no thread computes a ragged tile in the middle.
+            let tiles = (m + PanelGemm.rowsPerTile - 1) / PanelGemm.rowsPerTile
+            forEachSlice(of: tiles) { _, slice in
+                let rows = slice.lowerBound * PanelGemm.rowsPerTile..<min(m, slice.upperBound * PanelGemm.rowsPerTile)
+                PanelGemm.multiply(rows: rows, panels: 0..<weight.panelCount, a: a, lda: lda, b: weight, accumulate: accumulate,
+                                   c: c, ldc: ldc)
             }
         } else {
-            forEachSlice(of: n, minimumSlice: 64) { _, columns in
-                Gemm.timesTransposed(m: m, n: columns.count, k: k, a: a, lda: lda, b: b + columns.lowerBound * ldb, ldb: ldb,
-                                     beta: beta, c: c + columns.lowerBound, ldc: ldc)
+            forEachSlice(of: weight.panelCount, minimumSlice: 2) { _, panels in
+                PanelGemm.multiply(rows: 0..<m, panels: panels, a: a, lda: lda, b: weight, accumulate: accumulate, c: c, ldc: ldc)
             }
         }
     }

@@ -52,6 +52,13 @@ public final class SafeTensorsFile: @unchecked Sendable {
         self.length = length
     }
 
+    /// Lets the kernel drop the mapped pages read so far: the mapping is private and never
+    /// written, so any page used again is read back from the file's page cache. This keeps
+    /// weights that were copied elsewhere (packed) from counting twice in the process's memory.
+    public func releaseResidentPages() {
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_DONTNEED)
+    }
+
     deinit {
         munmap(UnsafeMutableRawPointer(mutating: base), length)
     }
