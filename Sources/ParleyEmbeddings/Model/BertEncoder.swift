@@ -117,7 +117,7 @@ public final class BertEncoder: Sendable {
             splitter.gemmTransposed(m: rows, a: input + start * h, lda: h, weight: layer.intermediateWeight, accumulate: true,
                                     c: intermediate, ldc: i)
             // Row by row, so every row is computed alike whichever slice it falls in.
-            splitter.forEachSlice(of: rows, minimumSlice: max(1, 65_536 / i)) { _, slice in
+            splitter.forEachSlice(of: rows, minimumSlice: 8) { _, slice in
                 for row in slice { VectorMath.gelu(intermediate + row * i, count: i) }
             }
             let target = output + start * h

@@ -4,27 +4,24 @@ import Dispatch
 /// element-wise kernels alike, so the second core is busy during softmax and GELU too. BLAS (the
 /// attention products) runs single-threaded inside each part, so its threads never spin against ours.
 struct WorkSplitter: Sendable {
-    let threads: Int
+    let pool: ForkJoinPool
+    var threads: Int { pool.threads }
     /// Below this many rows per thread, threads share a GEMM's columns rather than its rows.
     static let rowSplitMinimum = 64
+
+    init(threads: Int) {
+        pool = ForkJoinPool(threads: threads)
+    }
 
     /// Runs `body(part, range)` for `threads` contiguous slices of `0..<count`.
     func forEachSlice(of count: Int, minimumSlice: Int = 1, _ body: (Int, Range<Int>) -> Void) {
         let parts = minimumSlice == .max ? 1 : max(1, min(threads, count / max(1, minimumSlice)))
-        if parts == 1 {
-            body(0, 0..<count)
-            return
-        }
         let size = (count + parts - 1) / parts
-        // The slices write disjoint memory, and concurrentPerform returns only when all are done,
-        // so handing the non-escaping body to its threads is safe.
-        withoutActuallyEscaping(body) { escapable in
-            let shared = UncheckedSendable(escapable)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let start = part * size
-                let end = min(count, start + size)
-                if start < end { shared.value(part, start..<end) }
-            }
+        // The slices write disjoint memory.
+        pool.perform(parts: parts) { part in
+            let start = part * size
+            let end = min(count, start + size)
+            if start < end { body(part, start..<end) }
         }
     }
 
