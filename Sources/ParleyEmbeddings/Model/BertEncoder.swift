@@ -45,7 +45,7 @@ public final class BertEncoder: Sendable {
             // scratch = context · Woᵀ + bo + hidden; hidden = LayerNorm(scratch)
             VectorMath.broadcastRows(layer.attentionOutBias.pointer, into: scratch, rows: tokens, width: h)
             splitter.gemmTransposed(m: tokens, a: context, lda: h, weight: layer.attentionOutWeight, accumulate: true, c: scratch, ldc: h)
-            splitter.forEachSlice(of: tokens, minimumSlice: 64) { _, rows in
+            splitter.forEachSlice(of: tokens, minimumSlice: 16) { _, rows in
                 add(hidden + rows.lowerBound * h, into: scratch + rows.lowerBound * h, count: rows.count * h)
                 VectorMath.layerNorm(scratch + rows.lowerBound * h, rows: rows.count, width: h, gamma: layer.attentionNormGamma.pointer,
                                      beta: layer.attentionNormBeta.pointer, epsilon: configuration.layerNormEpsilon)
@@ -85,8 +85,8 @@ public final class BertEncoder: Sendable {
         splitter.gemmTransposed(m: tokens, a: hidden, lda: h, weight: layer.qkvWeight, accumulate: true, c: qkv, ldc: width)
         let heads = configuration.headCount
         // Every (sequence, head) pair is independent; each thread has its own scores buffer.
-        // A short batch is cheaper on one thread than the hand-off to a second one.
-        let pairSlice = tokens < 96 ? Int.max : 1
+        // A handful of tokens is cheaper on one thread than the hand-off to a second one.
+        let pairSlice = tokens < 8 ? Int.max : 1
         splitter.forEachSlice(of: (offsets.count - 1) * heads, minimumSlice: pairSlice) { part, pairs in
             let buffer = scores + part * maxLength * maxLength
             for pair in pairs {
@@ -124,7 +124,7 @@ public final class BertEncoder: Sendable {
             VectorMath.broadcastRows(layer.outputBias.pointer, into: target, rows: rows, width: h)
             splitter.gemmTransposed(m: rows, a: intermediate, lda: i, weight: layer.outputWeight, accumulate: true, c: target, ldc: h)
             let residual = input + start * h
-            splitter.forEachSlice(of: rows, minimumSlice: 64) { _, slice in
+            splitter.forEachSlice(of: rows, minimumSlice: 16) { _, slice in
                 add(residual + slice.lowerBound * h, into: target + slice.lowerBound * h, count: slice.count * h)
                 VectorMath.layerNorm(target + slice.lowerBound * h, rows: slice.count, width: h, gamma: layer.outputNormGamma.pointer,
                                      beta: layer.outputNormBeta.pointer, epsilon: configuration.layerNormEpsilon)
