@@ -1,3 +1,4 @@
+import ParleyCore
 @testable import ParleyEmbeddings
 import Testing
 
@@ -15,9 +16,9 @@ struct PanelGemmTests {
             self.m = m
             self.n = n
             self.k = k
-            var generator = SplitMix(state: seed)
-            a = (0..<(m * k)).map { _ in generator.nextFloat() }
-            b = (0..<(n * k)).map { _ in generator.nextFloat() }
+            var generator = SplitMix64(seed: seed)
+            a = (0..<(m * k)).map { _ in Float.random(in: -1..<1, using: &generator) }
+            b = (0..<(n * k)).map { _ in Float.random(in: -1..<1, using: &generator) }
         }
 
         func expected(row: Int, column: Int) -> Double {
@@ -65,23 +66,5 @@ struct PanelGemmTests {
         let alone = problem.run(threads: 1, accumulate: true, initial: 1)
         #expect(problem.run(threads: 2, accumulate: true, initial: 1) == alone)
         #expect(problem.run(threads: 3, accumulate: true, initial: 1) == alone)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct SplitMix {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [-1, 1).
-    mutating func nextFloat() -> Float {
-        Float(next() >> 40) / Float(1 << 23) - 1
     }
 }

@@ -84,20 +84,8 @@ struct RetrieveBenchCommand: AsyncParsableCommand {
     }
 }
 
-/// Deterministic pseudo-random numbers for benchmarks (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
+    /// A standard normal sample (Box-Muller).
     mutating func nextGaussian() -> Double {
         let u1 = max(Double.random(in: 0 ..< 1, using: &self), 1e-12)
         let u2 = Double.random(in: 0 ..< 1, using: &self)
