@@ -16,7 +16,7 @@ struct BM25IndexTests {
         // N = 3, avgdl = 8/3. "apple": df = 2, idf = ln(1 + (3 - 2 + 0.5) / 2.5) = ln 1.6.
         let idf = log(1.6)
         func weight(tf: Double, length: Double) -> Double { tf / (tf + 1.5 * (0.25 + 0.75 * length / (8.0 / 3.0))) }
-        let results = index.search("apple", limit: 10)
+        let results = index.search("apple", limit: 10, visibleTo: nil)
         #expect(results.map(\.id) == ["d1", "d2"])
         #expect(abs(results[0].score - idf * weight(tf: 2, length: 3)) < 1e-12)
         #expect(abs(results[1].score - idf * weight(tf: 1, length: 2)) < 1e-12)
@@ -30,13 +30,13 @@ struct BM25IndexTests {
         index.add(id: "d2", text: "wind turbines")
         index.add(id: "d1", text: "heat pumps")
         #expect(index.count == 2)
-        #expect(index.search("solar", limit: 5).isEmpty)
-        #expect(index.search("pumps", limit: 5).map(\.id) == ["d1"])
+        #expect(index.search("solar", limit: 5, visibleTo: nil).isEmpty)
+        #expect(index.search("pumps", limit: 5, visibleTo: nil).map(\.id) == ["d1"])
         index.remove(id: "d1")
-        #expect(index.search("pumps", limit: 5).isEmpty)
+        #expect(index.search("pumps", limit: 5, visibleTo: nil).isEmpty)
         #expect(index.count == 1)
         var fresh = BM25Index()
         fresh.add(id: "d2", text: "wind turbines")
-        #expect(index.search("wind", limit: 1).first?.score == fresh.search("wind", limit: 1).first?.score)
+        #expect(index.search("wind", limit: 1, visibleTo: nil).first?.score == fresh.search("wind", limit: 1, visibleTo: nil).first?.score)
     }
 }

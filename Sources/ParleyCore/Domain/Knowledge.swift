@@ -71,7 +71,13 @@ public struct KnowledgeChunk: Sendable, Equatable {
 
     /// Whether a question put to `agent` may see this chunk.
     public func isVisible(to agent: String?) -> Bool {
-        agentCode == nil || agentCode == agent
+        Self.isVisible(scope: agentCode, to: agent)
+    }
+
+    /// The agent-scope rule every index applies to what it holds: a chunk without an agent is
+    /// seen by every agent of its tenant, a chunk of one agent only by that agent.
+    public static func isVisible(scope: String?, to agent: String?) -> Bool {
+        scope == nil || scope == agent
     }
 }
 

@@ -93,8 +93,7 @@ public struct VectorIndex: Sendable {
     }
 
     private func isVisible(_ row: Int, to agent: String?) -> Bool {
-        guard let tag = agents[row] else { return true }
-        return tag == agent
+        KnowledgeChunk.isVisible(scope: agents[row], to: agent)
     }
 
     /// Rows per parallel part of a scan: below this, one thread is faster than two.

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 
 /// An in-memory BM25 index with Lucene's scoring:
 /// `idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5))`, `tf′ = tf / (tf + k1 · (1 − b + b · dl / avgdl))`,
@@ -79,18 +80,9 @@ public struct BM25Index: Sendable {
         return log(1 + (Double(slots.count) - frequency + 0.5) / (frequency + 0.5))
     }
 
-    /// The `limit` best documents for a query, best first (ties: larger id first), among the
-    /// documents `isIncluded` accepts (all by default).
-    public func search(_ query: String, limit: Int, where isIncluded: (String) -> Bool = { _ in true }) -> [(id: String, score: Double)] {
-        rank(query, limit: limit) { slot in isIncluded(identifiers[slot]) }
-    }
-
-    /// The `limit` best documents among those untagged or tagged `tag`.
-    public func search(_ query: String, limit: Int, visibleTo tag: String?) -> [(id: String, score: Double)] {
-        rank(query, limit: limit) { slot in tags[slot] == nil || tags[slot] == tag }
-    }
-
-    private func rank(_ query: String, limit: Int, accept: (Int) -> Bool) -> [(id: String, score: Double)] {
+    /// The `limit` best documents for a query, best first (ties: larger id first), among those
+    /// an agent may see: untagged, or tagged with `agent` (`KnowledgeChunk.isVisible(scope:to:)`).
+    public func search(_ query: String, limit: Int, visibleTo agent: String?) -> [(id: String, score: Double)] {
         guard !slots.isEmpty, limit > 0 else { return [] }
         let averageLength = max(Double(totalLength) / Double(slots.count), 1e-9)
         var scores = [Double](repeating: 0, count: identifiers.count)
@@ -114,7 +106,7 @@ public struct BM25Index: Sendable {
         for slot32 in touched {
             let slot = Int(slot32)
             let score = scores[slot]
-            guard score >= floor, accept(slot) else { continue }
+            guard score >= floor, KnowledgeChunk.isVisible(scope: tags[slot], to: agent) else { continue }
             let candidate = (id: identifiers[slot], score: score)
             let position = best.firstIndex { Self.ranksBefore(candidate, $0) } ?? best.count
             guard position < limit else { continue }
