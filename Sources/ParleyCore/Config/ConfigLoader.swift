@@ -151,7 +151,7 @@ public struct ConfigLoader: Sendable {
             let name = Self.environmentName(for: path)
             guard let raw = environment[name] else { continue }
             let value = try Self.parseEnvironmentValue(raw, like: prototype, variable: name)
-            tree = Self.setting(value, at: path.split(separator: ".").map(String.init), in: tree)
+            tree = tree.replacing(at: path.split(separator: ".").map(String.init), with: value)
         }
         return tree
     }
@@ -175,23 +175,13 @@ public struct ConfigLoader: Sendable {
             }
             return .number(number)
         case .bool:
-            switch raw.lowercased() {
-            case "1", "true", "yes", "on": return .bool(true)
-            case "0", "false", "no", "off": return .bool(false)
-            default: throw ConfigError("\(variable): expected true or false")
-            }
+            guard let flag = Bool(settingWord: raw) else { throw ConfigError("\(variable): expected true or false") }
+            return .bool(flag)
         default:
             return .string(raw)
         }
     }
 
-    static func setting(_ value: JSONValue, at path: [String], in tree: JSONValue) -> JSONValue {
-        guard let head = path.first else { return value }
-        var object: [String: JSONValue]
-        if case .object(let existing) = tree { object = existing } else { object = [:] }
-        object[head] = setting(value, at: Array(path.dropFirst()), in: object[head] ?? .null)
-        return .object(object)
-    }
 
     // MARK: - YAML and error wording
 

@@ -32,12 +32,12 @@ public struct TenantSettingsEditor: Sendable {
     }
 
     public mutating func set(_ key: String, to raw: String) throws(InvalidSetting) {
-        try write(key, try Self.parse(key, raw))
+        settings = settings.replacing(at: Self.path(key), with: try Self.parse(key, raw))
     }
 
     public mutating func unset(_ key: String) throws(InvalidSetting) {
         guard Self.keys.contains(key) else { throw Self.unknown(key) }
-        write(path(key), nil)
+        settings = settings.replacing(at: Self.path(key), with: nil)
     }
 
     // MARK: - Values
@@ -48,11 +48,8 @@ public struct TenantSettingsEditor: Sendable {
         case "allowed_origins":
             return .array(try origins(value).map(JSONValue.string))
         case "consent_required", "allow_basic_html":
-            switch value.lowercased() {
-            case "true", "yes", "1", "on": return .bool(true)
-            case "false", "no", "0", "off": return .bool(false)
-            default: throw InvalidSetting(description: "\(key) must be true or false")
-            }
+            guard let flag = Bool(settingWord: value) else { throw InvalidSetting(description: "\(key) must be true or false") }
+            return .bool(flag)
         case "terms_version":
             guard (1...32).contains(value.count), value.allSatisfy({ $0.isLetter || $0.isNumber || ".-_".contains($0) }) else {
                 throw InvalidSetting(description: "terms_version must be 1 to 32 letters, digits, '.', '-' or '_'")
@@ -111,30 +108,8 @@ public struct TenantSettingsEditor: Sendable {
         return result
     }
 
-    // MARK: - Document
-
-    private func path(_ key: String) -> [String] { key.split(separator: ".").map(String.init) }
-
-    private mutating func write(_ key: String, _ value: JSONValue) {
-        write(path(key), value)
-    }
-
-    private mutating func write(_ path: [String], _ value: JSONValue?) {
-        settings = Self.writing(settings, path: path[...], value: value)
-    }
-
-    private static func writing(_ document: JSONValue, path: ArraySlice<String>, value: JSONValue?) -> JSONValue {
-        guard let head = path.first else { return value ?? .null }
-        var object: [String: JSONValue] = [:]
-        if case .object(let existing) = document { object = existing }
-        if path.count == 1 {
-            object[head] = value
-        } else {
-            let child = writing(object[head] ?? .object([:]), path: path.dropFirst(), value: value)
-            if case .object(let fields) = child, fields.isEmpty { object[head] = nil } else { object[head] = child }
-        }
-        return .object(object)
-    }
+    /// `widget.color` is `color` inside the `widget` object.
+    private static func path(_ key: String) -> [String] { key.split(separator: ".").map(String.init) }
 
     private static func unknown(_ key: String) -> InvalidSetting {
         InvalidSetting(description: "unknown setting '\(clipped(key))' (known: \(keys.joined(separator: ", ")))")
