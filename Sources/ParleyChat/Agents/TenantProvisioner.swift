@@ -40,11 +40,17 @@ public struct TenantProvisioner: Sendable {
         return CreatedTenant(tenant: tenant, apiKey: apiKey)
     }
 
-    /// Issues a new secret API key for a tenant (shown once, stored hashed); the old one stops working.
-    public func rotateAPIKey(slug: String) async throws -> CreatedTenant {
+    /// The tenant with this slug, or `unknown_tenant` naming the slug.
+    public func tenant(slug: String) async throws -> Tenant {
         guard let tenant = try await tenants.tenant(slug: slug) else {
             throw ParleyError.notFound("unknown_tenant", "No tenant has the slug '\(slug)'.")
         }
+        return tenant
+    }
+
+    /// Issues a new secret API key for a tenant (shown once, stored hashed); the old one stops working.
+    public func rotateAPIKey(slug: String) async throws -> CreatedTenant {
+        let tenant = try await tenant(slug: slug)
         let apiKey = KeyMaterial.randomKey(prefix: "sk_")
         try await tenants.setAPIKeyHash(tenant.id, KeyMaterial.hash(apiKey))
         return CreatedTenant(tenant: tenant, apiKey: apiKey)
@@ -53,9 +59,7 @@ public struct TenantProvisioner: Sendable {
     /// Applies `key=value` assignments and removals to a tenant's settings (see
     /// `TenantSettingsEditor`): all of them or, when one is invalid, none.
     public func editSettings(slug: String, assignments: [String], removals: [String]) async throws -> Tenant {
-        guard var tenant = try await tenants.tenant(slug: slug) else {
-            throw ParleyError.notFound("unknown_tenant", "No tenant has the slug '\(slug)'.")
-        }
+        var tenant = try await tenant(slug: slug)
         var editor = TenantSettingsEditor(settings: tenant.settings)
         do {
             for assignment in assignments { try editor.apply(assignment) }

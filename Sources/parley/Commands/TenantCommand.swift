@@ -91,14 +91,9 @@ struct TenantCommand: AsyncParsableCommand {
             let loaded = try Runtime.loadConfiguration(global)
             try Runtime.bootstrapLogging(loaded, stdout: false)
             let tenant = try await Runtime.withApplication(loaded) { app in
-                let stores = app.parley.stores(on: app.db(.parley))
-                if assignments.isEmpty && removals.isEmpty {
-                    guard let tenant = try await stores.tenants.tenant(slug: slug) else {
-                        throw ParleyError.notFound("unknown_tenant", "No tenant has the slug '\(slug)'.")
-                    }
-                    return tenant
-                }
-                return try await app.parley.provisioner(stores).editSettings(slug: slug, assignments: assignments, removals: removals)
+                let provisioner = app.parley.provisioner(app.parley.stores(on: app.db(.parley)))
+                if assignments.isEmpty && removals.isEmpty { return try await provisioner.tenant(slug: slug) }
+                return try await provisioner.editSettings(slug: slug, assignments: assignments, removals: removals)
             }
             print(tenant.settings.jsonString)
         }
