@@ -32,7 +32,7 @@ public final class FakeOpenAIServer: Sendable {
 
     private let server: LoopbackServer
     private let state: State
-    public let port: Int
+    public var port: Int { server.port }
 
     actor State {
         var replies: [Reply] = []
@@ -88,7 +88,6 @@ public final class FakeOpenAIServer: Sendable {
     private init(server: LoopbackServer, state: State) {
         self.server = server
         self.state = state
-        self.port = server.port
     }
 
     /// Base URL to configure as `llm.base_url`.

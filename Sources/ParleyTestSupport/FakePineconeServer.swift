@@ -37,7 +37,7 @@ public final class FakePineconeServer: Sendable {
 
     private let server: LoopbackServer
     private let index: Index
-    public let port: Int
+    public var port: Int { server.port }
     public let apiKey: String
     public let dimension: Int
 
@@ -98,7 +98,6 @@ public final class FakePineconeServer: Sendable {
     private init(server: LoopbackServer, index: Index, apiKey: String, dimension: Int) {
         self.server = server
         self.index = index
-        self.port = server.port
         self.apiKey = apiKey
         self.dimension = dimension
     }

@@ -37,7 +37,7 @@ public final class LocalSiteServer: Sendable {
 
     private let server: LoopbackServer
     private let log: Log
-    public let port: Int
+    public var port: Int { server.port }
 
     /// Serves `pages` by path (with query, if any); anything else is a 404. `{{origin}}` in a
     /// body becomes the server's own origin (for sitemaps and absolute links).
@@ -53,7 +53,6 @@ public final class LocalSiteServer: Sendable {
     private init(server: LoopbackServer, log: Log) {
         self.server = server
         self.log = log
-        self.port = server.port
     }
 
     public var origin: String { "http://127.0.0.1:\(port)" }
