@@ -7,6 +7,12 @@
     this.message = message || "";
   }
 
+  /** The error a failed response names in its `{"error": {"code", "message"}}` body, if any. */
+  ApiError.fromBody = function (status, data) {
+    var detail = data && data.error ? data.error : {};
+    return new ApiError(status, detail.code, detail.message);
+  };
+
   function Api(base, tenant, agent) {
     this.base = base;
     this.tenant = tenant;
@@ -20,20 +26,24 @@
     return headers;
   };
 
+  /** Every request: cross-origin, no cookies, never from the HTTP cache. */
+  Api.prototype.fetch = function (path, init) {
+    init.credentials = "omit";
+    init.mode = "cors";
+    init.cache = "no-store";
+    return fetch(this.base + path, init);
+  };
+
   Api.prototype.call = function (method, path, body, extra) {
     var headers = this.headers(extra);
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    return fetch(this.base + path, {
-      method: method, headers: headers, credentials: "omit", mode: "cors", cache: "no-store",
-      body: body === undefined ? undefined : JSON.stringify(body)
+    return this.fetch(path, {
+      method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body)
     }).then(function (response) {
       return response.text().then(function (text) {
         var data = null;
         try { data = text ? JSON.parse(text) : null; } catch (error) { data = null; }
-        if (!response.ok) {
-          var detail = data && data.error ? data.error : {};
-          throw new ApiError(response.status, detail.code, detail.message);
-        }
+        if (!response.ok) throw ApiError.fromBody(response.status, data);
         return data;
       });
     }, function () { throw new ApiError(0, "network"); });
@@ -44,14 +54,12 @@
   /** Reads `text/event-stream` frames from a fetch body and hands each event to `onEvent`. */
   Api.prototype.stream = function (streamId, sessionKey, onEvent, signal) {
     var path = this.agentPath("/events/stream?stream_id=" + encodeURIComponent(streamId));
-    return fetch(this.base + path, {
-      headers: this.headers({ Accept: "text/event-stream", "X-Parley-Session": sessionKey }),
-      credentials: "omit", mode: "cors", cache: "no-store", signal: signal
+    return this.fetch(path, {
+      headers: this.headers({ Accept: "text/event-stream", "X-Parley-Session": sessionKey }), signal: signal
     }).then(function (response) {
       if (!response.ok || !response.body) {
         return response.json().catch(function () { return null; }).then(function (data) {
-          var detail = data && data.error ? data.error : {};
-          throw new ApiError(response.status, detail.code, detail.message);
+          throw ApiError.fromBody(response.status, data);
         });
       }
       var reader = response.body.getReader();
