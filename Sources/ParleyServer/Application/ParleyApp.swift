@@ -83,8 +83,10 @@ public enum ParleyApp {
         app.routes.defaultMaxBodySize = ByteCount(value: config.chat.maxBodyBytes)
         app.middleware = Middlewares()
         app.middleware.use(RequestLogMiddleware())
-        app.middleware.use(JSONErrorMiddleware())
+        // Outside the error middleware, so an error is already its JSON response (logged when it
+        // is a 5xx) when the CORS headers go on it, and a cross-origin page can read it.
         app.middleware.use(WidgetCORSMiddleware())
+        app.middleware.use(JSONErrorMiddleware())
     }
 }
 

@@ -37,14 +37,9 @@ struct WidgetCORSMiddleware: AsyncMiddleware {
         else {
             return Self.refuse()
         }
-        let response: Response
-        do {
-            response = try await next.respond(to: request)
-        } catch {
-            // Errors become JSON here, so the page may read them too.
-            let mapped = JSONErrorMiddleware.map(error)
-            response = ErrorBody(mapped).response(status: mapped.status)
-        }
+        // Errors arrive as JSON responses (the error middleware runs inside this one), so the page
+        // may read them too.
+        let response = try await next.respond(to: request)
         response.headers.replaceOrAdd(name: .accessControlAllowOrigin, value: origin)
         response.headers.replaceOrAdd(name: .vary, value: "Origin")
         return response
