@@ -32,8 +32,9 @@ struct WidgetCORSMiddleware: AsyncMiddleware {
             return response
         }
         let services = request.application.parley
+        let normalised = WebOrigin.normalised(origin)
         guard let tenant = try? await TenantResolver(request).resolve(request),
-              Self.allowedOrigins(tenant: tenant, config: services.config).contains(where: { $0 == "*" || $0 == WebOrigin.normalised(origin) })
+              Self.allowedOrigins(tenant: tenant, config: services.config).contains(where: { $0 == "*" || $0 == normalised })
         else {
             return Self.refuse()
         }
