@@ -15,17 +15,11 @@ enum { CblasNoTrans = 111, CblasTrans = 112 };
 void cblas_sgemm(const int order, const int transA, const int transB, const int m, const int n, const int k,
                  const float alpha, const float *a, const int lda, const float *b, const int ldb,
                  const float beta, float *c, const int ldc);
-void cblas_sgemv(const int order, const int trans, const int m, const int n, const float alpha,
-                 const float *a, const int lda, const float *x, const int incx, const float beta,
-                 float *y, const int incy);
 float cblas_sdot(const int n, const float *x, const int incx, const float *y, const int incy);
 void openblas_set_num_threads(int threads);
 int openblas_get_num_threads(void);
 static inline void parley_blas_set_threads(int n) { openblas_set_num_threads(n); }
 static inline int parley_blas_threads(void) { return openblas_get_num_threads(); }
 #endif
-
-/// Hints the CPU to fetch the cache line holding `address` (the next weights a kernel will read).
-static inline void parley_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
 #endif

@@ -156,3 +156,9 @@ final class ForkJoinPool: Sendable {
         let wakeUp = DispatchSemaphore(value: 0)
     }
 }
+
+/// Carries a value across threads where the caller guarantees the access is safe.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Splits the encoder's work over a fixed number of threads: dense layers, attention heads and
 /// element-wise kernels alike, so the second core is busy during softmax and GELU too. BLAS (the
 /// attention products) runs single-threaded inside each part, so its threads never spin against ours.
@@ -43,10 +41,4 @@ struct WorkSplitter: Sendable {
             }
         }
     }
-}
-
-/// Carries a value across threads where the caller guarantees the access is safe.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
