@@ -41,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Domain values, protocols, configuration schema, redaction. No web or database imports.
@@ -111,6 +112,16 @@ let package = Package(
             dependencies: [
                 "ParleyCore",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Durable jobs: typed handlers, the worker Service (leases, retries, fairness), recurring jobs.
+        .target(
+            name: "ParleyJobs",
+            dependencies: [
+                "ParleyCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -196,6 +207,14 @@ let package = Package(
             dependencies: ["ParleyLLM", "ParleyCore", "ParleyTestSupport",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParleyJobsTests",
+            dependencies: ["ParleyJobs", "ParleyCore", "ParleyStore", "ParleyServer", "ParleyChat", "ParleyTestSupport",
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "Fluent", package: "fluent")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -13,6 +13,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     public var embeddings = EmbeddingsSection()
     public var retrieval = RetrievalSection()
     public var ingest = IngestSection()
+    public var jobs = JobsSection()
     public var consent = ConsentSection()
     public var cors = CORSSection()
     public var llm = LLMSection()
@@ -221,6 +222,31 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
             case userAgent = "user_agent", maxDepth = "max_depth", maxPages = "max_pages", useSitemap = "use_sitemap"
             case fetchTimeoutSeconds = "fetch_timeout_seconds", maxUploadBytes = "max_upload_bytes"
             case allowPrivateNetworks = "allow_private_networks"
+        }
+    }
+
+    /// The durable job queue and its workers (`parley worker`, and `parley serve`'s own).
+    public struct JobsSection: Sendable, Codable, Equatable {
+        /// `parley serve` also runs jobs (turn off with `--no-worker` or here when `parley worker` runs elsewhere).
+        public var inProcessWorker = true
+        /// Jobs one process runs at once, over all kinds.
+        public var concurrency = 4
+        /// How long a worker holds a job before another may take it (renewed while it runs).
+        public var leaseSeconds = 60.0
+        /// Longest wait between looks at the queue (PostgreSQL notifications wake workers sooner).
+        public var pollIntervalMs = 1000
+        public var maxAttempts = 5
+        /// Retry N waits about retry_base_seconds * 2^(N-1), at most retry_max_seconds.
+        public var retryBaseSeconds = 5.0
+        public var retryMaxSeconds = 3600.0
+        /// Finished jobs are deleted after this many days.
+        public var keepFinishedDays = 7.0
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case concurrency
+            case inProcessWorker = "in_process_worker", leaseSeconds = "lease_seconds", pollIntervalMs = "poll_interval_ms"
+            case maxAttempts = "max_attempts", retryBaseSeconds = "retry_base_seconds", retryMaxSeconds = "retry_max_seconds"
+            case keepFinishedDays = "keep_finished_days"
         }
     }
 

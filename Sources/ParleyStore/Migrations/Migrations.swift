@@ -4,7 +4,8 @@ import SQLKit
 /// Every migration, in order. Fluent records which have run, so applying them again is a no-op.
 public enum ParleyMigrations {
     public static var all: [any Migration] {
-        [CreateTenancyTables(), CreateConversationTables(), CreateOperationsTables(), CreateKnowledgeTables(), CreateConsentTable()]
+        [CreateTenancyTables(), CreateConversationTables(), CreateOperationsTables(), CreateKnowledgeTables(), CreateConsentTable(),
+         CreateJobTables()]
     }
 }
 

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A lease on one job: the worker that holds it may run the job until `lockedUntil`, and only
+/// the holder of this exact lease (worker and attempt) can finish the job. A worker whose lease
+/// expired and was taken over finds its `complete`/`fail` refused, so a slow or paused worker
+/// can never overwrite the outcome of the attempt that replaced it.
+public struct JobLease: Sendable, Equatable {
+    public var job: JobRecord
+    public var worker: String
+    public var lockedUntil: Date
+
+    public init(job: JobRecord, worker: String, lockedUntil: Date) {
+        self.job = job
+        self.worker = worker
+        self.lockedUntil = lockedUntil
+    }
+
+    public var attempt: Int { job.attempts }
+}
+
+/// Which jobs a claim may take.
+public struct JobClaim: Sendable {
+    /// Kinds the worker can run, each with how many more it may start now.
+    public var slots: [JobKind: Int]
+    public var worker: String
+    public var leaseDuration: Duration
+    public var now: Date
+
+    public init(slots: [JobKind: Int], worker: String, leaseDuration: Duration, now: Date = Date()) {
+        self.slots = slots
+        self.worker = worker
+        self.leaseDuration = leaseDuration
+        self.now = now
+    }
+}
+
+/// Durable job storage shared by every Parley process (the database is the queue).
+///
+/// Claims are atomic across processes: `FOR UPDATE SKIP LOCKED` on PostgreSQL, one write
+/// statement on SQLite. Order: higher priority first, then fair between tenants (each job gets
+/// a virtual start time after its tenant's previous job, so one tenant's 1,000 jobs do not
+/// delay another tenant's one), then by `runAt`. A job whose lease expired is claimable again.
+public protocol JobStore: Sendable {
+    /// Adds a job; returns false when a job with the same `dedupeKey` already exists.
+    @discardableResult
+    func enqueue(_ job: NewJob) async throws -> Bool
+    /// Leases due jobs of the given kinds (at most the slots of each kind).
+    func claim(_ claim: JobClaim) async throws -> [JobLease]
+    /// Marks the leased attempt succeeded; false when the lease was lost.
+    @discardableResult
+    func complete(_ lease: JobLease, now: Date) async throws -> Bool
+    /// Records a failed attempt: queued again at `retryAt`, or dead when `retryAt` is nil.
+    @discardableResult
+    func fail(_ lease: JobLease, error: String, retryAt: Date?, now: Date) async throws -> Bool
+    /// Gives the job back unrun (shutdown): queued again at once, the attempt not counted.
+    @discardableResult
+    func release(_ lease: JobLease) async throws -> Bool
+    /// Extends a lease the worker still holds; nil when it was lost.
+    func renew(_ lease: JobLease, until: Date) async throws -> JobLease?
+    func job(_ id: JobID) async throws -> JobRecord?
+    /// Number of jobs per state (for `/health`, the admin and benchmarks).
+    func counts() async throws -> [JobState: Int]
+    /// Deletes finished jobs that finished before `cutoff`; returns how many.
+    func purgeFinished(before cutoff: Date) async throws -> Int
+}
+
+extension JobStore {
+    /// Waits until the job has finished (or `timeout` passed); returns its last record.
+    public func waitUntilFinished(_ id: JobID, timeout: Duration, poll: Duration = .milliseconds(50)) async throws -> JobRecord? {
+        let deadline = ContinuousClock.now + timeout
+        var record = try await job(id)
+        while let current = record, !current.isFinished, ContinuousClock.now < deadline {
+            try await Task.sleep(for: poll)
+            record = try await job(id)
+        }
+        return record
+    }
+}
