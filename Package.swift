@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "ParleyIngest",
             dependencies: [
-                "ParleyCore", "ParleyRetrieval",
+                "ParleyCore", "ParleyRetrieval", "ParleyJobs",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -143,8 +143,9 @@ let package = Package(
         .target(
             name: "ParleyServer",
             dependencies: [
-                "ParleyCore", "ParleyLLM", "ParleyChat", "ParleyStore", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest",
+                "ParleyCore", "ParleyLLM", "ParleyChat", "ParleyStore", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest", "ParleyJobs",
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -155,8 +156,9 @@ let package = Package(
         .executableTarget(
             name: "parley",
             dependencies: [
-                "ParleyServer", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest",
+                "ParleyServer", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest", "ParleyJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -167,8 +169,9 @@ let package = Package(
         .target(
             name: "ParleyTestSupport",
             dependencies: [
-                "ParleyCore", "ParleyServer", "ParleyStore", "ParleyLLM",
+                "ParleyCore", "ParleyServer", "ParleyStore", "ParleyLLM", "ParleyJobs",
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Fluent", package: "fluent"),
@@ -195,7 +198,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyIngestTests",
-            dependencies: ["ParleyIngest", "ParleyRetrieval", "ParleyCore", "ParleyStore", "ParleyServer", "ParleyChat", "ParleyTestSupport",
+            dependencies: ["ParleyIngest", "ParleyRetrieval", "ParleyCore", "ParleyStore", "ParleyServer", "ParleyChat", "ParleyJobs", "ParleyTestSupport",
                            .product(name: "SQLKit", package: "sql-kit"),
                            .product(name: "Fluent", package: "fluent"),
                            .product(name: "Vapor", package: "vapor"),
@@ -224,7 +227,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyServerTests",
-            dependencies: ["ParleyServer", "ParleyIngest", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyTestSupport",
+            dependencies: ["ParleyServer", "ParleyIngest", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyJobs", "ParleyTestSupport",
                            .product(name: "Vapor", package: "vapor"),
                            .product(name: "Fluent", package: "fluent"),
                            .product(name: "NIOHTTP1", package: "swift-nio"),

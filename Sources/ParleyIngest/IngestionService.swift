@@ -38,11 +38,14 @@ public struct IngestionService: Sendable {
     public let chunker: TextChunker
     /// Texts per embedding call.
     public var embeddingBatch = 32
+    /// One embedding at a time per process (shared by every copy of this service).
+    public let embeddingGate: EmbeddingGate
     private let logger: Logger
 
     public init(store: any KnowledgeStore, knowledge: KnowledgeBase, loader: DocumentLoader, chunker: TextChunker,
-                logger: Logger = Logger(label: "parley.ingest")) {
+                embeddingGate: EmbeddingGate = EmbeddingGate(), logger: Logger = Logger(label: "parley.ingest")) {
         self.store = store
+        self.embeddingGate = embeddingGate
         self.knowledge = knowledge
         self.loader = loader
         self.chunker = chunker
@@ -51,15 +54,20 @@ public struct IngestionService: Sendable {
 
     /// Records the source (or finds the one added earlier from the same locator) without reading it.
     public func register(_ input: SourceInput, tenant: TenantID) async throws -> KnowledgeSource {
+        try await registerReportingNew(input, tenant: tenant).source
+    }
+
+    /// `register`, saying whether the source is new.
+    public func registerReportingNew(_ input: SourceInput, tenant: TenantID) async throws -> (source: KnowledgeSource, isNew: Bool) {
         if let locator = input.locator,
            let existing = try await store.source(kind: input.kind, locator: locator, tenant: tenant, agent: input.agentCode) {
-            return existing
+            return (existing, false)
         }
         let source = KnowledgeSource(tenantID: tenant, agentCode: input.agentCode, kind: input.kind,
                                      title: input.title ?? input.locator.map { ($0 as NSString).lastPathComponent } ?? "Untitled",
                                      url: input.kind == .url ? input.locator : nil)
         try await store.createSource(source, locator: input.locator)
-        return source
+        return (source, true)
     }
 
     /// Registers and processes one source.
@@ -89,7 +97,7 @@ public struct IngestionService: Sendable {
         progress(.loaded(pages: pages.count, chunks: chunks.count))
         let stored: [StoredChunk]
         do {
-            stored = try await embed(chunks, progress: progress)
+            stored = try await embeddingGate.run { try await embed(chunks, progress: progress) }
         } catch {
             logger.warning("embedding failed during ingestion", metadata: ["event": "ingest_embed_failed", "error": "\(type(of: error))"])
             return try await fail(source, reason: "the chunks could not be embedded (\(Self.describe(error)))")

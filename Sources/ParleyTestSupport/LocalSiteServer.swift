@@ -13,6 +13,15 @@ public final class LocalSiteServer: Sendable {
         public var status: Int
         public var contentType: String
         public var body: Data
+        /// Send the headers and `body`, then nothing more for ten minutes (a stalled server).
+        public var stallsAfterHead = false
+
+        /// A page whose server answers with its headers and a first chunk, then stalls.
+        public static func stalling(_ body: String = "<html><head><title>Slow</title>") -> Page {
+            var page = Page(body: body)
+            page.stallsAfterHead = true
+            return page
+        }
 
         public init(status: Int = 200, contentType: String = "text/html; charset=utf-8", body: String) {
             self.init(status: status, contentType: contentType, data: Data(body.utf8))
@@ -72,6 +81,15 @@ public final class LocalSiteServer: Sendable {
             await log.record(Hit(path: path, userAgent: request.headers.first(name: .userAgent)))
             guard let page = pages[path] else {
                 return Response(status: .notFound, headers: ["Content-Type": "text/html"], body: .init(string: "<h1>Not found</h1>"))
+            }
+            if page.stallsAfterHead {
+                let first = page.body
+                return Response(status: .ok, headers: ["Content-Type": page.contentType, "Content-Length": "1000000"],
+                                body: .init(asyncStream: { writer in
+                                    try await writer.write(.buffer(ByteBuffer(bytes: first)))
+                                    try? await Task.sleep(for: .seconds(600))
+                                    try await writer.write(.end)
+                                }))
             }
             let origin = "http://" + (request.headers.first(name: .host) ?? "127.0.0.1")
             let body = page.contentType.hasPrefix("application/pdf") ? page.body

@@ -16,6 +16,8 @@ public final class ParleyTestServer: Sendable {
     public let baseURL: String
     public let client: HTTPClient
     public let database: TestDatabase
+    /// The in-process job worker (`jobs.in_process_worker`), as `parley serve` runs it.
+    public let background: BackgroundWork?
 
     /// Starts a server. `adjust` edits the configuration; `secrets` adds environment secrets.
     public static func start(_ database: TestDatabase, secrets: ParleySecrets = ParleySecrets(), embedder: (any Embedder)? = nil,
@@ -29,6 +31,9 @@ public final class ParleyTestServer: Sendable {
         config.logging.stdout = false
         // Most HTTP tests need no vectors; the tests that do switch the local model on.
         config.embeddings.provider = "none"
+        // Jobs queued by a test start at once; a test that stops a worker sees it give its jobs back fast.
+        config.jobs.pollIntervalMs = 100
+        config.app.shutdownGraceSeconds = 2
         config.llm.offlineWordDelayMs = 0
         adjust(&config)
         var allSecrets = secrets
@@ -43,13 +48,15 @@ public final class ParleyTestServer: Sendable {
             throw error
         }
         let port = app.http.server.shared.localAddress?.port ?? 0
-        return ParleyTestServer(app: app, baseURL: "http://127.0.0.1:\(port)", database: database)
+        let background = config.jobs.inProcessWorker ? BackgroundWork([app.parley.makeWorker(on: app.db(.parley))]) : nil
+        return ParleyTestServer(app: app, baseURL: "http://127.0.0.1:\(port)", database: database, background: background)
     }
 
-    private init(app: Application, baseURL: String, database: TestDatabase) {
+    private init(app: Application, baseURL: String, database: TestDatabase, background: BackgroundWork?) {
         self.app = app
         self.baseURL = baseURL
         self.database = database
+        self.background = background
         self.client = HTTPClient(eventLoopGroupProvider: .singleton)
     }
 
@@ -79,6 +86,7 @@ public final class ParleyTestServer: Sendable {
 
     /// Stops the server and its client; the database stays (for restart tests).
     public func stop() async {
+        await background?.stop()
         try? await client.shutdown()
         await app.server.shutdown()
         try? await app.asyncShutdown()

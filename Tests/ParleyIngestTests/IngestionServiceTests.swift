@@ -160,12 +160,13 @@ struct IngestionServiceTests {
         }
     }
 
-    @Test func indexesAreRebuiltAtStartAndInterruptedSourcesFail() async throws {
+    @Test func indexesAreRebuiltAtStartAndOrphanedPendingSourcesFail() async throws {
         let database = try await TestDatabase.make(.sqlite)
         defer { Task { await database.destroy() } }
         var server = try await ParleyTestServer.start(database) { $0.app.seedDemo = false }
         let tenant = try await server.services.provisioner(server.stores).createTenant(name: "Restart", slug: "restart").tenant
         _ = try await server.services.ingestion.ingest(SourceInput(kind: .text, title: "Hours", payload: .text("The shop opens at nine.")), tenant: tenant.id)
+        // Registered without its input or job (as a version before the job queue left it).
         let stuck = try await server.services.ingestion.register(SourceInput(kind: .text, title: "Stuck", payload: .text("never processed")), tenant: tenant.id)
         await server.stop()
         server = try await ParleyTestServer.start(database) { $0.app.seedDemo = false }

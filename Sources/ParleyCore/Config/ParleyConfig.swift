@@ -211,7 +211,10 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         public var maxPages = 50
         /// Read sitemap.xml (and robots.txt `Sitemap:` lines) for more pages of the same site.
         public var useSitemap = true
+        /// One deadline over each fetch: connecting, headers and the whole body.
         public var fetchTimeoutSeconds = 15.0
+        /// One deadline over a whole crawl; pages read by then are kept.
+        public var crawlTimeoutSeconds = 300.0
         /// Largest file, text or page accepted, in bytes.
         public var maxUploadBytes = 10_485_760
         /// Fetch URLs that resolve to loopback, private or link-local addresses. Off by default,
@@ -220,7 +223,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case userAgent = "user_agent", maxDepth = "max_depth", maxPages = "max_pages", useSitemap = "use_sitemap"
-            case fetchTimeoutSeconds = "fetch_timeout_seconds", maxUploadBytes = "max_upload_bytes"
+            case fetchTimeoutSeconds = "fetch_timeout_seconds", crawlTimeoutSeconds = "crawl_timeout_seconds", maxUploadBytes = "max_upload_bytes"
             case allowPrivateNetworks = "allow_private_networks"
         }
     }

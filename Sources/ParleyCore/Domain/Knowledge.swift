@@ -104,3 +104,33 @@ public enum FusionMethod: String, Sendable, Codable, CaseIterable {
     /// Reciprocal-rank fusion: sum of 1 / (k + rank).
     case rrf
 }
+
+/// What was submitted for a source that is waiting for its ingestion job: kept in the database
+/// (not in a process's memory) so that a restart resumes it, and deleted once it is processed.
+public struct PendingSourceInput: Sendable, Equatable {
+    public enum PayloadKind: String, Sendable { case text, file, web }
+
+    public var sourceID: SourceID
+    public var tenantID: TenantID
+    public var kind: SourceKind
+    public var title: String?
+    public var locator: String?
+    public var agentCode: String?
+    public var payloadKind: PayloadKind
+    /// The text (UTF-8), the file's bytes, or the URL (UTF-8).
+    public var payload: Data
+    public var createdAt: Date
+
+    public init(sourceID: SourceID, tenantID: TenantID, kind: SourceKind, title: String?, locator: String?, agentCode: String?,
+                payloadKind: PayloadKind, payload: Data, createdAt: Date = Date()) {
+        self.sourceID = sourceID
+        self.tenantID = tenantID
+        self.kind = kind
+        self.title = title
+        self.locator = locator
+        self.agentCode = agentCode
+        self.payloadKind = payloadKind
+        self.payload = payload
+        self.createdAt = createdAt
+    }
+}

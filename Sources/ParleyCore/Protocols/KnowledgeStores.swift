@@ -50,8 +50,12 @@ public protocol KnowledgeStore: Sendable {
     /// Replaces every chunk of the source in one transaction, stores its extracted text and
     /// content hash, and marks it indexed.
     func replaceChunks(of source: KnowledgeSource, with chunks: [StoredChunk], contentHash: String, content: String) async throws
-    /// Marks sources left `pending` by a process that stopped as failed (called at start).
-    func failInterrupted(reason: String) async throws -> Int
+    /// Marks `pending` sources that have no stored input (so no job can finish them) as failed.
+    func failOrphanedPending(reason: String) async throws -> Int
+    /// Keeps a submitted source's input until its ingestion job has read it (replacing an older one).
+    func savePendingInput(_ input: PendingSourceInput) async throws
+    func pendingInput(of source: SourceID, tenant: TenantID) async throws -> PendingSourceInput?
+    func deletePendingInput(of source: SourceID, tenant: TenantID) async throws
     /// Deletes the source and its chunks; returns the deleted chunk ids (nil when there was no such source).
     func deleteSource(_ id: SourceID, tenant: TenantID) async throws -> [ChunkID]?
     func chunkIDs(of source: SourceID, tenant: TenantID) async throws -> [ChunkID]

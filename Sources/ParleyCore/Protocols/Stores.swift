@@ -78,6 +78,9 @@ public protocol StreamTicketStore: Sendable {
     func save(_ ticket: StreamTicket) async throws
     /// Marks the ticket used and returns it, or nil if it is unknown, used or of another tenant.
     func redeem(tenant: TenantID, id: StreamID, now: Date) async throws -> StreamTicket?
+    /// Deletes tickets that expired before `cutoff` (housekeeping); returns how many.
+    @discardableResult
+    func purge(expiredBefore cutoff: Date) async throws -> Int
 }
 
 /// Persisted LLM call records.

@@ -16,13 +16,17 @@ public struct WebCrawler: Sendable {
         public var maxDepth: Int
         public var maxPages: Int
         public var useSitemap: Bool
+        /// One deadline over each fetch: connecting, the response head and the whole body.
         public var timeout: Duration
+        /// One deadline over a whole crawl (robots.txt, sitemaps and every page).
+        public var crawlTimeout: Duration
         public var maxBytes: Int
         public var allowPrivateNetworks: Bool
 
         public init(userAgent: String, maxDepth: Int, maxPages: Int, useSitemap: Bool, timeout: Duration, maxBytes: Int,
-                    allowPrivateNetworks: Bool = false) {
+                    allowPrivateNetworks: Bool = false, crawlTimeout: Duration = .seconds(300)) {
             self.allowPrivateNetworks = allowPrivateNetworks
+            self.crawlTimeout = crawlTimeout
             self.userAgent = userAgent
             self.maxDepth = max(0, maxDepth)
             self.maxPages = max(1, maxPages)
@@ -42,7 +46,14 @@ public struct WebCrawler: Sendable {
         self.logger = logger
     }
 
+    /// Crawls from `start` within `crawlTimeout`: pages found when it runs out are kept (the
+    /// start page must have loaded), and the crawl stops.
     public func crawl(_ start: URL) async throws -> [LoadedPage] {
+        let deadline = ContinuousClock.now + settings.crawlTimeout
+        return try await crawl(start, deadline: deadline)
+    }
+
+    private func crawl(_ start: URL, deadline: ContinuousClock.Instant) async throws -> [LoadedPage] {
         guard let scheme = start.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = start.host, !host.isEmpty else {
             throw IngestionFailure("only http and https URLs can be fetched")
         }
@@ -50,14 +61,14 @@ public struct WebCrawler: Sendable {
             throw IngestionFailure("\(host) is a loopback, private or link-local address; fetching it is not allowed (ingest.allow_private_networks)")
         }
         let site = Site(start)
-        let robots = try await robotsRules(for: site)
+        let robots = try await robotsRules(for: site, deadline: deadline)
         guard robots.allows(Self.pathAndQuery(start)) else { throw IngestionFailure("robots.txt does not allow fetching \(start.absoluteString)") }
 
         var pages: [LoadedPage] = []
         var seen: Set<String> = [Self.normalised(start)]
         var queue: [(url: URL, depth: Int)] = [(start, 0)]
         if settings.useSitemap, settings.maxDepth > 0 {
-            for url in await sitemapURLs(site: site, robots: robots) where seen.insert(Self.normalised(url)).inserted {
+            for url in await sitemapURLs(site: site, robots: robots, deadline: deadline) where seen.insert(Self.normalised(url)).inserted {
                 queue.append((url, 1))
             }
         }
@@ -65,9 +76,13 @@ public struct WebCrawler: Sendable {
         while index < queue.count, pages.count < settings.maxPages {
             let (url, depth) = queue[index]
             index += 1
+            if index > 1, ContinuousClock.now >= deadline {
+                logger.info("crawl stopped at its deadline", metadata: ["event": "crawl_deadline", "pages": "\(pages.count)"])
+                break
+            }
             let page: (LoadedPage, [String])
             do {
-                page = try await fetchPage(url)
+                page = try await fetchPage(url, deadline: deadline)
             } catch let failure as IngestionFailure {
                 if index == 1 { throw failure }
                 logger.info("skipped a page of a crawl", metadata: ["event": "crawl_skip", "reason": "\(failure.reason)"])
@@ -84,10 +99,10 @@ public struct WebCrawler: Sendable {
         return pages
     }
 
-    private func fetchPage(_ url: URL) async throws -> (LoadedPage, [String]) {
+    private func fetchPage(_ url: URL, deadline: ContinuousClock.Instant) async throws -> (LoadedPage, [String]) {
         let response: Response
         do {
-            response = try await get(url)
+            response = try await get(url, deadline: deadline)
         } catch is Oversized {
             throw IngestionFailure("\(url.absoluteString) is larger than \(settings.maxBytes) bytes (ingest.max_upload_bytes)")
         }
@@ -103,11 +118,11 @@ public struct WebCrawler: Sendable {
         return (LoadedPage(title: document.title, url: url.absoluteString, document: document), document.links)
     }
 
-    private func robotsRules(for site: Site) async throws -> RobotsRules {
+    private func robotsRules(for site: Site, deadline: ContinuousClock.Instant) async throws -> RobotsRules {
         guard let url = URL(string: "/robots.txt", relativeTo: site.root)?.absoluteURL else { return .allowAll }
         let response: Response
         do {
-            response = try await get(url)
+            response = try await get(url, deadline: deadline)
         } catch is Oversized {
             return .allowAll
         }
@@ -118,7 +133,7 @@ public struct WebCrawler: Sendable {
         }
     }
 
-    private func sitemapURLs(site: Site, robots: RobotsRules) async -> [URL] {
+    private func sitemapURLs(site: Site, robots: RobotsRules, deadline: ContinuousClock.Instant) async -> [URL] {
         var sitemaps = robots.sitemaps.compactMap { URL(string: $0) }
         if sitemaps.isEmpty, let fallback = URL(string: "/sitemap.xml", relativeTo: site.root)?.absoluteURL { sitemaps = [fallback] }
         var urls: [URL] = []
@@ -126,7 +141,7 @@ public struct WebCrawler: Sendable {
         while !sitemaps.isEmpty, visited < 10 {
             let sitemap = sitemaps.removeFirst()
             visited += 1
-            guard site.contains(sitemap), let response = try? await get(sitemap), (200 ..< 300).contains(response.status) else { continue }
+            guard site.contains(sitemap), let response = try? await get(sitemap, deadline: deadline), (200 ..< 300).contains(response.status) else { continue }
             let xml = Self.decode(response.body, contentType: response.contentType)
             let locations = SitemapParser.locations(in: xml).compactMap { URL(string: $0) }.filter(site.contains)
             if SitemapParser.isIndex(xml) { sitemaps += locations } else { urls += locations.filter { robots.allows(Self.pathAndQuery($0)) } }
@@ -134,29 +149,48 @@ public struct WebCrawler: Sendable {
         return urls
     }
 
-    struct Response {
+    struct Response: Sendable {
         var status: Int
         var contentType: String
         var body: ByteBuffer
     }
 
-    private func get(_ url: URL) async throws -> Response {
+    /// One GET under one deadline for head and body: the fetch timeout, or what is left of the
+    /// crawl's, whichever ends first. (AsyncHTTPClient's own deadline ends with the head, so a
+    /// server that sends headers and then stalls would otherwise hold the fetch forever.)
+    private func get(_ url: URL, deadline: ContinuousClock.Instant) async throws -> Response {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .GET
         request.headers.add(name: "User-Agent", value: settings.userAgent)
         request.headers.add(name: "Accept", value: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5")
-        let response: HTTPClientResponse
+        let timeout = min(settings.timeout, ContinuousClock.now.duration(to: deadline))
+        guard timeout > .zero else { throw IngestionFailure("\(url.absoluteString) was not fetched: the crawl ran out of time") }
+        let client = client
+        let maxBytes = settings.maxBytes
+        let prepared = request
         do {
-            response = try await client.execute(request, timeout: .milliseconds(Int64(settings.timeout.milliseconds)))
-        } catch {
-            throw IngestionFailure("\(url.absoluteString) could not be fetched (\(Self.describe(error)))")
-        }
-        let type = response.headers.first(name: "Content-Type") ?? ""
-        do {
-            let body = try await response.body.collect(upTo: settings.maxBytes)
-            return Response(status: Int(response.status.code), contentType: type, body: body)
-        } catch {
-            throw Oversized()
+            return try await withDeadline(timeout) {
+                let response: HTTPClientResponse
+                do {
+                    response = try await client.execute(prepared, timeout: .milliseconds(Int64(timeout.milliseconds)))
+                } catch {
+                    throw IngestionFailure("\(url.absoluteString) could not be fetched (\(Self.describe(error)))")
+                }
+                let type = response.headers.first(name: "Content-Type") ?? ""
+                let body: ByteBuffer
+                do {
+                    body = try await response.body.collect(upTo: maxBytes)
+                } catch is NIOTooManyBytesError {
+                    throw Oversized()
+                } catch let error where !(error is CancellationError) {
+                    throw IngestionFailure("\(url.absoluteString) could not be read (\(Self.describe(error)))")
+                }
+                return Response(status: Int(response.status.code), contentType: type, body: body)
+            }
+        } catch is DeadlineExceeded {
+            throw IngestionFailure("\(url.absoluteString) could not be fetched (timed out after \(Int(timeout.seconds.rounded(.up))) s)")
+        } catch is CancellationError {
+            throw IngestionFailure("\(url.absoluteString) could not be fetched (timed out after \(Int(timeout.seconds.rounded(.up))) s)")
         }
     }
 

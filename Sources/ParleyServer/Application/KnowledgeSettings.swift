@@ -23,7 +23,8 @@ enum KnowledgeSettings {
         let ingest = config.ingest
         return WebCrawler(settings: .init(userAgent: ingest.userAgent, maxDepth: ingest.maxDepth, maxPages: ingest.maxPages,
                                           useSitemap: ingest.useSitemap, timeout: .milliseconds(Int64(ingest.fetchTimeoutSeconds * 1000)),
-                                          maxBytes: ingest.maxUploadBytes, allowPrivateNetworks: ingest.allowPrivateNetworks),
+                                          maxBytes: ingest.maxUploadBytes, allowPrivateNetworks: ingest.allowPrivateNetworks,
+                                          crawlTimeout: .milliseconds(Int64(ingest.crawlTimeoutSeconds * 1000))),
                           client: client)
     }
 

@@ -8,10 +8,11 @@ import ParleyStore
 import Vapor
 
 extension ParleyApp {
-    /// Marks sources a stopped process left pending as failed, rebuilds the in-memory indexes
-    /// from the database, and gives a fresh demo tenant its demo knowledge base.
+    /// Rebuilds the in-memory indexes from the database and gives a fresh demo tenant its demo
+    /// knowledge base. Sources still pending keep their jobs (a worker resumes them); only a
+    /// pending source whose input is gone (left by a version before the job queue) is failed.
     static func loadKnowledge(_ app: Application, services: ParleyServices) async throws {
-        let interrupted = try await services.ingestion.store.failInterrupted(reason: "interrupted by a restart; add the source again")
+        let interrupted = try await services.ingestion.store.failOrphanedPending(reason: "interrupted by a restart; add the source again")
         let started = ContinuousClock.now
         // Vectors in a persistent store (pgvector, Pinecone) stay there; only the embedded store is refilled.
         let persistent = !(services.vectors is EmbeddedVectorStore) && services.vectors != nil

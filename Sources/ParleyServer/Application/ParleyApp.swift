@@ -4,6 +4,7 @@ import Foundation
 import ParleyChat
 import ParleyCore
 import ParleyIngest
+import ParleyJobs
 import ParleyLLM
 import ParleyRetrieval
 import ParleyStore
@@ -28,6 +29,12 @@ public enum ParleyApp {
     }
 
     static func configureDatabase(_ app: Application, settings: ServerSettings) throws {
+        // SQLite statements block a thread of this pool, and sqlite-nio's busy handler spins
+        // while another connection holds the write lock. On the process-wide two-thread
+        // singleton, two spinning statements (of this app or of another app in the same process,
+        // as in the tests) starved the transaction they waited for: a deadlock at 200% CPU.
+        // An app-owned pool with more threads than the app has connections cannot starve it.
+        app.threadPool = NIOThreadPool(numberOfThreads: max(4, System.coreCount * 2))
         let factory = try DatabaseSelection.factory(config: settings.config, secrets: settings.secrets)
         app.databases.use(factory, as: .parley, isDefault: true)
         app.migrations.add(ParleyMigrations.all, to: .parley)
@@ -58,7 +65,8 @@ public enum ParleyApp {
         let ingestion = KnowledgeSettings.ingestion(config, knowledge: knowledge, database: app.db(.parley), client: app.http.client.shared)
         return ParleyServices(config: config, secrets: settings.secrets, model: model,
                               retriever: settings.retriever ?? knowledge,
-                              knowledge: knowledge, vectors: embedder == nil ? nil : vectors, ingestion: ingestion, ingestionQueue: IngestionQueue(service: ingestion),
+                              knowledge: knowledge, vectors: embedder == nil ? nil : vectors, ingestion: ingestion,
+                              jobs: JobQueue(store: try SQLJobStore(database: app.db(.parley)), defaultMaxAttempts: config.jobs.maxAttempts),
                               embedder: embedder,
                               signer: StreamTokenSigner(secret: secret), streams: StreamRegistry(),
                               databaseKind: DatabaseSelection.kind(secrets: settings.secrets))

@@ -4,6 +4,7 @@ import Foundation
 import ParleyChat
 import ParleyCore
 import ParleyIngest
+import ParleyJobs
 import ParleyRetrieval
 import ParleyStore
 
@@ -22,8 +23,10 @@ public struct ParleyServices: Sendable {
     public let vectors: (any VectorStore)?
     /// Adds, replaces and deletes sources (database and indexes together).
     public let ingestion: IngestionService
-    /// Runs API-submitted sources in the background, one at a time.
-    public let ingestionQueue: IngestionQueue
+    /// The durable job queue every process shares (through the database).
+    public let jobs: JobQueue
+    /// Adds a source and queues its ingestion job (the API and `parley ingest`).
+    public var sourceSubmission: SourceSubmission { SourceSubmission(ingestion: ingestion, jobs: jobs) }
     /// The configured embedder; nil with `embeddings.provider: none`.
     public let embedder: (any Embedder)?
     public let signer: StreamTokenSigner
@@ -55,6 +58,28 @@ public struct ParleyServices: Sendable {
 
     public func turnRunner(_ stores: Stores) -> ChatTurnRunner {
         ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model)
+    }
+
+    /// Every job kind this build runs, with its per-process cap.
+    public func jobRegistry(on database: any Database) -> JobRegistry {
+        var registry = JobRegistry()
+        // Fetching runs beside other sources; embedding is one at a time anyway (EmbeddingGate).
+        registry.register(IngestSourceJob(ingestion: ingestion), concurrency: config.jobs.concurrency)
+        registry.register(HousekeepingJob(tickets: FluentStreamTicketStore(database: database), jobs: jobs.store,
+                                          keepFinished: .seconds(config.jobs.keepFinishedDays * 86_400)))
+        return registry
+    }
+
+    /// A worker for this process: every job kind, the recurring housekeeping, settings from `jobs.*`.
+    public func makeWorker(on database: any Database, registry: JobRegistry? = nil) -> JobWorker {
+        let settings = config.jobs
+        return JobWorker(store: jobs.store, registry: registry ?? jobRegistry(on: database), recurring: [HousekeepingJob.recurring()],
+                         settings: JobWorkerSettings(concurrency: settings.concurrency, leaseDuration: .seconds(settings.leaseSeconds),
+                                                     pollInterval: .milliseconds(settings.pollIntervalMs),
+                                                     retry: RetryPolicy(maxRetries: 0, baseDelay: .seconds(settings.retryBaseSeconds),
+                                                                        maxDelay: .seconds(settings.retryMaxSeconds)),
+                                                     drainTimeout: .seconds(config.app.shutdownGraceSeconds)),
+                         wake: jobs.wake)
     }
 
     public func provisioner(_ stores: Stores) -> TenantProvisioner {

@@ -26,13 +26,21 @@ struct SourcesController: RouteCollection {
         let agents = services.stores(on: request.db(.parley)).agents
         let parser = SourceRequestParser(maxBytes: maxUploadBytes) { code in try await agents.agent(code: code) != nil }
         let input = try await parser.parse(request)
-        let source = try await services.ingestion.register(input, tenant: tenant.id)
+        let submission = services.sourceSubmission
+        let submitted = try await submission.submit(input, tenant: tenant.id)
         if let wait = request.query[String.self, at: "wait"], ["true", "1", "yes"].contains(wait.lowercased()) {
-            let outcome = try await services.ingestion.process(source, input: input)
-            return try await encode(SourceResponse(outcome.source), status: outcome.change == .created ? .created : .ok, for: request)
+            // The job runs on a worker (this process's or another's); a crawl may take its whole deadline.
+            let ingest = services.config.ingest
+            let timeout = Duration.seconds(ingest.crawlTimeoutSeconds + ingest.fetchTimeoutSeconds + 30)
+            let source = try await submission.waitForIngestion(submitted, timeout: timeout)
+            let status: HTTPResponseStatus = switch source.status {
+            case .pending: .accepted
+            case .indexed where submitted.isNew: .created
+            default: .ok
+            }
+            return try await encode(SourceResponse(source), status: status, for: request)
         }
-        await services.ingestionQueue.submit(source, input: input)
-        return try await encode(SourceResponse(source), status: .accepted, for: request)
+        return try await encode(SourceResponse(submitted.source), status: .accepted, for: request)
     }
 
     func list(_ request: Request) async throws -> SourceListResponse {

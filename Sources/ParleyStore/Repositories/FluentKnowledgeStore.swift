@@ -77,15 +77,39 @@ public struct FluentKnowledgeStore: KnowledgeStore {
         }
     }
 
-    public func failInterrupted(reason: String) async throws -> Int {
-        let pending = try await SourceModel.query(on: database).filter(\.$status == SourceStatus.pending.rawValue).count()
-        guard pending > 0 else { return 0 }
+    public func failOrphanedPending(reason: String) async throws -> Int {
+        let waiting = try await PendingSourceInputModel.query(on: database).field(\.$id).all().compactMap(\.id)
+        var orphans = SourceModel.query(on: database).filter(\.$status == SourceStatus.pending.rawValue)
+        if !waiting.isEmpty { orphans = orphans.filter(\.$id !~ waiting) }
+        let ids = try await orphans.field(\.$id).all().compactMap(\.id)
+        guard !ids.isEmpty else { return 0 }
         try await SourceModel.query(on: database)
-            .filter(\.$status == SourceStatus.pending.rawValue)
+            .filter(\.$id ~~ ids)
             .set(\.$status, to: SourceStatus.failed.rawValue)
             .set(\.$failureReason, to: reason)
             .update()
-        return pending
+        return ids.count
+    }
+
+    public func savePendingInput(_ input: PendingSourceInput) async throws {
+        try await database.transaction { transaction in
+            try await PendingSourceInputModel.query(on: transaction)
+                .filter(\.$tenantID == input.tenantID.uuid).filter(\.$id == input.sourceID.uuid)
+                .delete()
+            try await PendingSourceInputModel(input).create(on: transaction)
+        }
+    }
+
+    public func pendingInput(of source: SourceID, tenant: TenantID) async throws -> PendingSourceInput? {
+        try await PendingSourceInputModel.query(on: database)
+            .filter(\.$tenantID == tenant.uuid).filter(\.$id == source.uuid)
+            .first()?.domain()
+    }
+
+    public func deletePendingInput(of source: SourceID, tenant: TenantID) async throws {
+        try await PendingSourceInputModel.query(on: database)
+            .filter(\.$tenantID == tenant.uuid).filter(\.$id == source.uuid)
+            .delete()
     }
 
     public func deleteSource(_ id: SourceID, tenant: TenantID) async throws -> [ChunkID]? {

@@ -34,8 +34,11 @@ public struct FluentStreamTicketStore: StreamTicketStore {
         return ticket.expiresAt > now ? ticket : nil
     }
 
-    /// Deletes tickets that expired more than `grace` ago (housekeeping).
-    public func purge(expiredBefore cutoff: Date) async throws {
+    @discardableResult
+    public func purge(expiredBefore cutoff: Date) async throws -> Int {
+        let expired = try await StreamTicketModel.query(on: database).filter(\.$expiresAt < cutoff).count()
+        guard expired > 0 else { return 0 }
         try await StreamTicketModel.query(on: database).filter(\.$expiresAt < cutoff).delete()
+        return expired
     }
 }

@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import ParleyCore
 import ParleyIngest
+import ParleyJobs
 import ParleyServer
 import Vapor
 
@@ -15,7 +16,8 @@ struct IngestCommand: AsyncParsableCommand {
         discussion: """
         Files are read by their extension: .pdf (pdftotext), .md, .html, .csv/.json (FAQ), anything else as text.
         Folders are read recursively. Adding the same file name or URL again replaces that source when its
-        content changed and does nothing when it did not. A running server picks new sources up at its next start.
+        content changed and does nothing when it did not. Sources go through the job queue: this command runs
+        their jobs itself (a running server's or worker's processes may take some) and waits for each.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -48,7 +50,6 @@ struct IngestCommand: AsyncParsableCommand {
         let loaded = try Runtime.loadConfiguration(global)
         try Runtime.bootstrapLogging(loaded, stdout: false)
         let failures = try await Runtime.withApplication(loaded) { app in
-            var failures = 0
             let stores = app.parley.stores(on: app.db(.parley))
             guard let target = try await stores.tenants.tenant(slug: tenant) else {
                 throw ValidationError("no tenant has the slug '\(tenant)' (see `parley tenant list`)")
@@ -56,26 +57,55 @@ struct IngestCommand: AsyncParsableCommand {
             if let agent, try await stores.agents.agent(code: agent) == nil {
                 throw ValidationError("no agent has the code '\(agent)'")
             }
-            for input in inputs {
-                let bar = ProgressBar(total: 1, label: input.locator ?? "source")
-                let outcome = try await app.parley.ingestion.ingest(input, tenant: target.id) { progress in
-                    if case let .embedded(done, total) = progress { bar.update(done, of: total) }
-                }
-                bar.finish()
-                let name = input.locator ?? outcome.source.title
-                switch outcome.change {
-                case .created, .replaced:
-                    print("\(outcome.change.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(name)  \"\(outcome.source.title)\", \(outcome.source.chunkCount) chunks")
-                case .unchanged:
-                    print("unchanged \(name)")
-                case .failed:
-                    failures += 1
-                    print("failed    \(name): \(outcome.source.failureReason ?? "unknown reason")")
-                }
+            // The sources go through the job queue like the API's; this process runs ingestion
+            // jobs meanwhile (a running server's workers may take some of them too).
+            var registry = JobRegistry()
+            registry.register(IngestSourceJob(ingestion: app.parley.ingestion), concurrency: app.parley.config.jobs.concurrency)
+            let background = BackgroundWork([app.parley.makeWorker(on: app.db(.parley), registry: registry)])
+            do {
+                let failures = try await submitAndReport(inputs, tenant: target.id, services: app.parley)
+                await background.stop()
+                return failures
+            } catch {
+                await background.stop()
+                throw error
             }
-            return failures
         }
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// Queues every input, then reports each source's outcome in order; returns the failures.
+    private func submitAndReport(_ inputs: [SourceInput], tenant: TenantID, services: ParleyServices) async throws -> Int {
+        let submission = services.sourceSubmission
+        var queued: [(input: SourceInput, before: KnowledgeSource?, submitted: SourceSubmission.Submitted)] = []
+        for input in inputs {
+            let before = try await input.locator.asyncFlatMap {
+                try await services.ingestion.store.source(kind: input.kind, locator: $0, tenant: tenant, agent: input.agentCode)
+            }
+            queued.append((input, before, try await submission.submit(input, tenant: tenant)))
+        }
+        let bar = ProgressBar(total: queued.count, label: "sources")
+        var failures = 0
+        for (index, entry) in queued.enumerated() {
+            let source = try await submission.waitForIngestion(entry.submitted, timeout: .seconds(86_400))
+            bar.update(index + 1)
+            let name = entry.input.locator ?? source.title
+            switch source.status {
+            case .indexed where entry.before?.status == .indexed && entry.before?.lastIndexedAt == source.lastIndexedAt:
+                print("unchanged \(name)")
+            case .indexed:
+                let change = entry.submitted.isNew ? "created" : "replaced"
+                print("\(change.padding(toLength: 9, withPad: " ", startingAt: 0)) \(name)  \"\(source.title)\", \(source.chunkCount) chunks")
+            case .failed:
+                failures += 1
+                print("failed    \(name): \(source.failureReason ?? "unknown reason")")
+            case .pending:
+                failures += 1
+                print("pending   \(name): not indexed yet")
+            }
+        }
+        bar.finish()
+        return failures
     }
 
     private func inputs(for item: String) throws -> [SourceInput] {

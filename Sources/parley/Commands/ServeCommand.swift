@@ -20,6 +20,9 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Port to listen on (overrides app.port).")
     var port: Int?
 
+    @ArgumentParser.Flag(help: "Serve HTTP only; jobs run in `parley worker` processes (overrides jobs.in_process_worker).")
+    var noWorker = false
+
     func run() async throws {
         let loaded = try Runtime.loadConfiguration(global)
         try Runtime.bootstrapLogging(loaded)
@@ -29,17 +32,22 @@ struct ServeCommand: AsyncParsableCommand {
             if let port { config.app.port = port }
         }
         try await app.server.start()
+        let runsJobs = app.parley.config.jobs.inProcessWorker && !noWorker
+        let background = runsJobs ? BackgroundWork([app.parley.makeWorker(on: app.db(.parley))]) : nil
         let address = app.http.server.shared.localAddress
         logger.info("parley is serving", metadata: [
             "event": "server_started", "address": "\(address.map { "\($0)" } ?? "?")",
             "mode": "\(app.parley.config.app.mode.rawValue)", "llm": "\(app.parley.model.provider)",
-            "database": "\(app.parley.databaseKind.rawValue)",
+            "database": "\(app.parley.databaseKind.rawValue)", "job_worker": "\(runsJobs)",
         ])
         let signal = await ShutdownSignal.wait()
         let inFlight = await app.parley.streams.count
         logger.info("shutting down", metadata: ["event": "server_stopping", "signal": "\(signal)", "active_streams": "\(inFlight)"])
         let grace = app.parley.config.app.shutdownGraceSeconds
+        // Streams and jobs drain side by side, each within the grace time.
+        async let jobsStopped: Void = background?.stop() ?? ()
         let drained = await app.parley.streams.drain(timeout: .milliseconds(Int64(grace * 1000)))
+        await jobsStopped
         await app.server.shutdown()
         try await app.asyncShutdown()
         logger.info("stopped", metadata: ["event": "server_stopped", "streams_drained": "\(drained)"])

@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+import ParleyCore
+
+/// Platform housekeeping, run as a recurring job (every ten minutes, once across all
+/// processes): deletes stream tickets that expired over an hour ago and finished jobs older than
+/// `jobs.keep_finished_days`. Later retention work (transcripts, leads) joins it here.
+public struct HousekeepingJob: JobHandler {
+    public struct Payload: Codable, Sendable {
+        public init() {}
+    }
+
+    public static let kind: JobKind = "maintenance.housekeeping"
+    public static func recurring(every period: Duration = .seconds(600)) -> RecurringJob {
+        RecurringJob(kind: kind, every: period, priority: -1)
+    }
+
+    let tickets: any StreamTicketStore
+    let jobs: any JobStore
+    let keepFinished: Duration
+
+    public init(tickets: any StreamTicketStore, jobs: any JobStore, keepFinished: Duration) {
+        self.tickets = tickets
+        self.jobs = jobs
+        self.keepFinished = keepFinished
+    }
+
+    public func run(_ payload: Payload, context: JobContext) async throws {
+        let now = Date()
+        let ticketsPurged = try await tickets.purge(expiredBefore: now.addingTimeInterval(-3600))
+        let jobsPurged = try await jobs.purgeFinished(before: now.addingTimeInterval(-keepFinished.seconds))
+        context.logger.info("housekeeping done", metadata: ["event": "housekeeping", "stream_tickets_purged": "\(ticketsPurged)",
+                                                            "jobs_purged": "\(jobsPurged)"])
+    }
+}

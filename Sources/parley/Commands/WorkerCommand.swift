@@ -1,0 +1,45 @@
+import ArgumentParser
+import Fluent
+import Foundation
+import Logging
+import ParleyCore
+import ParleyJobs
+import ParleyServer
+import Vapor
+
+/// `parley worker`: runs jobs (ingestion, housekeeping) without serving HTTP. Any number of
+/// workers may share one PostgreSQL database with any number of `parley serve` processes;
+/// SIGTERM or SIGINT lets running jobs finish within `app.shutdown_grace_seconds` and gives the
+/// rest back to the queue.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run queued jobs (ingestion, housekeeping) without serving HTTP.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @ArgumentParser.Option(help: "Jobs this process runs at once (overrides jobs.concurrency).")
+    var concurrency: Int?
+
+    func validate() throws {
+        if let concurrency, !(1 ... 256).contains(concurrency) { throw ValidationError("--concurrency must be 1 to 256") }
+    }
+
+    func run() async throws {
+        let loaded = try Runtime.loadConfiguration(global)
+        try Runtime.bootstrapLogging(loaded)
+        let logger = Logger(label: "parley.worker")
+        let app = try await Runtime.makeApplication(loaded) { config in
+            if let concurrency { config.jobs.concurrency = concurrency }
+        }
+        let worker = app.parley.makeWorker(on: app.db(.parley))
+        let background = BackgroundWork([worker])
+        logger.info("parley worker started", metadata: ["event": "worker_started", "worker": "\(worker.settings.name)",
+                                                        "kinds": "\(worker.registry.kinds.map(\.name).sorted().joined(separator: ","))"])
+        let signal = await ShutdownSignal.wait()
+        logger.info("worker stopping", metadata: ["event": "worker_stopping", "signal": "\(signal)"])
+        await background.stop()
+        try await app.asyncShutdown()
+        logger.info("worker stopped", metadata: ["event": "worker_stopped"])
+    }
+}
