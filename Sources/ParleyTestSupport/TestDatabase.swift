@@ -8,10 +8,9 @@ import PostgresNIO
 public enum TestBackend: String, Sendable, CaseIterable, CustomStringConvertible {
     case sqlite, postgres
 
-    /// SQLite always; PostgreSQL when the test command started a server.
-    public static var available: [TestBackend] {
-        ProcessInfo.processInfo.environment["PARLEY_TEST_POSTGRES_URL"].map { _ in [.sqlite, .postgres] } ?? [.sqlite]
-    }
+    /// Every backend: PostgreSQL tests need `PARLEY_TEST_POSTGRES_URL` (the test command starts
+    /// a server and sets it), and fail naming it when it is missing rather than drop out.
+    public static var available: [TestBackend] { allCases }
 
     public var description: String { rawValue }
 }
@@ -35,7 +34,7 @@ public struct TestDatabase: Sendable {
         }
         guard let admin = ProcessInfo.processInfo.environment["PARLEY_TEST_POSTGRES_URL"],
               var components = URLComponents(string: admin) else {
-            throw TestDatabaseError("PARLEY_TEST_POSTGRES_URL is not set")
+            throw TestDatabaseError("PARLEY_TEST_POSTGRES_URL is not set: run the tests with scripts/test, or start a server with `scripts/postgres start` and export the URL it prints")
         }
         let name = "parley_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         try await Self.execute("CREATE DATABASE \(name)", adminURL: admin)

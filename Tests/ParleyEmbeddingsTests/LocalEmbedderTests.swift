@@ -8,7 +8,7 @@ import Testing
 struct LocalEmbedderTests {
     @Test func concurrentCallersGetTheirOwnVectors() async throws {
         let embedder = LocalEmbedder(encoder: try ReferenceData.model.get(), maxBatch: 16)
-        let entries = Array(ReferenceData.entries.prefix(24))
+        let entries = Array(try ReferenceData.entries().prefix(24))
         let results = try await withThrowingTaskGroup(of: (Int, [EmbeddingVector]).self) { group in
             for (index, entry) in entries.enumerated() {
                 group.addTask { (index, try await embedder.embed([entry.text])) }
@@ -29,7 +29,7 @@ struct LocalEmbedderTests {
         // A single short text splits each layer's columns over the threads; a batch splits its rows.
         // Every output is the same chain of multiply-adds either way, so the vectors are identical.
         let model = try ReferenceData.model.get()
-        let texts = Array(ReferenceData.entries.prefix(40).map(\.text))
+        let texts = Array(try ReferenceData.entries().prefix(40).map(\.text))
         let (together, singles) = try await offPool { (model.embed(texts), texts.map { model.embed([$0]).first ?? [] }) }
         for index in texts.indices {
             #expect(singles[index] == together[index], "text \(index)")

@@ -44,6 +44,9 @@ struct IngestionJobTests {
             server = try await ParleyTestServer.start(database) { $0.app.seedDemo = false }
             #expect(try await waitForStatus(server, text.source.id, tenant.id)?.status == .indexed)
             #expect(try await waitForStatus(server, faq.source.id, tenant.id)?.status == .indexed)
+            for job in [text.job, faq.job] {
+                #expect(try await server.services.jobs.store.waitUntilFinished(job, timeout: .seconds(10))?.state == .succeeded)
+            }
             let hits = try await server.services.knowledge.retrieve(RetrievalQuery(tenantID: tenant.id, agentCode: "sales", text: "deliver two days",
                                                                                    topK: 3, mode: .lexical))
             #expect(hits.first?.title == "Frequently asked questions")

@@ -18,7 +18,7 @@ struct VectorStoreTests {
     enum Kind: String, CaseIterable, CustomStringConvertible {
         case embedded, pgvector, pinecone
         var description: String { rawValue }
-        static var available: [Kind] { TestBackend.available.contains(.postgres) ? allCases : [.embedded, .pinecone] }
+        static var available: [Kind] { allCases }
     }
 
     struct Fixture {
@@ -113,7 +113,6 @@ struct VectorStoreTests {
     }
 
     @Test func pgvectorIndexesSurviveARestartAndRepairMissingVectors() async throws {
-        guard TestBackend.available.contains(.postgres) else { return }
         let database = try await TestDatabase.make(.postgres)
         defer { Task { await database.destroy() } }
         let embedder = HashingEmbedder(dimension: 64)
@@ -123,7 +122,7 @@ struct VectorStoreTests {
         _ = try await server.services.ingestion.ingest(SourceInput(kind: .text, title: "Kept", payload: .text("echo persistent vector")), tenant: tenant.id)
         _ = try await server.services.ingestion.ingest(SourceInput(kind: .text, title: "Lost", payload: .text("foxtrot vector lost in a crash")), tenant: tenant.id)
         // Simulate a crash between the chunk write and the vector write.
-        guard let sql = server.app.db(.parley) as? any SQLDatabase else { return }
+        let sql = try #require(server.app.db(.parley) as? any SQLDatabase)
         try await sql.raw("DELETE FROM chunk_vectors_d64 WHERE chunk_id IN (SELECT id FROM chunks WHERE title = 'Lost')").run()
         await server.stop()
         server = try await ParleyTestServer.start(database, embedder: embedder) { $0.app.seedDemo = false }

@@ -71,7 +71,7 @@ struct ConsentAPITests {
             #expect(stale.errorCode == "stale_terms")
 
             // The raw visitor id is never stored; IP and user agent are, as evidence.
-            guard let sql = server.app.db(.parley) as? any SQLDatabase else { return }
+            let sql = try #require(server.app.db(.parley) as? any SQLDatabase)
             let rows = try await sql.raw("SELECT session_id, ip_address, user_agent FROM consents").all()
             for row in rows {
                 #expect(try row.decode(column: "session_id", as: String.self) != Self.visitor)

@@ -13,8 +13,17 @@ struct EmbedBenchCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @ArgumentParser.Option(help: "BEIR SciFact folder (corpus.jsonl, queries.jsonl).")
+    @ArgumentParser.Option(help: "BEIR SciFact folder (corpus.jsonl, queries.jsonl); the default is the shared evaluation data beside the repository.")
     var scifact = "../shared/eval/scifact"
+
+    func validate() throws {
+        guard FileManager.default.fileExists(atPath: scifact + "/corpus.jsonl") else {
+            throw ValidationError("""
+                no SciFact corpus at \(scifact)/corpus.jsonl: pass --scifact FOLDER with BEIR's SciFact files \
+                (https://public.ukp.informatik.tu-darmstadt.de/thakur/BEIR/datasets/scifact.zip, unzipped)
+                """)
+        }
+    }
 
     @ArgumentParser.Option(help: "Documents to encode (0 = all).")
     var documents = 0
