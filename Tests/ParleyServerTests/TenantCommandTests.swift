@@ -9,11 +9,11 @@ struct TenantCommandTests {
     static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/debug/parley").path
 
-    func run(_ arguments: [String], folder: String) async throws -> (status: Int32, output: String) {
-        try await offPool { try Self.runBlocking(arguments, folder: folder) }
+    func run(_ arguments: [String], folder: String, environment extra: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+        try await offPool { try Self.runBlocking(arguments, folder: folder, environment: extra) }
     }
 
-    static func runBlocking(_ arguments: [String], folder: String) throws -> (status: Int32, output: String) {
+    static func runBlocking(_ arguments: [String], folder: String, environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
@@ -24,6 +24,7 @@ struct TenantCommandTests {
         environment["PARLEY_LOGGING_PATH"] = folder + "/logs/app.jsonl"
         environment["PARLEY_EMBEDDINGS_PROVIDER"] = "none"
         environment["DATABASE_URL"] = nil
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -131,5 +132,22 @@ struct TenantCommandTests {
         let unknownTenant = try await run(["ingest", "--tenant", "nobody", docs], folder: folder)
         #expect(unknownTenant.status != 0)
         #expect(unknownTenant.output.contains("no tenant has the slug"))
+    }
+
+    @Test func tenantAndMigrateCommandsNeedNoEmbeddingModel() async throws {
+        guard let folder = try Self.scratchFolder() else { return }
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let nowhere = ["PARLEY_EMBEDDINGS_PROVIDER": "local", "PARLEY_EMBEDDINGS_LOCAL_PATH": folder + "/no-model-here"]
+        let migrated = try await run(["migrate"], folder: folder, environment: nowhere)
+        #expect(migrated.status == 0, "\(migrated.output)")
+        #expect(migrated.output.contains("Migrations are up to date"))
+        let listed = try await run(["tenant", "list"], folder: folder, environment: nowhere)
+        #expect(listed.status == 0, "\(listed.output)")
+        #expect(listed.output.contains("demo"))
+        // A command that embeds does need the model, and names where it looked.
+        try "Some text.".write(toFile: folder + "/note.txt", atomically: true, encoding: .utf8)
+        let ingest = try await run(["ingest", "--tenant", "demo", folder + "/note.txt"], folder: folder, environment: nowhere)
+        #expect(ingest.status != 0)
+        #expect(ingest.output.contains("no-model-here"), "\(ingest.output)")
     }
 }

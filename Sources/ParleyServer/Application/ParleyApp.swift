@@ -23,7 +23,7 @@ public enum ParleyApp {
         try await DatabaseSelection.prepare(app.db(.parley), kind: DatabaseSelection.kind(secrets: settings.secrets))
         let services = try await makeServices(app, settings: settings)
         app.parley = services
-        try await seed(app, services: services)
+        if settings.seeds { try await seed(app, services: services) }
         if settings.loadsKnowledge { try await loadKnowledge(app, services: services) }
         try registerRoutes(app, services: services)
     }
@@ -58,7 +58,9 @@ public enum ParleyApp {
             model = ExtractiveAnswerer(recorder: recorder, wordDelay: .milliseconds(max(0, config.llm.offlineWordDelayMs)))
         }
         let secret = try ServerSecret.resolve(secrets: settings.secrets, dataDir: config.app.dataDir)
-        let embedder = try settings.embedder ?? EmbedderSelection.make(config: config, secrets: settings.secrets, client: app.http.client.shared)
+        let embedder = settings.usesEmbeddings
+            ? try settings.embedder ?? EmbedderSelection.make(config: config, secrets: settings.secrets, client: app.http.client.shared)
+            : nil
         let vectors = try await VectorStoreSelection.make(config: config, secrets: settings.secrets, embedder: embedder,
                                                           database: app.db(.parley), client: app.http.client.shared)
         let knowledge = KnowledgeBase(embedder: embedder, vectors: vectors, settings: KnowledgeSettings.make(config))

@@ -13,6 +13,12 @@ public struct ServerSettings: Sendable {
     /// Rebuild the in-memory indexes from the database at start (the server does; one-shot CLI
     /// commands that do not search skip it).
     public var loadsKnowledge = true
+    /// Load the embedder (and pick the vector store it needs). Commands that never embed
+    /// (`tenant …`, `migrate`) turn it off, so they start fast and work without the model.
+    public var usesEmbeddings = true
+    /// Create the demo tenant (`app.seed_demo`) and sync the agent catalogue at start.
+    /// `migrate` turns it off: it only changes the schema.
+    public var seeds = true
 
     public init(config: ParleyConfig, secrets: ParleySecrets, retriever: (any Retriever)? = nil, embedder: (any Embedder)? = nil) {
         self.config = config

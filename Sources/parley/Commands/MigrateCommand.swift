@@ -17,7 +17,8 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try Runtime.loadConfiguration(global)
         try Runtime.bootstrapLogging(loaded, stdout: false)
-        let app = try await Runtime.makeApplication(loaded) { $0.app.autoMigrate = true }
+        // Only the schema: no model load, no vector table, no demo tenant.
+        let app = try await Runtime.makeApplication(loaded, usesEmbeddings: false, seeds: false) { $0.app.autoMigrate = true }
         let kind = app.parley.databaseKind.rawValue
         try await app.asyncShutdown()
         print("Migrations are up to date (\(kind)).")

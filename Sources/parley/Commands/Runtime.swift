@@ -33,7 +33,9 @@ enum Runtime {
     }
 
     /// A configured application (database migrated when configured, demo tenant seeded).
-    static func makeApplication(_ loaded: ConfigLoader.Loaded, loadsKnowledge: Bool = false,
+    /// `usesEmbeddings: false` skips loading the embedding model (commands that never embed);
+    /// `seeds: false` skips creating the demo tenant (migrate).
+    static func makeApplication(_ loaded: ConfigLoader.Loaded, loadsKnowledge: Bool = false, usesEmbeddings: Bool = true, seeds: Bool = true,
                                 adjust: (inout ParleyConfig) -> Void = { _ in }) async throws -> Application {
         var config = loaded.config
         adjust(&config)
@@ -41,6 +43,8 @@ enum Runtime {
         do {
             var settings = ServerSettings(config: config, secrets: loaded.secrets)
             settings.loadsKnowledge = loadsKnowledge
+            settings.usesEmbeddings = usesEmbeddings
+            settings.seeds = seeds
             try await ParleyApp.configure(app, settings: settings)
         } catch {
             try? await app.asyncShutdown()
@@ -52,8 +56,9 @@ enum Runtime {
 
     /// Runs `body` with a configured application and shuts it down once, whatever happens;
     /// a `ParleyError` becomes a CLI message naming the problem.
-    static func withApplication<T>(_ loaded: ConfigLoader.Loaded, _ body: (Application) async throws -> T) async throws -> T {
-        let app = try await makeApplication(loaded)
+    static func withApplication<T>(_ loaded: ConfigLoader.Loaded, usesEmbeddings: Bool = true,
+                                   _ body: (Application) async throws -> T) async throws -> T {
+        let app = try await makeApplication(loaded, usesEmbeddings: usesEmbeddings)
         let result: T
         do {
             result = try await body(app)

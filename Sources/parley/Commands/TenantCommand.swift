@@ -35,7 +35,7 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let loaded = try Runtime.loadConfiguration(global)
             try Runtime.bootstrapLogging(loaded, stdout: false)
-            let created = try await Runtime.withApplication(loaded) { app in
+            let created = try await Runtime.withApplication(loaded, usesEmbeddings: false) { app in
                 try await app.parley.provisioner(app.parley.stores(on: app.db(.parley))).createTenant(name: name, slug: slug)
             }
             print("""
@@ -61,7 +61,7 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let loaded = try Runtime.loadConfiguration(global)
             try Runtime.bootstrapLogging(loaded, stdout: false)
-            let rotated = try await Runtime.withApplication(loaded) { app in
+            let rotated = try await Runtime.withApplication(loaded, usesEmbeddings: false) { app in
                 try await app.parley.provisioner(app.parley.stores(on: app.db(.parley))).rotateAPIKey(slug: slug)
             }
             print("New API key for \(rotated.tenant.slug): \(rotated.apiKey)   (secret: shown only now, stored hashed)")
@@ -90,7 +90,7 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let loaded = try Runtime.loadConfiguration(global)
             try Runtime.bootstrapLogging(loaded, stdout: false)
-            let tenant = try await Runtime.withApplication(loaded) { app in
+            let tenant = try await Runtime.withApplication(loaded, usesEmbeddings: false) { app in
                 let provisioner = app.parley.provisioner(app.parley.stores(on: app.db(.parley)))
                 if assignments.isEmpty && removals.isEmpty { return try await provisioner.tenant(slug: slug) }
                 return try await provisioner.editSettings(slug: slug, assignments: assignments, removals: removals)
@@ -107,7 +107,7 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let loaded = try Runtime.loadConfiguration(global)
             try Runtime.bootstrapLogging(loaded, stdout: false)
-            let tenants = try await Runtime.withApplication(loaded) { app in
+            let tenants = try await Runtime.withApplication(loaded, usesEmbeddings: false) { app in
                 try await app.parley.stores(on: app.db(.parley)).tenants.allTenants()
             }
             let rows = tenants.map { [$0.slug, $0.name, $0.isActive ? "active" : "inactive", $0.widgetKey] }
