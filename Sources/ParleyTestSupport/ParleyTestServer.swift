@@ -48,7 +48,7 @@ public final class ParleyTestServer: Sendable {
             throw error
         }
         let port = app.http.server.shared.localAddress?.port ?? 0
-        let background = config.jobs.inProcessWorker ? BackgroundWork([app.parley.makeWorker(on: app.db(.parley))]) : nil
+        let background = config.jobs.inProcessWorker ? BackgroundWork(try app.parley.jobServices(on: app.db(.parley))) : nil
         return ParleyTestServer(app: app, baseURL: "http://127.0.0.1:\(port)", database: database, background: background)
     }
 

@@ -7,6 +7,7 @@ import ParleyIngest
 import ParleyJobs
 import ParleyRetrieval
 import ParleyStore
+import ServiceLifecycle
 
 /// The composition root's product: every long-lived dependency of the HTTP layer, built once
 /// in `configure`. Database-backed stores are made per request (`stores(on:)`), so each request
@@ -67,6 +68,9 @@ public struct ParleyServices: Sendable {
         registry.register(IngestSourceJob(ingestion: ingestion), concurrency: config.jobs.concurrency)
         registry.register(HousekeepingJob(tickets: FluentStreamTicketStore(database: database), jobs: jobs.store,
                                           keepFinished: .seconds(config.jobs.keepFinishedDays * 86_400)))
+        if let ledger = jobs.store as? any JobEffectLedger {
+            registry.register(ProbeJob(ledger: ledger), concurrency: config.jobs.concurrency)
+        }
         return registry
     }
 
@@ -80,6 +84,15 @@ public struct ParleyServices: Sendable {
                                                                         maxDelay: .seconds(settings.retryMaxSeconds)),
                                                      drainTimeout: .seconds(config.app.shutdownGraceSeconds)),
                          wake: jobs.wake)
+    }
+
+    /// What runs jobs in this process: the worker and, on PostgreSQL, the listener that wakes it
+    /// when another process enqueues.
+    public func jobServices(on database: any Database, registry: JobRegistry? = nil) throws -> [any Service] {
+        let worker = makeWorker(on: database, registry: registry)
+        guard databaseKind == .postgres, let url = secrets.databaseURL else { return [worker] }
+        let wake = jobs.wake
+        return [worker, try PostgresJobListener(databaseURL: url) { wake.signal() }]
     }
 
     public func provisioner(_ stores: Stores) -> TenantProvisioner {

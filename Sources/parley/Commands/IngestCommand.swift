@@ -61,7 +61,7 @@ struct IngestCommand: AsyncParsableCommand {
             // jobs meanwhile (a running server's workers may take some of them too).
             var registry = JobRegistry()
             registry.register(IngestSourceJob(ingestion: app.parley.ingestion), concurrency: app.parley.config.jobs.concurrency)
-            let background = BackgroundWork([app.parley.makeWorker(on: app.db(.parley), registry: registry)])
+            let background = BackgroundWork(try app.parley.jobServices(on: app.db(.parley), registry: registry))
             do {
                 let failures = try await submitAndReport(inputs, tenant: target.id, services: app.parley)
                 await background.stop()

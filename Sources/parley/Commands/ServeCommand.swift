@@ -33,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await app.server.start()
         let runsJobs = app.parley.config.jobs.inProcessWorker && !noWorker
-        let background = runsJobs ? BackgroundWork([app.parley.makeWorker(on: app.db(.parley))]) : nil
+        let background = runsJobs ? BackgroundWork(try app.parley.jobServices(on: app.db(.parley))) : nil
         let address = app.http.server.shared.localAddress
         logger.info("parley is serving", metadata: [
             "event": "server_started", "address": "\(address.map { "\($0)" } ?? "?")",

@@ -32,10 +32,12 @@ struct WorkerCommand: AsyncParsableCommand {
         let app = try await Runtime.makeApplication(loaded) { config in
             if let concurrency { config.jobs.concurrency = concurrency }
         }
-        let worker = app.parley.makeWorker(on: app.db(.parley))
-        let background = BackgroundWork([worker])
-        logger.info("parley worker started", metadata: ["event": "worker_started", "worker": "\(worker.settings.name)",
-                                                        "kinds": "\(worker.registry.kinds.map(\.name).sorted().joined(separator: ","))"])
+        let registry = app.parley.jobRegistry(on: app.db(.parley))
+        let background = BackgroundWork(try app.parley.jobServices(on: app.db(.parley), registry: registry))
+        logger.info("parley worker started", metadata: ["event": "worker_started",
+                                                        "kinds": "\(registry.kinds.map(\.name).sorted().joined(separator: ","))"])
+        // Scripts and tests wait for this line to know the worker is running.
+        print("parley worker: running jobs (\(registry.kinds.map(\.name).sorted().joined(separator: ", ")))")
         let signal = await ShutdownSignal.wait()
         logger.info("worker stopping", metadata: ["event": "worker_stopping", "signal": "\(signal)"])
         await background.stop()

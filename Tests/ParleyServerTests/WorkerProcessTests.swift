@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+import ParleyChat
+import ParleyCore
+import ParleyJobs
+import ParleyServer
+import ParleyStore
+import ParleyTestSupport
+import SQLKit
+import Testing
+
+/// `parley worker` processes sharing one real PostgreSQL database: every job's effect happens
+/// exactly once with two of them, and a job whose worker is killed with SIGKILL runs again
+/// after its lease expires.
+@Suite("parley worker processes")
+struct WorkerProcessTests {
+    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/debug/parley").path
+
+    /// A started `parley worker`, its output going to a file in the test's folder.
+    final class WorkerProcess: Sendable {
+        let process: Process
+        let logPath: String
+
+        init(databaseURL: String, folder: String, name: String, leaseSeconds: Int = 60) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: WorkerProcessTests.binary)
+            process.arguments = ["worker"]
+            process.currentDirectoryURL = URL(fileURLWithPath: folder)
+            var environment = ProcessInfo.processInfo.environment
+            environment["DATABASE_URL"] = databaseURL
+            environment["PARLEY_SECRET_KEY"] = "test-server-secret-0123456789"
+            environment["PARLEY_APP_DATA_DIR"] = folder + "/data-\(name)"
+            environment["PARLEY_LOGGING_PATH"] = folder + "/\(name).jsonl"
+            environment["PARLEY_LOGGING_STDOUT"] = "false"
+            environment["PARLEY_EMBEDDINGS_PROVIDER"] = "none"
+            environment["PARLEY_APP_SEED_DEMO"] = "false"
+            environment["PARLEY_JOBS_LEASE_SECONDS"] = "\(leaseSeconds)"
+            environment["PARLEY_JOBS_CONCURRENCY"] = "8"
+            process.environment = environment
+            logPath = folder + "/\(name).out"
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            self.process = process
+        }
+
+        var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+        func kill9() { kill(process.processIdentifier, SIGKILL) }
+
+        /// SIGTERM, then wait for the process to end.
+        func stop() async throws {
+            if process.isRunning { process.terminate() }
+            let process = process
+            try await offPool { process.waitUntilExit() }
+        }
+    }
+
+    /// A migrated PostgreSQL database with one tenant (through a server that runs no worker).
+    func withDatabase(_ body: (ParleyTestServer, SQLJobStore, Tenant, String) async throws -> Void) async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "the parley binary is not built at \(Self.binary)")
+        try await ParleyTestServer.with(.postgres, adjust: { $0.app.seedDemo = false; $0.jobs.inProcessWorker = false }) { server in
+            let tenant = try await server.services.provisioner(server.stores).createTenant(name: "Jobs", slug: "jobs").tenant
+            let url = try #require(server.database.url)
+            try await body(server, try SQLJobStore(database: server.app.db(.parley)), tenant, url)
+        }
+    }
+
+    func waitUntil(_ timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    @Test func twoWorkerProcessesRunEachOfAThousandJobsOnce() async throws {
+        try await withDatabase { server, store, tenant, url in
+            let queue = JobQueue(store: store)
+            for index in 0 ..< 1000 {
+                try await queue.enqueue(ProbeJob.self, .init(key: "\(index)"), tenant: index.isMultiple(of: 3) ? nil : tenant.id)
+            }
+            let folder = server.database.folder
+            let workers = try ["a", "b"].map { try WorkerProcess(databaseURL: url, folder: folder, name: $0) }
+            let sql = try #require(server.app.db(.parley) as? any SQLDatabase)
+            let started = ContinuousClock.now
+            let drained = try await waitUntil(.seconds(90)) {
+                try await sql.raw("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'diagnostics.probe' AND state = 'succeeded'").first()?
+                    .decode(column: "n", as: Int.self) == 1000
+            }
+            print("two worker processes drained 1,000 probe jobs in \(started.duration(to: .now))")
+            for worker in workers { try await worker.stop() }
+            let counts = try await store.counts()
+            #expect(drained, "jobs: \(counts); worker a: \(workers[0].output.suffix(500))")
+            #expect(try await server.rowCount("job_effects") == 1000, "each effect once, none lost")
+            let attempts = try await sql.raw("SELECT MAX(attempts) AS most FROM jobs").first()
+            #expect(try attempts?.decode(column: "most", as: Int.self) == 1, "no job ran twice")
+            for worker in workers { #expect(worker.process.terminationStatus == 0, "\(worker.output.suffix(300))") }
+        }
+    }
+
+    @Test func jobOfAKilledWorkerRunsAgainAfterItsLease() async throws {
+        try await withDatabase { server, store, tenant, url in
+            let id = try #require(try await JobQueue(store: store).enqueue(ProbeJob.self, .init(key: "killed", holdMs: 4000), tenant: tenant.id))
+            let folder = server.database.folder
+            let first = try WorkerProcess(databaseURL: url, folder: folder, name: "first", leaseSeconds: 2)
+            let claimed = try await waitUntil(.seconds(30)) { try await store.job(id)?.state == .running }
+            #expect(claimed, "\(first.output.suffix(500))")
+            first.kill9()
+            try await first.stop()
+            let killedAt = ContinuousClock.now
+            let second = try WorkerProcess(databaseURL: url, folder: folder, name: "second", leaseSeconds: 2)
+            let done = try await waitUntil(.seconds(30)) { try await store.job(id)?.state == .succeeded }
+            try await second.stop()
+            #expect(done, "\(second.output.suffix(500))")
+            #expect(killedAt.duration(to: .now) >= .seconds(4), "it ran again (after the lease) for its whole hold")
+            let job = try #require(try await store.job(id))
+            #expect(job.attempts == 2)
+            #expect(try await store.record("probe:killed", job: id, tenant: tenant.id) == false, "its effect happened")
+            #expect(try await server.rowCount("job_effects") == 1, "once")
+        }
+    }
+}
