@@ -7,16 +7,20 @@ import Vapor
 /// An application on a fresh SQLite database in a temporary folder, for evaluations and
 /// benchmarks: nothing they do touches the configured database. Logs go to the scratch folder.
 enum ScratchApplication {
-    static func run(label: String, loaded: ConfigLoader.Loaded, loadsKnowledge: Bool = false,
+    /// `postgresURL` runs on that PostgreSQL database instead of a scratch SQLite file (the
+    /// caller cleans up what it wrote there). A command that makes two applications bootstraps
+    /// logging itself, once (swift-log allows one bootstrap per process).
+    static func run(label: String, loaded: ConfigLoader.Loaded, loadsKnowledge: Bool = false, usesEmbeddings: Bool = true,
+                    postgresURL: String? = nil, bootstrapsLogging: Bool = true,
                     adjust: (inout ParleyConfig) -> Void = { _ in },
                     body: (Application) async throws -> Void) async throws {
         var loaded = loaded
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("parley-\(label)-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        loaded.secrets.databaseURL = nil
+        loaded.secrets.databaseURL = postgresURL
         loaded.config.logging.path = scratch + "/\(label).jsonl"
-        try Runtime.bootstrapLogging(loaded, stdout: false, level: .warning)
-        let app = try await Runtime.makeApplication(loaded, loadsKnowledge: loadsKnowledge) { config in
+        if bootstrapsLogging { try Runtime.bootstrapLogging(loaded, stdout: false, level: .warning) }
+        let app = try await Runtime.makeApplication(loaded, loadsKnowledge: loadsKnowledge, usesEmbeddings: usesEmbeddings) { config in
             config.app.dataDir = scratch
             config.database.sqlitePath = scratch + "/\(label).sqlite"
             config.app.host = "127.0.0.1"
