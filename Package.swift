@@ -99,6 +99,7 @@ let package = Package(
             name: "ParleyIngest",
             dependencies: [
                 "ParleyCore", "ParleyRetrieval", "ParleyJobs",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

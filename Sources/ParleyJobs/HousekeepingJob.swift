@@ -3,8 +3,8 @@ import Logging
 import ParleyCore
 
 /// Platform housekeeping, run as a recurring job (every ten minutes, once across all
-/// processes): deletes stream tickets that expired over an hour ago and finished jobs older than
-/// `jobs.keep_finished_days`. Later retention work (transcripts, leads) joins it here.
+/// processes): deletes stream tickets that expired over an hour ago, finished jobs older than
+/// `jobs.keep_finished_days` and knowledge changes older than a day. Later retention work (transcripts, leads) joins it here.
 public struct HousekeepingJob: JobHandler {
     public struct Payload: Codable, Sendable {
         public init() {}
@@ -17,11 +17,13 @@ public struct HousekeepingJob: JobHandler {
 
     let tickets: any StreamTicketStore
     let jobs: any JobStore
+    let knowledge: any KnowledgeStore
     let keepFinished: Duration
 
-    public init(tickets: any StreamTicketStore, jobs: any JobStore, keepFinished: Duration) {
+    public init(tickets: any StreamTicketStore, jobs: any JobStore, knowledge: any KnowledgeStore, keepFinished: Duration) {
         self.tickets = tickets
         self.jobs = jobs
+        self.knowledge = knowledge
         self.keepFinished = keepFinished
     }
 
@@ -29,7 +31,9 @@ public struct HousekeepingJob: JobHandler {
         let now = Date()
         let ticketsPurged = try await tickets.purge(expiredBefore: now.addingTimeInterval(-3600))
         let jobsPurged = try await jobs.purgeFinished(before: now.addingTimeInterval(-keepFinished.seconds))
+        // A process more than a day behind rebuilds its indexes at start anyway.
+        let changesPurged = try await knowledge.purgeKnowledgeChanges(before: now.addingTimeInterval(-86_400))
         context.logger.info("housekeeping done", metadata: ["event": "housekeeping", "stream_tickets_purged": "\(ticketsPurged)",
-                                                            "jobs_purged": "\(jobsPurged)"])
+                                                            "jobs_purged": "\(jobsPurged)", "knowledge_changes_purged": "\(changesPurged)"])
     }
 }

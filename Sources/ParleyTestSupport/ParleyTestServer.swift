@@ -16,7 +16,7 @@ public final class ParleyTestServer: Sendable {
     public let baseURL: String
     public let client: HTTPClient
     public let database: TestDatabase
-    /// The in-process job worker (`jobs.in_process_worker`), as `parley serve` runs it.
+    /// The index follower and the in-process job worker (`jobs.in_process_worker`), as `parley serve` runs them.
     public let background: BackgroundWork?
 
     /// Starts a server. `adjust` edits the configuration; `secrets` adds environment secrets.
@@ -48,7 +48,9 @@ public final class ParleyTestServer: Sendable {
             throw error
         }
         let port = app.http.server.shared.localAddress?.port ?? 0
-        let background = config.jobs.inProcessWorker ? BackgroundWork(try app.parley.jobServices(on: app.db(.parley))) : nil
+        // As `parley serve` runs them: the index follower, and the job worker unless switched off.
+        let jobs = config.jobs.inProcessWorker ? try app.parley.jobServices(on: app.db(.parley)) : []
+        let background = BackgroundWork(jobs + [app.parley.indexFollower()])
         return ParleyTestServer(app: app, baseURL: "http://127.0.0.1:\(port)", database: database, background: background)
     }
 

@@ -31,6 +31,9 @@ public struct VectorEntry: Sendable {
 public protocol VectorStore: Sendable {
     /// Short name for `/health` and logs.
     var name: String { get }
+    /// Whether every process sees the same vectors (pgvector, Pinecone): then only the process
+    /// that changes a source writes them, and the others only update their in-memory indexes.
+    var isShared: Bool { get }
     func upsert(_ entries: [VectorEntry]) async throws
     func delete(_ ids: [ChunkID], tenant: TenantID) async throws
     /// The `limit` chunks most similar to `vector` that `agent` may see (tenant-wide + its own).
@@ -63,6 +66,30 @@ public protocol KnowledgeStore: Sendable {
     func deleteChunks(of source: SourceID, tenant: TenantID) async throws
     /// Every chunk of every tenant, in pages, for rebuilding in-memory indexes at start.
     func allChunks(after: ChunkID?, limit: Int) async throws -> [StoredChunk]
+    /// The chunks of one source as stored now (with their vectors), in position order.
+    func chunks(of source: SourceID, tenant: TenantID) async throws -> [StoredChunk]
+    /// Changes to any source's chunks after `id` (oldest first, at most `limit`): what other
+    /// processes' in-memory indexes follow. Every chunk write records one in its transaction.
+    func knowledgeChanges(after id: Int64, limit: Int) async throws -> [KnowledgeChange]
+    /// The id of the newest change (0 when there is none).
+    func latestKnowledgeChange() async throws -> Int64
+    /// Deletes changes recorded before `cutoff` (housekeeping); returns how many.
+    func purgeKnowledgeChanges(before cutoff: Date) async throws -> Int
+}
+
+/// One source whose chunks changed (replaced, removed or the source deleted).
+public struct KnowledgeChange: Sendable, Equatable {
+    public var id: Int64
+    public var tenantID: TenantID
+    public var sourceID: SourceID
+    public var createdAt: Date
+
+    public init(id: Int64, tenantID: TenantID, sourceID: SourceID, createdAt: Date) {
+        self.id = id
+        self.tenantID = tenantID
+        self.sourceID = sourceID
+        self.createdAt = createdAt
+    }
 }
 
 /// Why a vector store refused vectors (every store: a store never mixes models).

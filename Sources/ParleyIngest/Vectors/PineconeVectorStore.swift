@@ -35,6 +35,7 @@ public struct PineconeVectorStore: VectorStore {
     }
 
     public var name: String { "pinecone" }
+    public var isShared: Bool { true }
     public let settings: Settings
     private let client: HTTPClient
     private let logger = Logger(label: "parley.pinecone")

@@ -7,6 +7,7 @@ import ParleyCore
 /// never on an event loop or the concurrency pool, and never nest BLAS threads.
 public final class EmbeddedVectorStore: VectorStore, @unchecked Sendable {
     public var name: String { "embedded" }
+    public var isShared: Bool { false }
     private let queue = DispatchQueue(label: "parley.vectors", qos: .userInitiated)
     /// Only touched on `queue`.
     private var indexes: [TenantID: (model: EmbeddingModelInfo, index: VectorIndex)] = [:]

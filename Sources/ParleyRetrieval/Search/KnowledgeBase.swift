@@ -28,6 +28,8 @@ public actor KnowledgeBase: Retriever {
     private let analyzer = Analyzer(stem: PorterStemmer.stem)
     private var lexical: [TenantID: BM25Index] = [:]
     private var chunks: [ChunkID: KnowledgeChunk] = [:]
+    /// The chunk ids of each source this process holds (what a change of the source replaces).
+    private var bySource: [SourceID: Set<ChunkID>] = [:]
 
     /// `embedder` and `vectors` are nil when embeddings are off: dense and hybrid queries then
     /// fall back to lexical retrieval.
@@ -57,6 +59,7 @@ public actor KnowledgeBase: Retriever {
     public func addWithoutVectors(_ stored: [KnowledgeChunk]) {
         for chunk in stored {
             chunks[chunk.id] = chunk
+            bySource[chunk.sourceID, default: []].insert(chunk.id)
             lexical[chunk.tenantID, default: BM25Index(k1: settings.bm25K1, b: settings.bm25B, analyzer: analyzer)]
                 .add(id: chunk.id.description, text: Self.indexedText(chunk), tag: chunk.agentCode)
         }
@@ -65,7 +68,33 @@ public actor KnowledgeBase: Retriever {
     public func remove(_ ids: [ChunkID], tenant: TenantID) async throws {
         let owned = ids.filter { chunks[$0]?.tenantID == tenant }
         if let vectors, !owned.isEmpty { try await vectors.delete(owned, tenant: tenant) }
-        for id in owned {
+        forget(owned, tenant: tenant)
+    }
+
+    /// Makes this process's view of one source what the database holds now (`stored`; empty
+    /// when the source was deleted), after another process changed it. A shared vector store
+    /// (pgvector, Pinecone) already holds the new vectors and is not written; the embedded
+    /// store is this process's own and is brought up to date. Applying it twice changes nothing.
+    public func synchronize(source: SourceID, tenant: TenantID, to stored: [StoredChunk]) async throws {
+        let current = bySource[source, default: []].filter { chunks[$0]?.tenantID == tenant }
+        let incoming = stored.filter { $0.chunk.tenantID == tenant && $0.chunk.sourceID == source }
+        let gone = Array(current.subtracting(incoming.map(\.chunk.id)))
+        if let vectors, !vectors.isShared {
+            if !gone.isEmpty { try await vectors.delete(gone, tenant: tenant) }
+            try await add(incoming)
+        } else {
+            addWithoutVectors(incoming.map(\.chunk))
+        }
+        forget(gone, tenant: tenant)
+    }
+
+    /// Drops chunks from the in-memory indexes only.
+    private func forget(_ ids: [ChunkID], tenant: TenantID) {
+        for id in ids {
+            if let source = chunks[id]?.sourceID {
+                bySource[source]?.remove(id)
+                if bySource[source]?.isEmpty == true { bySource[source] = nil }
+            }
             chunks[id] = nil
             lexical[tenant]?.remove(id: id.description)
         }

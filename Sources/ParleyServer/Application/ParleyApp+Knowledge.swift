@@ -14,6 +14,9 @@ extension ParleyApp {
     static func loadKnowledge(_ app: Application, services: ParleyServices) async throws {
         let interrupted = try await services.ingestion.store.failOrphanedPending(reason: "interrupted by a restart; add the source again")
         let started = ContinuousClock.now
+        // Changes from here on are followed (`IndexFollower`); re-applying one the rebuild already
+        // saw changes nothing.
+        await services.knowledgeCursor.reset(to: try await services.ingestion.store.latestKnowledgeChange())
         // Vectors in a persistent store (pgvector, Pinecone) stay there; only the embedded store is refilled.
         let persistent = !(services.vectors is EmbeddedVectorStore) && services.vectors != nil
         let chunks = try await services.ingestion.rebuildIndexes(withVectors: !persistent)

@@ -26,6 +26,8 @@ public struct ParleyServices: Sendable {
     public let ingestion: IngestionService
     /// The durable job queue every process shares (through the database).
     public let jobs: JobQueue
+    /// How far this process's indexes have followed other processes' chunk changes.
+    public let knowledgeCursor = KnowledgeChangeCursor()
     /// Adds a source and queues its ingestion job (the API and `parley ingest`).
     public var sourceSubmission: SourceSubmission { SourceSubmission(ingestion: ingestion, jobs: jobs) }
     /// The configured embedder; nil with `embeddings.provider: none`.
@@ -67,7 +69,7 @@ public struct ParleyServices: Sendable {
         // Fetching runs beside other sources; embedding is one at a time anyway (EmbeddingGate).
         registry.register(IngestSourceJob(ingestion: ingestion), concurrency: config.jobs.concurrency)
         registry.register(HousekeepingJob(tickets: FluentStreamTicketStore(database: database), jobs: jobs.store,
-                                          keepFinished: .seconds(config.jobs.keepFinishedDays * 86_400)))
+                                          knowledge: ingestion.store, keepFinished: .seconds(config.jobs.keepFinishedDays * 86_400)))
         if let ledger = jobs.store as? any JobEffectLedger {
             registry.register(ProbeJob(ledger: ledger), concurrency: config.jobs.concurrency)
         }
@@ -93,6 +95,11 @@ public struct ParleyServices: Sendable {
         guard databaseKind == .postgres, let url = secrets.databaseURL else { return [worker] }
         let wake = jobs.wake
         return [worker, try PostgresJobListener(databaseURL: url) { wake.signal() }]
+    }
+
+    /// Keeps this process's in-memory indexes in step with changes made by any process.
+    public func indexFollower() -> IndexFollower {
+        IndexFollower(store: ingestion.store, knowledge: knowledge, cursor: knowledgeCursor)
     }
 
     public func provisioner(_ stores: Stores) -> TenantProvisioner {

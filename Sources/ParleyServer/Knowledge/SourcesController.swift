@@ -33,6 +33,9 @@ struct SourcesController: RouteCollection {
             let ingest = services.config.ingest
             let timeout = Duration.seconds(ingest.crawlTimeoutSeconds + ingest.fetchTimeoutSeconds + 30)
             let source = try await submission.waitForIngestion(submitted, timeout: timeout)
+            // Any process's worker may have run the job: bring this process's indexes up to date
+            // now, so the answer means "searchable through this server".
+            try await services.indexFollower().catchUp()
             let status: HTTPResponseStatus = switch source.status {
             case .pending: .accepted
             case .indexed where submitted.isNew: .created

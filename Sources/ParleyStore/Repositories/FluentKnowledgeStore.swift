@@ -74,6 +74,7 @@ public struct FluentKnowledgeStore: KnowledgeStore {
                 .set(\.$chunkCount, to: chunks.count)
                 .set(\.$lastIndexedAt, to: now)
                 .update()
+            try await KnowledgeChangeLog.record(source: source.id, tenant: source.tenantID, on: transaction)
         }
     }
 
@@ -122,6 +123,7 @@ public struct FluentKnowledgeStore: KnowledgeStore {
             try await SourceModel.query(on: transaction)
                 .filter(\.$tenantID == tenant.uuid).filter(\.$id == id.uuid)
                 .delete()
+            try await KnowledgeChangeLog.record(source: id, tenant: tenant, on: transaction)
         }
         return ids
     }
@@ -144,6 +146,7 @@ public struct FluentKnowledgeStore: KnowledgeStore {
                 .set(\.$chunkCount, to: 0)
                 .set(\.$contentHash, to: nil)
                 .update()
+            try await KnowledgeChangeLog.record(source: source, tenant: tenant, on: transaction)
         }
     }
 
@@ -151,5 +154,25 @@ public struct FluentKnowledgeStore: KnowledgeStore {
         var query = ChunkModel.query(on: database).sort(\.$id, .ascending).limit(limit)
         if let after { query = query.filter(\.$id > after.uuid) }
         return try await query.all().map { try $0.domain() }
+    }
+
+    public func chunks(of source: SourceID, tenant: TenantID) async throws -> [StoredChunk] {
+        try await ChunkModel.query(on: database)
+            .filter(\.$tenantID == tenant.uuid).filter(\.$sourceID == source.uuid)
+            .sort(\.$position, .ascending)
+            .all()
+            .map { try $0.domain() }
+    }
+
+    public func knowledgeChanges(after id: Int64, limit: Int) async throws -> [KnowledgeChange] {
+        try await KnowledgeChangeLog.changes(after: id, limit: limit, on: database)
+    }
+
+    public func latestKnowledgeChange() async throws -> Int64 {
+        try await KnowledgeChangeLog.latest(on: database)
+    }
+
+    public func purgeKnowledgeChanges(before cutoff: Date) async throws -> Int {
+        try await KnowledgeChangeLog.purge(before: cutoff, on: database)
     }
 }

@@ -10,6 +10,7 @@ import SQLKit
 /// rows for a small tenant (DESIGN.md, measured with pgvector 0.6.2).
 public final class PgVectorStore: VectorStore, @unchecked Sendable {
     public var name: String { "pgvector" }
+    public var isShared: Bool { true }
     private let database: any SQLDatabase
     private let dimension: Int
     private let model: EmbeddingModelInfo

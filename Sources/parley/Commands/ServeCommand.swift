@@ -33,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await app.server.start()
         let runsJobs = app.parley.config.jobs.inProcessWorker && !noWorker
-        let background = runsJobs ? BackgroundWork(try app.parley.jobServices(on: app.db(.parley))) : nil
+        let jobs = runsJobs ? try app.parley.jobServices(on: app.db(.parley)) : []
+        let background = BackgroundWork(jobs + [app.parley.indexFollower()])
         let address = app.http.server.shared.localAddress
         logger.info("parley is serving", metadata: [
             "event": "server_started", "address": "\(address.map { "\($0)" } ?? "?")",
@@ -45,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("shutting down", metadata: ["event": "server_stopping", "signal": "\(signal)", "active_streams": "\(inFlight)"])
         let grace = app.parley.config.app.shutdownGraceSeconds
         // Streams and jobs drain side by side, each within the grace time.
-        async let jobsStopped: Void = background?.stop() ?? ()
+        async let jobsStopped: Void = background.stop()
         let drained = await app.parley.streams.drain(timeout: .milliseconds(Int64(grace * 1000)))
         await jobsStopped
         await app.server.shutdown()
