@@ -74,13 +74,3 @@ func fastSettings(_ name: String, concurrency: Int = 4, lease: Duration = .secon
                       retry: RetryPolicy(maxRetries: 0, baseDelay: .milliseconds(100), maxDelay: .seconds(5)),
                       drainTimeout: .milliseconds(500))
 }
-
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}

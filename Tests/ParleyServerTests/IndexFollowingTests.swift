@@ -19,16 +19,6 @@ struct IndexFollowingTests {
             .map(\.title)
     }
 
-    /// How long until `condition` holds (nil if not within 5 s).
-    func timeUntil(_ condition: () async throws -> Bool) async throws -> Duration? {
-        let started = ContinuousClock.now
-        while started.duration(to: .now) < .seconds(5) {
-            if try await condition() { return started.duration(to: .now) }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return nil
-    }
-
     @Test(arguments: TestBackend.available)
     func aSourceAddedOrDeletedThroughOneServerReachesTheOtherWithinTwoSeconds(backend: TestBackend) async throws {
         let database = try await TestDatabase.make(backend)
@@ -41,13 +31,13 @@ struct IndexFollowingTests {
             let added = try await first.send(.POST, "/api/v1/sources?wait=true", headers: Self.auth(created.apiKey), body: body)
             #expect(added.status == 201)
             #expect(try await cited(first, tenant: tenant, "flagship Sundays") == ["Opening hours"])
-            let arrived = try await timeUntil { try await cited(second, tenant: tenant, "flagship Sundays") == ["Opening hours"] }
+            let arrived = try await timeUntil(timeout: .seconds(5)) { try await cited(second, tenant: tenant, "flagship Sundays") == ["Opening hours"] }
             #expect(arrived != nil && arrived! < .seconds(2), "cited by the second server after \(String(describing: arrived))")
 
             let id = try #require(added.json["id"]?.stringValue)
             #expect(try await second.send(.DELETE, "/api/v1/sources/\(id)", headers: Self.auth(created.apiKey)).status == 204)
             #expect(try await cited(second, tenant: tenant, "flagship Sundays").isEmpty)
-            let gone = try await timeUntil { try await cited(first, tenant: tenant, "flagship Sundays").isEmpty }
+            let gone = try await timeUntil(timeout: .seconds(5)) { try await cited(first, tenant: tenant, "flagship Sundays").isEmpty }
             #expect(gone != nil && gone! < .seconds(2), "still cited by the first server after \(String(describing: gone))")
             await second.stop()
             await first.stop()

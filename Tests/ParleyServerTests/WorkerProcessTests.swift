@@ -69,15 +69,6 @@ struct WorkerProcessTests {
         }
     }
 
-    func waitUntil(_ timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
-
     @Test func twoWorkerProcessesRunEachOfAThousandJobsOnce() async throws {
         try await withDatabase { server, store, tenant, url in
             let queue = JobQueue(store: store)
@@ -85,10 +76,12 @@ struct WorkerProcessTests {
                 try await queue.enqueue(ProbeJob.self, .init(key: "\(index)"), tenant: index.isMultiple(of: 3) ? nil : tenant.id)
             }
             let folder = server.database.folder
+            let housekeeping = HousekeepingJob.recurring()
+            let firstPeriod = housekeeping.periodIndex(at: Date())
             let workers = try ["a", "b"].map { try WorkerProcess(databaseURL: url, folder: folder, name: $0) }
             let sql = try #require(server.app.db(.parley) as? any SQLDatabase)
             let started = ContinuousClock.now
-            let drained = try await waitUntil(.seconds(90)) {
+            let drained = try await eventually(timeout: .seconds(90)) {
                 try await sql.raw("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'diagnostics.probe' AND state = 'succeeded'").first()?
                     .decode(column: "n", as: Int.self) == 1000
             }
@@ -100,6 +93,11 @@ struct WorkerProcessTests {
             let attempts = try await sql.raw("SELECT MAX(attempts) AS most FROM jobs").first()
             #expect(try attempts?.decode(column: "most", as: Int.self) == 1, "no job ran twice")
             for worker in workers { #expect(worker.process.terminationStatus == 0, "\(worker.output.suffix(300))") }
+            // Both processes offered the recurring housekeeping job; one exists per period.
+            let periods = Int(housekeeping.periodIndex(at: Date()) - firstPeriod) + 1
+            let offered = try await sql.raw("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'maintenance.housekeeping'").first()?
+                .decode(column: "n", as: Int.self)
+            #expect(offered == periods, "\(String(describing: offered)) housekeeping jobs over \(periods) period(s)")
         }
     }
 
@@ -108,13 +106,13 @@ struct WorkerProcessTests {
             let id = try #require(try await JobQueue(store: store).enqueue(ProbeJob.self, .init(key: "killed", holdMs: 4000), tenant: tenant.id))
             let folder = server.database.folder
             let first = try WorkerProcess(databaseURL: url, folder: folder, name: "first", leaseSeconds: 2)
-            let claimed = try await waitUntil(.seconds(30)) { try await store.job(id)?.state == .running }
+            let claimed = try await eventually(timeout: .seconds(30)) { try await store.job(id)?.state == .running }
             #expect(claimed, "\(first.output.suffix(500))")
             first.kill9()
             try await first.stop()
             let killedAt = ContinuousClock.now
             let second = try WorkerProcess(databaseURL: url, folder: folder, name: "second", leaseSeconds: 2)
-            let done = try await waitUntil(.seconds(30)) { try await store.job(id)?.state == .succeeded }
+            let done = try await eventually(timeout: .seconds(30)) { try await store.job(id)?.state == .succeeded }
             try await second.stop()
             #expect(done, "\(second.output.suffix(500))")
             #expect(killedAt.duration(to: .now) >= .seconds(4), "it ran again (after the lease) for its whole hold")
