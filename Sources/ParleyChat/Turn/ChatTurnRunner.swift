@@ -151,5 +151,5 @@ public struct ChatTurnRunner: Sendable {
         }
     }
 
-    static let disconnected = ParleyError(code: "client_disconnected", message: "The visitor disconnected.", status: 499)
+    static let disconnected = ParleyError(code: "client_disconnected", message: "The visitor disconnected.", kind: .clientGone)
 }

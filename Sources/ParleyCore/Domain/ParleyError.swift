@@ -1,18 +1,48 @@
 import Logging
 
+/// What kind of failure an error is, in the domain's terms. Only the HTTP edge (the error
+/// middleware) turns a kind into a status code; use cases never pick one.
+public enum ErrorKind: String, Sendable, Equatable, CaseIterable {
+    /// The input is malformed or breaks a rule.
+    case invalidInput
+    /// No credentials, or credentials that name no one.
+    case unauthenticated
+    /// Credentials that may not do this.
+    case forbidden
+    /// Nothing of the caller's has this id or key.
+    case notFound
+    /// The state changed under the request (used stream, taken slug, stale terms).
+    case conflict
+    /// It existed and has expired.
+    case expired
+    case tooLarge
+    /// Too many requests from this caller; try again later.
+    case rateLimited
+    case unsupportedMediaType
+    case methodNotAllowed
+    /// The caller went away before the work finished.
+    case clientGone
+    /// An upstream service (LLM provider, vector store) failed.
+    case upstreamFailed
+    /// An upstream service did not answer in time.
+    case upstreamTimeout
+    /// Our own failure.
+    case internalFailure
+}
+
 /// The one error type that crosses target boundaries. It carries a stable snake_case `code`
 /// for API clients, a human `message` that is safe to show (never a secret or a stack trace),
-/// the HTTP status the edge should use, and the level at which it is worth logging.
+/// the `kind` of failure (which the edge maps to a status), and the level at which it is worth logging.
 public struct ParleyError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: String
     public let message: String
-    public let status: Int
+    public let kind: ErrorKind
     public let logLevel: Logger.Level
 
-    public init(code: String, message: String, status: Int, logLevel: Logger.Level = .info) {
+    public init(code: String, message: String, kind: ErrorKind, logLevel: Logger.Level = .info) {
         self.code = code
         self.message = message
-        self.status = status
+        self.kind = kind
         self.logLevel = logLevel
     }
 
@@ -21,31 +51,31 @@ public struct ParleyError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension ParleyError {
     public static func badRequest(_ code: String, _ message: String) -> ParleyError {
-        ParleyError(code: code, message: message, status: 400)
+        ParleyError(code: code, message: message, kind: .invalidInput)
     }
 
     public static func notFound(_ code: String, _ message: String) -> ParleyError {
-        ParleyError(code: code, message: message, status: 404)
+        ParleyError(code: code, message: message, kind: .notFound)
     }
 
     public static func unauthorized(_ message: String) -> ParleyError {
-        ParleyError(code: "unauthorized", message: message, status: 401)
+        ParleyError(code: "unauthorized", message: message, kind: .unauthenticated)
     }
 
     public static func forbidden(_ message: String) -> ParleyError {
-        ParleyError(code: "forbidden", message: message, status: 403)
+        ParleyError(code: "forbidden", message: message, kind: .forbidden)
     }
 
     public static func payloadTooLarge(_ message: String) -> ParleyError {
-        ParleyError(code: "payload_too_large", message: message, status: 413)
+        ParleyError(code: "payload_too_large", message: message, kind: .tooLarge)
     }
 
     public static func upstream(_ code: String, _ message: String) -> ParleyError {
-        ParleyError(code: code, message: message, status: 502, logLevel: .warning)
+        ParleyError(code: code, message: message, kind: .upstreamFailed, logLevel: .warning)
     }
 
     public static func internalFailure(_ message: String) -> ParleyError {
-        ParleyError(code: "internal_error", message: message, status: 500, logLevel: .error)
+        ParleyError(code: "internal_error", message: message, kind: .internalFailure, logLevel: .error)
     }
 
     public static let unknownAgent = ParleyError.notFound("unknown_agent", "No such agent is enabled for this site.")

@@ -27,7 +27,7 @@ public enum LLMFailure: ParleyErrorConvertible, Sendable, Equatable {
         case .connection:
             return .upstream("llm_unreachable", "The language model provider could not be reached.")
         case .firstTokenTimeout, .overallTimeout:
-            return ParleyError(code: "llm_timeout", message: "The language model took too long to answer.", status: 504, logLevel: .warning)
+            return ParleyError(code: "llm_timeout", message: "The language model took too long to answer.", kind: .upstreamTimeout, logLevel: .warning)
         case .streamInterrupted:
             return .upstream("llm_interrupted", "The answer was interrupted by the language model provider.")
         case .malformedChunk:

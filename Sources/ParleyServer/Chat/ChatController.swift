@@ -85,7 +85,7 @@ struct ChatController: RouteCollection {
         do {
             claims = try services.signer.verify(token)
         } catch .expired {
-            throw ParleyError(code: "stream_expired", message: "This stream id has expired. Send the message again.", status: 410)
+            throw ParleyError(code: "stream_expired", message: "This stream id has expired. Send the message again.", kind: .expired)
         } catch {
             throw ParleyError.forbidden("This stream id is not valid.")
         }
@@ -104,7 +104,7 @@ struct ChatController: RouteCollection {
         let code = try request.agentCode()
         let agent = try await services.agentResolver(stores).resolve(tenant: tenant, code: code)
         guard let ticket = try await stores.tickets.redeem(tenant: tenant.id, id: claims.streamID, now: Date()) else {
-            throw ParleyError(code: "stream_used", message: "This stream id has already been used.", status: 409)
+            throw ParleyError(code: "stream_used", message: "This stream id has already been used.", kind: .conflict)
         }
         guard ticket.sessionID == claims.sessionID, ticket.agentCode == code,
               let question = try await stores.conversations.message(tenant: tenant.id, id: ticket.messageID) else {
@@ -126,7 +126,7 @@ struct ChatController: RouteCollection {
         let code = try request.agentCode()
         _ = try await services.agentResolver(stores).resolve(tenant: tenant, code: code)
         guard let key = request.headers.first(name: Self.sessionHeader) else {
-            throw ParleyError(code: "missing_session", message: "Send the session key in the X-Parley-Session header.", status: 401)
+            throw ParleyError(code: "missing_session", message: "Send the session key in the X-Parley-Session header.", kind: .unauthenticated)
         }
         guard let session = try await findSession(key, tenant: tenant, agent: code, stores: stores) else {
             throw Self.unknownSession

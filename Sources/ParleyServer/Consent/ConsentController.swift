@@ -48,7 +48,7 @@ struct ConsentController: RouteCollection {
                                               invalidMessage: "The body must be JSON like {\"accepted\": true, \"terms_version\": \"1\"}.")
         let (tenant, policy) = try await tenantAndPolicy(request)
         guard body.termsVersion == policy.termsVersion else {
-            throw ParleyError(code: "stale_terms", message: "The terms changed; show the current notice (version \(policy.termsVersion)).", status: 409)
+            throw ParleyError(code: "stale_terms", message: "The terms changed; show the current notice (version \(policy.termsVersion)).", kind: .conflict)
         }
         let consent = ConsentRecord(tenantID: tenant.id, visitorHash: visitor, accepted: body.accepted, termsVersion: policy.termsVersion,
                                     ipAddress: request.remoteAddress?.ipAddress.map { String($0.prefix(45)) },
@@ -77,7 +77,7 @@ struct ConsentController: RouteCollection {
     static func requireConsent(_ request: Request, tenant: Tenant) async throws {
         let policy = ConsentPolicy(tenant: tenant, defaults: request.application.parley.config.consent)
         guard policy.required else { return }
-        let refusal = ParleyError(code: "consent_required", message: "Accept the site's chat terms before chatting.", status: 403)
+        let refusal = ParleyError(code: "consent_required", message: "Accept the site's chat terms before chatting.", kind: .forbidden)
         guard let visitor = try? visitorHash(request) else { throw refusal }
         let latest = try await FluentConsentStore(database: request.db(.parley)).latest(tenant: tenant.id, visitorHash: visitor)
         guard policy.isSatisfied(by: latest) else { throw refusal }

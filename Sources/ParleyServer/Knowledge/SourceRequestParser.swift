@@ -21,7 +21,7 @@ struct SourceRequestParser {
     }
 
     static let unsupported = ParleyError(code: "unsupported_media_type",
-                                         message: "Send a source as application/json or a file as multipart/form-data.", status: 415)
+                                         message: "Send a source as application/json or a file as multipart/form-data.", kind: .unsupportedMediaType)
 
     private func parseJSON(_ request: Request) async throws -> SourceInput {
         let body = try JSONRequestBody.decode(SourceRequestBody.self, from: request, invalidMessage:

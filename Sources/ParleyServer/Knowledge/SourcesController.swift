@@ -87,11 +87,11 @@ struct SourcesController: RouteCollection {
 enum APIKeyAuthenticator {
     static func tenant(_ request: Request) async throws -> Tenant {
         guard let token = request.headers.bearerAuthorization?.token else {
-            throw ParleyError(code: "missing_api_key", message: "Send the tenant's API key as Authorization: Bearer <key>.", status: 401)
+            throw ParleyError(code: "missing_api_key", message: "Send the tenant's API key as Authorization: Bearer <key>.", kind: .unauthenticated)
         }
         let tenants = request.application.parley.stores(on: request.db(.parley)).tenants
         guard token.count <= 256, let tenant = try await tenants.tenant(apiKeyHash: KeyMaterial.hash(token)), tenant.isActive else {
-            throw ParleyError(code: "invalid_api_key", message: "The API key is not valid.", status: 401)
+            throw ParleyError(code: "invalid_api_key", message: "The API key is not valid.", kind: .unauthenticated)
         }
         return tenant
     }

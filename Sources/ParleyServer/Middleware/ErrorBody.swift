@@ -14,8 +14,8 @@ struct ErrorBody: Content {
         self.error = Detail(code: error.code, message: error.message)
     }
 
-    func response(status: Int) -> Response {
-        let response = Response(status: HTTPResponseStatus(statusCode: status))
+    func response(status: HTTPResponseStatus) -> Response {
+        let response = Response(status: status)
         try? response.content.encode(self, as: .json)
         return response
     }

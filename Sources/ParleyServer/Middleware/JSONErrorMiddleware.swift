@@ -11,12 +11,13 @@ struct JSONErrorMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let mapped = Self.map(error)
-            if mapped.status >= 500 {
+            let status = mapped.kind.httpStatus
+            if status.code >= 500 {
                 request.logger.log(level: mapped.logLevel, "request failed", metadata: [
                     "event": "http_error", "code": "\(mapped.code)", "error_type": "\(String(reflecting: type(of: error)))",
                 ])
             }
-            return ErrorBody(mapped).response(status: mapped.status)
+            return ErrorBody(mapped).response(status: status)
         }
     }
 
@@ -45,16 +46,23 @@ struct JSONErrorMiddleware: AsyncMiddleware {
         case .payloadTooLarge:
             return .payloadTooLarge("The request body is too large.")
         case .unsupportedMediaType:
-            return ParleyError(code: "unsupported_media_type", message: "Send the request body as application/json.", status: 415)
+            return ParleyError(code: "unsupported_media_type", message: "Send the request body as application/json.", kind: .unsupportedMediaType)
         case .methodNotAllowed:
-            return ParleyError(code: "method_not_allowed", message: "This address does not accept that method.", status: 405)
+            return ParleyError(code: "method_not_allowed", message: "This address does not accept that method.", kind: .methodNotAllowed)
         case .badRequest:
             return .badRequest("bad_request", "The request is malformed.")
+        case .unauthorized:
+            return .unauthorized("Authentication is required.")
+        case .forbidden:
+            return .forbidden("This is not allowed.")
+        case .conflict:
+            return ParleyError(code: "conflict", message: abort.status.reasonPhrase, kind: .conflict)
+        case .tooManyRequests:
+            return ParleyError(code: "rate_limited", message: "Too many requests; try again later.", kind: .rateLimited)
         default:
+            if status >= 500 { return .internalFailure("Something went wrong on our side.") }
             let code = abort.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
-            return ParleyError(code: code.isEmpty ? "error" : code,
-                               message: status >= 500 ? "Something went wrong on our side." : abort.status.reasonPhrase,
-                               status: status)
+            return .badRequest(code.isEmpty ? "bad_request" : code, abort.status.reasonPhrase)
         }
     }
 }

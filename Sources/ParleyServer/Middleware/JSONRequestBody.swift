@@ -12,7 +12,7 @@ enum JSONRequestBody {
 
     /// 415 `unsupported_media_type` unless the request is `application/json`.
     static func requireJSON(_ request: Request, message: String) throws {
-        guard isJSON(request) else { throw ParleyError(code: "unsupported_media_type", message: message, status: 415) }
+        guard isJSON(request) else { throw ParleyError(code: "unsupported_media_type", message: message, kind: .unsupportedMediaType) }
     }
 
     /// The collected body decoded as `T`: 400 `empty_body` when there is none, 400 `invalid_json`

@@ -59,7 +59,7 @@ struct WidgetCORSMiddleware: AsyncMiddleware {
     }
 
     static func refuse() -> Response {
-        ErrorBody(ParleyError(code: "origin_not_allowed", message: "This site may not embed this chat (its origin is not allowed).", status: 403))
-            .response(status: 403)
+        let refusal = ParleyError(code: "origin_not_allowed", message: "This site may not embed this chat (its origin is not allowed).", kind: .forbidden)
+        return ErrorBody(refusal).response(status: refusal.kind.httpStatus)
     }
 }

@@ -38,7 +38,7 @@ struct TenantResolver {
         if let bearer = request.headers.bearerAuthorization?.token {
             guard bearer.count <= 256, let tenant = try await tenants.tenant(apiKeyHash: KeyMaterial.hash(bearer)),
                   tenant.isActive else {
-                throw ParleyError(code: "invalid_api_key", message: "The API key is not valid.", status: 401)
+                throw ParleyError(code: "invalid_api_key", message: "The API key is not valid.", kind: .unauthenticated)
             }
             return tenant
         }
@@ -49,7 +49,7 @@ struct TenantResolver {
             return tenant
         }
         throw ParleyError(code: "missing_tenant",
-                          message: "Identify the site with the X-Parley-Tenant header or an API key.", status: 401)
+                          message: "Identify the site with the X-Parley-Tenant header or an API key.", kind: .unauthenticated)
     }
 
     /// Checks that credentials a request carries, if any, name `tenant` (used where the tenant

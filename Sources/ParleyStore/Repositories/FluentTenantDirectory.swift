@@ -44,7 +44,7 @@ public struct FluentTenantDirectory: TenantDirectory {
 
     public func create(name: String, slug: String, widgetKey: String, apiKeyHash: String) async throws -> Tenant {
         if try await TenantModel.query(on: database).filter(\.$slug == slug).count() > 0 {
-            throw ParleyError(code: "slug_taken", message: "A tenant with slug '\(slug)' already exists.", status: 409)
+            throw ParleyError(code: "slug_taken", message: "A tenant with slug '\(slug)' already exists.", kind: .conflict)
         }
         let model = TenantModel(name: name, slug: slug, widgetKey: widgetKey, apiKeyHash: apiKeyHash)
         try await model.create(on: database)
