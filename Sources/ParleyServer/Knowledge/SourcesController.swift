@@ -12,7 +12,7 @@ struct SourcesController: RouteCollection {
     let maxUploadBytes: Int
 
     func boot(routes: any RoutesBuilder) throws {
-        let sources = routes.grouped("api", "v1", "sources")
+        let sources = routes.grouped("api", "v1", "sources").grouped(CallerMiddleware(credential: .apiKey))
         // Multipart framing adds a little to the file itself.
         sources.on(.POST, body: .collect(maxSize: ByteCount(value: maxUploadBytes + 64 * 1024)), use: create)
         sources.get(use: list)
@@ -21,21 +21,19 @@ struct SourcesController: RouteCollection {
     }
 
     func create(_ request: Request) async throws -> Response {
-        let tenant = try await APIKeyAuthenticator.tenant(request)
-        let services = request.application.parley
-        let agents = services.stores(on: request.db(.parley)).agents
-        let parser = SourceRequestParser(maxBytes: maxUploadBytes) { code in try await agents.agent(code: code) != nil }
+        let context = try request.tenantContext
+        let parser = SourceRequestParser(maxBytes: maxUploadBytes) { code in try await context.agentExists(code: code) }
         let input = try await parser.parse(request)
-        let submission = services.sourceSubmission
-        let submitted = try await submission.submit(input, tenant: tenant.id)
+        let sources = context.sources
+        let submitted = try await sources.submit(input)
         if let wait = request.query[String.self, at: "wait"], ["true", "1", "yes"].contains(wait.lowercased()) {
             // The job runs on a worker (this process's or another's); a crawl may take its whole deadline.
-            let ingest = services.config.ingest
+            let ingest = context.services.config.ingest
             let timeout = Duration.seconds(ingest.crawlTimeoutSeconds + ingest.fetchTimeoutSeconds + 30)
-            let source = try await submission.waitForIngestion(submitted, timeout: timeout)
+            let source = try await sources.waitForIngestion(submitted, timeout: timeout)
             // Any process's worker may have run the job: bring this process's indexes up to date
             // now, so the answer means "searchable through this server".
-            try await services.indexFollower().catchUp()
+            try await context.services.indexFollower().catchUp()
             let status: HTTPResponseStatus = switch source.status {
             case .pending: .accepted
             case .indexed where submitted.isNew: .created
@@ -47,24 +45,17 @@ struct SourcesController: RouteCollection {
     }
 
     func list(_ request: Request) async throws -> SourceListResponse {
-        let tenant = try await APIKeyAuthenticator.tenant(request)
-        let sources = try await request.application.parley.ingestion.store.sources(tenant: tenant.id)
+        let sources = try await request.tenantContext.sources.list()
         return SourceListResponse(sources: sources.map(SourceResponse.init))
     }
 
     func show(_ request: Request) async throws -> SourceResponse {
-        let tenant = try await APIKeyAuthenticator.tenant(request)
-        guard let source = try await request.application.parley.ingestion.store.source(try sourceID(request), tenant: tenant.id) else {
-            throw Self.unknownSource
-        }
+        guard let source = try await request.tenantContext.sources.source(try sourceID(request)) else { throw Self.unknownSource }
         return SourceResponse(source)
     }
 
     func delete(_ request: Request) async throws -> Response {
-        let tenant = try await APIKeyAuthenticator.tenant(request)
-        guard try await request.application.parley.ingestion.delete(try sourceID(request), tenant: tenant.id) else {
-            throw Self.unknownSource
-        }
+        guard try await request.tenantContext.sources.delete(try sourceID(request)) else { throw Self.unknownSource }
         return Response(status: .noContent)
     }
 
@@ -85,11 +76,10 @@ struct SourcesController: RouteCollection {
 /// The tenant named by `Authorization: Bearer <API key>`: the only credential for the API,
 /// whatever the tenancy mode (a page's public widget key never is).
 enum APIKeyAuthenticator {
-    static func tenant(_ request: Request) async throws -> Tenant {
+    static func tenant(_ request: Request, tenants: any TenantDirectory) async throws -> Tenant {
         guard let token = request.headers.bearerAuthorization?.token else {
             throw ParleyError(code: "missing_api_key", message: "Send the tenant's API key as Authorization: Bearer <key>.", kind: .unauthenticated)
         }
-        let tenants = request.application.parley.stores(on: request.db(.parley)).tenants
         guard token.count <= 256, let tenant = try await tenants.tenant(apiKeyHash: KeyMaterial.hash(token)), tenant.isActive else {
             throw ParleyError(code: "invalid_api_key", message: "The API key is not valid.", kind: .unauthenticated)
         }

@@ -33,7 +33,7 @@ struct WidgetCORSMiddleware: AsyncMiddleware {
         }
         let services = request.application.parley
         let normalised = WebOrigin.normalised(origin)
-        guard let tenant = try? await TenantResolver(request).resolve(request),
+        guard let tenant = try? await TenantResolver.resolveOnce(request),
               Self.allowedOrigins(tenant: tenant, config: services.config).contains(where: { $0 == "*" || $0 == normalised })
         else {
             return Self.refuse()

@@ -1,4 +1,3 @@
-import Fluent
 import ParleyCore
 import Vapor
 
@@ -19,13 +18,6 @@ struct TenantResolver {
         self.mode = mode
         self.defaultSlug = defaultSlug
         self.tenants = tenants
-    }
-
-    /// The resolver the application's configuration describes, on the request's database.
-    init(_ request: Request) {
-        let services = request.application.parley
-        self.init(mode: services.config.app.mode, defaultSlug: services.config.app.defaultTenant,
-                  tenants: services.stores(on: request.db(.parley)).tenants)
     }
 
     func resolve(_ request: Request) async throws -> Tenant {

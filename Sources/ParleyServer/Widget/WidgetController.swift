@@ -20,9 +20,10 @@ struct WidgetController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("widget.js", use: script)
-        routes.get("a", ":agent", "config", use: config)
-        routes.get("a", ":agent", use: chatPage)
-        routes.get("demo", use: demoPage)
+        routes.grouped("a", ":agent").grouped(CallerMiddleware(credential: .widget)).get("config", use: config)
+        let pages = routes.grouped(CallerMiddleware(credential: .page))
+        pages.get("a", ":agent", use: chatPage)
+        pages.get("demo", use: demoPage)
         routes.get { request in request.redirect(to: "/demo") }
     }
 
@@ -42,20 +43,16 @@ struct WidgetController: RouteCollection {
     }
 
     func config(_ request: Request) async throws -> Response {
-        let services = request.application.parley
-        let stores = services.stores(on: request.db(.parley))
-        let tenant = try await TenantResolver(request).resolve(request)
-        let agent = try await services.agentResolver(stores).resolve(tenant: tenant, code: try request.agentCode())
-        let response = try await WidgetConfigResponse(tenant: tenant, agent: agent, config: services.config).encodeResponse(for: request)
+        let context = try request.tenantContext
+        let response = try await WidgetConfigResponse(tenant: context.tenant, agent: try context.requireAgent(), config: context.services.config)
+            .encodeResponse(for: request)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
         return response
     }
 
     func chatPage(_ request: Request) async throws -> Response {
-        let services = request.application.parley
-        let stores = services.stores(on: request.db(.parley))
-        let tenant = try await pageTenant(request)
-        let agent = try await services.agentResolver(stores).resolve(tenant: tenant, code: try request.agentCode())
+        let context = try request.tenantContext
+        let (tenant, agent) = (context.tenant, try context.requireAgent())
         let appearance = WidgetAppearance(settings: tenant.settings)
         let html = HTMLTemplate.render(assets.chatPage, [
             "lang": appearance.language ?? "en",
@@ -69,31 +66,15 @@ struct WidgetController: RouteCollection {
     }
 
     func demoPage(_ request: Request) async throws -> Response {
-        let services = request.application.parley
-        let tenant = try await pageTenant(request)
+        let context = try request.tenantContext
         return Self.page(HTMLTemplate.render(assets.demoPage, [
-            "site": tenant.name,
-            "widget_key": tenant.widgetKey,
-            "agent": services.config.app.defaultAgent,
+            "site": context.tenant.name,
+            "widget_key": context.tenant.widgetKey,
+            "agent": context.services.config.app.defaultAgent,
         ]))
     }
 
     // MARK: - Helpers
-
-    /// The tenant a page is for: the default tenant, or in multi-tenant mode the one whose
-    /// public widget key is in `?site=` (public by design, so it may travel in a URL).
-    private func pageTenant(_ request: Request) async throws -> Tenant {
-        let services = request.application.parley
-        let tenants = services.stores(on: request.db(.parley)).tenants
-        let tenant: Tenant?
-        if services.config.app.mode == .multiTenant, let key = request.query[String.self, at: "site"] {
-            tenant = key.count <= 128 ? try await tenants.tenant(widgetKey: key) : nil
-        } else {
-            tenant = try await tenants.tenant(slug: services.config.app.defaultTenant)
-        }
-        guard let tenant, tenant.isActive else { throw ParleyError.unknownTenant }
-        return tenant
-    }
 
     private static func page(_ html: String) -> Response {
         var headers = HTTPHeaders()

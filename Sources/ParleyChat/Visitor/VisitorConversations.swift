@@ -1,0 +1,88 @@
+import Foundation
+import ParleyCore
+
+/// A visitor's side of one tenant's chat, bound to that tenant when the request's caller was
+/// resolved: post a message (starting or continuing a conversation), get a signed single-use
+/// stream id for the answer, redeem it, read the history. No method takes a tenant, so no
+/// caller can reach another tenant's conversations.
+public struct VisitorConversations: Sendable {
+    public let tenant: Tenant
+    private let conversations: any ConversationStore
+    private let tickets: any StreamTicketStore
+    private let signer: StreamTokenSigner
+    private let streamTTLSeconds: Int
+
+    public init(tenant: Tenant, conversations: any ConversationStore, tickets: any StreamTicketStore, signer: StreamTokenSigner,
+                streamTTLSeconds: Int) {
+        self.tenant = tenant
+        self.conversations = conversations
+        self.tickets = tickets
+        self.signer = signer
+        self.streamTTLSeconds = streamTTLSeconds
+    }
+
+    /// The visitor's message, stored.
+    public struct Posted: Sendable {
+        public var sessionKey: String
+        public var session: ChatSession
+        public var question: StoredMessage
+    }
+
+    /// Stores the message in the conversation `sessionKey` names (it must be this agent's), or
+    /// in a new one with a fresh key.
+    public func post(_ message: String, sessionKey: String?, agent: String) async throws -> Posted {
+        let visitorMessage = NewMessage(role: .human, content: message)
+        guard let sessionKey else {
+            let key = KeyMaterial.randomKey(prefix: "ps_")
+            let (session, question) = try await conversations.createSession(tenant: tenant.id, agentCode: agent,
+                                                                           keyHash: KeyMaterial.hash(key), firstMessage: visitorMessage)
+            return Posted(sessionKey: key, session: session, question: question)
+        }
+        guard let session = try await session(key: sessionKey, agent: agent) else { throw Self.unknownSession }
+        let question = try await conversations.append(tenant: tenant.id, session: session.id, message: visitorMessage)
+        return Posted(sessionKey: sessionKey, session: session, question: question)
+    }
+
+    /// A signed, single-use stream id for the answer to a posted message.
+    public func issueStream(for posted: Posted, agent: String, now: Date = Date()) async throws -> (streamID: String, expiresIn: Int) {
+        let ticket = StreamTicket(id: StreamID(), tenantID: tenant.id, sessionID: posted.session.id, messageID: posted.question.id,
+                                  agentCode: agent, expiresAt: now.addingTimeInterval(TimeInterval(streamTTLSeconds)))
+        try await tickets.save(ticket)
+        let token = signer.sign(.init(streamID: ticket.id, tenantID: tenant.id, sessionID: posted.session.id, expiresAt: ticket.expiresAt))
+        return (token, streamTTLSeconds)
+    }
+
+    /// Redeems the ticket of a verified stream id once; returns the message to answer. A
+    /// session key, when the caller sends one, must name the stream's conversation.
+    public func redeem(_ claims: StreamTokenSigner.Claims, agent: String, sessionKey: String?, now: Date = Date()) async throws -> (SessionID, StoredMessage) {
+        guard claims.tenantID == tenant.id else { throw ParleyError.forbidden("This stream belongs to another site.") }
+        if let sessionKey {
+            let session = sessionKey.count <= 128
+                ? try await conversations.session(tenant: tenant.id, keyHash: KeyMaterial.hash(sessionKey)) : nil
+            guard session?.id == claims.sessionID else { throw ParleyError.forbidden("This stream belongs to another conversation.") }
+        }
+        guard let ticket = try await tickets.redeem(tenant: tenant.id, id: claims.streamID, now: now) else {
+            throw ParleyError(code: "stream_used", message: "This stream id has already been used.", kind: .conflict)
+        }
+        guard ticket.sessionID == claims.sessionID, ticket.agentCode == agent,
+              let question = try await conversations.message(tenant: tenant.id, id: ticket.messageID) else {
+            throw ParleyError.forbidden("This stream id does not match this conversation.")
+        }
+        return (ticket.sessionID, question)
+    }
+
+    /// The conversation `key` names, if it is this tenant's and this agent's.
+    public func session(key: String, agent: String) async throws -> ChatSession? {
+        guard key.count <= 128 else { return nil }
+        let session = try await conversations.session(tenant: tenant.id, keyHash: KeyMaterial.hash(key))
+        return session?.agentCode == agent ? session : nil
+    }
+
+    /// The conversation's messages a visitor may see (no system messages), oldest first.
+    public func history(key: String, agent: String, limit: Int = 500) async throws -> [StoredMessage] {
+        guard let session = try await session(key: key, agent: agent) else { throw Self.unknownSession }
+        return try await conversations.history(tenant: tenant.id, session: session.id, limit: limit).filter { $0.role != .system }
+    }
+
+    public static let unknownSession = ParleyError.notFound("unknown_session", "This conversation does not exist. Start a new one without a session key.")
+}

@@ -1,0 +1,80 @@
+import Fluent
+import ParleyChat
+import ParleyCore
+import ParleyIngest
+import ParleyStore
+import Vapor
+
+/// What a handler works with, resolved once per request by its route group's middleware
+/// (`CallerMiddleware`): the tenant, the agent of `/a/{agent}/…` paths, and use cases already
+/// bound to that tenant. Handlers take everything from here and never build a store, so none
+/// can query without the tenant.
+struct TenantContext: Sendable {
+    let tenant: Tenant
+    /// The agent of an `/a/{agent}/…` path (nil on other routes).
+    let agent: ResolvedAgent?
+    let services: ParleyServices
+    private let database: any Database
+
+    init(tenant: Tenant, agent: ResolvedAgent?, services: ParleyServices, database: any Database) {
+        self.tenant = tenant
+        self.agent = agent
+        self.services = services
+        self.database = database
+    }
+
+    var conversations: VisitorConversations {
+        VisitorConversations(tenant: tenant, conversations: FluentConversationStore(database: database),
+                             tickets: FluentStreamTicketStore(database: database), signer: services.signer,
+                             streamTTLSeconds: services.config.chat.streamTTLSeconds)
+    }
+
+    var consent: ConsentDesk {
+        ConsentDesk(tenant: tenant, defaults: services.config.consent, store: FluentConsentStore(database: database))
+    }
+
+    var sources: TenantSources {
+        TenantSources(tenant: tenant.id, submission: services.sourceSubmission)
+    }
+
+    /// Runs chat turns of this tenant (the turn's input names the tenant and agent).
+    var turns: ChatTurnRunner {
+        services.turnRunner(services.stores(on: database))
+    }
+
+    /// The path's agent; an internal failure if the route has none (a wiring mistake).
+    func requireAgent() throws -> ResolvedAgent {
+        guard let agent else { throw ParleyError.internalFailure("This route has no agent.") }
+        return agent
+    }
+
+    /// Whether the agent catalogue has `code` (sources may be limited to one agent).
+    func agentExists(code: String) async throws -> Bool {
+        try await services.stores(on: database).agents.agent(code: code) != nil
+    }
+
+    /// The agent named `code`, if this tenant has it enabled.
+    func agent(code: String) async throws -> ResolvedAgent {
+        try await services.agentResolver(services.stores(on: database)).resolve(tenant: tenant, code: code)
+    }
+}
+
+extension Request {
+    private struct TenantContextKey: StorageKey {
+        typealias Value = TenantContext
+    }
+
+    /// The context `CallerMiddleware` resolved for this request.
+    var tenantContext: TenantContext {
+        get throws {
+            guard let context = storage[TenantContextKey.self] else {
+                throw ParleyError.internalFailure("The route has no caller middleware.")
+            }
+            return context
+        }
+    }
+
+    func setTenantContext(_ context: TenantContext) {
+        storage[TenantContextKey.self] = context
+    }
+}
