@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Fluent
 import Foundation
+import NIOHTTP1
 import ParleyChat
 import ParleyCore
 import ParleyJobs
@@ -22,10 +24,11 @@ struct WorkerProcessTests {
         let process: Process
         let logPath: String
 
-        init(databaseURL: String, folder: String, name: String, leaseSeconds: Int = 60) throws {
+        init(databaseURL: String, folder: String, name: String, leaseSeconds: Int = 60, arguments: [String] = ["worker"],
+             extra: [String: String] = [:]) throws {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: WorkerProcessTests.binary)
-            process.arguments = ["worker"]
+            process.arguments = arguments
             process.currentDirectoryURL = URL(fileURLWithPath: folder)
             var environment = ProcessInfo.processInfo.environment
             environment["DATABASE_URL"] = databaseURL
@@ -37,6 +40,7 @@ struct WorkerProcessTests {
             environment["PARLEY_APP_SEED_DEMO"] = "false"
             environment["PARLEY_JOBS_LEASE_SECONDS"] = "\(leaseSeconds)"
             environment["PARLEY_JOBS_CONCURRENCY"] = "8"
+            environment.merge(extra) { _, new in new }
             process.environment = environment
             logPath = folder + "/\(name).out"
             FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -120,6 +124,43 @@ struct WorkerProcessTests {
             #expect(job.attempts == 2)
             #expect(try await store.record("probe:killed", job: id, tenant: tenant.id) == false, "its effect happened")
             #expect(try await server.rowCount("job_effects") == 1, "once")
+        }
+    }
+
+    @Test func sigtermLetsAWorkerGiveItsRunningJobBack() async throws {
+        try await withDatabase { server, store, tenant, url in
+            let id = try #require(try await JobQueue(store: store).enqueue(ProbeJob.self, .init(key: "long", holdMs: 60_000), tenant: tenant.id))
+            let worker = try WorkerProcess(databaseURL: url, folder: server.database.folder, name: "term",
+                                           extra: ["PARLEY_APP_SHUTDOWN_GRACE_SECONDS": "1"])
+            let running = try await eventually(timeout: .seconds(30)) { try await store.job(id)?.state == .running }
+            #expect(running, "\(worker.output.suffix(500))")
+            let stopping = ContinuousClock.now
+            try await worker.stop()
+            #expect(stopping.duration(to: .now) < .seconds(10), "the worker stopped within its grace time")
+            #expect(worker.process.terminationStatus == 0, "\(worker.output.suffix(500))")
+            let job = try #require(try await store.job(id))
+            #expect(job.state == .queued && job.attempts == 0 && job.lockedBy == nil, "given back, its attempt not counted: \(job.state) \(job.attempts)")
+        }
+    }
+
+    @Test func sigtermStopsAServerAndItsWorkerCleanly() async throws {
+        try await withDatabase { server, store, tenant, url in
+            let port = Int.random(in: 20_000 ... 60_000)
+            let serve = try WorkerProcess(databaseURL: url, folder: server.database.folder, name: "serve",
+                                          arguments: ["serve", "--host", "127.0.0.1", "--port", "\(port)"],
+                                          extra: ["PARLEY_APP_SHUTDOWN_GRACE_SECONDS": "1"])
+            let healthy = try await eventually(timeout: .seconds(60)) {
+                (try? await server.client.get(url: "http://127.0.0.1:\(port)/health").get().status.code) == 200
+            }
+            #expect(healthy, "\(serve.output.suffix(800))")
+            // Its in-process worker runs jobs queued by another process (woken by NOTIFY).
+            let id = try #require(try await JobQueue(store: store).enqueue(ProbeJob.self, .init(key: "served"), tenant: tenant.id))
+            let ran = try await eventually(timeout: .seconds(10)) { try await store.job(id)?.state == .succeeded }
+            #expect(ran)
+            try await serve.stop()
+            #expect(serve.process.terminationStatus == 0, "\(serve.output.suffix(800))")
+            let log = (try? String(contentsOfFile: server.database.folder + "/serve.jsonl", encoding: .utf8)) ?? ""
+            #expect(log.contains("server_stopped"), "\(log.suffix(800))")
         }
     }
 }

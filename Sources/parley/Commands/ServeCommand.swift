@@ -5,6 +5,8 @@ import Logging
 import ParleyCore
 import ParleyServer
 import ParleyStore
+import ServiceLifecycle
+import UnixSignals
 import Vapor
 
 struct ServeCommand: AsyncParsableCommand {
@@ -33,59 +35,24 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await app.server.start()
         let runsJobs = app.parley.config.jobs.inProcessWorker && !noWorker
-        let jobs = runsJobs ? try app.parley.jobServices(on: app.db(.parley)) : []
-        let background = BackgroundWork(jobs + [app.parley.indexFollower()])
+        let background = (runsJobs ? try app.parley.jobServices(on: app.db(.parley)) : []) + [app.parley.indexFollower()]
         let address = app.http.server.shared.localAddress
         logger.info("parley is serving", metadata: [
             "event": "server_started", "address": "\(address.map { "\($0)" } ?? "?")",
             "mode": "\(app.parley.config.app.mode.rawValue)", "llm": "\(app.parley.model.provider)",
             "database": "\(app.parley.databaseKind.rawValue)", "job_worker": "\(runsJobs)",
         ])
-        let signal = await ShutdownSignal.wait()
-        let inFlight = await app.parley.streams.count
-        logger.info("shutting down", metadata: ["event": "server_stopping", "signal": "\(signal)", "active_streams": "\(inFlight)"])
-        let grace = app.parley.config.app.shutdownGraceSeconds
-        // Streams and jobs drain side by side, each within the grace time.
-        async let jobsStopped: Void = background.stop()
-        let drained = await app.parley.streams.drain(timeout: .milliseconds(Int64(grace * 1000)))
-        await jobsStopped
-        await app.server.shutdown()
+        // One group: on SIGTERM or SIGINT the HTTP server (last, so first to stop) drains its
+        // streams, then the workers finish or give back their jobs, then the follower stops.
+        let group = ServiceGroup(configuration: .init(
+            services: (background + [HTTPServerService(app: app, logger: logger)]).map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
         try await app.asyncShutdown()
-        logger.info("stopped", metadata: ["event": "server_stopped", "streams_drained": "\(drained)"])
-    }
-}
-
-/// Waits for SIGINT or SIGTERM.
-enum ShutdownSignal {
-    static func wait() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let once = OnceBox(continuation)
-            for number in [SIGINT, SIGTERM] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-                source.setEventHandler { once.resume(number) }
-                source.resume()
-                OnceBox.keep(source)
-            }
-        }
-    }
-
-    /// Resumes the continuation for the first signal only, and keeps the sources alive.
-    final class OnceBox: @unchecked Sendable {
-        private var continuation: CheckedContinuation<Int32, Never>?
-        private let lock = NSLock()
-        nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
-
-        init(_ continuation: CheckedContinuation<Int32, Never>) { self.continuation = continuation }
-
-        func resume(_ signal: Int32) {
-            lock.lock()
-            let pending = continuation
-            continuation = nil
-            lock.unlock()
-            pending?.resume(returning: signal)
-        }
-
-        static func keep(_ source: any DispatchSourceSignal) { sources.append(source) }
     }
 }

@@ -5,6 +5,8 @@ import Logging
 import ParleyCore
 import ParleyJobs
 import ParleyServer
+import ServiceLifecycle
+import UnixSignals
 import Vapor
 
 /// `parley worker`: runs jobs (ingestion, housekeeping) without serving HTTP. Any number of
@@ -33,14 +35,20 @@ struct WorkerCommand: AsyncParsableCommand {
             if let concurrency { config.jobs.concurrency = concurrency }
         }
         let registry = app.parley.jobRegistry(on: app.db(.parley))
-        let background = BackgroundWork(try app.parley.jobServices(on: app.db(.parley), registry: registry))
+        let services = try app.parley.jobServices(on: app.db(.parley), registry: registry)
         logger.info("parley worker started", metadata: ["event": "worker_started",
                                                         "kinds": "\(registry.kinds.map(\.name).sorted().joined(separator: ","))"])
         // Scripts and tests wait for this line to know the worker is running.
         print("parley worker: running jobs (\(registry.kinds.map(\.name).sorted().joined(separator: ", ")))")
-        let signal = await ShutdownSignal.wait()
-        logger.info("worker stopping", metadata: ["event": "worker_stopping", "signal": "\(signal)"])
-        await background.stop()
+        // SIGTERM or SIGINT: running jobs finish within app.shutdown_grace_seconds, the rest go back to the queue.
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
         try await app.asyncShutdown()
         logger.info("worker stopped", metadata: ["event": "worker_stopped"])
     }
