@@ -1,7 +1,9 @@
+import Fluent
 import Foundation
 import ParleyCore
 import ParleyJobs
 import ParleyStore
+import ParleyServer
 import ParleyTestSupport
 import Testing
 
@@ -90,6 +92,38 @@ struct SQLJobStoreTests {
             #expect(try await store.record("effect:1", job: JobID(), tenant: a.id))
             #expect(try await store.record("effect:1", job: JobID(), tenant: a.id) == false)
             #expect(try await store.contains("effect:1"))
+        }
+    }
+}
+
+/// An effect and its idempotency key commit together or not at all.
+@Suite("Job effects in a transaction")
+struct JobEffectsTransactionTests {
+    struct Rollback: Error {}
+
+    @Test(arguments: TestBackend.available)
+    func aKeyRecordedInARolledBackTransactionIsNotKeptAndACommittedOneBlocksARepeat(backend: TestBackend) async throws {
+        try await ParleyTestServer.with(backend, adjust: { $0.app.seedDemo = false; $0.jobs.inProcessWorker = false }) { server in
+            let database = server.app.db(.parley)
+            let store = try SQLJobStore(database: database)
+            let job = JobID()
+            // The effect fails after the key was written: both roll back, so a retry may run it.
+            do {
+                try await database.transaction { transaction in
+                    let recorded = try await JobEffects.record("effect:a", job: job, tenant: nil, on: transaction)
+                    #expect(recorded)
+                    throw Rollback()
+                }
+            } catch is Rollback {}
+            #expect(try await store.contains("effect:a") == false)
+            // Committed: a second run of the job finds the key inside its own transaction and skips.
+            let first = try await database.transaction { transaction in
+                try await JobEffects.record("effect:a", job: job, tenant: nil, on: transaction)
+            }
+            let repeated = try await database.transaction { transaction in
+                try await JobEffects.record("effect:a", job: job, tenant: nil, on: transaction)
+            }
+            #expect(first && !repeated)
         }
     }
 }

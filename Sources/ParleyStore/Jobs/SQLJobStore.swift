@@ -171,11 +171,7 @@ public struct SQLJobStore: JobStore, JobEffectLedger {
     // MARK: - Effects ledger
 
     public func record(_ key: String, job: JobID, tenant: TenantID?) async throws -> Bool {
-        try await !sql.raw("""
-            INSERT INTO job_effects (key, job_id, tenant_id, created_at)
-            VALUES (\(bind: key), \(bind: job.uuid), \(bind: tenant?.uuid), \(bind: Millis.of(Date())))
-            ON CONFLICT DO NOTHING RETURNING key
-            """).all().isEmpty
+        try await JobEffects.record(key, job: job, tenant: tenant, on: sql)
     }
 
     public func contains(_ key: String) async throws -> Bool {
