@@ -5,6 +5,8 @@ import Logging
 import ParleyCore
 import ParleyServer
 import ParleyStore
+import ServiceLifecycle
+import UnixSignals
 import Vapor
 
 /// Shared start-up for the commands: load configuration, set up logging, make the application.
@@ -71,5 +73,19 @@ enum Runtime {
         }
         try await app.asyncShutdown()
         return result
+    }
+
+    /// Runs `services` as one `ServiceGroup` until SIGTERM or SIGINT shuts them down gracefully
+    /// (in reverse order), then shuts the application down once, whatever happens.
+    static func runUntilSignalled(_ services: [any Service], app: Application, logger: Logger) async throws {
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
     }
 }

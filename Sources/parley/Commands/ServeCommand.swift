@@ -6,7 +6,6 @@ import ParleyCore
 import ParleyServer
 import ParleyStore
 import ServiceLifecycle
-import UnixSignals
 import Vapor
 
 struct ServeCommand: AsyncParsableCommand {
@@ -42,17 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
             "mode": "\(app.parley.config.app.mode.rawValue)", "llm": "\(app.parley.model.provider)",
             "database": "\(app.parley.databaseKind.rawValue)", "job_worker": "\(runsJobs)",
         ])
-        // One group: on SIGTERM or SIGINT the HTTP server (last, so first to stop) drains its
-        // streams, then the workers finish or give back their jobs, then the follower stops.
-        let group = ServiceGroup(configuration: .init(
-            services: (background + [HTTPServerService(app: app, logger: logger)]).map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
-        }
-        try await app.asyncShutdown()
+        // The HTTP server last, so the first to stop: it drains its streams, then the workers
+        // finish or give back their jobs, then the follower stops.
+        try await Runtime.runUntilSignalled(background + [HTTPServerService(app: app, logger: logger)], app: app, logger: logger)
     }
 }

@@ -6,7 +6,6 @@ import ParleyCore
 import ParleyJobs
 import ParleyServer
 import ServiceLifecycle
-import UnixSignals
 import Vapor
 
 /// `parley worker`: runs jobs (ingestion, housekeeping) without serving HTTP. Any number of
@@ -40,16 +39,8 @@ struct WorkerCommand: AsyncParsableCommand {
                                                         "kinds": "\(registry.kinds.map(\.name).sorted().joined(separator: ","))"])
         // Scripts and tests wait for this line to know the worker is running.
         print("parley worker: running jobs (\(registry.kinds.map(\.name).sorted().joined(separator: ", ")))")
-        // SIGTERM or SIGINT: running jobs finish within app.shutdown_grace_seconds, the rest go back to the queue.
-        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
-        }
-        try await app.asyncShutdown()
+        // Running jobs finish within app.shutdown_grace_seconds, the rest go back to the queue.
+        try await Runtime.runUntilSignalled(services, app: app, logger: logger)
         logger.info("worker stopped", metadata: ["event": "worker_stopped"])
     }
 }
