@@ -145,7 +145,7 @@ struct WorkerProcessTests {
 
     @Test func sigtermStopsAServerAndItsWorkerCleanly() async throws {
         try await withDatabase { server, store, tenant, url in
-            let port = Int.random(in: 20_000 ... 60_000)
+            let port = try freeLoopbackPort()
             let serve = try WorkerProcess(databaseURL: url, folder: server.database.folder, name: "serve",
                                           arguments: ["serve", "--host", "127.0.0.1", "--port", "\(port)"],
                                           extra: ["PARLEY_APP_SHUTDOWN_GRACE_SECONDS": "1"])
