@@ -49,17 +49,33 @@ public struct JSONLLogHandler: LogHandler {
         sink.file?.write(line: line)
     }
 
+    /// Longest message and metadata string kept in a line: a log line's cost (and its redaction's)
+    /// stays bounded whatever a caller sends; prompts logged at DEBUG fit the message bound.
+    public static let maxMessageBytes = 32_768
+    public static let maxFieldBytes = 4_096
+
+    static func bounded(_ text: String, to limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        var cut = text.utf8.prefix(limit)
+        // Do not cut a character in half.
+        while let last = cut.last, last & 0xC0 == 0x80 { cut = cut.dropLast() }
+        if let last = cut.last, last >= 0xC0 { cut = cut.dropLast() }
+        return String(decoding: cut, as: UTF8.self) + "…(\(text.utf8.count) bytes)"
+    }
+
     /// The JSON line for one event (also used by tests to check redaction and field names).
     public static func render(level: Logger.Level, message: String, label: String,
                               metadata: Logger.Metadata, redactor: Redactor, now: Date = Date()) -> String {
         var object: [String: JSONValue] = [
             "timestamp": .string(now.formatted(timestampFormat)),
             "level": .string(level.rawValue.uppercased()),
-            "message": .string(redactor.redact(message)),
+            "message": .string(redactor.redact(bounded(message, to: maxMessageBytes))),
             "logger": .string(label),
         ]
         for (key, value) in metadata {
-            object[key] = redactor.redact(json(value))
+            var entry = json(value)
+            if case .string(let text) = entry { entry = .string(bounded(text, to: maxFieldBytes)) }
+            object[key] = redactor.redact(entry)
         }
         if case .string(let latency)? = object["latency_ms"], let number = Double(latency) {
             object["latency_ms"] = .number(number)

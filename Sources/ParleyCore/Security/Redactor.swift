@@ -3,6 +3,10 @@ import Foundation
 /// Removes personal data and credentials from text before it reaches a log line or a
 /// stored request body: e-mail addresses, phone numbers, API keys, bearer tokens,
 /// `key=value` secrets, and any exact secret values it was told about.
+///
+/// Its input is often untrusted (a request path, a visitor's message), so its cost must stay
+/// linear in the text: every pattern is either a bounded regular expression or a single-pass
+/// scanner (`LinearRedaction`), and a test redacts 1 MB of adversarial text against a budget.
 public struct Redactor: Sendable {
     private let knownSecrets: [String]
     private let personalData: Bool
@@ -23,12 +27,9 @@ public struct Redactor: Sendable {
         return [
             rule(#"bearer\s+[A-Za-z0-9._~+/=-]+"#, "Bearer [REDACTED]"),
             rule(#"\b(sk|pk|rk)[-_][A-Za-z0-9_-]{8,}"#, "[REDACTED_KEY]"),
-            rule(#"((?:api[_-]?key|secret|password|passwd|token|authorization)["']?\s*[:=]\s*["']?)[^\s"',;&}]+"#, "$1[REDACTED]"),
-            rule(#"\b(postgres(?:ql)?://[^:/@\s]+:)[^@\s]+@"#, "$1[REDACTED]@"),
+            rule(#"((?:api[_-]?key|secret|password|passwd|token|authorization)["']?[ \t]{0,8}[:=][ \t]{0,8}["']?)[^\s"',;&}]{1,512}"#, "$1[REDACTED]"),
         ]
     }()
-
-    private static let email = try! NSRegularExpression(pattern: #"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
 
     private static let phoneCandidate = try! NSRegularExpression(pattern: #"(?<![\w.])\+?\(?\d[\d\s().\-]{6,20}\d(?![\w])"#)
 
@@ -39,13 +40,13 @@ public struct Redactor: Sendable {
         for secret in knownSecrets where result.contains(secret) {
             result = result.replacingOccurrences(of: secret, with: "[REDACTED]")
         }
+        result = LinearRedaction.databasePasswords(in: result, marker: "[REDACTED]")
         for (regex, template) in Self.rules {
             let range = NSRange(result.startIndex..., in: result)
             result = regex.stringByReplacingMatches(in: result, range: range, withTemplate: template)
         }
         guard personalData else { return result }
-        result = Self.email.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result),
-                                                     withTemplate: "[EMAIL]")
+        result = LinearRedaction.emails(in: result, marker: "[EMAIL]")
         return redactPhones(result)
     }
 

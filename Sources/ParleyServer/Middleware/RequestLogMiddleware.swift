@@ -25,9 +25,17 @@ struct RequestLogMiddleware: AsyncMiddleware {
     private func log(_ request: Request, status: Int, started: ContinuousClock.Instant) {
         let elapsed = started.duration(to: .now)
         let milliseconds = elapsed.milliseconds
-        request.logger.info("\(request.method.rawValue) \(request.url.path)", metadata: [
+        request.logger.info("\(request.method.rawValue) \(Self.bounded(request.url.path))", metadata: [
             "event": "http_request", "status": "\(status)", "latency_ms": "\(Int(milliseconds.rounded()))",
         ])
+    }
+
+    /// A path as logged: at most 512 characters, so that a hostile 80 KB path costs a log line
+    /// (and its redaction) no more than an ordinary one.
+    static func bounded(_ path: String) -> String {
+        let limit = 512
+        guard path.utf8.count > limit else { return path }
+        return String(path.prefix(limit)) + "…(\(path.utf8.count) bytes)"
     }
 
     /// Accepts a caller's request id only if it is short and plain.
