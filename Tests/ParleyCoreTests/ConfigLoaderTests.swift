@@ -172,3 +172,33 @@ struct ConfigLoaderTests {
         #expect(loaded.secrets.llmAPIKey == "sk-from-dotenv")
     }
 }
+
+@Suite("Configuration words YAML reads as booleans")
+struct ConfigChoiceTests {
+    @Test func offIsAcceptedHoweverYAMLTypesIt() throws {
+        for yaml in ["retrieval:\n  mode: off\n", "retrieval:\n  mode: 'off'\n", "retrieval:\n  mode: \"off\"\n"] {
+            #expect(try ConfigLoader().build(yaml: yaml).retrieval.mode == .off, "\(yaml)")
+        }
+        let agents = try ConfigLoader().build(yaml: "agents:\n  sales:\n    retrieval_mode: off\n")
+        #expect(agents.agents["sales"]?.retrievalMode == .off)
+        #expect(try ConfigLoader().build(yaml: "", environment: ["PARLEY_RETRIEVAL_MODE": "off"]).retrieval.mode == .off)
+        // Real booleans stay booleans.
+        #expect(try ConfigLoader().build(yaml: "app:\n  seed_demo: off\n").app.seedDemo == false)
+    }
+
+    @Test func aWrongChoiceListsTheAllowedValues() {
+        do {
+            _ = try ConfigLoader().build(yaml: "retrieval:\n  mode: semantic\n")
+            Issue.record("an unknown mode was accepted")
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains("retrieval.mode") && message.contains("hybrid, dense, lexical, off"), "\(message)")
+        }
+        do {
+            _ = try ConfigLoader().build(yaml: "", environment: ["PARLEY_APP_MODE": "multi"])
+            Issue.record("an unknown tenancy mode was accepted")
+        } catch {
+            #expect("\(error)".contains("single-tenant, multi-tenant"), "\(error)")
+        }
+    }
+}

@@ -59,7 +59,7 @@ public struct ConfigLoader: Sendable {
                 let document = try Self.jsonValue(fromYAML: parsed, path: "")
                 guard case .object = document else { throw ConfigError("parley.yaml must be a mapping of sections") }
                 try Self.validate(document, against: defaults, path: "")
-                tree = Self.merge(document, into: defaults, path: "")
+                tree = Self.merge(Self.unbooleaned(document, schema: defaults, path: ""), into: defaults, path: "")
             }
         }
         tree = try applyEnvironment(environment, to: tree, defaults: defaults)
@@ -105,6 +105,28 @@ public struct ConfigLoader: Sendable {
             }
             try validate(child, against: childSchema, path: join(path, key))
         }
+    }
+
+    /// YAML 1.1 reads a bare `off`, `no`, `on`, `yes` as booleans, so `mode: off` arrives as
+    /// `false`. Where the schema wants a word (a string or a choice such as `retrieval.mode`), a
+    /// boolean is turned back into `off` or `on`, the only words of that kind Parley's choices use.
+    static func unbooleaned(_ value: JSONValue, schema: JSONValue, path: String) -> JSONValue {
+        guard case .object(let object) = value else {
+            if case .bool(let flag) = value, case .string = schema { return .string(flag ? "on" : "off") }
+            return value
+        }
+        var result: [String: JSONValue] = [:]
+        for (key, child) in object {
+            if path == "agents" || path.hasPrefix("agents.") {
+                // Agent entries: their choice-valued fields have no default to read the type from.
+                if case .bool(let flag) = child, key == "retrieval_mode" { result[key] = .string(flag ? "on" : "off"); continue }
+                result[key] = unbooleaned(child, schema: .object([:]), path: join(path, key))
+                continue
+            }
+            let childSchema: JSONValue = if case .object(let fields) = schema { fields[key] ?? .null } else { .null }
+            result[key] = unbooleaned(child, schema: childSchema, path: join(path, key))
+        }
+        return .object(result)
     }
 
     static func unknownKey(_ path: String, allowed: Set<String>) -> ConfigError {

@@ -46,7 +46,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         }
     }
 
-    public enum TenancyMode: String, Sendable, Codable, Equatable {
+    public enum TenancyMode: String, Sendable, Codable, Equatable, ConfigChoice {
         case singleTenant = "single-tenant"
         case multiTenant = "multi-tenant"
     }

@@ -93,12 +93,12 @@ public struct StoredChunk: Sendable {
 }
 
 /// How a question is matched against the knowledge base (seed 003's RAG toggle is `off`).
-public enum RetrievalMode: String, Sendable, Codable, CaseIterable {
+public enum RetrievalMode: String, Sendable, Codable, CaseIterable, ConfigChoice {
     case hybrid, dense, lexical, off
 }
 
 /// How the dense and lexical rankings are combined in hybrid mode.
-public enum FusionMethod: String, Sendable, Codable, CaseIterable {
+public enum FusionMethod: String, Sendable, Codable, CaseIterable, ConfigChoice {
     /// Min-max normalised scores of each list, weighted sum (missing = 0).
     case convex
     /// Reciprocal-rank fusion: sum of 1 / (k + rank).
