@@ -116,6 +116,19 @@ struct WidgetEndpointsTests {
             let demoPage = try await server.send(.GET, "/demo")
             #expect(demoPage.status == 200)
             #expect(String(decoding: demoPage.body, as: UTF8.self).contains("<script src=\"/widget.js\" data-tenant=\"\(demo.widgetKey)\" data-agent=\"sales\" async></script>"))
+            // No origin may frame the pages until the tenant allows one.
+            for framed in [page, demoPage] {
+                #expect(framed.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+                #expect(framed.headers.first(name: "X-Frame-Options") == "DENY")
+            }
+            _ = try await server.services.provisioner(server.stores).editSettings(
+                slug: "demo", assignments: ["allowed_origins=https://shop.example,https://www.shop.example"], removals: [])
+            for path in ["/a/sales/", "/demo"] {
+                let allowed = try await server.send(.GET, path)
+                #expect(allowed.headers.first(name: "Content-Security-Policy")?
+                    .contains("frame-ancestors https://shop.example https://www.shop.example") == true, "\(path)")
+                #expect(allowed.headers.first(name: "X-Frame-Options") == nil, "\(path)")
+            }
             // `/` leads to the demo page (the test client follows the redirect).
             let root = try await server.send(.GET, "/")
             #expect(root.status == 200)

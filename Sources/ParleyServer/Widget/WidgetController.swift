@@ -16,7 +16,7 @@ struct WidgetController: RouteCollection {
     /// Browsers and proxies may keep the script an hour, then revalidate with the ETag.
     static let scriptCacheControl = "public, max-age=3600"
     static let pageSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        + "img-src 'self' https: http: data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+        + "img-src 'self' https: http: data:; connect-src 'self'; base-uri 'none'; form-action 'none'"
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("widget.js", use: script)
@@ -61,17 +61,19 @@ struct WidgetController: RouteCollection {
             "agent": agent.code,
         ])
         let response = Self.page(html)
-        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.pageSecurityPolicy)
+        PageFraming.apply(to: &response.headers, tenant: tenant, config: context.services.config, policy: Self.pageSecurityPolicy)
         return response
     }
 
     func demoPage(_ request: Request) async throws -> Response {
         let context = try request.tenantContext
-        return Self.page(HTMLTemplate.render(assets.demoPage, [
+        let response = Self.page(HTMLTemplate.render(assets.demoPage, [
             "site": context.tenant.name,
             "widget_key": context.tenant.widgetKey,
             "agent": context.services.config.app.defaultAgent,
         ]))
+        PageFraming.apply(to: &response.headers, tenant: context.tenant, config: context.services.config)
+        return response
     }
 
     // MARK: - Helpers
