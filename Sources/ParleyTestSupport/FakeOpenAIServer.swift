@@ -14,6 +14,14 @@ public final class FakeOpenAIServer: Sendable {
         case stream(tokens: [String], usage: TokenUsage?, chunkSizes: [Int] = [4096])
         /// Answers with an HTTP error status and a JSON error body.
         case status(Int)
+        /// Answers with an HTTP error status and a `Retry-After` header (seconds or an HTTP-date).
+        case statusRetryAfter(Int, retryAfter: String)
+        /// Answers with an HTTP error status and a `Retry-After` HTTP-date `seconds` after the
+        /// moment it answers (IMF-fixdate, whole seconds).
+        case statusRetryAfterDate(Int, secondsAhead: Int)
+        /// Answers 200 with an in-stream error object before any token (OpenRouter reports
+        /// rate limits and upstream failures so).
+        case errorBeforeFirstToken(status: Int)
         /// Streams `tokens`, then an in-stream error object (how providers report a 5xx mid-stream).
         case failMidStream(tokens: [String], status: Int)
         /// Streams `tokens`, then closes the connection without `[DONE]`.
@@ -28,6 +36,8 @@ public final class FakeOpenAIServer: Sendable {
     public struct Received: Sendable {
         public var body: JSONValue
         public var authorization: String?
+        /// When the request arrived (retry spacing).
+        public var at: ContinuousClock.Instant = .now
     }
 
     private let server: LoopbackServer
@@ -131,6 +141,19 @@ public final class FakeOpenAIServer: Sendable {
             response.headers.contentType = .json
             response.body = .init(string: #"{"error":{"message":"scripted failure","code":\#(code)}}"#)
             return response
+        case .statusRetryAfter(let code, let retryAfter):
+            let response = respond(.status(code), model: model)
+            response.headers.replaceOrAdd(name: "Retry-After", value: retryAfter)
+            return response
+        case .statusRetryAfterDate(let code, let seconds):
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            return respond(.statusRetryAfter(code, retryAfter: formatter.string(from: Date().addingTimeInterval(Double(seconds)))), model: model)
+        case .errorBeforeFirstToken(let status):
+            let text = ": OPENROUTER PROCESSING\n\n" + "data: {\"error\":{\"message\":\"Rate limit exceeded\",\"code\":\(status)}}\n\n"
+            return streaming(pieces: [Array(text.utf8)])
         case .stream(let tokens, let usage, let sizes):
             var text = ": OPENROUTER PROCESSING\n\n" + tokens.map { chunk($0, model: model) }.joined()
             text += chunk(nil, model: model, finish: "stop")

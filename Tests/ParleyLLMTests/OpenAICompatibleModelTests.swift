@@ -22,7 +22,7 @@ struct OpenAICompatibleModelTests {
         var text: String { tokens.joined() }
     }
 
-    func run(_ replies: [FakeOpenAIServer.Reply], firstToken: Duration = .seconds(5), retries: Int = 2,
+    func run(_ replies: [FakeOpenAIServer.Reply], firstToken: Duration = .seconds(5), retries: Int = 2, overall: Duration = .seconds(20),
              check: (Outcome, [LLMCallRecord], [FakeOpenAIServer.Received]) async throws -> Void) async throws {
         let server = try await FakeOpenAIServer.start()
         for reply in replies { await server.enqueue(reply) }
@@ -30,7 +30,7 @@ struct OpenAICompatibleModelTests {
         let recorder = RecordingCallRecorder()
         let model = OpenAICompatibleModel(
             settings: .init(provider: "fake", baseURL: server.baseURL, apiKey: "sk-test-secret-key",
-                            firstTokenTimeout: firstToken, overallTimeout: .seconds(20),
+                            firstTokenTimeout: firstToken, overallTimeout: overall,
                             retry: RetryPolicy(maxRetries: retries, baseDelay: .milliseconds(10))),
             httpClient: client, recorder: recorder)
         var outcome = Outcome(tokens: [], finished: [], error: nil)
@@ -76,6 +76,48 @@ struct OpenAICompatibleModelTests {
             #expect(received.count == 3)
             #expect(records.count == 1)
             #expect(records[0].responseBody["attempts"] == .number(3))
+        }
+    }
+
+    @Test func retryAfterSecondsIsHonoured() async throws {
+        try await run([.statusRetryAfter(429, retryAfter: "1"), .statusRetryAfter(503, retryAfter: "1"),
+                       .stream(tokens: ["ok"], usage: nil)]) { outcome, _, received in
+            #expect(outcome.text == "ok")
+            try #require(received.count == 3)
+            // Our own back-off would have waited 5-20 ms; the provider asked for a second each time.
+            #expect(received[0].at.duration(to: received[1].at) >= .milliseconds(990))
+            #expect(received[1].at.duration(to: received[2].at) >= .milliseconds(990))
+            #expect(received[0].at.duration(to: received[2].at) < .seconds(10))
+        }
+    }
+
+    @Test func retryAfterAsAnHTTPDateIsHonoured() async throws {
+        // The date is three seconds ahead when sent, in whole seconds: at least two seconds away.
+        try await run([.statusRetryAfterDate(503, secondsAhead: 3), .stream(tokens: ["later"], usage: nil)]) { outcome, _, received in
+            #expect(outcome.text == "later")
+            try #require(received.count == 2)
+            #expect(received[0].at.duration(to: received[1].at) >= .milliseconds(1500))
+        }
+    }
+
+    @Test func aRetryAfterBeyondTheDeadlineFailsAtOnce() async throws {
+        let started = ContinuousClock.now
+        try await run([.statusRetryAfter(429, retryAfter: "600"), .stream(tokens: ["never"], usage: nil)], overall: .seconds(60)) { outcome, records, received in
+            #expect(outcome.error as? LLMFailure == .httpStatusRetryAfter(429, after: .seconds(600)))
+            #expect((outcome.error as? LLMFailure)?.parleyError.code == "llm_rate_limited")
+            #expect(received.count == 1)
+            #expect(records.first?.succeeded == false)
+        }
+        // Waiting for the deadline would take 60 s; failing at once takes well under 30 even on a loaded machine.
+        #expect(started.duration(to: .now) < .seconds(30), "the visitor is told at once, not after the deadline")
+    }
+
+    @Test func anInStreamRateLimitBeforeTheFirstTokenIsRetried() async throws {
+        try await run([.errorBeforeFirstToken(status: 429), .stream(tokens: ["fine"], usage: nil)]) { outcome, records, received in
+            #expect(outcome.error == nil)
+            #expect(outcome.text == "fine")
+            #expect(received.count == 2)
+            #expect(records.first?.responseBody["attempts"] == .number(2))
         }
     }
 

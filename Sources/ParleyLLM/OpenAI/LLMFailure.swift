@@ -5,6 +5,8 @@ import ParleyCore
 public enum LLMFailure: ParleyErrorConvertible, Sendable, Equatable {
     /// The provider answered with an HTTP error status.
     case httpStatus(Int)
+    /// The provider answered with an HTTP error status and asked us to wait (`Retry-After`).
+    case httpStatusRetryAfter(Int, after: Duration)
     /// The provider could not be reached.
     case connection(String)
     /// No token arrived within the first-token timeout.
@@ -18,6 +20,8 @@ public enum LLMFailure: ParleyErrorConvertible, Sendable, Equatable {
 
     public var parleyError: ParleyError {
         switch self {
+        case .httpStatusRetryAfter(let status, _):
+            return LLMFailure.httpStatus(status).parleyError
         case .httpStatus(let status) where status == 401 || status == 403:
             return .upstream("llm_auth_failed", "The language model provider rejected our credentials.")
         case .httpStatus(429):
@@ -35,10 +39,16 @@ public enum LLMFailure: ParleyErrorConvertible, Sendable, Equatable {
         }
     }
 
+    /// The wait the provider asked for, if it did.
+    var retryAfter: Duration? {
+        if case .httpStatusRetryAfter(_, let after) = self { return after }
+        return nil
+    }
+
     /// Whether the call may be retried (only ever before the first token went out).
     var isRetryable: Bool {
         switch self {
-        case .httpStatus(let status): return RetryPolicy.isRetryable(status: status)
+        case .httpStatus(let status), .httpStatusRetryAfter(let status, _): return RetryPolicy.isRetryable(status: status)
         case .connection: return true
         default: return false
         }

@@ -85,8 +85,9 @@ struct StreamingCall: Sendable {
                                        temperature: request.temperature, maxTokens: request.maxTokens)
         var failure: LLMFailure?
         do {
+            let deadline = started + settings.overallTimeout
             try await withOverallDeadline(progress: progress) {
-                try await attemptWithRetries(body: body, progress: progress)
+                try await attemptWithRetries(body: body, progress: progress, deadline: deadline)
             }
             let state = progress.state.withLock { $0 }
             continuation.yield(.finished(usage: state.usage, finishReason: state.finishReason))
@@ -118,7 +119,10 @@ struct StreamingCall: Sendable {
             succeeded: failure == nil)
     }
 
-    private func attemptWithRetries(body: ChatCompletionsBody, progress: Progress) async throws {
+    /// Retries what failed before any token went out, after the provider's `Retry-After` when it
+    /// sent one (else exponential back-off with jitter). A wait that would end after the call's
+    /// overall deadline is not started: the visitor hears at once that the model is busy.
+    private func attemptWithRetries(body: ChatCompletionsBody, progress: Progress, deadline: ContinuousClock.Instant) async throws {
         var attempt = 0
         while true {
             attempt += 1
@@ -129,7 +133,8 @@ struct StreamingCall: Sendable {
             } catch let failure as LLMFailure {
                 let tokensSent = progress.state.withLock { $0.firstTokenSent }
                 guard failure.isRetryable, !tokensSent, attempt <= settings.retry.maxRetries else { throw failure }
-                let delay = settings.retry.delay(beforeRetry: attempt)
+                let delay = failure.retryAfter ?? settings.retry.delay(beforeRetry: attempt)
+                guard ContinuousClock.now + delay < deadline else { throw failure }
                 context.logger.warning("llm call failed; retrying", metadata: [
                     "event": "llm_retry", "attempt": "\(attempt)", "failure": "\(failure)",
                 ])
@@ -163,7 +168,11 @@ struct StreamingCall: Sendable {
         }
         guard response.status == .ok else {
             _ = try? await response.body.collect(upTo: 64 * 1024)
-            throw LLMFailure.httpStatus(Int(response.status.code))
+            let status = Int(response.status.code)
+            if let after = RetryAfter.parse(response.headers.first(name: "Retry-After")) {
+                throw LLMFailure.httpStatusRetryAfter(status, after: after)
+            }
+            throw LLMFailure.httpStatus(status)
         }
         try await consume(response.body, progress: progress)
     }
@@ -200,6 +209,11 @@ struct StreamingCall: Sendable {
             throw LLMFailure.malformedChunk
         }
         if let error = chunk.error {
+            // Before the first token, an in-stream rate limit or server error (OpenRouter sends
+            // them so) is retried like the same HTTP status; after it, the answer is cut short.
+            if progress.state.withLock({ !$0.firstTokenSent }), let status = error.status, RetryPolicy.isRetryable(status: status) {
+                throw LLMFailure.httpStatus(status)
+            }
             throw LLMFailure.streamInterrupted(error.message ?? "provider error")
         }
         let text = chunk.choices?.compactMap { $0.delta?.content }.joined() ?? ""

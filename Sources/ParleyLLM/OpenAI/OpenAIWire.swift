@@ -40,6 +40,12 @@ struct ChatCompletionChunk: Decodable, Sendable {
     struct ErrorBody: Decodable, Sendable {
         var message: String?
         var code: JSONValue?
+
+        /// The HTTP status the error stands for, when its code is one (429, "503").
+        var status: Int? {
+            let number = code?.doubleValue.map { Int($0) } ?? code?.stringValue.flatMap { Int($0) }
+            return number.flatMap { (100 ... 599).contains($0) ? $0 : nil }
+        }
     }
 
     var id: String?
