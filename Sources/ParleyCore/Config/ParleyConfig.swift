@@ -38,11 +38,15 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         public var autoMigrate = true
         /// How long in-flight streams may run on after a shutdown signal.
         public var shutdownGraceSeconds = 10.0
+        /// A connection with nothing read or written for this long is closed (streams send a
+        /// keep-alive every 15 s, so this must stay above that).
+        public var idleTimeoutSeconds = 60.0
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case name, mode, host, port
             case defaultTenant = "default_tenant", defaultAgent = "default_agent", dataDir = "data_dir"
             case seedDemo = "seed_demo", autoMigrate = "auto_migrate", shutdownGraceSeconds = "shutdown_grace_seconds"
+            case idleTimeoutSeconds = "idle_timeout_seconds"
         }
     }
 

@@ -88,6 +88,10 @@ public enum ParleyApp {
         app.http.server.configuration.hostname = config.app.host
         app.http.server.configuration.port = config.app.port
         app.http.server.configuration.shutdownTimeout = .milliseconds(Int64(config.app.shutdownGraceSeconds * 1000))
+        // Idle connections are closed instead of held forever; compressed request bodies are not
+        // inflated (no client of Parley sends them, and a small one can expand to the body limit).
+        app.http.server.configuration.idleTimeout = .milliseconds(Int64(max(config.app.idleTimeoutSeconds, 1) * 1000))
+        app.http.server.configuration.requestDecompression = .disabled
         // A provider that refuses connections should fail a turn in seconds, not after AHC's 10 s default.
         app.http.client.configuration.timeout.connect = .seconds(5)
         app.routes.defaultMaxBodySize = ByteCount(value: config.chat.maxBodyBytes)
