@@ -3,7 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import NIOHTTP1
 import ParleyCore
 import ParleyTestSupport
@@ -79,5 +81,44 @@ struct ConnectionLimitsTests {
         let compressed = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return compressed
+    }
+}
+
+/// The sources API checks the API key before it reads a body: a client without one cannot make
+/// the server buffer an upload.
+@Suite("Unauthenticated uploads")
+struct UnauthenticatedUploadTests {
+    actor Sent {
+        var bytes = 0
+        func add(_ count: Int) { bytes += count }
+    }
+
+    @Test func aBigUploadWithoutAValidKeyIsRefusedBeforeItsBodyIsRead() async throws {
+        try await ParleyTestServer.with(.sqlite, adjust: { $0.app.seedDemo = false }) { server in
+            let total = 10 << 20
+            let chunk = 64 << 10
+            let sent = Sent()
+            var request = HTTPClientRequest(url: server.baseURL + "/api/v1/sources")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer sk_not_a_key")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            let chunks = AsyncStream<ByteBuffer> { continuation in
+                Task {
+                    for _ in 0 ..< total / chunk {
+                        await sent.add(chunk)
+                        continuation.yield(ByteBuffer(repeating: 0x20, count: chunk))
+                        try? await Task.sleep(for: .milliseconds(10))
+                    }
+                    continuation.finish()
+                }
+            }
+            request.body = .stream(chunks, length: .known(Int64(total)))
+            let response = try await server.client.execute(request, timeout: .seconds(30))
+            let sentWhenAnswered = await sent.bytes
+            #expect(response.status == .unauthorized)
+            // Ten megabytes take at least 1.6 s to send at this pace; the answer came after the headers.
+            #expect(sentWhenAnswered < total / 2, "\(sentWhenAnswered) of \(total) bytes were sent before the answer")
+            #expect(try await server.rowCount("sources") == 0)
+        }
     }
 }
