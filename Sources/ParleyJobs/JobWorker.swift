@@ -114,7 +114,9 @@ public struct JobWorker: Service {
             let finished = await settle(lease, logger: jobLogger) { try await store.complete(lease, now: Date()) }
             jobLogger.debug("job succeeded", metadata: ["event": "job_succeeded", "ms": "\(started.duration(to: .now).milliseconds)",
                                                         "recorded": "\(finished)"])
-        } catch let error where Task.isCancelled || error is CancellationError {
+        } catch where Task.isCancelled {
+            // Cancelled with the worker (shutdown): give the job back. A handler that throws
+            // CancellationError on its own otherwise counts as a failed attempt.
             await settle(lease, logger: jobLogger) { try await store.release(lease) }
             jobLogger.info("job given back at shutdown", metadata: ["event": "job_released"])
         } catch {
