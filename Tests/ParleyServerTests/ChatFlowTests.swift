@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import ParleyChat
 import ParleyCore
 import ParleyLLM
 import ParleyServer
@@ -175,7 +176,13 @@ struct ChatFlowTests {
         let database = try await TestDatabase.make(.sqlite)
         let server = try await ParleyTestServer.start(database)
         defer { Task { await server.stop(); await database.destroy() } }
-        let health = try await server.send(.GET, "/health")
+        // Anonymous callers (load balancers) learn the status only.
+        let anonymous = try await server.send(.GET, "/health")
+        #expect(anonymous.status == 200)
+        #expect(anonymous.json == ["status": "ok"])
+        #expect(try await server.send(.GET, "/health", headers: [("Authorization", "Bearer sk_wrong")]).json == ["status": "ok"])
+        let key = try await server.services.provisioner(server.stores).rotateAPIKey(slug: "demo").apiKey
+        let health = try await server.send(.GET, "/health", headers: [("Authorization", "Bearer \(key)")])
         #expect(health.status == 200)
         #expect(health.json["database"]?["reachable"] == .bool(true))
         #expect(health.json["database"]?["kind"]?.stringValue == "sqlite")
@@ -189,7 +196,8 @@ struct EmbedderSelectionTests {
         let database = try await TestDatabase.make(.sqlite)
         let server = try await ParleyTestServer.start(database) { $0.embeddings.provider = "local" }
         defer { Task { await server.stop(); await database.destroy() } }
-        let health = try await server.send(.GET, "/health")
+        let key = try await server.services.provisioner(server.stores).rotateAPIKey(slug: "demo").apiKey
+        let health = try await server.send(.GET, "/health", headers: [("Authorization", "Bearer \(key)")])
         #expect(health.json["embedder"]?.stringValue == "all-MiniLM-L6-v2 (384-d)")
     }
 

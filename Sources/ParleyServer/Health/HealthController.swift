@@ -3,7 +3,9 @@ import ParleyCore
 import ParleyStore
 import Vapor
 
-/// `GET /health`: whether the database answers, and which model, retriever and embedder are active.
+/// `GET /health`: `{"status": "ok" | "degraded"}` (503 when degraded) for anyone, such as a load
+/// balancer; with a tenant's API key, also the database, model, retriever, embedder and active
+/// streams. Which model and stores a server runs is no business of an anonymous caller.
 struct HealthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("health", use: health)
@@ -33,9 +35,20 @@ struct HealthController: RouteCollection {
         }
     }
 
+    struct PublicHealth: Content {
+        var status: String
+    }
+
     func health(_ request: Request) async throws -> Response {
         let services = request.application.parley
         let reachable = await DatabaseHealth.isReachable(request.db(.parley))
+        let status: HTTPResponseStatus = reachable ? .ok : .serviceUnavailable
+        guard request.headers.bearerAuthorization != nil,
+              (try? await APIKeyAuthenticator.tenant(request, tenants: FluentTenantDirectory(database: request.db(.parley)))) != nil else {
+            let response = Response(status: status)
+            try response.content.encode(PublicHealth(status: reachable ? "ok" : "degraded"), as: .json)
+            return response
+        }
         let model = services.model.effectiveModel(requested: services.config.llm.model)
         let body = HealthResponse(
             status: reachable ? "ok" : "degraded",
@@ -44,7 +57,7 @@ struct HealthController: RouteCollection {
             retriever: services.retriever.name,
             embedder: services.embedder.map { "\($0.model)" } ?? "none",
             activeStreams: await services.streams.count)
-        let response = Response(status: reachable ? .ok : .serviceUnavailable)
+        let response = Response(status: status)
         try response.content.encode(body, as: .json)
         return response
     }
