@@ -12,6 +12,8 @@ public final class FakeOpenAIServer: Sendable {
     public enum Reply: Sendable {
         /// Streams `tokens`, then a usage chunk and `[DONE]`, in network chunks of `chunkSizes` bytes (cycled).
         case stream(tokens: [String], usage: TokenUsage?, chunkSizes: [Int] = [4096])
+        /// Streams `tokens`, then `usage` as a raw JSON object (fields providers leave out or add).
+        case streamWithRawUsage(tokens: [String], usage: String)
         /// Answers with an HTTP error status and a JSON error body.
         case status(Int)
         /// Answers with an HTTP error status and a `Retry-After` header (seconds or an HTTP-date).
@@ -145,6 +147,10 @@ public final class FakeOpenAIServer: Sendable {
             let response = respond(.status(code), model: model)
             response.headers.replaceOrAdd(name: "Retry-After", value: retryAfter)
             return response
+        case .streamWithRawUsage(let tokens, let usage):
+            var text = tokens.map { chunk($0, model: model) }.joined() + chunk(nil, model: model, finish: "stop")
+            text += "data: {\"id\":\"chatcmpl-fake\",\"choices\":[],\"usage\":\(usage)}\n\n" + "data: [DONE]\n\n"
+            return streaming(pieces: [Array(text.utf8)])
         case .statusRetryAfterDate(let code, let seconds):
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")

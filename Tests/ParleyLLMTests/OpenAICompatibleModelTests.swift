@@ -121,6 +121,21 @@ struct OpenAICompatibleModelTests {
         }
     }
 
+    @Test func missingTokenCountsStayUnknownAndAProviderCostIsKept() async throws {
+        try await run([.streamWithRawUsage(tokens: ["Hi"], usage: #"{"cost": 0.00042}"#)]) { outcome, records, _ in
+            #expect(outcome.text == "Hi")
+            #expect(records.first?.usage == nil, "no token counts is unknown, not zero")
+            #expect(records.first?.responseBody["provider_cost"] == .number(0.00042))
+        }
+        try await run([.streamWithRawUsage(tokens: ["Hi"], usage: #"{"prompt_tokens": 12}"#)]) { _, records, _ in
+            #expect(records.first?.usage == nil, "half the counts is unknown")
+        }
+        try await run([.streamWithRawUsage(tokens: ["Hi"], usage: #"{"prompt_tokens": 12, "completion_tokens": 3, "cost": 0.001}"#)]) { _, records, _ in
+            #expect(records.first?.usage == TokenUsage(promptTokens: 12, completionTokens: 3))
+            #expect(records.first?.responseBody["provider_cost"] == .number(0.001))
+        }
+    }
+
     @Test func retriesAreBounded() async throws {
         try await run([.status(429), .status(429), .status(429), .stream(tokens: ["late"], usage: nil)], retries: 2) { outcome, records, received in
             #expect(outcome.error as? LLMFailure == .httpStatus(429))

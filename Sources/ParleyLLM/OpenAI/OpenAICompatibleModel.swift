@@ -71,6 +71,8 @@ struct StreamingCall: Sendable {
             var text = ""
             var firstTokenSent = false
             var usage: TokenUsage?
+            /// The cost the provider reported, if it did (stored beside the computed one).
+            var providerCost: Double?
             var finishReason: String?
             var responseID: String?
             var attempts = 0
@@ -109,6 +111,7 @@ struct StreamingCall: Sendable {
         if let reason = state.finishReason { response["finish_reason"] = .string(reason) }
         if let id = state.responseID { response["id"] = .string(id) }
         if let usage = state.usage { response["usage"] = (try? JSONValue(encoding: usage)) ?? .null }
+        if let cost = state.providerCost { response["provider_cost"] = .number(cost) }
         if let failure { response["error"] = .string(failure.parleyError.code) }
         if case .streamInterrupted("cancelled")? = failure { response["error"] = "cancelled" }
         return LLMCallRecord(
@@ -219,7 +222,10 @@ struct StreamingCall: Sendable {
         let text = chunk.choices?.compactMap { $0.delta?.content }.joined() ?? ""
         progress.state.withLock { state in
             if let id = chunk.id { state.responseID = id }
-            if let usage = chunk.usage { state.usage = usage }
+            if let usage = chunk.usage {
+                if let tokens = usage.tokens { state.usage = tokens }
+                if let cost = usage.cost { state.providerCost = cost }
+            }
             if let reason = chunk.choices?.compactMap(\.finishReason).first { state.finishReason = reason }
             if !text.isEmpty {
                 state.text += text

@@ -48,9 +48,29 @@ struct ChatCompletionChunk: Decodable, Sendable {
         }
     }
 
+    /// The usage object as providers send it: token counts that may be missing, and the cost
+    /// some providers report themselves (OpenRouter's `usage.cost`, in US dollars).
+    struct Usage: Decodable, Sendable {
+        var promptTokens: Int?
+        var completionTokens: Int?
+        var cost: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case cost
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+        }
+
+        /// The token counts, only when the provider gave both: a missing count is unknown, not 0.
+        var tokens: TokenUsage? {
+            guard let promptTokens, let completionTokens else { return nil }
+            return TokenUsage(promptTokens: promptTokens, completionTokens: completionTokens)
+        }
+    }
+
     var id: String?
     var model: String?
     var choices: [Choice]?
-    var usage: TokenUsage?
+    var usage: Usage?
     var error: ErrorBody?
 }
