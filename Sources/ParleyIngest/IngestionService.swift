@@ -52,13 +52,9 @@ public struct IngestionService: Sendable {
         self.logger = logger
     }
 
-    /// Records the source (or finds the one added earlier from the same locator) without reading it.
-    public func register(_ input: SourceInput, tenant: TenantID) async throws -> KnowledgeSource {
-        try await registerReportingNew(input, tenant: tenant).source
-    }
-
-    /// `register`, saying whether the source is new.
-    public func registerReportingNew(_ input: SourceInput, tenant: TenantID) async throws -> (source: KnowledgeSource, isNew: Bool) {
+    /// Records the source (or finds the one added earlier from the same locator) without reading
+    /// it, saying whether it is new.
+    public func register(_ input: SourceInput, tenant: TenantID) async throws -> (source: KnowledgeSource, isNew: Bool) {
         if let locator = input.locator,
            let existing = try await store.source(kind: input.kind, locator: locator, tenant: tenant, agent: input.agentCode) {
             return (existing, false)
@@ -73,7 +69,7 @@ public struct IngestionService: Sendable {
     /// Registers and processes one source.
     public func ingest(_ input: SourceInput, tenant: TenantID,
                        progress: @Sendable (IngestionProgress) -> Void = { _ in }) async throws -> IngestionOutcome {
-        try await process(register(input, tenant: tenant), input: input, progress: progress)
+        try await process(register(input, tenant: tenant).source, input: input, progress: progress)
     }
 
     /// Reads, chunks, embeds and stores a registered source.

@@ -49,8 +49,7 @@ public final class ParleyTestServer: Sendable {
         }
         let port = app.http.server.shared.localAddress?.port ?? 0
         // As `parley serve` runs them: the index follower, and the job worker unless switched off.
-        let jobs = config.jobs.inProcessWorker ? try app.parley.jobServices(on: app.db(.parley)) : []
-        let background = BackgroundWork(jobs + [app.parley.indexFollower()])
+        let background = BackgroundWork(try app.parley.servingServices(on: app.db(.parley), runsJobs: config.jobs.inProcessWorker))
         return ParleyTestServer(app: app, baseURL: "http://127.0.0.1:\(port)", database: database, background: background)
     }
 

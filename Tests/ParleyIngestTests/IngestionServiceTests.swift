@@ -167,7 +167,7 @@ struct IngestionServiceTests {
         let tenant = try await server.services.provisioner(server.stores).createTenant(name: "Restart", slug: "restart").tenant
         _ = try await server.services.ingestion.ingest(SourceInput(kind: .text, title: "Hours", payload: .text("The shop opens at nine.")), tenant: tenant.id)
         // Registered without its input or job (as a version before the job queue left it).
-        let stuck = try await server.services.ingestion.register(SourceInput(kind: .text, title: "Stuck", payload: .text("never processed")), tenant: tenant.id)
+        let stuck = try await server.services.ingestion.register(SourceInput(kind: .text, title: "Stuck", payload: .text("never processed")), tenant: tenant.id).source
         await server.stop()
         server = try await ParleyTestServer.start(database) { $0.app.seedDemo = false }
         let hits = try await search(server, tenant, "shop opens")

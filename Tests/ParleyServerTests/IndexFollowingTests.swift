@@ -25,7 +25,7 @@ struct IndexFollowingTests {
         do {
             let first = try await ParleyTestServer.start(database) { $0.app.seedDemo = false }
             let second = try await ParleyTestServer.start(database) { $0.app.seedDemo = false }
-            let created = try await first.services.provisioner(first.stores).createTenant(name: "Shared", slug: "shared")
+            let created = try await first.services.provisioner(first.stores).createTenant(name: "Both servers", slug: "both-servers")
             let tenant = created.tenant.id
             let body = Data(#"{"kind": "text", "title": "Opening hours", "content": "The flagship store opens at nine on Sundays."}"#.utf8)
             let added = try await first.send(.POST, "/api/v1/sources?wait=true", headers: Self.auth(created.apiKey), body: body)

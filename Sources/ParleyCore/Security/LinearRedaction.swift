@@ -42,8 +42,8 @@ enum LinearRedaction {
         }
     }
 
-    /// Walks `text` once; `match` looks at the byte at `at` and returns a range to replace (it
-    /// must end after `at`'s... start no earlier than the previous replacement's end).
+    /// Walks `text` once; `match` looks at the byte at `at` and returns a range to replace, or
+    /// nil. A range that starts inside the previous replacement is ignored.
     private static func replacing(in text: String, marker: String,
                                   match: (_ bytes: [UInt8], _ at: Int) -> Range<Int>?) -> String {
         let bytes = Array(text.utf8)

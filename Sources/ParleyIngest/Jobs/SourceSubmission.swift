@@ -22,7 +22,7 @@ public struct SourceSubmission: Sendable {
     }
 
     public func submit(_ input: SourceInput, tenant: TenantID) async throws -> Submitted {
-        let (source, isNew) = try await ingestion.registerReportingNew(input, tenant: tenant)
+        let (source, isNew) = try await ingestion.register(input, tenant: tenant)
         try await ingestion.store.savePendingInput(PendingSourceInput(input, source: source))
         guard let job = try await jobs.enqueue(IngestSourceJob.self, .init(sourceID: source.id), tenant: tenant) else {
             throw ParleyError.internalFailure("The ingestion job could not be queued.")

@@ -21,9 +21,4 @@ public final class BackgroundWork: Sendable {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
-
-    /// Waits until the services end by themselves (a failure ends them all).
-    public func wait() async throws {
-        try await task.value
-    }
 }

@@ -97,6 +97,12 @@ public struct ParleyServices: Sendable {
         return [worker, try PostgresJobListener(databaseURL: url) { wake.signal() }]
     }
 
+    /// What `parley serve` runs beside the HTTP server: the index follower, and its job worker
+    /// (with the PostgreSQL listener) unless jobs run in `parley worker` processes only.
+    public func servingServices(on database: any Database, runsJobs: Bool) throws -> [any Service] {
+        (runsJobs ? try jobServices(on: database) : []) + [indexFollower()]
+    }
+
     /// Keeps this process's in-memory indexes in step with changes made by any process.
     public func indexFollower() -> IndexFollower {
         IndexFollower(store: ingestion.store, knowledge: knowledge, cursor: knowledgeCursor)

@@ -30,8 +30,7 @@ struct CallerMiddleware: AsyncMiddleware {
         case .streamToken:
             let claims = try StreamCredential.claims(request, signer: services.signer)
             guard let owner = try await tenants.tenant(id: claims.tenantID), owner.isActive else { throw ParleyError.unknownTenant }
-            try await TenantResolver(mode: services.config.app.mode, defaultSlug: services.config.app.defaultTenant,
-                                     tenants: tenants).assertCompatible(request, with: owner)
+            try await TenantResolver.configured(for: request).assertCompatible(request, with: owner)
             request.storage[StreamCredential.ClaimsKey.self] = claims
             tenant = owner
         case .page:
@@ -87,14 +86,18 @@ extension TenantResolver {
         typealias Value = Tenant
     }
 
+    /// The resolver the application's tenancy configuration describes, on the request's database.
+    static func configured(for request: Request) -> TenantResolver {
+        let config = request.application.parley.config
+        return TenantResolver(mode: config.app.mode, defaultSlug: config.app.defaultTenant,
+                              tenants: FluentTenantDirectory(database: request.db(.parley)))
+    }
+
     /// The request's tenant by the tenancy mode's rules, looked up once per request (the CORS
     /// check and the route group's caller middleware both ask).
     static func resolveOnce(_ request: Request) async throws -> Tenant {
         if let resolved = request.storage[ResolvedKey.self] { return resolved }
-        let config = request.application.parley.config
-        let resolver = TenantResolver(mode: config.app.mode, defaultSlug: config.app.defaultTenant,
-                                      tenants: FluentTenantDirectory(database: request.db(.parley)))
-        let tenant = try await resolver.resolve(request)
+        let tenant = try await configured(for: request).resolve(request)
         request.storage[ResolvedKey.self] = tenant
         return tenant
     }

@@ -95,10 +95,10 @@ struct JobsBench {
 
     /// Enqueues `jobs` probes, then times `workers` workers draining them.
     func throughput(workers: Int) async throws -> (enqueue: Double, drain: Double) {
-        let queue = JobQueue(store: try store)
+        let store = try store
         let prefix = "bench-\(runID)-\(workers)"
         let enqueueStarted = ContinuousClock.now
-        for index in 0 ..< jobs { try await queue.store.enqueue(NewJob(kind: ProbeJob.kind, payload: try JSONEncoder().encode(ProbeJob.Payload(key: "\(prefix)-\(index)")))) }
+        for index in 0 ..< jobs { try await store.enqueue(NewJob(kind: ProbeJob.kind, payload: try JSONEncoder().encode(ProbeJob.Payload(key: "\(prefix)-\(index)")))) }
         let enqueueTime = enqueueStarted.duration(to: .now).seconds
         let wake = JobWakeSignal()
         let drainStarted = ContinuousClock.now

@@ -34,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await app.server.start()
         let runsJobs = app.parley.config.jobs.inProcessWorker && !noWorker
-        let background = (runsJobs ? try app.parley.jobServices(on: app.db(.parley)) : []) + [app.parley.indexFollower()]
+        let background = try app.parley.servingServices(on: app.db(.parley), runsJobs: runsJobs)
         let address = app.http.server.shared.localAddress
         logger.info("parley is serving", metadata: [
             "event": "server_started", "address": "\(address.map { "\($0)" } ?? "?")",
