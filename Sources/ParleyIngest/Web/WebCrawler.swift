@@ -174,6 +174,8 @@ public struct WebCrawler: Sendable {
                 do {
                     response = try await client.execute(prepared, timeout: .milliseconds(Int64(timeout.milliseconds)))
                 } catch {
+                    // Cancelled with the job (a worker shutting down): not the site's failure.
+                    if Task.isCancelled { throw CancellationError() }
                     throw IngestionFailure("\(url.absoluteString) could not be fetched (\(Self.describe(error)))")
                 }
                 let type = response.headers.first(name: "Content-Type") ?? ""
@@ -188,8 +190,6 @@ public struct WebCrawler: Sendable {
                 return Response(status: Int(response.status.code), contentType: type, body: body)
             }
         } catch is DeadlineExceeded {
-            throw IngestionFailure("\(url.absoluteString) could not be fetched (timed out after \(Int(timeout.seconds.rounded(.up))) s)")
-        } catch is CancellationError {
             throw IngestionFailure("\(url.absoluteString) could not be fetched (timed out after \(Int(timeout.seconds.rounded(.up))) s)")
         }
     }
