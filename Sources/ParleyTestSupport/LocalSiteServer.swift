@@ -15,6 +15,24 @@ public final class LocalSiteServer: Sendable {
         public var body: Data
         /// Send the headers and `body`, then nothing more for ten minutes (a stalled server).
         public var stallsAfterHead = false
+        /// Send the headers, then `body` over and over without end.
+        public var isEndless = false
+        /// A `Location` header (with a 3xx `status`: a redirect). `{{origin}}` becomes the server's origin.
+        public var location: String?
+
+        /// A redirect to `location` (absolute, or relative to this page).
+        public static func redirect(to location: String, status: Int = 302) -> Page {
+            var page = Page(status: status, body: "")
+            page.location = location
+            return page
+        }
+
+        /// A page whose body never ends: `chunk` repeated for as long as the client reads.
+        public static func endless(_ chunk: String = "<p>" + String(repeating: "more ", count: 1000) + "</p>") -> Page {
+            var page = Page(body: chunk)
+            page.isEndless = true
+            return page
+        }
 
         /// A page whose server answers with its headers and a first chunk, then stalls.
         public static func stalling(_ body: String = "<html><head><title>Slow</title>") -> Page {
@@ -50,21 +68,23 @@ public final class LocalSiteServer: Sendable {
 
     /// Serves `pages` by path (with query, if any); anything else is a 404. `{{origin}}` in a
     /// body becomes the server's own origin (for sitemaps and absolute links).
-    public static func start(_ pages: [String: Page]) async throws -> LocalSiteServer {
+    public static func start(_ pages: [String: Page], host: String = "127.0.0.1", port: Int = 0) async throws -> LocalSiteServer {
         let log = Log()
-        let server = try await LoopbackServer.start { app in
+        let server = try await LoopbackServer.start(host: host, port: port) { app in
             app.middleware = Middlewares()
             app.middleware.use(SiteResponder(pages: pages, log: log))
         }
-        return LocalSiteServer(server: server, log: log)
+        return LocalSiteServer(server: server, log: log, host: host)
     }
 
-    private init(server: LoopbackServer, log: Log) {
+    private init(server: LoopbackServer, log: Log, host: String) {
         self.server = server
         self.log = log
+        self.host = host
     }
 
-    public var origin: String { "http://127.0.0.1:\(port)" }
+    private let host: String
+    public var origin: String { "http://\(host):\(port)" }
 
     public func url(_ path: String) -> String { origin + path }
 
@@ -91,11 +111,25 @@ public final class LocalSiteServer: Sendable {
                                     try await writer.write(.end)
                                 }))
             }
+            if page.isEndless {
+                let chunk = ByteBuffer(bytes: page.body)
+                return Response(status: .ok, headers: ["Content-Type": page.contentType],
+                                body: .init(asyncStream: { writer in
+                                    // Vapor requires an end or an error, even after the client has gone.
+                                    do {
+                                        while !Task.isCancelled { try await writer.write(.buffer(chunk)) }
+                                        try await writer.write(.end)
+                                    } catch {
+                                        try? await writer.write(.error(error))
+                                    }
+                                }))
+            }
             let origin = "http://" + (request.headers.first(name: .host) ?? "127.0.0.1")
+            var headers: HTTPHeaders = ["Content-Type": page.contentType]
+            if let location = page.location { headers.add(name: .location, value: location.replacingOccurrences(of: "{{origin}}", with: origin)) }
             let body = page.contentType.hasPrefix("application/pdf") ? page.body
                 : Data(String(decoding: page.body, as: UTF8.self).replacingOccurrences(of: "{{origin}}", with: origin).utf8)
-            return Response(status: HTTPResponseStatus(statusCode: page.status), headers: ["Content-Type": page.contentType],
-                            body: .init(data: body))
+            return Response(status: HTTPResponseStatus(statusCode: page.status), headers: headers, body: .init(data: body))
         }
     }
 }

@@ -8,11 +8,13 @@ public struct LoopbackServer: Sendable {
     public let app: Application
     public let port: Int
 
-    public static func start(_ routes: (Application) throws -> Void) async throws -> LoopbackServer {
+    /// `host` is any address of the loopback network (127.0.0.0/8): tests that need two
+    /// "machines" on one port number use 127.0.0.1 and 127.0.0.2.
+    public static func start(host: String = "127.0.0.1", port: Int = 0, _ routes: (Application) throws -> Void) async throws -> LoopbackServer {
         TestLogging.bootstrap()
         let app = try await Application.make(.testing)
-        app.http.server.configuration.hostname = "127.0.0.1"
-        app.http.server.configuration.port = 0
+        app.http.server.configuration.hostname = host
+        app.http.server.configuration.port = port
         do {
             try routes(app)
             try await app.server.start()

@@ -101,6 +101,13 @@ struct ConfigLoaderTests {
         #expect(config.ui.sseEnabled == false)
     }
 
+    @Test func listsComeCommaSeparatedFromTheEnvironment() throws {
+        let config = try loader.build(yaml: "ingest:\n  allowed_private_addresses: [\"10.0.0.1\"]\n",
+                                      environment: ["PARLEY_CORS_ALLOWED_ORIGINS": " https://a.example , https://b.example,,"])
+        #expect(config.cors.allowedOrigins == ["https://a.example", "https://b.example"])
+        #expect(config.ingest.allowedPrivateAddresses == ["10.0.0.1"])
+    }
+
     @Test func badEnvironmentValueNamesTheVariable() {
         #expect {
             try loader.build(yaml: "", environment: ["PARLEY_APP_PORT": "http"])

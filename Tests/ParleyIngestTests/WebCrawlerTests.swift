@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import ParleyIngest
 import ParleyRetrieval
@@ -33,10 +32,16 @@ struct WebCrawlerTests {
     ]
 
     func crawler(maxDepth: Int = 1, maxPages: Int = 20, sitemap: Bool = true, maxBytes: Int = 1 << 20,
-                 privateOK: Bool = true) -> WebCrawler {
+                 privateOK: Bool = true, timeout: Duration = .seconds(10)) -> WebCrawler {
+        crawler(maxDepth: maxDepth, maxPages: maxPages, sitemap: sitemap, maxBytes: maxBytes, timeout: timeout,
+                addresses: FetchAddressPolicy(allowPrivateNetworks: privateOK))
+    }
+
+    func crawler(maxDepth: Int = 1, maxPages: Int = 20, sitemap: Bool = true, maxBytes: Int = 1 << 20, timeout: Duration = .seconds(10),
+                 addresses: FetchAddressPolicy, resolver: any HostResolver = SystemHostResolver()) -> WebCrawler {
         WebCrawler(settings: .init(userAgent: Self.userAgent, maxDepth: maxDepth, maxPages: maxPages, useSitemap: sitemap,
-                                   timeout: .seconds(10), maxBytes: maxBytes, allowPrivateNetworks: privateOK),
-                   client: HTTPClient.shared)
+                                   timeout: timeout, maxBytes: maxBytes, addresses: addresses),
+                   resolver: resolver)
     }
 
     @Test func followsSameSiteLinksAndTheSitemapWithinDepthAndRobots() async throws {

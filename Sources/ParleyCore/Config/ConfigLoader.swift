@@ -199,6 +199,9 @@ public struct ConfigLoader: Sendable {
         case .bool:
             guard let flag = Bool(settingWord: raw) else { throw ConfigError("\(variable): expected true or false") }
             return .bool(flag)
+        case .array:
+            // Lists come comma-separated: PARLEY_INGEST_ALLOWED_PRIVATE_ADDRESSES=10.0.0.5,10.0.0.6
+            return .array(raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { .string($0) })
         default:
             return .string(raw)
         }

@@ -224,11 +224,14 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         /// Fetch URLs that resolve to loopback, private or link-local addresses. Off by default,
         /// so that a tenant cannot make the server read its own network (SSRF).
         public var allowPrivateNetworks = false
+        /// Single private addresses the crawler may fetch while private networks stay closed
+        /// (an intranet wiki at 10.0.0.5): IPv4 or IPv6 literals.
+        public var allowedPrivateAddresses: [String] = []
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case userAgent = "user_agent", maxDepth = "max_depth", maxPages = "max_pages", useSitemap = "use_sitemap"
             case fetchTimeoutSeconds = "fetch_timeout_seconds", crawlTimeoutSeconds = "crawl_timeout_seconds", maxUploadBytes = "max_upload_bytes"
-            case allowPrivateNetworks = "allow_private_networks"
+            case allowPrivateNetworks = "allow_private_networks", allowedPrivateAddresses = "allowed_private_addresses"
         }
     }
 

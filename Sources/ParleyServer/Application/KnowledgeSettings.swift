@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import FluentKit
 import Foundation
 import ParleyCore
@@ -19,18 +18,19 @@ enum KnowledgeSettings {
         TextChunker(targetTokens: config.retrieval.chunkTokens, overlapTokens: config.retrieval.chunkOverlap)
     }
 
-    static func crawler(_ config: ParleyConfig, client: HTTPClient) -> WebCrawler {
+    static func crawler(_ config: ParleyConfig) throws -> WebCrawler {
         let ingest = config.ingest
+        let addresses = try FetchAddressPolicy(allowPrivateNetworks: ingest.allowPrivateNetworks,
+                                               allowedAddressLiterals: ingest.allowedPrivateAddresses)
         return WebCrawler(settings: .init(userAgent: ingest.userAgent, maxDepth: ingest.maxDepth, maxPages: ingest.maxPages,
                                           useSitemap: ingest.useSitemap, timeout: .milliseconds(Int64(ingest.fetchTimeoutSeconds * 1000)),
-                                          maxBytes: ingest.maxUploadBytes, allowPrivateNetworks: ingest.allowPrivateNetworks,
-                                          crawlTimeout: .milliseconds(Int64(ingest.crawlTimeoutSeconds * 1000))),
-                          client: client)
+                                          maxBytes: ingest.maxUploadBytes, addresses: addresses,
+                                          crawlTimeout: .milliseconds(Int64(ingest.crawlTimeoutSeconds * 1000))))
     }
 
-    static func ingestion(_ config: ParleyConfig, knowledge: KnowledgeBase, database: any Database, client: HTTPClient) -> IngestionService {
+    static func ingestion(_ config: ParleyConfig, knowledge: KnowledgeBase, database: any Database) throws -> IngestionService {
         IngestionService(store: FluentKnowledgeStore(database: database), knowledge: knowledge,
-                         loader: DocumentLoader(maxBytes: config.ingest.maxUploadBytes, crawler: crawler(config, client: client)),
+                         loader: DocumentLoader(maxBytes: config.ingest.maxUploadBytes, crawler: try crawler(config)),
                          chunker: chunker(config))
     }
 }

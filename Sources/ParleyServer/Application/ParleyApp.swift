@@ -64,7 +64,7 @@ public enum ParleyApp {
         let vectors = try await VectorStoreSelection.make(config: config, secrets: settings.secrets, embedder: embedder,
                                                           database: app.db(.parley), client: app.http.client.shared)
         let knowledge = KnowledgeBase(embedder: embedder, vectors: vectors, settings: KnowledgeSettings.make(config))
-        let ingestion = KnowledgeSettings.ingestion(config, knowledge: knowledge, database: app.db(.parley), client: app.http.client.shared)
+        let ingestion = try KnowledgeSettings.ingestion(config, knowledge: knowledge, database: app.db(.parley))
         return ParleyServices(config: config, secrets: settings.secrets, model: model,
                               retriever: settings.retriever ?? knowledge,
                               knowledge: knowledge, vectors: embedder == nil ? nil : vectors, ingestion: ingestion,
