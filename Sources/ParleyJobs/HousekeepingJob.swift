@@ -4,7 +4,7 @@ import ParleyCore
 
 /// Platform housekeeping, run as a recurring job (every ten minutes, once across all
 /// processes): deletes stream tickets that expired over an hour ago, finished jobs older than
-/// `jobs.keep_finished_days` and knowledge changes older than a day. Later retention work (transcripts, leads) joins it here.
+/// `jobs.keep_finished_days`, knowledge changes older than a day and rate counters whose windows have ended. Later retention work (transcripts, leads) joins it here.
 public struct HousekeepingJob: JobHandler {
     public struct Payload: Codable, Sendable {
         public init() {}
@@ -19,8 +19,11 @@ public struct HousekeepingJob: JobHandler {
     let jobs: any JobStore
     let knowledge: any KnowledgeStore
     let keepFinished: Duration
+    let rateCounters: (any RateCounterStore)?
 
-    public init(tickets: any StreamTicketStore, jobs: any JobStore, knowledge: any KnowledgeStore, keepFinished: Duration) {
+    public init(tickets: any StreamTicketStore, jobs: any JobStore, knowledge: any KnowledgeStore, keepFinished: Duration,
+                rateCounters: (any RateCounterStore)? = nil) {
+        self.rateCounters = rateCounters
         self.tickets = tickets
         self.jobs = jobs
         self.knowledge = knowledge
@@ -33,6 +36,7 @@ public struct HousekeepingJob: JobHandler {
         let jobsPurged = try await jobs.purgeFinished(before: now.addingTimeInterval(-keepFinished.seconds))
         // A process more than a day behind rebuilds its indexes at start anyway.
         let changesPurged = try await knowledge.purgeKnowledgeChanges(before: now.addingTimeInterval(-86_400))
+        try await rateCounters?.purgeExpired(before: now)
         context.logger.info("housekeeping done", metadata: ["event": "housekeeping", "stream_tickets_purged": "\(ticketsPurged)",
                                                             "jobs_purged": "\(jobsPurged)", "knowledge_changes_purged": "\(changesPurged)"])
     }

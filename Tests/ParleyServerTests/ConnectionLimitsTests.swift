@@ -56,6 +56,22 @@ struct ConnectionLimitsTests {
         }
     }
 
+    @Test func overlongAddressesAndHeadersAreRefused() async throws {
+        try await ParleyTestServer.with(.sqlite) { server in
+            let long = try await server.send(.GET, "/a/sales/history?" + String(repeating: "q", count: 9_000))
+            #expect(long.status == 414 && long.errorCode == "uri_too_long", "\(long.status)")
+            let path = try await server.send(.POST, "/" + String(repeating: "a", count: 20_000), body: Data("{}".utf8))
+            #expect(path.status == 414)
+            // Headers past SwiftNIO's 80 KB are not read into a request at all.
+            let port = try #require(Int(server.baseURL.split(separator: ":").last ?? ""))
+            let huge = Array("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 100_000))\r\n\r\n".utf8)
+            let closedAfter = try await offPool { try Self.secondsUntilClosed(port: port, sending: huge, wait: 10) }
+            #expect(closedAfter != nil, "the connection was closed")
+            // The server still answers.
+            #expect(try await server.send(.GET, "/health").status == 200)
+        }
+    }
+
     @Test func compressedRequestBodiesAreNotInflated() async throws {
         try await ParleyTestServer.with(.sqlite) { server in
             // 400 KB of zeros gzipped is a few hundred bytes; inflated it would pass the chat body limit many times.

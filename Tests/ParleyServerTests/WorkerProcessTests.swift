@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Fluent
 import Foundation
+import NIOCore
 import NIOHTTP1
 import ParleyChat
 import ParleyCore
@@ -161,6 +162,45 @@ struct WorkerProcessTests {
             #expect(serve.process.terminationStatus == 0, "\(serve.output.suffix(800))")
             let log = (try? String(contentsOfFile: server.database.folder + "/serve.jsonl", encoding: .utf8)) ?? ""
             #expect(log.contains("server_stopped"), "\(log.suffix(800))")
+        }
+    }
+
+    @Test func twoServerProcessesShareOneRateLimit() async throws {
+        try await RateLimitTests.awayFromMinuteBoundary()
+        try await withDatabase { server, _, _, url in
+            let limits = ["PARLEY_APP_DEFAULT_TENANT": "jobs", "PARLEY_LIMITS_IP_PER_MINUTE": "4", "PARLEY_LIMITS_VISITOR_PER_MINUTE": "0",
+                          "PARLEY_JOBS_IN_PROCESS_WORKER": "false"]
+            var ports: [Int] = []
+            var processes: [WorkerProcess] = []
+            for name in ["serve-a", "serve-b"] {
+                let port = try freeLoopbackPort()
+                processes.append(try WorkerProcess(databaseURL: url, folder: server.database.folder, name: name,
+                                                   arguments: ["serve", "--host", "127.0.0.1", "--port", "\(port)"], extra: limits))
+                ports.append(port)
+            }
+            for (port, process) in zip(ports, processes) {
+                let healthy = try await eventually(timeout: .seconds(60)) {
+                    (try? await server.client.get(url: "http://127.0.0.1:\(port)/health").get().status.code) == 200
+                }
+                #expect(healthy, "\(process.output.suffix(800))")
+            }
+            // Three turns to each process from one address: four pass in all, whichever process counts them.
+            var statuses: [Int] = []
+            for port in ports {
+                for index in 0 ..< 3 {
+                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/a/sales/chat")
+                    request.method = .POST
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.body = .bytes(ByteBuffer(string: #"{"message": "turn \#(index)"}"#))
+                    let response = try await server.client.execute(request, timeout: .seconds(30))
+                    statuses.append(Int(response.status.code))
+                    if response.status.code == 429 { #expect(response.headers.first(name: "Retry-After") != nil) }
+                    _ = try await response.body.collect(upTo: 1 << 16)
+                }
+            }
+            #expect(statuses == [201, 201, 201, 201, 429, 429], "\(statuses)")
+            #expect(try await server.rowCount("messages") == 4)
+            for process in processes { try await process.stop() }
         }
     }
 }

@@ -35,7 +35,8 @@ public struct AgentResolver: Sendable {
             historyWindow: config.chat.historyWindow,
             retrievalTopK: yaml?.topK ?? config.retrieval.topK,
             retrievalMode: yaml?.retrievalMode ?? config.retrieval.mode,
-            retrievalMinScore: yaml?.minScore ?? config.retrieval.minScore)
+            retrievalMinScore: yaml?.minScore ?? config.retrieval.minScore,
+            visitorTurnsPerMinute: settings.rateLimitPerMinute ?? yaml?.rateLimitPerMinute)
     }
 
     /// The catalogue entries parley.yaml describes, ready to upsert into `agents`.

@@ -18,6 +18,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     public var cors = CORSSection()
     public var llm = LLMSection()
     public var ui = UISection()
+    public var limits = LimitsSection()
     /// Agents by code (`/a/{code}/…`). Catalogue entries synchronised into the `agents` table.
     public var agents: [String: AgentSection] = ["sales": AgentSection()]
 
@@ -312,12 +313,15 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         public var retrievalMode: RetrievalMode?
         public var topK: Int?
         public var minScore: Double?
+        /// Chat turns one visitor may start per minute with this agent (overrides `limits.visitor_per_minute`).
+        public var rateLimitPerMinute: Int?
 
         public init() {}
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case name, type, enabled, persona, model, temperature
             case maxTokens = "max_tokens", retrievalMode = "retrieval_mode", topK = "top_k", minScore = "min_score"
+            case rateLimitPerMinute = "rate_limit_per_minute"
         }
     }
 }

@@ -35,9 +35,12 @@ public struct TenantAgentSettings: Sendable, Hashable {
     public var temperature: Double?
     public var maxTokens: Int?
     public var personaCode: String?
+    /// Chat turns one visitor may start per minute with this agent (`rate_limit_per_minute`).
+    public var rateLimitPerMinute: Int?
 
     public init(tenantID: TenantID, agentID: AgentID, isEnabled: Bool, model: String? = nil,
-                temperature: Double? = nil, maxTokens: Int? = nil, personaCode: String? = nil) {
+                temperature: Double? = nil, maxTokens: Int? = nil, personaCode: String? = nil, rateLimitPerMinute: Int? = nil) {
+        self.rateLimitPerMinute = rateLimitPerMinute
         self.tenantID = tenantID
         self.agentID = agentID
         self.isEnabled = isEnabled
@@ -61,10 +64,13 @@ public struct ResolvedAgent: Sendable, Hashable {
     public var retrievalTopK: Int
     public var retrievalMode: RetrievalMode
     public var retrievalMinScore: Double
+    /// The agent's own per-visitor minute rate, when the tenant or parley.yaml set one.
+    public var visitorTurnsPerMinute: Int?
 
     public init(code: String, name: String, persona: Persona, model: String, temperature: Double,
                 maxTokens: Int, historyWindow: Int, retrievalTopK: Int,
-                retrievalMode: RetrievalMode = .hybrid, retrievalMinScore: Double = 0) {
+                retrievalMode: RetrievalMode = .hybrid, retrievalMinScore: Double = 0, visitorTurnsPerMinute: Int? = nil) {
+        self.visitorTurnsPerMinute = visitorTurnsPerMinute
         self.code = code
         self.name = name
         self.persona = persona

@@ -16,6 +16,8 @@ public enum ErrorKind: String, Sendable, Equatable, CaseIterable {
     /// It existed and has expired.
     case expired
     case tooLarge
+    /// The request's address is longer than any Parley serves.
+    case addressTooLong
     /// Too many requests from this caller; try again later.
     case rateLimited
     case unsupportedMediaType
@@ -38,8 +40,11 @@ public struct ParleyError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     public let kind: ErrorKind
     public let logLevel: Logger.Level
+    /// For `rateLimited` (and a busy upstream): whole seconds after which trying again can succeed.
+    public let retryAfterSeconds: Int?
 
-    public init(code: String, message: String, kind: ErrorKind, logLevel: Logger.Level = .info) {
+    public init(code: String, message: String, kind: ErrorKind, logLevel: Logger.Level = .info, retryAfterSeconds: Int? = nil) {
+        self.retryAfterSeconds = retryAfterSeconds
         self.code = code
         self.message = message
         self.kind = kind

@@ -6,7 +6,9 @@ import Foundation
 /// Keys: `allowed_origins` (comma-separated origins or a JSON array; `*` for any),
 /// `consent_required` and `allow_basic_html` (true/false), `terms_version`, and the widget's
 /// appearance `widget.title`, `widget.greeting`, `widget.color`, `widget.position`,
-/// `widget.avatar`, `widget.language`.
+/// `widget.avatar`, `widget.language`, and the chat turn rates `limits.visitor_per_minute`,
+/// `limits.visitor_per_day`, `limits.ip_per_minute`, `limits.ip_per_day`,
+/// `limits.tenant_per_minute`, `limits.tenant_per_day` (0: no limit).
 public struct TenantSettingsEditor: Sendable {
     public struct InvalidSetting: Error, Sendable, Equatable, CustomStringConvertible {
         public var description: String
@@ -14,7 +16,7 @@ public struct TenantSettingsEditor: Sendable {
 
     public static let keys = ["allowed_origins", "consent_required", "terms_version", "allow_basic_html",
                               "widget.title", "widget.greeting", "widget.color", "widget.position",
-                              "widget.avatar", "widget.language"]
+                              "widget.avatar", "widget.language"] + TurnRateLimits.settingKeys
 
     public private(set) var settings: JSONValue
 
@@ -82,6 +84,11 @@ public struct TenantSettingsEditor: Sendable {
                 throw InvalidSetting(description: "widget.language must be one of \(WidgetAppearance.languages.sorted().joined(separator: ", "))")
             }
             return .string(value)
+        case _ where TurnRateLimits.settingKeys.contains(key):
+            guard let number = Int(value), (0 ... TurnRateLimits.largestSetting).contains(number) else {
+                throw InvalidSetting(description: "\(key) must be a whole number from 0 (no limit) to \(TurnRateLimits.largestSetting)")
+            }
+            return .number(Double(number))
         default:
             throw unknown(key)
         }

@@ -71,7 +71,21 @@ public enum ParleyApp {
                               jobs: JobQueue(store: try SQLJobStore(database: app.db(.parley)), defaultMaxAttempts: config.jobs.maxAttempts),
                               embedder: embedder,
                               signer: StreamTokenSigner(secret: secret), streams: StreamRegistry(),
-                              databaseKind: DatabaseSelection.kind(secrets: settings.secrets))
+                              databaseKind: DatabaseSelection.kind(secrets: settings.secrets),
+                              turnLimiter: TurnRateLimiter(store: try rateCounters(config, secrets: settings.secrets, database: app.db(.parley)),
+                                                           secret: secret),
+                              streamSlots: StreamSlots(perTenant: config.limits.streamsPerTenant, perAddress: config.limits.streamsPerIP))
+    }
+
+    /// Where rate counters live: `limits.counters`, or with `auto` the database when it is
+    /// PostgreSQL (every process shares it) and this process's memory with SQLite (one process serves).
+    static func rateCounters(_ config: ParleyConfig, secrets: ParleySecrets, database: any Database) throws -> any RateCounterStore {
+        switch config.limits.counters {
+        case .memory: return InMemoryRateCounters()
+        case .database: return try SQLRateCounters(database: database)
+        case .auto:
+            return DatabaseSelection.kind(secrets: secrets) == .postgres ? try SQLRateCounters(database: database) : InMemoryRateCounters()
+        }
     }
 
     static func seed(_ app: Application, services: ParleyServices) async throws {
@@ -101,6 +115,7 @@ public enum ParleyApp {
         // is a 5xx) when the CORS headers go on it, and a cross-origin page can read it.
         app.middleware.use(WidgetCORSMiddleware())
         app.middleware.use(JSONErrorMiddleware())
+        app.middleware.use(AddressLengthMiddleware())
     }
 }
 

@@ -35,6 +35,10 @@ public struct ParleyServices: Sendable {
     public let signer: StreamTokenSigner
     public let streams: StreamRegistry
     public let databaseKind: DatabaseSelection.Kind
+    /// Counts chat turns against `limits.*` (counters in memory or in the database).
+    public let turnLimiter: TurnRateLimiter
+    /// Caps the answers this process streams at once per tenant and client address.
+    public let streamSlots: StreamSlots
 
     /// Repositories bound to one database handle.
     public struct Stores: Sendable {
@@ -69,7 +73,8 @@ public struct ParleyServices: Sendable {
         // Fetching runs beside other sources; embedding is one at a time anyway (EmbeddingGate).
         registry.register(IngestSourceJob(ingestion: ingestion), concurrency: config.jobs.concurrency)
         registry.register(HousekeepingJob(tickets: FluentStreamTicketStore(database: database), jobs: jobs.store,
-                                          knowledge: ingestion.store, keepFinished: .seconds(config.jobs.keepFinishedDays * 86_400)))
+                                          knowledge: ingestion.store, keepFinished: .seconds(config.jobs.keepFinishedDays * 86_400),
+                                          rateCounters: try? SQLRateCounters(database: database)))
         if let ledger = jobs.store as? any JobEffectLedger {
             registry.register(ProbeJob(ledger: ledger), concurrency: config.jobs.concurrency)
         }

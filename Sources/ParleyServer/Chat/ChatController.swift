@@ -28,12 +28,19 @@ struct ChatController: RouteCollection {
         let services = context.services
         let body = try ChatRequestValidator(config: services.config).validate(request)
         let agent = try context.requireAgent()
+        let sessionKey = body.sessionKey ?? request.headers.first(name: Self.sessionHeader)
+        let client = ClientAddress.of(request, trustedProxyHops: services.config.limits.trustedProxyHops)
+        try await context.admitTurn(clientAddress: client, sessionKey: sessionKey)
         try await context.consent.requireConsent(visitorHash: try? ConsentController.visitorHash(request))
-        let posted = try await context.conversations.post(body.message, sessionKey: body.sessionKey ?? request.headers.first(name: Self.sessionHeader),
-                                                          agent: agent.code)
+        let streamsNow = !(request.query[String.self, at: "stream"].map { ["false", "0", "no"].contains($0.lowercased()) } ?? false)
+        // An answer in the response body takes a stream slot for as long as it runs.
+        let slot = streamsNow ? nil : try await context.streamSlot(clientAddress: client)
+        let posted = try await context.conversations.post(body.message, sessionKey: sessionKey, agent: agent.code)
         request.logger[metadataKey: "session"] = .string(posted.session.id.description)
+        if sessionKey == nil { try await context.countNewSession(sessionKey: posted.sessionKey) }
 
-        if let flag = request.query[String.self, at: "stream"], ["false", "0", "no"].contains(flag.lowercased()) {
+        if let slot {
+            defer { withExtendedLifetime(slot) {} }
             let input = ChatTurnRunner.Input(tenant: context.tenant.id, session: posted.session.id, question: posted.question,
                                              agent: agent, logger: request.logger)
             switch await context.turns.complete(input) {
@@ -57,11 +64,13 @@ struct ChatController: RouteCollection {
     func stream(_ request: Request) async throws -> Response {
         let context = try request.tenantContext
         let agent = try context.requireAgent()
+        // Before the stream id is redeemed: a visitor refused here can try the same id again.
+        let slot = try await context.streamSlot(clientAddress: ClientAddress.of(request, trustedProxyHops: context.services.config.limits.trustedProxyHops))
         let (session, question) = try await context.conversations.redeem(try StreamCredential.verified(request), agent: agent.code,
                                                                          sessionKey: request.headers.first(name: Self.sessionHeader))
         request.logger[metadataKey: "session"] = .string(session.description)
         let input = ChatTurnRunner.Input(tenant: context.tenant.id, session: session, question: question, agent: agent, logger: request.logger)
-        return SSEResponse.make(events: context.turns.run(input), registry: context.services.streams)
+        return SSEResponse.make(events: context.turns.run(input), registry: context.services.streams, holding: slot)
     }
 
     // MARK: - GET /a/{agent}/history

@@ -7,7 +7,8 @@ import Vapor
 /// `keepAlive` so that proxies keep the connection open during a slow answer. When the visitor
 /// disconnects, the next write fails, the event stream is dropped, and that cancels the turn.
 enum SSEResponse {
-    static func make(events: AsyncStream<ChatTurnEvent>, registry: StreamRegistry,
+    /// `slot` is held until the stream ends (or its body is dropped unstarted).
+    static func make(events: AsyncStream<ChatTurnEvent>, registry: StreamRegistry, holding slot: StreamSlot? = nil,
                      keepAlive: Duration = .seconds(15)) -> Response {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
@@ -15,7 +16,10 @@ enum SSEResponse {
         headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
         let body = Response.Body(managedAsyncStream: { writer in
             await registry.begin()
-            defer { Task { await registry.end() } }
+            defer {
+                withExtendedLifetime(slot) {}
+                Task { await registry.end() }
+            }
             try await writer.writeBuffer(ByteBuffer(string: SSEEncoding.opening))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {

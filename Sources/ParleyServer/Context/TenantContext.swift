@@ -42,6 +42,26 @@ struct TenantContext: Sendable {
         services.turnRunner(services.stores(on: database))
     }
 
+    /// The chat turn rates for this tenant and the path's agent.
+    var turnLimits: TurnRateLimits {
+        TurnRateLimits(config: services.config.limits, tenantSettings: tenant.settings, agentVisitorPerMinute: agent?.visitorTurnsPerMinute)
+    }
+
+    /// Counts a chat turn against the limits, or throws `rate_limited` (before anything is written).
+    func admitTurn(clientAddress: String?, sessionKey: String?) async throws {
+        try await services.turnLimiter.admit(tenant: tenant.id, limits: turnLimits, clientAddress: clientAddress, sessionKey: sessionKey)
+    }
+
+    /// Counts a turn that started a new session toward that session's own rate.
+    func countNewSession(sessionKey: String) async throws {
+        try await services.turnLimiter.countNewSession(tenant: tenant.id, limits: turnLimits, sessionKey: sessionKey)
+    }
+
+    /// A stream slot for this tenant and client, or `rate_limited` when a cap is full.
+    func streamSlot(clientAddress: String?) async throws -> StreamSlot {
+        try await StreamSlot.acquire(services.streamSlots, tenant: tenant.id, address: clientAddress.map(ClientAddressKey.blockKey))
+    }
+
     /// The path's agent; an internal failure if the route has none (a wiring mistake).
     func requireAgent() throws -> ResolvedAgent {
         guard let agent else { throw ParleyError.internalFailure("This route has no agent.") }

@@ -12,6 +12,7 @@ extension ErrorKind {
         case .conflict: .conflict
         case .expired: .gone
         case .tooLarge: .payloadTooLarge
+        case .addressTooLong: .uriTooLong
         case .rateLimited: .tooManyRequests
         case .unsupportedMediaType: .unsupportedMediaType
         case .methodNotAllowed: .methodNotAllowed

@@ -5,7 +5,7 @@ import SQLKit
 public enum ParleyMigrations {
     public static var all: [any Migration] {
         [CreateTenancyTables(), CreateConversationTables(), CreateOperationsTables(), CreateKnowledgeTables(), CreateConsentTable(),
-         CreateJobTables(), CreateSourceInputTable(), CreateKnowledgeChangeTable()]
+         CreateJobTables(), CreateSourceInputTable(), CreateKnowledgeChangeTable(), CreateRateCounterTable()]
     }
 }
 

@@ -61,10 +61,12 @@ final class TenantAgentModel: Model, @unchecked Sendable {
         temperature = settings.temperature
         maxTokens = settings.maxTokens
         personaCode = settings.personaCode
+        rateLimitPerMinute = settings.rateLimitPerMinute
     }
 
     func domain() -> TenantAgentSettings {
         TenantAgentSettings(tenantID: TenantID(tenantID), agentID: AgentID(agentID), isEnabled: isEnabled,
-                            model: model, temperature: temperature, maxTokens: maxTokens, personaCode: personaCode)
+                            model: model, temperature: temperature, maxTokens: maxTokens, personaCode: personaCode,
+                            rateLimitPerMinute: rateLimitPerMinute)
     }
 }
