@@ -40,11 +40,15 @@ public struct IngestionService: Sendable {
     public var embeddingBatch = 32
     /// One embedding at a time per process (shared by every copy of this service).
     public let embeddingGate: EmbeddingGate
+    /// Each tenant's quotas (sources, chunks, stored text, crawl pages per day).
+    public let quotas: IngestionQuotas
     private let logger: Logger
 
     public init(store: any KnowledgeStore, knowledge: KnowledgeBase, loader: DocumentLoader, chunker: TextChunker,
-                embeddingGate: EmbeddingGate = EmbeddingGate(), logger: Logger = Logger(label: "parley.ingest")) {
+                embeddingGate: EmbeddingGate = EmbeddingGate(), quotas: IngestionQuotas = .unlimited,
+                logger: Logger = Logger(label: "parley.ingest")) {
         self.store = store
+        self.quotas = quotas
         self.embeddingGate = embeddingGate
         self.knowledge = knowledge
         self.loader = loader
@@ -75,9 +79,10 @@ public struct IngestionService: Sendable {
     /// Reads, chunks, embeds and stores a registered source.
     public func process(_ source: KnowledgeSource, input: SourceInput,
                         progress: @Sendable (IngestionProgress) -> Void = { _ in }) async throws -> IngestionOutcome {
+        let quota = try await quotas.quota(source.tenantID)
         let pages: [LoadedPage]
         do {
-            pages = try await loader.load(input)
+            pages = try await loader.load(input, crawlBudget: quotas.crawlBudget(tenant: source.tenantID, quota: quota))
         } catch let failure as IngestionFailure {
             return try await fail(source, reason: failure.reason)
         }
@@ -90,6 +95,9 @@ public struct IngestionService: Sendable {
         // Without a given title, a source is named by its (first) page: a crawl by its start page.
         if input.title == nil, let first = pages.first { updated.title = first.title }
         let chunks = makeChunks(pages, source: updated)
+        if let breach = try await quotaBreach(source, input: input, chunks: chunks.count, contentBytes: content.utf8.count, quota: quota) {
+            return try await fail(source, reason: breach)
+        }
         progress(.loaded(pages: pages.count, chunks: chunks.count))
         let stored: [StoredChunk]
         do {
@@ -142,6 +150,41 @@ public struct IngestionService: Sendable {
             after = last.chunk.id
         }
         return total
+    }
+
+    /// Checks a submission against the tenant's source and stored-text quotas before anything
+    /// is written: a new source past the source quota, or an input that would pass the bytes
+    /// quota, is refused with `quota_exceeded` naming it.
+    public func checkSubmission(_ input: SourceInput, tenant: TenantID) async throws {
+        let quota = try await quotas.quota(tenant)
+        guard quota.sources > 0 || quota.storedBytes > 0 else { return }
+        let usage = try await store.usage(tenant: tenant)
+        if quota.sources > 0, usage.sources >= quota.sources {
+            let existing = try await input.locator.asyncFlatMap {
+                try await store.source(kind: input.kind, locator: $0, tenant: tenant, agent: input.agentCode)
+            }
+            if existing == nil { throw KnowledgeQuota.exceeded("sources", limit: quota.sources, setting: "quotas.sources") }
+        }
+        if quota.storedBytes > 0, usage.storedBytes + input.payloadBytes > quota.storedBytes {
+            throw KnowledgeQuota.exceeded("bytes of stored text", limit: quota.storedBytes, setting: "quotas.stored_bytes")
+        }
+    }
+
+    /// Why storing `chunks` chunks and `contentBytes` of text for `source` would pass a quota, if it would.
+    private func quotaBreach(_ source: KnowledgeSource, input: SourceInput, chunks: Int, contentBytes: Int,
+                             quota: KnowledgeQuota) async throws -> String? {
+        guard quota.chunks > 0 || quota.storedBytes > 0 else { return nil }
+        let usage = try await store.usage(tenant: source.tenantID)
+        let chunksAfter = usage.chunks - source.chunkCount + chunks
+        if quota.chunks > 0, chunksAfter > quota.chunks {
+            return "the source has \(chunks) chunks, which would bring the knowledge base to \(chunksAfter); its quota is \(quota.chunks) (quotas.chunks)"
+        }
+        // The input waiting in source_inputs is replaced by the text stored from it.
+        let bytesAfter = usage.storedBytes - input.payloadBytes - (try await store.contentBytes(of: source.id, tenant: source.tenantID)) + contentBytes
+        if quota.storedBytes > 0, bytesAfter > quota.storedBytes {
+            return "the source's \(contentBytes) bytes of text would bring the knowledge base to \(bytesAfter) bytes; its quota is \(quota.storedBytes) (quotas.stored_bytes)"
+        }
+        return nil
     }
 
     private func fail(_ source: KnowledgeSource, reason: String) async throws -> IngestionOutcome {

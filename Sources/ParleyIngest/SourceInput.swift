@@ -30,6 +30,15 @@ public struct SourceInput: Sendable {
         self.payload = payload
     }
 
+    /// The bytes the input takes while it waits to be ingested (as `source_inputs` stores it).
+    public var payloadBytes: Int {
+        switch payload {
+        case let .text(text): text.utf8.count
+        case let .file(data): data.count
+        case let .web(url): url.absoluteString.utf8.count
+        }
+    }
+
     /// The source kind a file name suggests (`.pdf`, `.md`, `.html`, `.csv`/`.json` FAQ, otherwise text).
     public static func kind(forFileName name: String) -> SourceKind {
         switch (name as NSString).pathExtension.lowercased() {

@@ -19,6 +19,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     public var llm = LLMSection()
     public var ui = UISection()
     public var limits = LimitsSection()
+    public var quotas = QuotasSection()
     /// Agents by code (`/a/{code}/…`). Catalogue entries synchronised into the `agents` table.
     public var agents: [String: AgentSection] = ["sales": AgentSection()]
 

@@ -75,6 +75,10 @@ public protocol KnowledgeStore: Sendable {
     func latestKnowledgeChange() async throws -> Int64
     /// Deletes changes recorded before `cutoff` (housekeeping); returns how many.
     func purgeKnowledgeChanges(before cutoff: Date) async throws -> Int
+    /// What the tenant's knowledge base holds now (for its quotas).
+    func usage(tenant: TenantID) async throws -> KnowledgeUsage
+    /// Bytes of the source's stored extracted text (0 when it has none yet).
+    func contentBytes(of source: SourceID, tenant: TenantID) async throws -> Int
 }
 
 /// One source whose chunks changed (replaced, removed or the source deleted).

@@ -8,7 +8,8 @@ import Foundation
 /// appearance `widget.title`, `widget.greeting`, `widget.color`, `widget.position`,
 /// `widget.avatar`, `widget.language`, and the chat turn rates `limits.visitor_per_minute`,
 /// `limits.visitor_per_day`, `limits.ip_per_minute`, `limits.ip_per_day`,
-/// `limits.tenant_per_minute`, `limits.tenant_per_day` (0: no limit).
+/// `limits.tenant_per_minute`, `limits.tenant_per_day` (0: no limit), and the knowledge base's
+/// quotas `quotas.sources`, `quotas.chunks`, `quotas.stored_bytes`, `quotas.crawl_pages_per_day`.
 public struct TenantSettingsEditor: Sendable {
     public struct InvalidSetting: Error, Sendable, Equatable, CustomStringConvertible {
         public var description: String
@@ -16,7 +17,7 @@ public struct TenantSettingsEditor: Sendable {
 
     public static let keys = ["allowed_origins", "consent_required", "terms_version", "allow_basic_html",
                               "widget.title", "widget.greeting", "widget.color", "widget.position",
-                              "widget.avatar", "widget.language"] + TurnRateLimits.settingKeys
+                              "widget.avatar", "widget.language"] + TurnRateLimits.settingKeys + KnowledgeQuota.settingKeys
 
     public private(set) var settings: JSONValue
 
@@ -87,6 +88,11 @@ public struct TenantSettingsEditor: Sendable {
         case _ where TurnRateLimits.settingKeys.contains(key):
             guard let number = Int(value), (0 ... TurnRateLimits.largestSetting).contains(number) else {
                 throw InvalidSetting(description: "\(key) must be a whole number from 0 (no limit) to \(TurnRateLimits.largestSetting)")
+            }
+            return .number(Double(number))
+        case _ where KnowledgeQuota.settingKeys.contains(key):
+            guard let number = Int(value), (0 ... KnowledgeQuota.largestSetting).contains(number) else {
+                throw InvalidSetting(description: "\(key) must be a whole number from 0 (no quota) to \(KnowledgeQuota.largestSetting)")
             }
             return .number(Double(number))
         default:

@@ -21,7 +21,9 @@ public struct SourceSubmission: Sendable {
         self.jobs = jobs
     }
 
+    /// Refuses an input past the tenant's source or stored-text quota (`quota_exceeded`) before anything is written.
     public func submit(_ input: SourceInput, tenant: TenantID) async throws -> Submitted {
+        try await ingestion.checkSubmission(input, tenant: tenant)
         let (source, isNew) = try await ingestion.register(input, tenant: tenant)
         try await ingestion.store.savePendingInput(PendingSourceInput(input, source: source))
         guard let job = try await jobs.enqueue(IngestSourceJob.self, .init(sourceID: source.id), tenant: tenant) else {

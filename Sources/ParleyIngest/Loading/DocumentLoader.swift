@@ -15,7 +15,8 @@ public struct DocumentLoader: Sendable {
         self.pdf = pdf
     }
 
-    public func load(_ input: SourceInput) async throws -> [LoadedPage] {
+    /// `crawlBudget` bounds the pages a URL's crawl may fetch (the tenant's daily quota).
+    public func load(_ input: SourceInput, crawlBudget: CrawlPageBudget? = nil) async throws -> [LoadedPage] {
         // A FAQ file's name ("faq.csv") makes a poor citation title.
         let fallbackTitle = input.title ?? (input.kind == .faq ? "Frequently asked questions" : nil)
             ?? input.locator.map { ($0 as NSString).lastPathComponent } ?? "Untitled"
@@ -23,7 +24,7 @@ public struct DocumentLoader: Sendable {
         switch input.payload {
         case let .web(url):
             guard let crawler else { throw IngestionFailure("fetching URLs is not available here") }
-            pages = try await crawler.crawl(url)
+            pages = try await crawler.crawl(url, budget: crawlBudget)
         case let .text(text):
             try checkSize(text.utf8.count)
             pages = [try extract(Data(text.utf8), kind: input.kind, title: fallbackTitle, url: input.kind == .url ? input.locator : nil)]

@@ -51,17 +51,14 @@ public struct WebCrawler: Sendable {
 
     /// Crawls from `start` within `crawlTimeout`, and at most `maxPages` pages: pages found when
     /// it runs out are kept (the start page must have loaded), and the crawl stops.
-    public func crawl(_ start: URL) async throws -> [LoadedPage] {
-        try await crawl(start, maxPages: settings.maxPages)
-    }
-
-    /// `crawl(_:)` with a page limit below the configured one (a tenant's remaining crawl quota).
-    public func crawl(_ start: URL, maxPages: Int) async throws -> [LoadedPage] {
+    /// `budget` (a tenant's daily crawl quota) is asked before every page fetch; the start page
+    /// fails when it has none left, later pages end the crawl.
+    public func crawl(_ start: URL, budget: CrawlPageBudget? = nil) async throws -> [LoadedPage] {
         guard let scheme = start.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = start.host, !host.isEmpty else {
             throw IngestionFailure("only http and https URLs can be fetched")
         }
         let fetcher = PinnedFetcher(policy: settings.addresses, resolver: resolver, userAgent: settings.userAgent, maxBytes: settings.maxBytes)
-        let run = CrawlRun(settings: settings, maxPages: max(1, min(maxPages, settings.maxPages)), fetcher: fetcher, logger: logger,
+        let run = CrawlRun(settings: settings, budget: budget, fetcher: fetcher, logger: logger,
                            deadline: ContinuousClock.now + settings.crawlTimeout)
         do {
             let pages = try await run.crawl(start)
@@ -76,7 +73,7 @@ public struct WebCrawler: Sendable {
     /// One crawl's walk over a site.
     struct CrawlRun {
         let settings: Settings
-        let maxPages: Int
+        let budget: CrawlPageBudget?
         let fetcher: PinnedFetcher
         let logger: Logger
         let deadline: ContinuousClock.Instant
@@ -86,6 +83,7 @@ public struct WebCrawler: Sendable {
             guard robots.allows(WebCrawler.pathAndQuery(start)) else {
                 throw IngestionFailure("robots.txt does not allow fetching \(PinnedFetcher.shortened(start.absoluteString))")
             }
+            if let budget, try await !budget.take() { throw budget.exhausted }
             let first = try await fetchPage(start)
             var site = Site(start)
             if !site.contains(first.page.url) {
@@ -108,11 +106,15 @@ public struct WebCrawler: Sendable {
                 }
             }
             var index = 0
-            while index < queue.count, pages.count < maxPages {
+            while index < queue.count, pages.count < settings.maxPages {
                 let (url, depth) = queue[index]
                 index += 1
                 if ContinuousClock.now >= deadline {
                     logger.info("crawl stopped at its deadline", metadata: ["event": "crawl_deadline", "pages": "\(pages.count)"])
+                    break
+                }
+                if let budget, try await !budget.take() {
+                    logger.info("crawl stopped at the tenant's daily page quota", metadata: ["event": "crawl_quota", "pages": "\(pages.count)"])
                     break
                 }
                 let fetched: FetchedPage
@@ -188,7 +190,7 @@ public struct WebCrawler: Sendable {
             if sitemaps.isEmpty, let fallback = URL(string: "/sitemap.xml", relativeTo: site.root)?.absoluteURL { sitemaps = [fallback] }
             var urls: [URL] = []
             var visited = 0
-            while !sitemaps.isEmpty, visited < 10, urls.count < maxPages * 4 {
+            while !sitemaps.isEmpty, visited < 10, urls.count < settings.maxPages * 4 {
                 let sitemap = sitemaps.removeFirst()
                 visited += 1
                 guard site.contains(sitemap), let response = try? await get(sitemap), (200 ..< 300).contains(response.status),

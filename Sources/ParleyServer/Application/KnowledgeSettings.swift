@@ -28,9 +28,19 @@ enum KnowledgeSettings {
                                           crawlTimeout: .milliseconds(Int64(ingest.crawlTimeoutSeconds * 1000))))
     }
 
-    static func ingestion(_ config: ParleyConfig, knowledge: KnowledgeBase, database: any Database) throws -> IngestionService {
+    static func ingestion(_ config: ParleyConfig, knowledge: KnowledgeBase, database: any Database,
+                          counters: any RateCounterStore) throws -> IngestionService {
         IngestionService(store: FluentKnowledgeStore(database: database), knowledge: knowledge,
                          loader: DocumentLoader(maxBytes: config.ingest.maxUploadBytes, crawler: try crawler(config)),
-                         chunker: chunker(config))
+                         chunker: chunker(config), quotas: quotas(config, database: database, counters: counters))
+    }
+
+    /// Each tenant's quotas: parley.yaml's `quotas` under the tenant's own `quotas.*` settings.
+    static func quotas(_ config: ParleyConfig, database: any Database, counters: any RateCounterStore) -> IngestionQuotas {
+        let tenants = FluentTenantDirectory(database: database)
+        let defaults = config.quotas
+        return IngestionQuotas(quota: { tenant in
+            KnowledgeQuota(config: defaults, tenantSettings: try await tenants.tenant(id: tenant)?.settings ?? .object([:]))
+        }, crawlCounters: counters)
     }
 }

@@ -64,7 +64,8 @@ public enum ParleyApp {
         let vectors = try await VectorStoreSelection.make(config: config, secrets: settings.secrets, embedder: embedder,
                                                           database: app.db(.parley), client: app.http.client.shared)
         let knowledge = KnowledgeBase(embedder: embedder, vectors: vectors, settings: KnowledgeSettings.make(config))
-        let ingestion = try KnowledgeSettings.ingestion(config, knowledge: knowledge, database: app.db(.parley))
+        let counters = try rateCounters(config, secrets: settings.secrets, database: app.db(.parley))
+        let ingestion = try KnowledgeSettings.ingestion(config, knowledge: knowledge, database: app.db(.parley), counters: counters)
         return ParleyServices(config: config, secrets: settings.secrets, model: model,
                               retriever: settings.retriever ?? knowledge,
                               knowledge: knowledge, vectors: embedder == nil ? nil : vectors, ingestion: ingestion,
@@ -72,8 +73,7 @@ public enum ParleyApp {
                               embedder: embedder,
                               signer: StreamTokenSigner(secret: secret), streams: StreamRegistry(),
                               databaseKind: DatabaseSelection.kind(secrets: settings.secrets),
-                              turnLimiter: TurnRateLimiter(store: try rateCounters(config, secrets: settings.secrets, database: app.db(.parley)),
-                                                           secret: secret),
+                              turnLimiter: TurnRateLimiter(store: counters, secret: secret),
                               streamSlots: StreamSlots(perTenant: config.limits.streamsPerTenant, perAddress: config.limits.streamsPerIP))
     }
 

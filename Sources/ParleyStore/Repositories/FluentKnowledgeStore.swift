@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import ParleyCore
+import SQLKit
 
 /// `KnowledgeStore` on Fluent. Every query filters on `tenant_id`; chunk replacement and
 /// source deletion are single transactions, so a failure never leaves half a source.
@@ -174,5 +175,43 @@ public struct FluentKnowledgeStore: KnowledgeStore {
 
     public func purgeKnowledgeChanges(before cutoff: Date) async throws -> Int {
         try await KnowledgeChangeLog.purge(before: cutoff, on: database)
+    }
+
+    public func usage(tenant: TenantID) async throws -> KnowledgeUsage {
+        let sql = try sqlDatabase
+        let bytes = Self.byteLength(dialect: sql.dialect.name)
+        let sources = try await sql.raw("""
+            SELECT CAST(COUNT(*) AS BIGINT) AS sources, CAST(COALESCE(SUM(chunk_count), 0) AS BIGINT) AS chunks,
+                   CAST(COALESCE(SUM(\(unsafeRaw: bytes("content"))), 0) AS BIGINT) AS bytes
+            FROM sources WHERE tenant_id = \(bind: tenant.uuid)
+            """).first()
+        let pending = try await sql.raw("""
+            SELECT CAST(COALESCE(SUM(\(unsafeRaw: bytes("payload"))), 0) AS BIGINT) AS bytes FROM source_inputs WHERE tenant_id = \(bind: tenant.uuid)
+            """).first()
+        return KnowledgeUsage(sources: Int(try sources?.decode(column: "sources", as: Int64.self) ?? 0),
+                              chunks: Int(try sources?.decode(column: "chunks", as: Int64.self) ?? 0),
+                              storedBytes: Int(try sources?.decode(column: "bytes", as: Int64.self) ?? 0)
+                                  + Int(try pending?.decode(column: "bytes", as: Int64.self) ?? 0))
+    }
+
+    public func contentBytes(of source: SourceID, tenant: TenantID) async throws -> Int {
+        let sql = try sqlDatabase
+        let row = try await sql.raw("""
+            SELECT CAST(COALESCE(\(unsafeRaw: Self.byteLength(dialect: sql.dialect.name)("content")), 0) AS BIGINT) AS bytes
+            FROM sources WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: source.uuid)
+            """).first()
+        return Int(try row?.decode(column: "bytes", as: Int64.self) ?? 0)
+    }
+
+    private var sqlDatabase: any SQLDatabase {
+        get throws {
+            guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("Knowledge usage needs an SQL database.") }
+            return sql
+        }
+    }
+
+    /// Byte length of a text or binary column (PostgreSQL's LENGTH counts characters of text).
+    private static func byteLength(dialect: String) -> (String) -> String {
+        dialect == "postgresql" ? { "OCTET_LENGTH(\($0))" } : { "LENGTH(CAST(\($0) AS BLOB))" }
     }
 }
