@@ -263,7 +263,9 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     }
 
     public struct LLMSection: Sendable, Codable, Equatable {
-        /// Name stored in `llm_requests.provider`.
+        /// Name stored in `llm_requests.provider`; `extractive` forces the offline answerer,
+        /// `ollama`, `llamacpp` and `vllm` run without a key (at their usual local address
+        /// unless `base_url` is set).
         public var provider = "openrouter"
         /// Base URL of an OpenAI-compatible API (the part before `/chat/completions`).
         public var baseURL = "https://openrouter.ai/api/v1"
@@ -281,9 +283,14 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         public var offlineWordDelayMs = 25
         /// Prices per million tokens by model name, for `llm_requests.computed_cost`.
         public var prices: [String: ModelPrice] = [:]
+        /// Use `base_url` without an API key (a local OpenAI-compatible server of any name);
+        /// `provider: ollama | llamacpp | vllm` implies it.
+        public var keyless = false
+
+        public init() {}
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case provider, model, temperature, prices
+            case provider, model, temperature, prices, keyless
             case baseURL = "base_url", maxTokens = "max_tokens"
             case firstTokenTimeoutSeconds = "first_token_timeout_seconds", timeoutSeconds = "timeout_seconds"
             case maxRetries = "max_retries", retryBaseDelayMs = "retry_base_delay_ms"

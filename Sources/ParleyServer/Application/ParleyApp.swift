@@ -45,10 +45,14 @@ public enum ParleyApp {
         let redactor = Redactor(knownSecrets: [settings.secrets.llmAPIKey].compactMap { $0 }, personalData: false)
         let recorder = PricingRecorder(prices: PriceTable(config.llm.prices),
                                        log: FluentLLMRequestLog(database: app.db(.parley)), redactor: redactor)
+        let answerer = AnswererChoice.choose(config.llm, secrets: settings.secrets)
+        app.logger.notice("answerer selected", metadata: ["event": "answerer_selected", "answerer": "\(answerer.kind.rawValue)",
+                                                          "provider": "\(answerer.provider)", "model": "\(answerer.kind == .model ? config.llm.model : "-")",
+                                                          "reason": "\(answerer.reason)"])
         let model: any ChatModel
-        if let key = settings.secrets.llmAPIKey, config.llm.provider != "extractive" {
+        if answerer.kind == .model {
             model = OpenAICompatibleModel(
-                settings: .init(provider: config.llm.provider, baseURL: config.llm.baseURL, apiKey: key,
+                settings: .init(provider: answerer.provider, baseURL: answerer.baseURL, apiKey: answerer.apiKey,
                                 firstTokenTimeout: .milliseconds(Int64(config.llm.firstTokenTimeoutSeconds * 1000)),
                                 overallTimeout: .milliseconds(Int64(config.llm.timeoutSeconds * 1000)),
                                 retry: RetryPolicy(maxRetries: config.llm.maxRetries,
@@ -73,6 +77,7 @@ public enum ParleyApp {
                               embedder: embedder,
                               signer: StreamTokenSigner(secret: secret), streams: StreamRegistry(),
                               databaseKind: DatabaseSelection.kind(secrets: settings.secrets),
+                              answerer: answerer,
                               turnLimiter: TurnRateLimiter(store: counters, secret: secret),
                               streamSlots: StreamSlots(perTenant: config.limits.streamsPerTenant, perAddress: config.limits.streamsPerIP))
     }

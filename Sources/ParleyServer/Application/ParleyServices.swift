@@ -35,6 +35,8 @@ public struct ParleyServices: Sendable {
     public let signer: StreamTokenSigner
     public let streams: StreamRegistry
     public let databaseKind: DatabaseSelection.Kind
+    /// Which answerer runs and why (start-up log, `/health`).
+    public let answerer: AnswererChoice
     /// Counts chat turns against `limits.*` (counters in memory or in the database).
     public let turnLimiter: TurnRateLimiter
     /// Caps the answers this process streams at once per tenant and client address.

@@ -25,8 +25,10 @@ struct HealthController: RouteCollection {
         }
 
         struct LLMInfo: Content {
+            var answerer: String
             var provider: String
             var model: String
+            var reason: String
         }
 
         enum CodingKeys: String, CodingKey {
@@ -53,7 +55,8 @@ struct HealthController: RouteCollection {
         let body = HealthResponse(
             status: reachable ? "ok" : "degraded",
             database: .init(kind: services.databaseKind.rawValue, reachable: reachable),
-            llm: .init(provider: services.model.provider, model: model),
+            llm: .init(answerer: services.answerer.kind.rawValue, provider: services.model.provider, model: model,
+                       reason: services.answerer.reason),
             retriever: services.retriever.name,
             embedder: services.embedder.map { "\($0.model)" } ?? "none",
             activeStreams: await services.streams.count)
