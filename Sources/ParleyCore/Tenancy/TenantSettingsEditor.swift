@@ -19,6 +19,11 @@ public struct TenantSettingsEditor: Sendable {
                               "widget.title", "widget.greeting", "widget.color", "widget.position",
                               "widget.avatar", "widget.language"] + TurnRateLimits.settingKeys + KnowledgeQuota.settingKeys
 
+    /// Settings that are whole numbers from 0, with their largest value and what 0 means.
+    static let wholeNumberKeys: [String: (largest: Int, zero: String)] =
+        Dictionary(uniqueKeysWithValues: TurnRateLimits.settingKeys.map { ($0, (TurnRateLimits.largestSetting, "no limit")) }
+            + KnowledgeQuota.settingKeys.map { ($0, (KnowledgeQuota.largestSetting, "no quota")) })
+
     public private(set) var settings: JSONValue
 
     public init(settings: JSONValue) {
@@ -85,14 +90,10 @@ public struct TenantSettingsEditor: Sendable {
                 throw InvalidSetting(description: "widget.language must be one of \(WidgetAppearance.languages.sorted().joined(separator: ", "))")
             }
             return .string(value)
-        case _ where TurnRateLimits.settingKeys.contains(key):
-            guard let number = Int(value), (0 ... TurnRateLimits.largestSetting).contains(number) else {
-                throw InvalidSetting(description: "\(key) must be a whole number from 0 (no limit) to \(TurnRateLimits.largestSetting)")
-            }
-            return .number(Double(number))
-        case _ where KnowledgeQuota.settingKeys.contains(key):
-            guard let number = Int(value), (0 ... KnowledgeQuota.largestSetting).contains(number) else {
-                throw InvalidSetting(description: "\(key) must be a whole number from 0 (no quota) to \(KnowledgeQuota.largestSetting)")
+        case _ where wholeNumberKeys[key] != nil:
+            let (largest, zero) = wholeNumberKeys[key]!
+            guard let number = Int(value), (0 ... largest).contains(number) else {
+                throw InvalidSetting(description: "\(key) must be a whole number from 0 (\(zero)) to \(largest)")
             }
             return .number(Double(number))
         default:

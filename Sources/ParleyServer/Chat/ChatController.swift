@@ -32,9 +32,9 @@ struct ChatController: RouteCollection {
         let client = ClientAddress.of(request, trustedProxyHops: services.config.limits.trustedProxyHops)
         try await context.admitTurn(clientAddress: client, sessionKey: sessionKey)
         try await context.consent.requireConsent(visitorHash: try? ConsentController.visitorHash(request))
-        let streamsNow = !(request.query[String.self, at: "stream"].map { ["false", "0", "no"].contains($0.lowercased()) } ?? false)
-        // An answer in the response body takes a stream slot for as long as it runs.
-        let slot = streamsNow ? nil : try await context.streamSlot(clientAddress: client)
+        // `?stream=false`: the whole answer in this response, which takes a stream slot while it runs.
+        let answersInBody = request.query[String.self, at: "stream"].map { ["false", "0", "no"].contains($0.lowercased()) } ?? false
+        let slot = answersInBody ? try await context.streamSlot(clientAddress: client) : nil
         let posted = try await context.conversations.post(body.message, sessionKey: sessionKey, agent: agent.code)
         request.logger[metadataKey: "session"] = .string(posted.session.id.description)
         if sessionKey == nil { try await context.countNewSession(sessionKey: posted.sessionKey) }
