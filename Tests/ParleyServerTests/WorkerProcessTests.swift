@@ -203,4 +203,53 @@ struct WorkerProcessTests {
             for process in processes { try await process.stop() }
         }
     }
+
+    /// The high-water mark of a process's resident memory, in KiB (Linux).
+    static func peakResidentKiB(_ pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    }
+
+    @Test func unauthenticatedUploadsDoNotRaiseTheServersPeakMemory() async throws {
+        try await withDatabase { server, _, _, url in
+            let port = try freeLoopbackPort()
+            let serve = try WorkerProcess(databaseURL: url, folder: server.database.folder, name: "serve-uploads",
+                                          arguments: ["serve", "--host", "127.0.0.1", "--port", "\(port)"],
+                                          extra: ["PARLEY_APP_DEFAULT_TENANT": "jobs", "PARLEY_JOBS_IN_PROCESS_WORKER": "false"])
+            let healthy = try await eventually(timeout: .seconds(60)) {
+                (try? await server.client.get(url: "http://127.0.0.1:\(port)/health").get().status.code) == 200
+            }
+            #expect(healthy, "\(serve.output.suffix(800))")
+            let pid = serve.process.processIdentifier
+            let before = try #require(Self.peakResidentKiB(pid))
+            // Eight 10 MB uploads at once with a key that names no tenant: buffered, they would add 80 MB.
+            let total = 10 << 20
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0 ..< 8 {
+                    group.addTask {
+                        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/sources")
+                        request.method = .POST
+                        request.headers.add(name: "Authorization", value: "Bearer sk_not_a_key")
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        let chunks = AsyncStream<ByteBuffer> { continuation in
+                            for _ in 0 ..< total / (256 << 10) { continuation.yield(ByteBuffer(repeating: 0x20, count: 256 << 10)) }
+                            continuation.finish()
+                        }
+                        request.body = .stream(chunks, length: .known(Int64(total)))
+                        do {
+                            return Int(try await server.client.execute(request, timeout: .seconds(30)).status.code)
+                        } catch {
+                            return -1   // the server answered and closed while the body was still going out
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == 401 || $0 == -1 } && statuses.contains(401), "\(statuses)")
+            let after = try #require(Self.peakResidentKiB(pid))
+            #expect(after - before < 24 * 1024, "peak memory grew by \((after - before) / 1024) MiB")
+            try await serve.stop()
+        }
+    }
 }
