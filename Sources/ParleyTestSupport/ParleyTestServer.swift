@@ -20,8 +20,10 @@ public final class ParleyTestServer: Sendable {
     public let background: BackgroundWork?
 
     /// Starts a server. `adjust` edits the configuration; `secrets` adds environment secrets.
+    /// `clock` is the time rate limits count in.
     public static func start(_ database: TestDatabase, secrets: ParleySecrets = ParleySecrets(), embedder: (any Embedder)? = nil,
-                             adjust: @Sendable (inout ParleyConfig) -> Void = { _ in }) async throws -> ParleyTestServer {
+                             adjust: @Sendable (inout ParleyConfig) -> Void = { _ in },
+                             clock: @escaping @Sendable () -> Date = Date.init) async throws -> ParleyTestServer {
         TestLogging.bootstrap()
         var config = ParleyConfig()
         config.app.host = "127.0.0.1"
@@ -41,7 +43,9 @@ public final class ParleyTestServer: Sendable {
         allSecrets.serverSecret = allSecrets.serverSecret ?? "test-server-secret-0123456789"
         let app = try await Application.make(.testing)
         do {
-            try await ParleyApp.configure(app, settings: ServerSettings(config: config, secrets: allSecrets, embedder: embedder))
+            var settings = ServerSettings(config: config, secrets: allSecrets, embedder: embedder)
+            settings.clock = clock
+            try await ParleyApp.configure(app, settings: settings)
             try await app.server.start()
         } catch {
             try? await app.asyncShutdown()
@@ -64,12 +68,13 @@ public final class ParleyTestServer: Sendable {
     /// Runs `body` against a server on a fresh database of `backend`, then stops the server and
     /// drops the database, whether `body` succeeded or not.
     public static func with(_ backend: TestBackend, secrets: ParleySecrets = ParleySecrets(), embedder: (any Embedder)? = nil,
+                            clock: @escaping @Sendable () -> Date = Date.init,
                             adjust: @Sendable (inout ParleyConfig) -> Void = { _ in },
                             _ body: (ParleyTestServer) async throws -> Void) async throws {
         let database = try await TestDatabase.make(backend)
         let server: ParleyTestServer
         do {
-            server = try await start(database, secrets: secrets, embedder: embedder, adjust: adjust)
+            server = try await start(database, secrets: secrets, embedder: embedder, adjust: adjust, clock: clock)
         } catch {
             await database.destroy()
             throw error

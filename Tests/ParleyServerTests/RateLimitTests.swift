@@ -24,11 +24,19 @@ struct RateLimitTests {
         }
     }
 
-    /// A minute window is the unit of these tests: start well inside one, so none of them
-    /// straddles a boundary where counts begin again.
+    /// The limiter's time, held still in the middle of a minute (and of a day), so that no
+    /// window ends while a test counts, however slowly the machine runs it.
+    static let stillClock: @Sendable () -> Date = {
+        let now = Int(Date().timeIntervalSince1970)
+        let midday = now - now % 86_400 + 43_200 + 30
+        return { Date(timeIntervalSince1970: TimeInterval(midday)) }
+    }()
+
+    /// For separate processes, whose clocks cannot be held: start early enough in a minute that
+    /// the few requests that follow land in one window.
     static func awayFromMinuteBoundary() async throws {
         let second = Int(Date().timeIntervalSince1970) % 60
-        if second >= 45 { try await Task.sleep(for: .seconds(61 - second)) }
+        if second >= 50 { try await Task.sleep(for: .seconds(61 - second)) }
     }
 
     static func expectRefused(_ reply: ParleyTestServer.Reply, code: String = "rate_limited", maxWait: Int = 60,
@@ -42,8 +50,7 @@ struct RateLimitTests {
 
     @Test(arguments: TestBackend.available)
     func aVisitorsFourthTurnInAMinuteIsRefusedAndWritesNothing(_ backend: TestBackend) async throws {
-        try await Self.awayFromMinuteBoundary()
-        try await ParleyTestServer.with(backend, adjust: Self.only { $0.visitorPerMinute = 3 }) { server in
+        try await ParleyTestServer.with(backend, clock: Self.stillClock, adjust: Self.only { $0.visitorPerMinute = 3 }) { server in
             var key: String?
             for index in 0 ..< 3 {
                 key = try await server.chatTurn("question \(index)", sessionKey: key).sessionKey
@@ -59,8 +66,7 @@ struct RateLimitTests {
 
     @Test(arguments: TestBackend.available)
     func anAddressIsLimitedAcrossSessionsAndTenantsCanRaiseOrLowerTheirRates(_ backend: TestBackend) async throws {
-        try await Self.awayFromMinuteBoundary()
-        try await ParleyTestServer.with(backend, adjust: { config in
+        try await ParleyTestServer.with(backend, clock: Self.stillClock, adjust: { config in
             Self.only { $0.ipPerMinute = 2 }(&config)
             config.app.mode = .multiTenant
         }) { server in
@@ -81,7 +87,7 @@ struct RateLimitTests {
     }
 
     @Test func aTenantsDailyRateWaitsUntilTheDayEnds() async throws {
-        try await ParleyTestServer.with(.sqlite, adjust: Self.only { $0.tenantPerDay = 1 }) { server in
+        try await ParleyTestServer.with(.sqlite, clock: Self.stillClock, adjust: Self.only { $0.tenantPerDay = 1 }) { server in
             #expect(try await server.postChat(["message": "hi"]).status == 201)
             let refused = try await server.postChat(["message": "again"])
             Self.expectRefused(refused, maxWait: 86_400)
@@ -90,8 +96,7 @@ struct RateLimitTests {
     }
 
     @Test func theAgentsOwnRateOverridesTheVisitorRate() async throws {
-        try await Self.awayFromMinuteBoundary()
-        try await ParleyTestServer.with(.sqlite, adjust: { config in
+        try await ParleyTestServer.with(.sqlite, clock: Self.stillClock, adjust: { config in
             Self.only { $0.visitorPerMinute = 50 }(&config)
             config.agents["sales", default: .init()].rateLimitPerMinute = 1
         }) { server in
@@ -103,8 +108,7 @@ struct RateLimitTests {
 
     @Test(arguments: TestBackend.available)
     func aBurstOfConcurrentTurnsPassesExactlyTheLimit(_ backend: TestBackend) async throws {
-        try await Self.awayFromMinuteBoundary()
-        try await ParleyTestServer.with(backend, adjust: Self.only { $0.ipPerMinute = 5 }) { server in
+        try await ParleyTestServer.with(backend, clock: Self.stillClock, adjust: Self.only { $0.ipPerMinute = 5 }) { server in
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0 ..< 20 { group.addTask { try await server.postChat(["message": "burst \(index)"]).status } }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
@@ -118,14 +122,13 @@ struct RateLimitTests {
     }
 
     @Test func forwardedAddressesCountOnlyBehindTrustedProxies() async throws {
-        try await Self.awayFromMinuteBoundary()
         // Without trusted proxies a client's X-Forwarded-For is ignored: rotating it gains nothing.
-        try await ParleyTestServer.with(.sqlite, adjust: Self.only { $0.ipPerMinute = 2 }) { server in
+        try await ParleyTestServer.with(.sqlite, clock: Self.stillClock, adjust: Self.only { $0.ipPerMinute = 2 }) { server in
             for index in 0 ..< 2 { _ = try await server.postChat(["message": "hi"], headers: [("X-Forwarded-For", "203.0.113.\(index)")]) }
             Self.expectRefused(try await server.postChat(["message": "hi"], headers: [("X-Forwarded-For", "203.0.113.99")]))
         }
         // Behind one proxy, the entry it appended is the client: each counts on its own.
-        try await ParleyTestServer.with(.sqlite, adjust: Self.only { $0.ipPerMinute = 2; $0.trustedProxyHops = 1 }) { server in
+        try await ParleyTestServer.with(.sqlite, clock: Self.stillClock, adjust: Self.only { $0.ipPerMinute = 2; $0.trustedProxyHops = 1 }) { server in
             for _ in 0 ..< 2 { #expect(try await server.postChat(["message": "hi"], headers: [("X-Forwarded-For", "spoofed, 198.51.100.7")]).status == 201) }
             Self.expectRefused(try await server.postChat(["message": "hi"], headers: [("X-Forwarded-For", "other-spoof, 198.51.100.7")]))
             #expect(try await server.postChat(["message": "hi"], headers: [("X-Forwarded-For", "198.51.100.8")]).status == 201)

@@ -78,7 +78,7 @@ public enum ParleyApp {
                               signer: StreamTokenSigner(secret: secret), streams: StreamRegistry(),
                               databaseKind: DatabaseSelection.kind(secrets: settings.secrets),
                               answerer: answerer,
-                              turnLimiter: TurnRateLimiter(store: counters, secret: secret),
+                              turnLimiter: TurnRateLimiter(store: counters, secret: secret, clock: settings.clock),
                               streamSlots: StreamSlots(perTenant: config.limits.streamsPerTenant, perAddress: config.limits.streamsPerIP))
     }
 

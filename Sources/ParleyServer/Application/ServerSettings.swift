@@ -19,6 +19,8 @@ public struct ServerSettings: Sendable {
     /// Create the demo tenant (`app.seed_demo`) and sync the agent catalogue at start.
     /// `migrate` turns it off: it only changes the schema.
     public var seeds = true
+    /// The time rate limits count in (tests hold it still, so that no window ends mid-test).
+    public var clock: @Sendable () -> Date = Date.init
 
     public init(config: ParleyConfig, secrets: ParleySecrets, retriever: (any Retriever)? = nil, embedder: (any Embedder)? = nil) {
         self.config = config
