@@ -117,6 +117,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Admin accounts: people, password hashing (scrypt), sign-in with lockouts, roles per tenant.
+        .target(
+            name: "ParleyAccounts",
+            dependencies: [
+                "ParleyCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Durable jobs: typed handlers, the worker Service (leases, retries, fairness), recurring jobs.
         .target(
             name: "ParleyJobs",
@@ -149,6 +160,7 @@ let package = Package(
             name: "ParleyServer",
             dependencies: [
                 "ParleyCore", "ParleyLLM", "ParleyChat", "ParleyStore", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest", "ParleyJobs",
+                "ParleyAccounts",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Fluent", package: "fluent"),
@@ -162,6 +174,7 @@ let package = Package(
             name: "parley",
             dependencies: [
                 "ParleyServer", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest", "ParleyJobs",
+                "ParleyAccounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -189,6 +202,11 @@ let package = Package(
         .testTarget(
             name: "ParleyCoreTests",
             dependencies: ["ParleyCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParleyAccountsTests",
+            dependencies: ["ParleyAccounts", "ParleyCore", "ParleyTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -10,7 +10,7 @@ struct Parley: AsyncParsableCommand {
         Configuration comes from parley.yaml (or --config), then .env, then the environment.
         See parley.example.yaml for every key.
         """,
-        subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, TenantCommand.self, IngestCommand.self, EvalCommand.self, BenchCommand.self],
+        subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, TenantCommand.self, AdminCommand.self, IngestCommand.self, EvalCommand.self, BenchCommand.self],
         defaultSubcommand: nil)
 }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import FluentKit
 import Foundation
+import ParleyAccounts
 import ParleyChat
 import ParleyCore
 import ParleyIngest
@@ -41,6 +42,15 @@ public struct ParleyServices: Sendable {
     public let turnLimiter: TurnRateLimiter
     /// Caps the answers this process streams at once per tenant and client address.
     public let streamSlots: StreamSlots
+    /// Hashes admin passwords (scrypt, at most two at once in this process).
+    public let passwordHasher = PasswordHasher()
+    /// Failed admin sign-ins per client address in this process.
+    public let loginThrottle = LoginThrottle()
+
+    /// Admin accounts on one database handle.
+    public func accounts(on database: any Database) -> AccountDirectory {
+        AccountDirectory(store: FluentAccountStore(database: database), hasher: passwordHasher, throttle: loginThrottle)
+    }
 
     /// Repositories bound to one database handle.
     public struct Stores: Sendable {

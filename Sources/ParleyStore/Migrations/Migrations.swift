@@ -5,7 +5,8 @@ import SQLKit
 public enum ParleyMigrations {
     public static var all: [any Migration] {
         [CreateTenancyTables(), CreateConversationTables(), CreateOperationsTables(), CreateKnowledgeTables(), CreateConsentTable(),
-         CreateJobTables(), CreateSourceInputTable(), CreateKnowledgeChangeTable(), CreateRateCounterTable()]
+         CreateJobTables(), CreateSourceInputTable(), CreateKnowledgeChangeTable(), CreateRateCounterTable(),
+         CreateAdminTables()]
     }
 }
 

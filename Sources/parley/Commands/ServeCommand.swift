@@ -2,6 +2,7 @@ import ArgumentParser
 import Fluent
 import Foundation
 import Logging
+import ParleyAccounts
 import ParleyCore
 import ParleyServer
 import ParleyStore
@@ -41,6 +42,12 @@ struct ServeCommand: AsyncParsableCommand {
             "mode": "\(app.parley.config.app.mode.rawValue)", "llm": "\(app.parley.model.provider)",
             "database": "\(app.parley.databaseKind.rawValue)", "job_worker": "\(runsJobs)",
         ])
+        if try await !app.parley.accounts(on: app.db(.parley)).hasAccounts() {
+            logger.notice("""
+                no admin account yet; create the first with: parley admin create --email you@example.com \
+                --tenant \(app.parley.config.app.defaultTenant) --role owner (or --platform for a platform administrator)
+                """, metadata: ["event": "no_admin_account"])
+        }
         // The HTTP server last, so the first to stop: it drains its streams, then the workers
         // finish or give back their jobs, then the follower stops.
         try await Runtime.runUntilSignalled(background + [HTTPServerService(app: app, logger: logger)], app: app, logger: logger)

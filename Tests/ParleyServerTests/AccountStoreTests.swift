@@ -1,0 +1,53 @@
+import Fluent
+import SQLKit
+import Foundation
+import ParleyAccounts
+import ParleyChat
+import ParleyCore
+import ParleyServer
+import ParleyStore
+import ParleyTestSupport
+import Testing
+
+/// Admin accounts in the real databases: the e-mail address is unique whatever its case,
+/// memberships are one per tenant and go with their tenant, and a lock written by one
+/// process is seen by any.
+@Suite("Admin accounts in the database")
+struct AccountStoreTests {
+    @Test(arguments: TestBackend.available)
+    func accountsMembershipsAndLocksPersist(_ backend: TestBackend) async throws {
+        try await ParleyTestServer.with(backend, adjust: { $0.app.seedDemo = false }) { server in
+            let tenant = try await server.services.provisioner(server.stores).createTenant(name: "Acme", slug: "acme").tenant
+            let store = FluentAccountStore(database: server.app.db(.parley))
+            let accounts = AccountDirectory(store: store, hasher: PasswordHasher(parameters: .fastForTests), throttle: LoginThrottle())
+            let user = try await accounts.create(email: "Boss@Acme.Example", displayName: "Boss", password: "boss password 123",
+                                                 membership: (tenant.id, .viewer))
+            await #expect(throws: ParleyError.self) {
+                try await accounts.create(email: "boss@acme.example", displayName: "Copy", password: "another password 1")
+            }
+            #expect(try await store.countUsers() == 1)
+            try await accounts.grant(.owner, to: user.id, in: tenant.id)
+            #expect(try await store.memberships(of: user.id).map(\.role) == [.owner])
+
+            let lock = Date().addingTimeInterval(600)
+            try await store.recordLogin(user.id, failedLogins: 0, lockedUntil: lock)
+            let fromAnotherHandle = try #require(try await FluentAccountStore(database: server.app.db(.parley)).user(email: "BOSS@acme.example"))
+            #expect(abs((fromAnotherHandle.lockedUntil ?? .distantPast).timeIntervalSince(lock)) < 1)
+            #expect(fromAnotherHandle.passwordHash.hasPrefix("scrypt$"))
+
+            // A tenant's deletion takes its memberships with it; the person stays.
+            try await TenantModelDeletion.delete(tenant.id, on: server.app.db(.parley))
+            #expect(try await store.memberships(of: user.id).isEmpty)
+            #expect(try await store.user(id: user.id) != nil)
+        }
+    }
+}
+
+/// Deletes a tenant row directly (no product path deletes tenants yet).
+enum TenantModelDeletion {
+    static func delete(_ id: TenantID, on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        if sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA foreign_keys = ON").run() }
+        try await sql.raw("DELETE FROM tenants WHERE id = \(bind: id.uuid)").run()
+    }
+}
