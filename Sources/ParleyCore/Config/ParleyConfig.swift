@@ -20,6 +20,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     public var ui = UISection()
     public var limits = LimitsSection()
     public var quotas = QuotasSection()
+    public var admin = AdminSection()
     /// Agents by code (`/a/{code}/…`). Catalogue entries synchronised into the `agents` table.
     public var agents: [String: AgentSection] = ["sales": AgentSection()]
 

@@ -1,3 +1,4 @@
+import ParleyAccounts
 import AsyncHTTPClient
 import Fluent
 import Foundation
@@ -79,7 +80,8 @@ public enum ParleyApp {
                               databaseKind: DatabaseSelection.kind(secrets: settings.secrets),
                               answerer: answerer,
                               turnLimiter: TurnRateLimiter(store: counters, secret: secret, clock: settings.clock),
-                              streamSlots: StreamSlots(perTenant: config.limits.streamsPerTenant, perAddress: config.limits.streamsPerIP))
+                              streamSlots: StreamSlots(perTenant: config.limits.streamsPerTenant, perAddress: config.limits.streamsPerIP),
+                              adminTokens: await AdminSessionTokens(secret: secret))
     }
 
     /// Where rate counters live: `limits.counters`, or with `auto` the database when it is

@@ -47,6 +47,15 @@ public struct ParleyServices: Sendable {
     /// Failed admin sign-ins per client address in this process.
     public let loginThrottle = LoginThrottle()
 
+    /// Signs and checks admin session tokens (keyed from the server secret).
+    public let adminTokens: AdminSessionTokens
+
+    /// Signed-in admin sessions on one database handle.
+    public func adminSessions(on database: any Database) -> AdminSessions {
+        AdminSessions(tokens: adminTokens, sessions: FluentAdminSessionStore(database: database),
+                      accounts: FluentAccountStore(database: database), lifetime: .seconds(max(60, config.admin.sessionHours * 3600)))
+    }
+
     /// Admin accounts on one database handle.
     public func accounts(on database: any Database) -> AccountDirectory {
         AccountDirectory(store: FluentAccountStore(database: database), hasher: passwordHasher, throttle: loginThrottle)

@@ -8,5 +8,6 @@ extension ParleyApp {
         try app.register(collection: SourcesController(maxUploadBytes: services.config.ingest.maxUploadBytes))
         try app.register(collection: ConsentController())
         try app.register(collection: WidgetController(assets: try WidgetAssets.load()))
+        try app.register(collection: AdminSessionController())
     }
 }

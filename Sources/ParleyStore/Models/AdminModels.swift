@@ -55,3 +55,29 @@ final class AdminMembershipModel: Model, @unchecked Sendable {
         AdminRole(rawValue: role).map { TenantMembership(userID: AdminUserID(userID), tenantID: TenantID(tenantID), role: $0) }
     }
 }
+
+/// Row of `admin_sessions`: a signed-in session a token names.
+final class AdminSessionModel: Model, @unchecked Sendable {
+    static let schema = "admin_sessions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "expires_at") var expiresAt: Date
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+
+    init() {}
+
+    init(_ session: AdminSession) {
+        id = session.id.uuid
+        userID = session.userID.uuid
+        createdAt = session.createdAt
+        expiresAt = session.expiresAt
+        revokedAt = session.revokedAt
+    }
+
+    func domain() throws -> AdminSession {
+        AdminSession(id: AdminSessionID(try requireID()), userID: AdminUserID(userID), createdAt: createdAt, expiresAt: expiresAt,
+                     revokedAt: revokedAt)
+    }
+}
