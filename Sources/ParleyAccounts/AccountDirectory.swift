@@ -95,6 +95,24 @@ public struct AccountDirectory: Sendable {
 
     public func user(_ id: AdminUserID) async throws -> AdminUser? { try await store.user(id: id) }
 
+    public func user(email: String) async throws -> AdminUser? {
+        guard let email = try? Credentials.email(email) else { return nil }
+        return try await store.user(email: email)
+    }
+
+    public func members(of tenant: TenantID) async throws -> [(user: AdminUser, role: AdminRole)] { try await store.members(of: tenant) }
+
+    /// Takes a person's role in the tenant away. An owner cannot remove themselves, so a tenant
+    /// is never left by its last owner by accident.
+    public func revoke(_ id: AdminUserID, from tenant: TenantID, by actor: AdminUserID) async throws {
+        guard id != actor else {
+            throw ParleyError(code: "cannot_remove_self", message: "You cannot remove your own role; ask another owner.", kind: .conflict)
+        }
+        guard try await store.removeMembership(user: id, tenant: tenant) else {
+            throw ParleyError.notFound("unknown_admin", "This tenant has no such person.")
+        }
+    }
+
     public func memberships(of id: AdminUserID) async throws -> [TenantMembership] { try await store.memberships(of: id) }
 
     /// Whether any admin account exists (a fresh install prints how to make the first).

@@ -79,4 +79,8 @@ public protocol AccountStore: Sendable {
     /// Creates or changes the user's role in the tenant.
     func setMembership(_ membership: TenantMembership) async throws
     func countUsers() async throws -> Int
+    /// The people with a role in the tenant, by e-mail address.
+    func members(of tenant: TenantID) async throws -> [(user: AdminUser, role: AdminRole)]
+    /// Takes the user's role in the tenant away; false when there was none.
+    func removeMembership(user: AdminUserID, tenant: TenantID) async throws -> Bool
 }

@@ -45,3 +45,46 @@ struct SignedInResponse: Content {
         case csrfToken = "csrf_token", expiresAt = "expires_at"
     }
 }
+
+/// A tenant as the admin API shows it: never its API key hash.
+struct AdminTenantResponse: Content {
+    var id: String
+    var slug: String
+    var name: String
+    var active: Bool
+    var widgetKey: String
+    var role: String
+    var settings: JSONValue?
+    var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, slug, name, active, role, settings
+        case widgetKey = "widget_key", createdAt = "created_at"
+    }
+
+    init(_ tenant: Tenant, role: AdminRole, withSettings: Bool) {
+        id = tenant.id.description
+        slug = tenant.slug
+        name = tenant.name
+        active = tenant.isActive
+        widgetKey = tenant.widgetKey
+        self.role = role.rawValue
+        settings = withSettings ? tenant.settings : nil
+        createdAt = tenant.createdAt
+    }
+}
+
+struct AdminTenantList: Content {
+    var tenants: [AdminTenantResponse]
+}
+
+/// A tenant with its secret API key, shown this once.
+struct CreatedTenantResponse: Content {
+    var tenant: AdminTenantResponse
+    var apiKey: String
+
+    enum CodingKeys: String, CodingKey {
+        case tenant
+        case apiKey = "api_key"
+    }
+}

@@ -9,5 +9,7 @@ extension ParleyApp {
         try app.register(collection: ConsentController())
         try app.register(collection: WidgetController(assets: try WidgetAssets.load()))
         try app.register(collection: AdminSessionController())
+        try app.register(collection: AdminTenantsController())
+        try app.register(collection: AdminUsersController())
     }
 }

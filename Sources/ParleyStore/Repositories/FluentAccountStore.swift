@@ -61,4 +61,23 @@ public struct FluentAccountStore: AccountStore {
     public func countUsers() async throws -> Int {
         try await AdminUserModel.query(on: database).count()
     }
+
+    public func members(of tenant: TenantID) async throws -> [(user: AdminUser, role: AdminRole)] {
+        let memberships = try await AdminMembershipModel.query(on: database).filter(\.$tenantID == tenant.uuid).all()
+        let roles = Dictionary(memberships.compactMap { membership in AdminRole(rawValue: membership.role).map { (membership.userID, $0) } },
+                               uniquingKeysWith: { first, _ in first })
+        guard !roles.isEmpty else { return [] }
+        let users = try await AdminUserModel.query(on: database).filter(\.$id ~~ Array(roles.keys)).sort(\.$email).all()
+        return try users.compactMap { model in
+            guard let id = model.id, let role = roles[id] else { return nil }
+            return (try model.domain(), role)
+        }
+    }
+
+    public func removeMembership(user: AdminUserID, tenant: TenantID) async throws -> Bool {
+        let query = AdminMembershipModel.query(on: database).filter(\.$userID == user.uuid).filter(\.$tenantID == tenant.uuid)
+        guard try await query.count() > 0 else { return false }
+        try await AdminMembershipModel.query(on: database).filter(\.$userID == user.uuid).filter(\.$tenantID == tenant.uuid).delete()
+        return true
+    }
 }

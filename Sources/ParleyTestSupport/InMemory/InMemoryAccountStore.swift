@@ -44,6 +44,17 @@ public actor InMemoryAccountStore: AccountStore {
 
     public func countUsers() async throws -> Int { users.count }
 
+    public func members(of tenant: TenantID) async throws -> [(user: AdminUser, role: AdminRole)] {
+        memberships.filter { $0.tenantID == tenant }.compactMap { membership in users[membership.userID].map { ($0, membership.role) } }
+            .sorted { $0.0.email < $1.0.email }
+    }
+
+    public func removeMembership(user: AdminUserID, tenant: TenantID) async throws -> Bool {
+        let before = memberships.count
+        memberships.removeAll { $0.userID == user && $0.tenantID == tenant }
+        return memberships.count < before
+    }
+
     /// Test hook: deactivates an account.
     public func deactivate(_ id: AdminUserID) { users[id]?.isActive = false }
 }
