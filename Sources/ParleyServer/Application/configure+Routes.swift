@@ -11,5 +11,6 @@ extension ParleyApp {
         try app.register(collection: AdminSessionController())
         try app.register(collection: AdminTenantsController())
         try app.register(collection: AdminUsersController())
+        try app.register(collection: AdminConversationsController())
     }
 }
