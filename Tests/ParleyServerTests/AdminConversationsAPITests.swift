@@ -44,11 +44,11 @@ struct AdminConversationsAPITests {
             #expect(listed.allSatisfy { $0["message_count"]?.doubleValue == 2 })
             #expect(!String(decoding: all.body, as: UTF8.self).contains("Beta's private"))
 
-            // Pages of two: every conversation once.
+            // Pages of one: every conversation once, across four cursors.
             var seen: [String] = []
             var after: String?
             repeat {
-                let page = try await get("/alpha/conversations?limit=2" + (after.map { "&after=\($0)" } ?? ""))
+                let page = try await get("/alpha/conversations?limit=1" + (after.map { "&after=\($0)" } ?? ""))
                 seen += page.json["conversations"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
                 after = page.json["next"]?.stringValue
             } while after != nil && seen.count < 10

@@ -4,7 +4,9 @@ import ParleyCore
 import SQLKit
 
 /// `ConversationReview` in SQL: one statement per page (sessions with their message count and
-/// opening message), keyset-paged on (last activity, id) so that page 200 costs what page 1 does.
+/// opening message), keyset-paged on (last activity, id) so that page 200 costs what page 1 does,
+/// and a conversation that becomes active while someone pages is neither repeated nor skipped
+/// among the others.
 public struct SQLConversationReview: ConversationReview {
     private let database: any Database
 
@@ -32,10 +34,14 @@ public struct SQLConversationReview: ConversationReview {
         if let since = filter.activeSince { query = query.where(SQLColumn("last_activity_at", table: "s"), .greaterThanOrEqual, SQLBind(since)) }
         if let since = filter.idleSince { query = query.where(SQLColumn("last_activity_at", table: "s"), .lessThan, SQLBind(since)) }
         if let cursor {
+            // Times read back are rounded to the microsecond (sqlite-nio), so the cursor's time
+            // matches its row within half a microsecond, not exactly: a window of 0.6 µs is "the
+            // same time", and within it the id decides.
+            let (low, high) = (cursor.lastActivityAt.addingTimeInterval(-6e-7), cursor.lastActivityAt.addingTimeInterval(6e-7))
             query = query.where { group in
-                group.where(SQLColumn("last_activity_at", table: "s"), .lessThan, SQLBind(cursor.lastActivityAt))
+                group.where(SQLColumn("last_activity_at", table: "s"), .lessThan, SQLBind(low))
                     .orWhere { tie in
-                        tie.where(SQLColumn("last_activity_at", table: "s"), .equal, SQLBind(cursor.lastActivityAt))
+                        tie.where(SQLColumn("last_activity_at", table: "s"), .lessThanOrEqual, SQLBind(high))
                             .where(SQLColumn("id", table: "s"), .lessThan, SQLBind(cursor.session.uuid))
                     }
             }
