@@ -22,7 +22,7 @@ struct OpenAICompatibleModelTests {
         var text: String { tokens.joined() }
     }
 
-    func run(_ replies: [FakeOpenAIServer.Reply], firstToken: Duration = .seconds(5), retries: Int = 2, overall: Duration = .seconds(20),
+    func run(_ replies: [FakeOpenAIServer.Reply], firstToken: Duration = .seconds(30), retries: Int = 2, overall: Duration = .seconds(60),
              check: (Outcome, [LLMCallRecord], [FakeOpenAIServer.Received]) async throws -> Void) async throws {
         let server = try await FakeOpenAIServer.start()
         for reply in replies { await server.enqueue(reply) }

@@ -17,7 +17,7 @@ public struct TenantSettingsEditor: Sendable {
 
     public static let keys = ["allowed_origins", "consent_required", "terms_version", "allow_basic_html",
                               "widget.title", "widget.greeting", "widget.color", "widget.position",
-                              "widget.avatar", "widget.language"] + TurnRateLimits.settingKeys + KnowledgeQuota.settingKeys
+                              "widget.avatar", "widget.language"] + TurnRateLimits.settingKeys + KnowledgeQuota.settingKeys + [CostBudget.settingKey]
 
     /// Settings that are whole numbers from 0, with their largest value and what 0 means.
     static let wholeNumberKeys: [String: (largest: Int, zero: String)] =
@@ -90,6 +90,11 @@ public struct TenantSettingsEditor: Sendable {
                 throw InvalidSetting(description: "widget.language must be one of \(WidgetAppearance.languages.sorted().joined(separator: ", "))")
             }
             return .string(value)
+        case CostBudget.settingKey:
+            guard let amount = Double(value), amount.isFinite, (0 ... 1_000_000_000).contains(amount) else {
+                throw InvalidSetting(description: "\(key) must be an amount from 0 (no budget) to 1000000000, like 50 or 12.5")
+            }
+            return .number(amount)
         case _ where wholeNumberKeys[key] != nil:
             let (largest, zero) = wholeNumberKeys[key]!
             guard let number = Int(value), (0 ... largest).contains(number) else {

@@ -24,6 +24,7 @@ struct AdminTenantsController: RouteCollection {
         tenants.on(.PATCH, ":slug", body: .collect(maxSize: body), use: setActive)
         tenants.on(.POST, ":slug", "api-key", body: .collect(maxSize: body), use: rotateKey)
         tenants.on(.PATCH, ":slug", "settings", body: .collect(maxSize: body), use: editSettings)
+        tenants.get(":slug", "usage", use: usage)
     }
 
     struct CreateBody: Decodable {
@@ -87,6 +88,27 @@ struct AdminTenantsController: RouteCollection {
         let assignments = try (body.set ?? [:]).sorted { $0.key < $1.key }.map { key, value in "\(key)=\(try Self.settingText(value, key: key))" }
         let changed = try await provisioner(request).editSettings(slug: tenant.slug, assignments: assignments, removals: body.unset ?? [])
         return AdminTenantResponse(changed, role: role, withSettings: true)
+    }
+
+    struct Usage: Content {
+        var monthStart: Date
+        var spent: Double
+        var budget: Double?
+        var state: String
+
+        enum CodingKeys: String, CodingKey {
+            case spent, budget, state
+            case monthStart = "month_start"
+        }
+    }
+
+    /// The month-to-date LLM cost against the tenant's budget (viewer).
+    func usage(_ request: Request) async throws -> Usage {
+        let (tenant, _) = try await tenant(request, needs: .viewer)
+        let month = CostBudget.monthStart(of: Date())
+        let spent = try await FluentLLMRequestLog(database: request.db(.parley)).cost(tenant: tenant.id, since: month)
+        let budget = CostBudget(tenantSettings: tenant.settings)
+        return Usage(monthStart: month, spent: spent, budget: budget.isSet ? budget.monthlyLimit : nil, state: budget.state(spent: spent).rawValue)
     }
 
     // MARK: - Helpers

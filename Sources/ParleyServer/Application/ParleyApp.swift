@@ -50,6 +50,7 @@ public enum ParleyApp {
         app.logger.notice("answerer selected", metadata: ["event": "answerer_selected", "answerer": "\(answerer.kind.rawValue)",
                                                           "provider": "\(answerer.provider)", "model": "\(answerer.kind == .model ? config.llm.model : "-")",
                                                           "reason": "\(answerer.reason)"])
+        let offline = ExtractiveAnswerer(recorder: recorder, wordDelay: .milliseconds(max(0, config.llm.offlineWordDelayMs)))
         let model: any ChatModel
         if answerer.kind == .model {
             model = OpenAICompatibleModel(
@@ -60,7 +61,7 @@ public enum ParleyApp {
                                                    baseDelay: .milliseconds(config.llm.retryBaseDelayMs))),
                 httpClient: app.http.client.shared, recorder: recorder)
         } else {
-            model = ExtractiveAnswerer(recorder: recorder, wordDelay: .milliseconds(max(0, config.llm.offlineWordDelayMs)))
+            model = offline
         }
         let secret = try ServerSecret.resolve(secrets: settings.secrets, dataDir: config.app.dataDir)
         let embedder = settings.usesEmbeddings
@@ -81,7 +82,11 @@ public enum ParleyApp {
                               answerer: answerer,
                               turnLimiter: TurnRateLimiter(store: counters, secret: secret, clock: settings.clock),
                               streamSlots: StreamSlots(perTenant: config.limits.streamsPerTenant, perAddress: config.limits.streamsPerIP),
-                              adminTokens: await AdminSessionTokens(secret: secret))
+                              adminTokens: await AdminSessionTokens(secret: secret),
+                              offlineModel: offline,
+                              spending: SpendingGuard { [database = app.db(.parley)] tenant, since in
+                                  try await FluentLLMRequestLog(database: database).cost(tenant: tenant, since: since)
+                              })
     }
 
     /// Where rate counters live: `limits.counters`, or with `auto` the database when it is

@@ -49,6 +49,11 @@ public struct ParleyServices: Sendable {
 
     /// Signs and checks admin session tokens (keyed from the server secret).
     public let adminTokens: AdminSessionTokens
+    /// The offline extractive answerer: the answerer when no model is configured, and the one a
+    /// tenant over its monthly budget gets.
+    public let offlineModel: any ChatModel
+    /// Each tenant's month-to-date LLM cost against its budget.
+    public let spending: SpendingGuard
 
     /// Signed-in admin sessions on one database handle.
     public func adminSessions(on database: any Database) -> AdminSessions {
@@ -84,8 +89,8 @@ public struct ParleyServices: Sendable {
         AgentResolver(config: config, agents: stores.agents, personas: stores.personas)
     }
 
-    public func turnRunner(_ stores: Stores) -> ChatTurnRunner {
-        ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model)
+    public func turnRunner(_ stores: Stores, model: (any ChatModel)? = nil) -> ChatTurnRunner {
+        ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model)
     }
 
     /// Every job kind this build runs, with its per-process cap.

@@ -43,7 +43,7 @@ struct ChatController: RouteCollection {
             defer { withExtendedLifetime(slot) {} }
             let input = ChatTurnRunner.Input(tenant: context.tenant.id, session: posted.session.id, question: posted.question,
                                              agent: agent, logger: request.logger)
-            switch await context.turns.complete(input) {
+            switch await (try await context.turns(logger: request.logger)).complete(input) {
             case .done(let result):
                 return try await ChatAnswerResponse(sessionKey: posted.sessionKey, result: result).encodeResponse(for: request)
             case .failed(let error, _):
@@ -70,7 +70,7 @@ struct ChatController: RouteCollection {
                                                                          sessionKey: request.headers.first(name: Self.sessionHeader))
         request.logger[metadataKey: "session"] = .string(session.description)
         let input = ChatTurnRunner.Input(tenant: context.tenant.id, session: session, question: question, agent: agent, logger: request.logger)
-        return SSEResponse.make(events: context.turns.run(input), registry: context.services.streams, holding: slot)
+        return SSEResponse.make(events: try await context.turns(logger: request.logger).run(input), registry: context.services.streams, holding: slot)
     }
 
     // MARK: - GET /a/{agent}/history

@@ -37,9 +37,15 @@ struct TenantContext: Sendable {
         TenantSources(tenant: tenant.id, submission: services.sourceSubmission)
     }
 
-    /// Runs chat turns of this tenant (the turn's input names the tenant and agent).
-    var turns: ChatTurnRunner {
-        services.turnRunner(services.stores(on: database))
+    /// Runs chat turns of this tenant (the turn's input names the tenant and agent): with the
+    /// configured model, or the offline answerer once the tenant's monthly budget is spent.
+    func turns(logger: Logger) async throws -> ChatTurnRunner {
+        let (state, spent, budget) = try await services.spending.state(of: tenant)
+        guard state == .exhausted else { return services.turnRunner(services.stores(on: database)) }
+        logger.warning("monthly budget spent; answering offline", metadata: [
+            "event": "budget_exhausted", "spent": "\(spent)", "budget": "\(budget.monthlyLimit)",
+        ])
+        return services.turnRunner(services.stores(on: database), model: services.offlineModel)
     }
 
     /// The chat turn rates for this tenant and the path's agent.

@@ -31,6 +31,13 @@ public struct FluentLLMRequestLog: LLMRequestLog {
         public var responseBody: JSONValue
     }
 
+    /// The computed cost of the tenant's calls since `instant` (calls without a price count 0).
+    public func cost(tenant: TenantID, since instant: Date) async throws -> Double {
+        try await LLMRequestModel.query(on: database)
+            .filter(\.$tenantID == tenant.uuid).filter(\.$createdAt >= instant)
+            .sum(\.$computedCost) ?? 0
+    }
+
     public func rows(tenant: TenantID) async throws -> [Row] {
         try await LLMRequestModel.query(on: database)
             .filter(\.$tenantID == tenant.uuid)
