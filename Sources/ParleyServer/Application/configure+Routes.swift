@@ -12,5 +12,6 @@ extension ParleyApp {
         try app.register(collection: AdminTenantsController())
         try app.register(collection: AdminUsersController())
         try app.register(collection: AdminConversationsController())
+        try app.register(collection: AdminAgentsController())
     }
 }

@@ -1,0 +1,80 @@
+import Fluent
+import Foundation
+import NIOHTTP1
+import ParleyAccounts
+import ParleyChat
+import ParleyCore
+import ParleyServer
+import ParleyStore
+import ParleyTestSupport
+import Testing
+
+/// A tenant's owners edit its agents and personas through the admin API, and the chat uses the
+/// edits at once; viewers read only; another tenant's people get 404; bad values change nothing.
+@Suite("Admin agents API")
+struct AdminAgentsAPITests {
+    @Test(arguments: TestBackend.available)
+    func ownersEditAgentsAndPersonasAndTheChatUsesThem(_ backend: TestBackend) async throws {
+        try await ParleyTestServer.with(backend) { server in
+            let database = server.app.db(.parley)
+            let provisioner = server.services.provisioner(server.stores)
+            let demo = try await provisioner.tenant(slug: "demo")
+            let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
+            let accounts = AccountDirectory(store: FluentAccountStore(database: database), hasher: PasswordHasher(parameters: .fastForTests),
+                                            throttle: LoginThrottle())
+            let sessions = server.services.adminSessions(on: database)
+            func token(_ email: String, _ tenant: TenantID, _ role: AdminRole) async throws -> String {
+                try await sessions.open(for: try await accounts.create(email: email, displayName: email, password: "long password 123",
+                                                                        membership: (tenant, role))).token
+            }
+            let owner = try await token("owner@demo.example", demo.id, .owner)
+            let viewer = try await token("viewer@demo.example", demo.id, .viewer)
+            let stranger = try await token("owner@other.example", other.id, .owner)
+            func call(_ method: HTTPMethod, _ path: String, as token: String, _ json: String? = nil) async throws -> ParleyTestServer.Reply {
+                try await server.send(method, "/api/v1/admin/tenants/demo" + path, headers: [("Authorization", "Bearer \(token)")],
+                                      body: json.map { Data($0.utf8) })
+            }
+
+            let listed = try await call(.GET, "/agents", as: viewer)
+            #expect(listed.json["agents"]?.arrayValue?.first?["code"]?.stringValue == "sales")
+            #expect(listed.json["agents"]?.arrayValue?.first?["effective"]?["persona"]?.stringValue == "sales")
+
+            // A persona of the owner's own, used by the sales agent: the next chat turn's prompt carries it.
+            let persona = try await call(.PUT, "/personas/cheerful", as: owner,
+                                         #"{"name": "Cheerful", "system_prompt": "You are Sunny, the shop's cheerful assistant. PERSONA-MARKER-42."}"#)
+            #expect(persona.status == 200, "\(String(decoding: persona.body, as: UTF8.self))")
+            #expect(try await call(.PUT, "/personas/cheerful", as: viewer, #"{"name": "X", "system_prompt": "Y"}"#).status == 403)
+            let edited = try await call(.PATCH, "/agents/sales", as: owner, #"{"persona": "cheerful", "temperature": 0.9, "max_tokens": 300}"#)
+            #expect(edited.status == 200, "\(String(decoding: edited.body, as: UTF8.self))")
+            #expect(edited.json["effective"]?["persona"]?.stringValue == "cheerful")
+            #expect(edited.json["effective"]?["temperature"]?.doubleValue == 0.9)
+            let resolved = try await server.services.agentResolver(server.stores).resolve(tenant: demo, code: "sales")
+            #expect(resolved.persona.systemPrompt.contains("PERSONA-MARKER-42") && resolved.maxTokens == 300)
+
+            // null clears an override; bad values and unknown fields change nothing.
+            let cleared = try await call(.PATCH, "/agents/sales", as: owner, #"{"temperature": null}"#)
+            #expect(cleared.json["overrides"]?["temperature"] == nil && cleared.json["overrides"]?["persona"]?.stringValue == "cheerful")
+            for (json, code) in [(#"{"temperature": 7}"#, "invalid_temperature"), (#"{"max_tokens": 0}"#, "invalid_max_tokens"),
+                                 (#"{"persona": "nobody"}"#, "unknown_persona"), (#"{"model": "has spaces in it"}"#, "invalid_model"),
+                                 (#"{"temperature": "warm"}"#, "invalid_temperature"), (#"{"system_prompt": "x"}"#, "unknown_field"),
+                                 (#"{"enabled": "yes"}"#, "invalid_enabled"), ("[1, 2]", "invalid_json")] {
+                let reply = try await call(.PATCH, "/agents/sales", as: owner, json)
+                #expect(reply.status == 400 && reply.errorCode == code, "\(json): \(reply.status) \(reply.errorCode ?? "")")
+            }
+            #expect(try await call(.PATCH, "/agents/nope", as: owner, #"{"enabled": false}"#).status == 404)
+            for (json, code) in [(#"{"name": "", "system_prompt": "x"}"#, "invalid_name"), (#"{"name": "N", "system_prompt": " "}"#, "invalid_prompt")] {
+                #expect(try await call(.PUT, "/personas/cheerful", as: owner, json).errorCode == code)
+            }
+            #expect(try await call(.PUT, "/personas/Bad%20Code", as: owner, #"{"name": "N", "system_prompt": "x"}"#).errorCode == "invalid_code")
+            #expect(try await call(.PATCH, "/agents/sales", as: viewer, #"{"enabled": false}"#).status == 403)
+            #expect(try await call(.GET, "/agents", as: stranger).status == 404)
+            #expect(try await call(.GET, "/personas", as: stranger).status == 404)
+
+            // Switching the agent off closes its chat for this tenant.
+            #expect(try await call(.PATCH, "/agents/sales", as: owner, #"{"enabled": false}"#).json["enabled"] == .bool(false))
+            #expect(try await server.postChat(["message": "hello"]).status == 404)
+            #expect(try await call(.PATCH, "/agents/sales", as: owner, #"{"enabled": true}"#).status == 200)
+            #expect(try await server.postChat(["message": "hello"]).status == 201)
+        }
+    }
+}
