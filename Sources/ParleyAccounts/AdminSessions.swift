@@ -24,6 +24,16 @@ public struct AdminSessions: Sendable {
         public var session: AdminSessionID
         public var csrfToken: String
 
+        /// The principal `PARLEY_ADMIN_API_KEY` stands for: a platform administrator with no
+        /// account and no session (nothing to sign out of, no password to change).
+        public static let automation = Principal(
+            user: AdminUser(id: AdminUserID(UUID(uuidString: "00000000-0000-0000-0000-00000000a11c")!), email: "automation@parley.invalid",
+                            displayName: "Automation (PARLEY_ADMIN_API_KEY)", isPlatformAdmin: true, passwordHash: "",
+                            createdAt: Date(timeIntervalSince1970: 0), passwordChangedAt: Date(timeIntervalSince1970: 0)),
+            memberships: [], session: AdminSessionID(UUID(uuidString: "00000000-0000-0000-0000-00000000a11c")!), csrfToken: "")
+
+        public var isAutomation: Bool { session == Self.automation.session }
+
         /// The user's role in `tenant`: every role for a platform administrator, nil when none.
         public func role(in tenant: TenantID) -> AdminRole? {
             user.isPlatformAdmin ? .owner : memberships.first { $0.tenantID == tenant }?.role

@@ -10,9 +10,12 @@ public struct ParleySecrets: Sendable, Equatable, CustomStringConvertible {
     public var embeddingsAPIKey: String?
     public var mailgunAPIKey: String?
     public var pineconeAPIKey: String?
+    /// Acts as a platform administrator on the admin API, for automation (seed 004's admin key).
+    public var adminAPIKey: String?
 
     public init(llmAPIKey: String? = nil, databaseURL: String? = nil, serverSecret: String? = nil,
-                embeddingsAPIKey: String? = nil, mailgunAPIKey: String? = nil, pineconeAPIKey: String? = nil) {
+                embeddingsAPIKey: String? = nil, mailgunAPIKey: String? = nil, pineconeAPIKey: String? = nil, adminAPIKey: String? = nil) {
+        self.adminAPIKey = adminAPIKey
         self.llmAPIKey = llmAPIKey
         self.databaseURL = databaseURL
         self.serverSecret = serverSecret
@@ -29,6 +32,7 @@ public struct ParleySecrets: Sendable, Equatable, CustomStringConvertible {
         (\.embeddingsAPIKey, ["PARLEY_EMBEDDINGS_API_KEY", "OPENAI_API_KEY"]),
         (\.mailgunAPIKey, ["MAILGUN_API_KEY"]),
         (\.pineconeAPIKey, ["PINECONE_API_KEY"]),
+        (\.adminAPIKey, ["PARLEY_ADMIN_API_KEY"]),
     ] }
 
     /// Every environment variable name that holds a secret (used by the redactor).

@@ -16,7 +16,11 @@ struct AdminCallerMiddleware: AsyncMiddleware {
         let sessions = request.application.parley.adminSessions(on: request.db(.parley))
         let principal: AdminSessions.Principal
         if let bearer = request.headers.bearerAuthorization?.token {
-            principal = try await sessions.principal(for: bearer)
+            if let automationKey = request.application.parley.secrets.adminAPIKey, Self.constantTimeEqual(bearer, automationKey) {
+                principal = .automation
+            } else {
+                principal = try await sessions.principal(for: bearer)
+            }
         } else if let cookie = request.cookies[Self.cookieName]?.string {
             principal = try await sessions.principal(for: cookie)
             if ![.GET, .HEAD, .OPTIONS].contains(request.method) {

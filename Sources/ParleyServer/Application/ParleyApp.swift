@@ -43,7 +43,10 @@ public enum ParleyApp {
 
     static func makeServices(_ app: Application, settings: ServerSettings) async throws -> ParleyServices {
         let config = settings.config
-        let redactor = Redactor(knownSecrets: [settings.secrets.llmAPIKey].compactMap { $0 }, personalData: false)
+        if let key = settings.secrets.adminAPIKey, key.count < 32 {
+            throw ConfigError("PARLEY_ADMIN_API_KEY must be at least 32 characters (it acts as a platform administrator)")
+        }
+        let redactor = Redactor(knownSecrets: [settings.secrets.llmAPIKey, settings.secrets.adminAPIKey].compactMap { $0 }, personalData: false)
         let recorder = PricingRecorder(prices: PriceTable(config.llm.prices),
                                        log: FluentLLMRequestLog(database: app.db(.parley)), redactor: redactor)
         let answerer = AnswererChoice.choose(config.llm, secrets: settings.secrets)
