@@ -13,5 +13,6 @@ extension ParleyApp {
         try app.register(collection: AdminUsersController())
         try app.register(collection: AdminConversationsController())
         try app.register(collection: AdminAgentsController())
+        try app.register(collection: AdminUsageController())
     }
 }
