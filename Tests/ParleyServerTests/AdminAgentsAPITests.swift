@@ -16,20 +16,13 @@ struct AdminAgentsAPITests {
     @Test(arguments: TestBackend.available)
     func ownersEditAgentsAndPersonasAndTheChatUsesThem(_ backend: TestBackend) async throws {
         try await ParleyTestServer.with(backend) { server in
-            let database = server.app.db(.parley)
             let provisioner = server.services.provisioner(server.stores)
             let demo = try await provisioner.tenant(slug: "demo")
             let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
-            let accounts = AccountDirectory(store: FluentAccountStore(database: database), hasher: PasswordHasher(parameters: .fastForTests),
-                                            throttle: LoginThrottle())
-            let sessions = server.services.adminSessions(on: database)
-            func token(_ email: String, _ tenant: TenantID, _ role: AdminRole) async throws -> String {
-                try await sessions.open(for: try await accounts.create(email: email, displayName: email, password: "long password 123",
-                                                                        membership: (tenant, role))).token
-            }
-            let owner = try await token("owner@demo.example", demo.id, .owner)
-            let viewer = try await token("viewer@demo.example", demo.id, .viewer)
-            let stranger = try await token("owner@other.example", other.id, .owner)
+            let people = AdminTestPeople(server: server)
+            let owner = try await people.token("owner@demo.example", demo.id, .owner).token
+            let viewer = try await people.token("viewer@demo.example", demo.id, .viewer).token
+            let stranger = try await people.token("owner@other.example", other.id, .owner).token
             func call(_ method: HTTPMethod, _ path: String, as token: String, _ json: String? = nil) async throws -> ParleyTestServer.Reply {
                 try await server.send(method, "/api/v1/admin/tenants/demo" + path, headers: [("Authorization", "Bearer \(token)")],
                                       body: json.map { Data($0.utf8) })

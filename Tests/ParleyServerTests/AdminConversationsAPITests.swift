@@ -20,14 +20,9 @@ struct AdminConversationsAPITests {
             let provisioner = server.services.provisioner(server.stores)
             let alpha = try await provisioner.createTenant(name: "Alpha", slug: "alpha").tenant
             let beta = try await provisioner.createTenant(name: "Beta", slug: "beta").tenant
-            let database = server.app.db(.parley)
-            let accounts = AccountDirectory(store: FluentAccountStore(database: database), hasher: PasswordHasher(parameters: .fastForTests),
-                                            throttle: LoginThrottle())
-            let sessions = server.services.adminSessions(on: database)
-            let viewer = try await sessions.open(for: try await accounts.create(email: "v@alpha.example", displayName: "V",
-                                                                                 password: "viewer password 1", membership: (alpha.id, .viewer))).token
-            let betaOwner = try await sessions.open(for: try await accounts.create(email: "o@beta.example", displayName: "O",
-                                                                                    password: "owner password 1", membership: (beta.id, .owner))).token
+            let people = AdminTestPeople(server: server)
+            let viewer = try await people.token("v@alpha.example", alpha.id, .viewer).token
+            let betaOwner = try await people.token("o@beta.example", beta.id, .owner).token
             for index in 0 ..< 5 {
                 _ = try await server.chatTurn("Question number \(index) about plans", headers: [("X-Parley-Tenant", alpha.widgetKey)])
             }

@@ -28,19 +28,11 @@ struct AdminTenantsAPITests {
             let provisioner = server.services.provisioner(server.stores)
             let alpha = try await provisioner.createTenant(name: "Alpha", slug: "alpha").tenant
             let beta = try await provisioner.createTenant(name: "Beta", slug: "beta").tenant
-            let database = server.app.db(.parley)
-            let accounts = AccountDirectory(store: FluentAccountStore(database: database), hasher: PasswordHasher(parameters: .fastForTests),
-                                            throttle: LoginThrottle())
-            let sessions = server.services.adminSessions(on: database)
-            func token(_ email: String, platform: Bool = false, _ membership: (TenantID, AdminRole)?) async throws -> (String, AdminUserID) {
-                let user = try await accounts.create(email: email, displayName: email, password: "test password 123", platformAdmin: platform,
-                                                     membership: membership)
-                return (try await sessions.open(for: user).token, user.id)
-            }
-            let root = try await token("root@example.com", platform: true, nil)
-            let alphaOwner = try await token("owner@alpha.example", (alpha.id, .owner))
-            let alphaViewer = try await token("viewer@alpha.example", (alpha.id, .viewer))
-            let betaOwner = try await token("owner@beta.example", (beta.id, .owner))
+            let people = AdminTestPeople(server: server)
+            let root = try await people.token("root@example.com", nil, platform: true)
+            let alphaOwner = try await people.token("owner@alpha.example", alpha.id, .owner)
+            let alphaViewer = try await people.token("viewer@alpha.example", alpha.id, .viewer)
+            let betaOwner = try await people.token("owner@beta.example", beta.id, .owner)
             try await body(server, People(root: root.0, alphaOwner: alphaOwner.0, alphaViewer: alphaViewer.0, betaOwner: betaOwner.0,
                                           alphaOwnerID: alphaOwner.1, alphaViewerID: alphaViewer.1))
         }

@@ -28,13 +28,9 @@ struct AdminUsageAPITests {
             let provisioner = server.services.provisioner(server.stores)
             let demo = try await provisioner.tenant(slug: "demo")
             let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
-            let accounts = AccountDirectory(store: FluentAccountStore(database: server.app.db(.parley)),
-                                            hasher: PasswordHasher(parameters: .fastForTests), throttle: LoginThrottle())
-            let sessions = server.services.adminSessions(on: server.app.db(.parley))
-            let viewer = try await sessions.open(for: try await accounts.create(email: "v@demo.example", displayName: "V",
-                                                                                 password: "viewer password 1", membership: (demo.id, .viewer))).token
-            let stranger = try await sessions.open(for: try await accounts.create(email: "s@other.example", displayName: "S",
-                                                                                   password: "other password 1", membership: (other.id, .owner))).token
+            let people = AdminTestPeople(server: server)
+            let viewer = try await people.token("v@demo.example", demo.id, .viewer).token
+            let stranger = try await people.token("s@other.example", other.id, .owner).token
             func get(_ query: String, as token: String = viewer) async throws -> ParleyTestServer.Reply {
                 try await server.send(.GET, "/api/v1/admin/tenants/demo/usage/daily" + query, headers: [("Authorization", "Bearer \(token)")])
             }

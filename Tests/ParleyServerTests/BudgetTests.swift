@@ -36,10 +36,7 @@ struct BudgetTests {
             #expect(await fake.received().count == 1, "no call reached the model server once the budget was spent")
 
             let demo = try await provisioner.tenant(slug: "demo")
-            let accounts = AccountDirectory(store: FluentAccountStore(database: server.app.db(.parley)),
-                                            hasher: PasswordHasher(parameters: .fastForTests), throttle: LoginThrottle())
-            let viewer = try await accounts.create(email: "v@demo.example", displayName: "V", password: "viewer password 1", membership: (demo.id, .viewer))
-            let token = try await server.services.adminSessions(on: server.app.db(.parley)).open(for: viewer).token
+            let token = try await AdminTestPeople(server: server).token("v@demo.example", demo.id, .viewer).token
             let usage = try await server.send(.GET, "/api/v1/admin/tenants/demo/usage", headers: [("Authorization", "Bearer \(token)")])
             #expect(usage.json["state"]?.stringValue == "exhausted", "\(usage.json)")
             #expect(abs((usage.json["spent"]?.doubleValue ?? 0) - 0.02) < 1e-9)
