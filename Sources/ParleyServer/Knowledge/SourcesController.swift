@@ -8,16 +8,24 @@ import Vapor
 /// The knowledge-source API, for a tenant's servers and operators (tenant API key required,
 /// in every tenancy mode): `POST /api/v1/sources` (202, indexed in the background; `?wait=true`
 /// answers when done), `GET /api/v1/sources`, `GET /api/v1/sources/{id}`, `DELETE /api/v1/sources/{id}`.
+/// The admin API serves the same handlers under `/api/v1/admin/tenants/{slug}/sources` for a
+/// signed-in person: viewers read, operators add and delete.
 struct SourcesController: RouteCollection {
     let maxUploadBytes: Int
 
     func boot(routes: any RoutesBuilder) throws {
-        let sources = routes.grouped("api", "v1", "sources").grouped(CallerMiddleware(credential: .apiKey))
+        let byKey = routes.grouped("api", "v1", "sources").grouped(CallerMiddleware(credential: .apiKey))
+        register(reading: byKey, changing: byKey)
+        let admin = routes.grouped("api", "v1", "admin", "tenants", ":slug", "sources").grouped(AdminCallerMiddleware())
+        register(reading: admin.grouped(AdminTenantMiddleware(needs: .viewer)), changing: admin.grouped(AdminTenantMiddleware(needs: .operator)))
+    }
+
+    private func register(reading: any RoutesBuilder, changing: any RoutesBuilder) {
         // Multipart framing adds a little to the file itself.
-        sources.on(.POST, body: .collect(maxSize: ByteCount(value: maxUploadBytes + 64 * 1024)), use: create)
-        sources.get(use: list)
-        sources.get(":id", use: show)
-        sources.delete(":id", use: delete)
+        changing.on(.POST, body: .collect(maxSize: ByteCount(value: maxUploadBytes + 64 * 1024)), use: create)
+        reading.get(use: list)
+        reading.get(":id", use: show)
+        changing.delete(":id", use: delete)
     }
 
     func create(_ request: Request) async throws -> Response {
