@@ -56,8 +56,7 @@ public struct PasswordHasher: Sendable {
               let salt = Data(base64URLEncoded: parts[4]), let expected = Data(base64URLEncoded: parts[5]), expected.count == 32
         else { return false }
         let key = try await derive(password, salt: Array(salt), parameters: Parameters(log2N: log2N, blockSize: r, parallelism: p))
-        // Constant time: every byte is compared whatever the first difference.
-        return zip(key, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0 && key.count == expected.count
+        return ConstantTime.equal(key, expected)
     }
 
     private func derive(_ password: String, salt: [UInt8], parameters: Parameters) async throws -> [UInt8] {

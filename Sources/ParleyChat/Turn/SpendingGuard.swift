@@ -16,10 +16,15 @@ public actor SpendingGuard {
         self.refresh = refresh
     }
 
-    /// The tenant's budget state now.
-    public func state(of tenant: Tenant, now: Date = Date()) async throws -> (CostBudget.State, spent: Double, budget: CostBudget) {
+    /// The tenant's budget state now. A tenant without a budget is answered here, without
+    /// waiting for the actor (every chat turn asks).
+    public nonisolated func state(of tenant: Tenant, now: Date = Date()) async throws -> (CostBudget.State, spent: Double, budget: CostBudget) {
         let budget = CostBudget(tenantSettings: tenant.settings)
         guard budget.isSet else { return (.none, 0, budget) }
+        return try await budgeted(tenant, budget: budget, now: now)
+    }
+
+    private func budgeted(_ tenant: Tenant, budget: CostBudget, now: Date) async throws -> (CostBudget.State, spent: Double, budget: CostBudget) {
         let month = CostBudget.monthStart(of: now)
         let clock = ContinuousClock.now
         if let cached = cache[tenant.id], cached.month == month, cached.read.duration(to: clock) < refresh {

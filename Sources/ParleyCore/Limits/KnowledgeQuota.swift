@@ -18,10 +18,8 @@ public struct KnowledgeQuota: Sendable, Equatable {
     }
 
     public init(config: ParleyConfig.QuotasSection, tenantSettings: JSONValue = .object([:])) {
-        let overrides = tenantSettings["quotas"]
         func value(_ name: String, _ fallback: Int) -> Int {
-            guard let number = overrides?[name]?.doubleValue, number >= 0 else { return fallback }
-            return Int(min(number, Double(Self.largestSetting)))
+            tenantSettings.wholeNumberSetting("quotas", name, largest: Self.largestSetting) ?? fallback
         }
         self.init(sources: value("sources", config.sourcesPerTenant), chunks: value("chunks", config.chunksPerTenant),
                   storedBytes: value("stored_bytes", config.storedBytesPerTenant),

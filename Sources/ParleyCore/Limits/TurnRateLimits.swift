@@ -22,11 +22,10 @@ public struct TurnRateLimits: Sendable, Equatable {
             .ip: [.minute: config.ipPerMinute, .day: config.ipPerDay],
             .tenant: [.minute: config.tenantPerMinute, .day: config.tenantPerDay],
         ]
-        let overrides = tenantSettings["limits"]
         for scope in RateScope.allCases {
             for window in RateWindow.allCases {
-                if let value = overrides?[Self.settingName(scope, window)]?.doubleValue, value >= 0 {
-                    rates[scope, default: [:]][window] = Int(min(value, Double(Self.largestSetting)))
+                if let value = tenantSettings.wholeNumberSetting("limits", Self.settingName(scope, window), largest: Self.largestSetting) {
+                    rates[scope, default: [:]][window] = value
                 }
             }
         }

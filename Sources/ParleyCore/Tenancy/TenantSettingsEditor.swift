@@ -138,3 +138,12 @@ public struct TenantSettingsEditor: Sendable {
         text.count > 60 ? String(text.prefix(60)) + "…" : text
     }
 }
+
+extension JSONValue {
+    /// A tenant's whole-number setting `section.name` (as `TenantSettingsEditor` writes it), at
+    /// most `largest`; nil when the tenant has not set it (or holds something else there).
+    public func wholeNumberSetting(_ section: String, _ name: String, largest: Int) -> Int? {
+        guard let number = self[section]?[name]?.doubleValue, number >= 0 else { return nil }
+        return Int(min(number, Double(largest)))
+    }
+}

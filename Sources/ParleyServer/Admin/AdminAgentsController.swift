@@ -99,8 +99,7 @@ struct AdminAgentsController: RouteCollection {
 
     private func desk(_ request: Request, needs role: AdminRole) async throws -> TenantAgentDesk {
         let database = request.db(.parley)
-        let (tenant, _) = try await AdminAccess(try request.adminPrincipal)
-            .tenant(request.parameters.get("slug") ?? "", in: FluentTenantDirectory(database: database), needs: role)
+        let (tenant, _) = try await request.adminTenant(needs: role)
         return TenantAgentDesk(tenant: tenant, config: request.application.parley.config,
                                agents: FluentAgentStore(database: database), personas: FluentPersonaStore(database: database))
     }

@@ -16,7 +16,7 @@ struct AdminCallerMiddleware: AsyncMiddleware {
         let sessions = request.application.parley.adminSessions(on: request.db(.parley))
         let principal: AdminSessions.Principal
         if let bearer = request.headers.bearerAuthorization?.token {
-            if let automationKey = request.application.parley.secrets.adminAPIKey, Self.constantTimeEqual(bearer, automationKey) {
+            if let automationKey = request.application.parley.secrets.adminAPIKey, ConstantTime.equal(bearer, automationKey) {
                 principal = .automation
             } else {
                 principal = try await sessions.principal(for: bearer)
@@ -25,7 +25,7 @@ struct AdminCallerMiddleware: AsyncMiddleware {
             principal = try await sessions.principal(for: cookie)
             if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
                 let sent = request.headers.first(name: Self.csrfHeader) ?? (try? request.content.get(String.self, at: "_csrf"))
-                guard let sent, Self.constantTimeEqual(sent, principal.csrfToken) else {
+                guard let sent, ConstantTime.equal(sent, principal.csrfToken) else {
                     throw ParleyError(code: "csrf_failed", message: "This form has expired. Reload the page and try again.", kind: .forbidden)
                 }
             }
@@ -39,12 +39,6 @@ struct AdminCallerMiddleware: AsyncMiddleware {
 
     struct PrincipalKey: StorageKey {
         typealias Value = AdminSessions.Principal
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let (x, y) = (Array(a.utf8), Array(b.utf8))
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
 

@@ -138,8 +138,7 @@ struct AdminConversationsController: RouteCollection {
     }
 
     private func tenant(_ request: Request) async throws -> Tenant {
-        try await AdminAccess(try request.adminPrincipal)
-            .tenant(request.parameters.get("slug") ?? "", in: FluentTenantDirectory(database: request.db(.parley)), needs: .viewer).0
+        try await request.adminTenant(needs: .viewer).0
     }
 
     /// A query date: `2026-12-05` or a full ISO 8601 instant.

@@ -36,7 +36,7 @@ struct AdminSessionController: RouteCollection {
         try JSONRequestBody.requireJSON(request, message: "Send {\"email\", \"password\"} as application/json.")
         let body = try JSONRequestBody.decode(SignInBody.self, from: request, invalidMessage: "Send {\"email\", \"password\"} as JSON strings.")
         let services = request.application.parley
-        let client = ClientAddress.of(request, trustedProxyHops: services.config.limits.trustedProxyHops) ?? "unknown"
+        let client = ClientAddress.of(request) ?? "unknown"
         let user = try await services.accounts(on: request.db(.parley)).signIn(email: body.email, password: body.password, clientAddress: client)
         return try await issue(for: user, request: request, status: .ok)
     }

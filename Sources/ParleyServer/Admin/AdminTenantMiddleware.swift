@@ -11,11 +11,18 @@ struct AdminTenantMiddleware: AsyncMiddleware {
     let needs: AdminRole
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let database = request.db(.parley)
-        let (tenant, _) = try await AdminAccess(try request.adminPrincipal)
-            .tenant(request.parameters.get("slug") ?? "", in: FluentTenantDirectory(database: database), needs: needs)
+        let (tenant, _) = try await request.adminTenant(needs: needs)
         request.logger[metadataKey: "tenant"] = .string(tenant.slug)
-        request.setTenantContext(TenantContext(tenant: tenant, agent: nil, services: request.application.parley, database: database))
+        request.setTenantContext(TenantContext(tenant: tenant, agent: nil, services: request.application.parley, database: request.db(.parley)))
         return try await next.respond(to: request)
+    }
+}
+
+extension Request {
+    /// The `{slug}` tenant of an admin path and the signed-in person's role there, when that role
+    /// includes `needs` (`AdminAccess`: 404 when it is not theirs, 403 when the role is too small).
+    func adminTenant(needs: AdminRole) async throws -> (Tenant, AdminRole) {
+        try await AdminAccess(try adminPrincipal)
+            .tenant(parameters.get("slug") ?? "", in: FluentTenantDirectory(database: db(.parley)), needs: needs)
     }
 }

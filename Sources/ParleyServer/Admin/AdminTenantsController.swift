@@ -58,12 +58,12 @@ struct AdminTenantsController: RouteCollection {
     }
 
     func show(_ request: Request) async throws -> AdminTenantResponse {
-        let (tenant, role) = try await tenant(request, needs: .viewer)
+        let (tenant, role) = try await request.adminTenant(needs: .viewer)
         return AdminTenantResponse(tenant, role: role, withSettings: true)
     }
 
     func setActive(_ request: Request) async throws -> AdminTenantResponse {
-        let (tenant, _) = try await tenant(request, needs: .viewer)
+        let (tenant, _) = try await request.adminTenant(needs: .viewer)
         try AdminAccess(try request.adminPrincipal).requirePlatformAdmin()
         let body = try Self.decode(ActiveBody.self, request, shape: #"{"active": true | false}"#)
         try await FluentTenantDirectory(database: request.db(.parley)).setActive(tenant.id, body.active)
@@ -74,7 +74,7 @@ struct AdminTenantsController: RouteCollection {
     }
 
     func rotateKey(_ request: Request) async throws -> Response {
-        let (tenant, _) = try await tenant(request, needs: .owner)
+        let (tenant, _) = try await request.adminTenant(needs: .owner)
         let rotated = try await provisioner(request).rotateAPIKey(slug: tenant.slug)
         let response = try await CreatedTenantResponse(tenant: AdminTenantResponse(rotated.tenant, role: .owner, withSettings: false),
                                                        apiKey: rotated.apiKey).encodeResponse(for: request)
@@ -83,7 +83,7 @@ struct AdminTenantsController: RouteCollection {
     }
 
     func editSettings(_ request: Request) async throws -> AdminTenantResponse {
-        let (tenant, role) = try await tenant(request, needs: .owner)
+        let (tenant, role) = try await request.adminTenant(needs: .owner)
         let body = try Self.decode(SettingsBody.self, request, shape: #"{"set": {"key": "value"}, "unset": ["key"]}"#)
         let assignments = try (body.set ?? [:]).sorted { $0.key < $1.key }.map { key, value in "\(key)=\(try Self.settingText(value, key: key))" }
         let changed = try await provisioner(request).editSettings(slug: tenant.slug, assignments: assignments, removals: body.unset ?? [])
@@ -104,7 +104,7 @@ struct AdminTenantsController: RouteCollection {
 
     /// The month-to-date LLM cost against the tenant's budget (viewer).
     func usage(_ request: Request) async throws -> Usage {
-        let (tenant, _) = try await tenant(request, needs: .viewer)
+        let (tenant, _) = try await request.adminTenant(needs: .viewer)
         let month = CostBudget.monthStart(of: Date())
         let spent = try await FluentLLMRequestLog(database: request.db(.parley)).cost(tenant: tenant.id, since: month)
         let budget = CostBudget(tenantSettings: tenant.settings)
@@ -112,11 +112,6 @@ struct AdminTenantsController: RouteCollection {
     }
 
     // MARK: - Helpers
-
-    private func tenant(_ request: Request, needs role: AdminRole) async throws -> (Tenant, AdminRole) {
-        try await AdminAccess(try request.adminPrincipal)
-            .tenant(request.parameters.get("slug") ?? "", in: FluentTenantDirectory(database: request.db(.parley)), needs: role)
-    }
 
     private func provisioner(_ request: Request) -> TenantProvisioner {
         request.application.parley.provisioner(request.application.parley.stores(on: request.db(.parley)))

@@ -44,8 +44,7 @@ struct AdminUsageController: RouteCollection {
     }
 
     func daily(_ request: Request) async throws -> Response {
-        let (tenant, _) = try await AdminAccess(try request.adminPrincipal)
-            .tenant(request.parameters.get("slug") ?? "", in: FluentTenantDirectory(database: request.db(.parley)), needs: .viewer)
+        let (tenant, _) = try await request.adminTenant(needs: .viewer)
         let from = try AdminConversationsController.date(request, "from") ?? CostBudget.monthStart(of: Date())
         let lastDay = try AdminConversationsController.date(request, "to") ?? Date()
         let to = Self.dayStart(lastDay).addingTimeInterval(86_400)

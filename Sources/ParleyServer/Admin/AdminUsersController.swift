@@ -87,8 +87,7 @@ struct AdminUsersController: RouteCollection {
     }
 
     private func owned(_ request: Request) async throws -> Tenant {
-        try await AdminAccess(try request.adminPrincipal)
-            .tenant(request.parameters.get("slug") ?? "", in: FluentTenantDirectory(database: request.db(.parley)), needs: .owner).0
+        try await request.adminTenant(needs: .owner).0
     }
 
     private func accounts(_ request: Request) -> AccountDirectory {

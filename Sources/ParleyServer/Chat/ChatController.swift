@@ -29,7 +29,7 @@ struct ChatController: RouteCollection {
         let body = try ChatRequestValidator(config: services.config).validate(request)
         let agent = try context.requireAgent()
         let sessionKey = body.sessionKey ?? request.headers.first(name: Self.sessionHeader)
-        let client = ClientAddress.of(request, trustedProxyHops: services.config.limits.trustedProxyHops)
+        let client = ClientAddress.of(request)
         try await context.admitTurn(clientAddress: client, sessionKey: sessionKey)
         try await context.consent.requireConsent(visitorHash: try? ConsentController.visitorHash(request))
         // `?stream=false`: the whole answer in this response, which takes a stream slot while it runs.
@@ -65,7 +65,7 @@ struct ChatController: RouteCollection {
         let context = try request.tenantContext
         let agent = try context.requireAgent()
         // Before the stream id is redeemed: a visitor refused here can try the same id again.
-        let slot = try await context.streamSlot(clientAddress: ClientAddress.of(request, trustedProxyHops: context.services.config.limits.trustedProxyHops))
+        let slot = try await context.streamSlot(clientAddress: ClientAddress.of(request))
         let (session, question) = try await context.conversations.redeem(try StreamCredential.verified(request), agent: agent.code,
                                                                          sessionKey: request.headers.first(name: Self.sessionHeader))
         request.logger[metadataKey: "session"] = .string(session.description)

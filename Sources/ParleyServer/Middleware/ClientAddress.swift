@@ -1,3 +1,4 @@
+import ParleyCore
 import Vapor
 
 /// The address of the client a request comes from, for rate limits and stream caps.
@@ -6,7 +7,8 @@ import Vapor
 /// reverse proxies that each append to X-Forwarded-For, it is the entry that many places
 /// from the right: entries further left were written by the client and prove nothing.
 enum ClientAddress {
-    static func of(_ request: Request, trustedProxyHops: Int) -> String? {
+    static func of(_ request: Request) -> String? {
+        let trustedProxyHops = request.application.parley.config.limits.trustedProxyHops
         if trustedProxyHops > 0 {
             let entries = request.headers[.xForwardedFor].joined(separator: ",").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
