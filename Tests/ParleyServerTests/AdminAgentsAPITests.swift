@@ -44,13 +44,23 @@ struct AdminAgentsAPITests {
             let resolved = try await server.services.agentResolver(server.stores).resolve(tenant: demo, code: "sales")
             #expect(resolved.persona.systemPrompt.contains("PERSONA-MARKER-42") && resolved.maxTokens == 300)
 
+            // Retrieval per agent: fewer passages, lexical only; the chat's retrieval uses both.
+            let retrieval = try await call(.PATCH, "/agents/sales", as: owner, #"{"top_k": 2, "retrieval_mode": "lexical"}"#)
+            #expect(retrieval.json["effective"]?["top_k"]?.doubleValue == 2 && retrieval.json["effective"]?["retrieval_mode"]?.stringValue == "lexical")
+            let narrowed = try await server.services.agentResolver(server.stores).resolve(tenant: demo, code: "sales")
+            #expect(narrowed.retrievalTopK == 2 && narrowed.retrievalMode == .lexical)
+            let restored = try await call(.PATCH, "/agents/sales", as: owner, #"{"top_k": null, "retrieval_mode": null}"#)
+            #expect(restored.json["overrides"]?["top_k"] == nil && restored.json["effective"]?["top_k"]?.doubleValue == Double(ParleyConfig().retrieval.topK))
+
             // null clears an override; bad values and unknown fields change nothing.
             let cleared = try await call(.PATCH, "/agents/sales", as: owner, #"{"temperature": null}"#)
             #expect(cleared.json["overrides"]?["temperature"] == nil && cleared.json["overrides"]?["persona"]?.stringValue == "cheerful")
             for (json, code) in [(#"{"temperature": 7}"#, "invalid_temperature"), (#"{"max_tokens": 0}"#, "invalid_max_tokens"),
                                  (#"{"persona": "nobody"}"#, "unknown_persona"), (#"{"model": "has spaces in it"}"#, "invalid_model"),
                                  (#"{"temperature": "warm"}"#, "invalid_temperature"), (#"{"system_prompt": "x"}"#, "unknown_field"),
-                                 (#"{"enabled": "yes"}"#, "invalid_enabled"), ("[1, 2]", "invalid_json")] {
+                                 (#"{"enabled": "yes"}"#, "invalid_enabled"), ("[1, 2]", "invalid_json"),
+                                 (#"{"top_k": 0}"#, "invalid_top_k"), (#"{"top_k": 1000000}"#, "invalid_top_k"),
+                                 (#"{"top_k": 2.5}"#, "invalid_top_k"), (#"{"retrieval_mode": "psychic"}"#, "invalid_retrieval_mode")] {
                 let reply = try await call(.PATCH, "/agents/sales", as: owner, json)
                 #expect(reply.status == 400 && reply.errorCode == code, "\(json): \(reply.status) \(reply.errorCode ?? "")")
             }

@@ -33,8 +33,8 @@ public struct AgentResolver: Sendable {
             temperature: settings.temperature ?? yaml?.temperature ?? config.llm.temperature,
             maxTokens: settings.maxTokens ?? yaml?.maxTokens ?? config.llm.maxTokens,
             historyWindow: config.chat.historyWindow,
-            retrievalTopK: yaml?.topK ?? config.retrieval.topK,
-            retrievalMode: yaml?.retrievalMode ?? config.retrieval.mode,
+            retrievalTopK: settings.topK ?? yaml?.topK ?? config.retrieval.topK,
+            retrievalMode: settings.retrievalMode ?? yaml?.retrievalMode ?? config.retrieval.mode,
             retrievalMinScore: yaml?.minScore ?? config.retrieval.minScore,
             visitorTurnsPerMinute: settings.rateLimitPerMinute ?? yaml?.rateLimitPerMinute)
     }

@@ -2,7 +2,8 @@ import Foundation
 import ParleyCore
 
 /// One tenant's agents and personas, as its owners edit them: which catalogue agents are on,
-/// each one's overrides (model, temperature, answer length, persona, per-visitor rate), and the
+/// each one's overrides (model, temperature, answer length, persona, per-visitor rate, passages and
+/// retrieval mode), and the
 /// personas' prompts. Every value is checked before anything is written, with a message naming it.
 public struct TenantAgentDesk: Sendable {
     /// A field of an edit: leave it, set it, or clear the tenant's override (back to the default).
@@ -27,6 +28,8 @@ public struct TenantAgentDesk: Sendable {
         public var maxTokens: Change<Int> = .keep
         public var persona: Change<String> = .keep
         public var rateLimitPerMinute: Change<Int> = .keep
+        public var topK: Change<Int> = .keep
+        public var retrievalMode: Change<RetrievalMode> = .keep
 
         public init() {}
     }
@@ -73,6 +76,8 @@ public struct TenantAgentDesk: Sendable {
         settings.temperature = try edit.temperature.applied(to: settings.temperature).map(Self.checkedTemperature)
         settings.maxTokens = try edit.maxTokens.applied(to: settings.maxTokens).map(Self.checkedMaxTokens)
         settings.rateLimitPerMinute = try edit.rateLimitPerMinute.applied(to: settings.rateLimitPerMinute).map(Self.checkedRate)
+        settings.topK = try edit.topK.applied(to: settings.topK).map(Self.checkedTopK)
+        settings.retrievalMode = edit.retrievalMode.applied(to: settings.retrievalMode)
         if let persona = edit.persona.applied(to: settings.personaCode) {
             guard try await personas.persona(tenant: tenant.id, code: persona) != nil else {
                 throw ParleyError.badRequest("unknown_persona", "This tenant has no persona '\(String(persona.prefix(64)))'.")
@@ -131,6 +136,14 @@ public struct TenantAgentDesk: Sendable {
 
     static func checkedMaxTokens(_ value: Int) throws -> Int {
         guard (1 ... 32_768).contains(value) else { throw ParleyError.badRequest("invalid_max_tokens", "max_tokens is 1 to 32768.") }
+        return value
+    }
+
+    /// The most passages one answer may be given: each is up to a chunk's length of prompt.
+    public static let largestTopK = 20
+
+    static func checkedTopK(_ value: Int) throws -> Int {
+        guard (1 ... largestTopK).contains(value) else { throw ParleyError.badRequest("invalid_top_k", "top_k is 1 to \(largestTopK).") }
         return value
     }
 

@@ -37,9 +37,16 @@ public struct TenantAgentSettings: Sendable, Hashable {
     public var personaCode: String?
     /// Chat turns one visitor may start per minute with this agent (`rate_limit_per_minute`).
     public var rateLimitPerMinute: Int?
+    /// Passages put in front of the model (`top_k`), over `retrieval.top_k` and parley.yaml's agent.
+    public var topK: Int?
+    /// How this agent searches the knowledge base (`retrieval_mode`).
+    public var retrievalMode: RetrievalMode?
 
     public init(tenantID: TenantID, agentID: AgentID, isEnabled: Bool, model: String? = nil,
-                temperature: Double? = nil, maxTokens: Int? = nil, personaCode: String? = nil, rateLimitPerMinute: Int? = nil) {
+                temperature: Double? = nil, maxTokens: Int? = nil, personaCode: String? = nil, rateLimitPerMinute: Int? = nil,
+                topK: Int? = nil, retrievalMode: RetrievalMode? = nil) {
+        self.topK = topK
+        self.retrievalMode = retrievalMode
         self.rateLimitPerMinute = rateLimitPerMinute
         self.tenantID = tenantID
         self.agentID = agentID

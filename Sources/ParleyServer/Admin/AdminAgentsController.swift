@@ -9,7 +9,8 @@ import Vapor
 /// A tenant's agents and personas:
 /// `GET /api/v1/admin/tenants/{slug}/agents` (viewer) each catalogue agent with the tenant's
 /// switch, its overrides and what a chat turn uses now; `PATCH …/agents/{code}` (owner)
-/// `{"enabled", "model", "temperature", "max_tokens", "persona", "rate_limit_per_minute"}`, where
+/// `{"enabled", "model", "temperature", "max_tokens", "persona", "rate_limit_per_minute", "top_k",
+/// "retrieval_mode"}`, where
 /// `null` clears an override; `GET …/personas` (viewer); `PUT …/personas/{code}` (owner)
 /// `{"name", "system_prompt", "description"?, "default"?}`.
 struct AdminAgentsController: RouteCollection {
@@ -79,7 +80,7 @@ struct AdminAgentsController: RouteCollection {
     func editAgent(_ request: Request) async throws -> AgentResponse {
         let desk = try await desk(request, needs: .owner)
         let fields = try AdminTenantsController.decode([String: JSONValue].self, request,
-                                                       shape: #"{"enabled", "model", "temperature", "max_tokens", "persona", "rate_limit_per_minute"}"#)
+                                                       shape: #"{"enabled", "model", "temperature", "max_tokens", "persona", "rate_limit_per_minute", "top_k", "retrieval_mode"}"#)
         return Self.response(try await desk.edit(request.parameters.get("code") ?? "", try Self.edit(from: fields)))
     }
 
@@ -104,7 +105,8 @@ struct AdminAgentsController: RouteCollection {
                                agents: FluentAgentStore(database: database), personas: FluentPersonaStore(database: database))
     }
 
-    static let editableFields: Set<String> = ["enabled", "model", "temperature", "max_tokens", "persona", "rate_limit_per_minute"]
+    static let editableFields: Set<String> = ["enabled", "model", "temperature", "max_tokens", "persona", "rate_limit_per_minute",
+                                              "top_k", "retrieval_mode"]
 
     /// The edit a JSON object asks for: a missing field stays, `null` clears the override.
     static func edit(from fields: [String: JSONValue]) throws -> TenantAgentDesk.AgentEdit {
@@ -123,13 +125,20 @@ struct AdminAgentsController: RouteCollection {
         edit.rateLimitPerMinute = try change(fields["rate_limit_per_minute"], "rate_limit_per_minute") { value in
             value.doubleValue.flatMap { $0 == $0.rounded() && abs($0) < 1e9 ? Int($0) : nil }
         }
+        edit.topK = try change(fields["top_k"], "top_k") { value in value.doubleValue.flatMap { $0 == $0.rounded() && abs($0) < 1e9 ? Int($0) : nil } }
+        edit.retrievalMode = try change(fields["retrieval_mode"], "retrieval_mode",
+                                        expected: "hybrid, dense, lexical or off") { $0.stringValue.flatMap(RetrievalMode.init(rawValue:)) }
         return edit
     }
 
-    private static func change<T>(_ value: JSONValue?, _ name: String, _ read: (JSONValue) -> T?) throws -> TenantAgentDesk.Change<T> {
+    private static func change<T>(_ value: JSONValue?, _ name: String, expected: String? = nil,
+                                  _ read: (JSONValue) -> T?) throws -> TenantAgentDesk.Change<T> {
         guard let value else { return .keep }
         if value == .null { return .reset }
-        guard let typed = read(value) else { throw ParleyError.badRequest("invalid_\(name)", "\(name) has the wrong type (or null to clear it).") }
+        guard let typed = read(value) else {
+            let wanted = expected.map { "is \($0)" } ?? "has the wrong type"
+            throw ParleyError.badRequest("invalid_\(name)", "\(name) \(wanted) (or null to clear it).")
+        }
         return .set(typed)
     }
 
@@ -140,6 +149,8 @@ struct AdminAgentsController: RouteCollection {
         if let maxTokens = view.settings.maxTokens { overrides["max_tokens"] = .number(Double(maxTokens)) }
         if let persona = view.settings.personaCode { overrides["persona"] = .string(persona) }
         if let rate = view.settings.rateLimitPerMinute { overrides["rate_limit_per_minute"] = .number(Double(rate)) }
+        if let topK = view.settings.topK { overrides["top_k"] = .number(Double(topK)) }
+        if let mode = view.settings.retrievalMode { overrides["retrieval_mode"] = .string(mode.rawValue) }
         let effective: JSONValue? = view.effective.map { agent in
             .object(["model": .string(agent.model), "temperature": .number(agent.temperature), "max_tokens": .number(Double(agent.maxTokens)),
                      "persona": .string(agent.persona.code), "top_k": .number(Double(agent.retrievalTopK)),

@@ -48,6 +48,8 @@ final class TenantAgentModel: Model, @unchecked Sendable {
     @OptionalField(key: "max_tokens") var maxTokens: Int?
     @OptionalField(key: "persona_code") var personaCode: String?
     @OptionalField(key: "rate_limit_per_minute") var rateLimitPerMinute: Int?
+    @OptionalField(key: "top_k") var topK: Int?
+    @OptionalField(key: "retrieval_mode") var retrievalMode: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -62,11 +64,14 @@ final class TenantAgentModel: Model, @unchecked Sendable {
         maxTokens = settings.maxTokens
         personaCode = settings.personaCode
         rateLimitPerMinute = settings.rateLimitPerMinute
+        topK = settings.topK
+        retrievalMode = settings.retrievalMode?.rawValue
     }
 
     func domain() -> TenantAgentSettings {
         TenantAgentSettings(tenantID: TenantID(tenantID), agentID: AgentID(agentID), isEnabled: isEnabled,
                             model: model, temperature: temperature, maxTokens: maxTokens, personaCode: personaCode,
-                            rateLimitPerMinute: rateLimitPerMinute)
+                            rateLimitPerMinute: rateLimitPerMinute, topK: topK,
+                            retrievalMode: retrievalMode.flatMap(RetrievalMode.init(rawValue:)))
     }
 }
