@@ -31,6 +31,33 @@ struct KnowledgeBaseTests {
         #expect(forC.isEmpty)
     }
 
+    @Test func explanationIsTheChatsRankingWithEachRankingsPlaces() async throws {
+        let knowledge = base()
+        try await knowledge.add([chunk(tenantA, "pricing plans start at ten euros a month", title: "pricing"),
+                                 chunk(tenantA, "our office is in Berlin near the river", title: "office"),
+                                 chunk(tenantA, "monthly pricing is billed in euros", title: "billing"),
+                                 chunk(tenantB, "pricing plans of tenant B", title: "b")])
+        let query = RetrievalQuery(tenantID: tenantA, agentCode: "sales", text: "pricing plans euros", topK: 2, mode: .hybrid)
+        let explained = try await knowledge.explain(query)
+        let retrieved = try await knowledge.retrieve(query)
+        #expect(explained.mode == .hybrid)
+        #expect(explained.passages.map(\.chunk.id.description) == retrieved.map(\.chunkID))
+        #expect(explained.passages.map(\.score) == retrieved.map(\.score))
+        // Hybrid ran both rankings over tenant A's candidates only (3 chunks, the lexical one
+        // only those sharing a word with the question).
+        #expect(explained.denseCandidates == 3 && explained.lexicalCandidates == 2)
+        for passage in explained.passages {
+            #expect(passage.dense != nil && passage.chunk.tenantID == tenantA)
+        }
+        let best = try #require(explained.passages.first)
+        #expect(best.lexical?.rank == 1 && (best.lexical?.score ?? 0) > 0, "the passage with every query word ranks first lexically")
+        #expect(best.chunk.title == "pricing")
+        // A lexical query names no dense places; off explains nothing.
+        let lexical = try await knowledge.explain(RetrievalQuery(tenantID: tenantA, agentCode: "sales", text: "pricing", topK: 5, mode: .lexical))
+        #expect(lexical.mode == .lexical && lexical.passages.allSatisfy { $0.dense == nil && $0.lexical != nil } && lexical.denseCandidates == 0)
+        #expect(try await knowledge.explain(RetrievalQuery(tenantID: tenantA, agentCode: "sales", text: "pricing", topK: 5, mode: .off)).passages.isEmpty)
+    }
+
     @Test func removingOnlyAffectsTheOwningTenant() async throws {
         let knowledge = base()
         let a = chunk(tenantA, "shipping to Canada takes five days")

@@ -118,26 +118,55 @@ public actor KnowledgeBase: Retriever {
 
     /// Chunk ids and scores for a query, best first, at most `topK`, none below `minScore`.
     public func rank(_ query: RetrievalQuery) async throws -> [ScoredChunkID] {
+        try await rankings(query).ranked
+    }
+
+    /// What `retrieve` returns, with each passage's place and score in the lexical and the dense
+    /// ranking beside the score it was ranked by: the admin panel's retrieval playground. It is
+    /// the same ranking as the chat's, computed by the same code.
+    public func explain(_ query: RetrievalQuery) async throws -> RetrievalExplanation {
+        let result = try await rankings(query)
+        func places(_ list: [ScoredChunkID]) -> [ChunkID: (rank: Int, score: Double)] {
+            Dictionary(list.enumerated().map { ($1.id, (rank: $0 + 1, score: $1.score)) }, uniquingKeysWith: { first, _ in first })
+        }
+        let lexicalPlaces = places(result.lexical)
+        let densePlaces = places(result.dense)
+        let passages = result.ranked.compactMap { item -> ExplainedPassage? in
+            guard let chunk = chunks[item.id], chunk.tenantID == query.tenantID else { return nil }
+            return ExplainedPassage(chunk: chunk, score: item.score,
+                                    lexical: lexicalPlaces[item.id].map { ExplainedPassage.Place(rank: $0.rank, score: $0.score) },
+                                    dense: densePlaces[item.id].map { ExplainedPassage.Place(rank: $0.rank, score: $0.score) })
+        }
+        return RetrievalExplanation(mode: result.mode, passages: passages, lexicalCandidates: result.lexical.count,
+                                    denseCandidates: result.dense.count)
+    }
+
+    /// The final ranking and the two it came from (empty when the mode did not run one).
+    private func rankings(_ query: RetrievalQuery) async throws -> (ranked: [ScoredChunkID], lexical: [ScoredChunkID], dense: [ScoredChunkID], mode: RetrievalMode) {
         let text = query.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard query.topK > 0, !text.isEmpty else { return [] }
         let mode = canEmbed ? query.mode : (query.mode == .off ? .off : .lexical)
+        guard query.topK > 0, !text.isEmpty else { return ([], [], [], mode) }
+        var lexicalList: [ScoredChunkID] = []
+        var dense: [ScoredChunkID] = []
         let ranked: [ScoredChunkID]
         switch mode {
         case .off:
-            return []
+            ranked = []
         case .lexical:
-            ranked = lexicalRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: query.topK)
+            lexicalList = lexicalRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: query.topK)
+            ranked = lexicalList
         case .dense:
-            ranked = try await denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: query.topK)
+            dense = try await denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: query.topK)
+            ranked = dense
         case .hybrid:
             let limit = max(settings.candidates, query.topK)
             // One after the other: BM25 takes well under a millisecond, and running it beside the
             // query embedding would only take a core from the encoder's parallel work.
-            let lexicalList = lexicalRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
-            let dense = try await denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
+            lexicalList = lexicalRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
+            dense = try await denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
             ranked = settings.fusion.fuse(dense: dense, lexical: lexicalList)
         }
-        return Array(ranked.filter { $0.score >= query.minScore }.prefix(query.topK))
+        return (Array(ranked.filter { $0.score >= query.minScore }.prefix(query.topK)), lexicalList, dense, mode)
     }
 
     private func lexicalRanking(_ text: String, tenant: TenantID, agent: String, limit: Int) -> [ScoredChunkID] {

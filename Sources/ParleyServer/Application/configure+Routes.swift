@@ -14,5 +14,6 @@ extension ParleyApp {
         try app.register(collection: AdminConversationsController())
         try app.register(collection: AdminAgentsController())
         try app.register(collection: AdminUsageController())
+        try app.register(collection: AdminPlaygroundController())
     }
 }

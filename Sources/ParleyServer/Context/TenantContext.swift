@@ -33,6 +33,11 @@ struct TenantContext: Sendable {
         ConsentDesk(tenant: tenant, defaults: services.config.consent, store: FluentConsentStore(database: database))
     }
 
+    var agentDesk: TenantAgentDesk {
+        TenantAgentDesk(tenant: tenant, config: services.config, agents: FluentAgentStore(database: database),
+                        personas: FluentPersonaStore(database: database))
+    }
+
     var sources: TenantSources {
         TenantSources(tenant: tenant.id, submission: services.sourceSubmission)
     }

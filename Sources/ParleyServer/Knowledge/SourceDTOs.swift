@@ -38,6 +38,34 @@ struct SourceListResponse: Content {
     var sources: [SourceResponse]
 }
 
+/// One passage of a source as retrieval sees it: its text and where it sits in the document.
+struct ChunkResponse: Content {
+    var id: String
+    var position: Int
+    var title: String
+    var url: String?
+    var headingPath: [String]
+    var text: String
+
+    init(_ chunk: KnowledgeChunk) {
+        id = chunk.id.description
+        position = chunk.position
+        title = chunk.title
+        url = chunk.url
+        headingPath = chunk.headingPath
+        text = chunk.text
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, position, title, url, text
+        case headingPath = "heading_path"
+    }
+}
+
+struct ChunkListResponse: Content {
+    var chunks: [ChunkResponse]
+}
+
 /// `POST /api/v1/sources` as JSON: text, Markdown, HTML or a FAQ given inline, or a URL to fetch.
 struct SourceRequestBody: Decodable {
     var kind: String

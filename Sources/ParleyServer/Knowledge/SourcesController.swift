@@ -7,7 +7,8 @@ import Vapor
 
 /// The knowledge-source API, for a tenant's servers and operators (tenant API key required,
 /// in every tenancy mode): `POST /api/v1/sources` (202, indexed in the background; `?wait=true`
-/// answers when done), `GET /api/v1/sources`, `GET /api/v1/sources/{id}`, `DELETE /api/v1/sources/{id}`.
+/// answers when done), `GET /api/v1/sources`, `GET /api/v1/sources/{id}`, `GET …/{id}/chunks`,
+/// `POST …/{id}/reingest` (web sources: crawl again, 202), `DELETE /api/v1/sources/{id}`.
 /// The admin API serves the same handlers under `/api/v1/admin/tenants/{slug}/sources` for a
 /// signed-in person: viewers read, operators add and delete.
 struct SourcesController: RouteCollection {
@@ -25,6 +26,8 @@ struct SourcesController: RouteCollection {
         changing.on(.POST, body: .collect(maxSize: ByteCount(value: maxUploadBytes + 64 * 1024)), use: create)
         reading.get(use: list)
         reading.get(":id", use: show)
+        reading.get(":id", "chunks", use: chunks)
+        changing.post(":id", "reingest", use: reingest)
         changing.delete(":id", use: delete)
     }
 
@@ -60,6 +63,16 @@ struct SourcesController: RouteCollection {
     func show(_ request: Request) async throws -> SourceResponse {
         guard let source = try await request.tenantContext.sources.source(try sourceID(request)) else { throw Self.unknownSource }
         return SourceResponse(source)
+    }
+
+    func chunks(_ request: Request) async throws -> ChunkListResponse {
+        guard let chunks = try await request.tenantContext.sources.chunks(of: try sourceID(request)) else { throw Self.unknownSource }
+        return ChunkListResponse(chunks: chunks.map(ChunkResponse.init))
+    }
+
+    func reingest(_ request: Request) async throws -> Response {
+        guard let submitted = try await request.tenantContext.sources.reingest(try sourceID(request)) else { throw Self.unknownSource }
+        return try await encode(SourceResponse(submitted.source), status: .accepted, for: request)
     }
 
     func delete(_ request: Request) async throws -> Response {
