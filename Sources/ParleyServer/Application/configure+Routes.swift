@@ -15,5 +15,6 @@ extension ParleyApp {
         try app.register(collection: AdminAgentsController())
         try app.register(collection: AdminUsageController())
         try app.register(collection: AdminPlaygroundController())
+        try app.register(collection: AdminOperationsController())
     }
 }
