@@ -169,7 +169,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            resources: [.copy("Resources/DemoKnowledge"), .copy("Resources/Widget")],
+            resources: [.copy("Resources/DemoKnowledge"), .copy("Resources/Widget"), .copy("Resources/OpenAPI")],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -1,10 +1,11 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
 import ParleyChat
 import ParleyCore
 import ParleyIngest
 import ParleyLLM
-import ParleyServer
+@testable import ParleyServer
 import ParleyTestSupport
 import Testing
 
@@ -129,6 +130,11 @@ struct SourcesAPITests {
                 (server.send(.POST, "/api/v1/sources", headers: auth(key), body: Data("--x--".utf8), contentType: Self.multipartType), 400, "invalid_upload"),
                 (server.send(.POST, "/api/v1/sources", headers: auth(key), body: Self.multipart(file: "../../etc/passwd", "x"), contentType: Self.multipartType), 400, "invalid_file_name"),
                 (server.send(.POST, "/api/v1/sources", headers: auth(key), body: Self.multipart(file: "empty.txt", ""), contentType: Self.multipartType), 400, "empty_content"),
+                // A part header name outside ASCII made MultipartKit trap and stop the server (found by schemathesis).
+                (server.send(.POST, "/api/v1/sources", headers: auth(key), body: Data("--parleyboundary\r\n".utf8) + Data([0xC3, 0x9C, 0x69, 0xF3, 0x94, 0xBD, 0xBE])
+                    + Data("--parleyboundary--\r\n".utf8), contentType: Self.multipartType), 400, "invalid_upload"),
+                (server.send(.POST, "/api/v1/sources", headers: auth(key), body: Self.multipart(file: "x.txt", "x"),
+                             contentType: "multipart/form-data; boundary=" + String(repeating: "b", count: 71)), 400, "invalid_upload"),
                 (server.send(.POST, "/api/v1/sources", headers: auth(key), body: Data(String(repeating: "{", count: 200_000).utf8)), 413, "payload_too_large"),
                 (server.send(.GET, "/api/v1/sources/not-a-uuid", headers: auth(key)), 404, "unknown_source"),
                 (server.send(.DELETE, "/api/v1/sources/\(UUID().uuidString)", headers: auth(key)), 404, "unknown_source"),
@@ -182,6 +188,21 @@ struct SourcesAPITests {
     }
 
     static let multipartType = "multipart/form-data; boundary=parleyboundary"
+
+    @Test func multipartHeaderCheckReadsNamesOnlyAndStaysLinear() {
+        func check(_ text: String) -> Bool { MultipartHeaderCheck.namesAreASCII(ByteBuffer(string: text), boundary: "b") }
+        #expect(check("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"résumé.pdf\"\r\n\r\nÜber alles\r\n--b--\r\n"),
+                "UTF-8 in header values and bodies is fine")
+        #expect(!check("--b\r\nÜ: x\r\n\r\nbody\r\n--b--\r\n"))
+        #expect(!check("--b\r\nX-A: 1\r\nNämlich: 2\r\n\r\n\r\n--b--"))
+        #expect(check("no boundary at all: Ü"))
+        // Many delimiters with no blank line between them: each line is read once.
+        let hostile = String(repeating: "--b\r\nx", count: 400_000)
+        let started = ContinuousClock.now
+        #expect(check(hostile))
+        #expect(ContinuousClock.now - started < .seconds(20), "linear in the body")
+        #expect(MultipartHeaderCheck.occurrences(of: Array("aab".utf8), in: Array("aaabaab".utf8)) == [1, 4])
+    }
 
     static func multipart(file name: String, _ content: String) -> Data {
         Data("""

@@ -210,6 +210,17 @@ public struct ConfigLoader: Sendable {
 
     // MARK: - YAML and error wording
 
+    /// A YAML document as JSON (for documents shipped as YAML and served as JSON).
+    public static func json(fromYAML text: String) throws -> JSONValue {
+        let parsed: Any?
+        do {
+            parsed = try Yams.load(yaml: text)
+        } catch {
+            throw ConfigError("not valid YAML: \(describe(yamlError: error))")
+        }
+        return try jsonValue(fromYAML: parsed ?? NSNull(), path: "")
+    }
+
     static func jsonValue(fromYAML value: Any, path: String) throws -> JSONValue {
         switch value {
         case is NSNull: return .null

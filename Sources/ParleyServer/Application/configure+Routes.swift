@@ -16,5 +16,6 @@ extension ParleyApp {
         try app.register(collection: AdminUsageController())
         try app.register(collection: AdminPlaygroundController())
         try app.register(collection: AdminOperationsController())
+        try app.register(collection: DocsController(api: try OpenAPIDocument.load()))
     }
 }

@@ -55,6 +55,10 @@ struct SourceRequestParser {
 
     private func parseUpload(_ request: Request) async throws -> SourceInput {
         let form: SourceUploadForm
+        if let boundary = request.headers.contentType?.parameters["boundary"], let body = request.body.data,
+           !MultipartHeaderCheck.namesAreASCII(body, boundary: boundary) {
+            throw ParleyError.badRequest("invalid_upload", "A part of the upload has a header name that is not ASCII.")
+        }
         do {
             form = try request.content.decode(SourceUploadForm.self)
         } catch {
