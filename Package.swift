@@ -44,6 +44,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
     ],
     targets: [
         // Domain values, protocols, configuration schema, redaction. No web or database imports.
@@ -164,12 +166,14 @@ let package = Package(
                 "ParleyCore", "ParleyLLM", "ParleyChat", "ParleyStore", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest", "ParleyJobs",
                 "ParleyAccounts",
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "LeafKit", package: "leaf-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            resources: [.copy("Resources/DemoKnowledge"), .copy("Resources/Widget"), .copy("Resources/OpenAPI")],
+            resources: [.copy("Resources/DemoKnowledge"), .copy("Resources/Widget"), .copy("Resources/OpenAPI"), .copy("Resources/Panel")],
             swiftSettings: strictSettings
         ),
         .executableTarget(

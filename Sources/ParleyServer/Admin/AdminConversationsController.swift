@@ -86,27 +86,7 @@ struct AdminConversationsController: RouteCollection {
 
     func list(_ request: Request) async throws -> Page {
         let tenant = try await tenant(request)
-        let config = request.application.parley.config
-        var filter = ConversationFilter()
-        if let agent = request.query[String.self, at: "agent"] {
-            guard ConfigLoader.isAgentCode(agent) else { throw ParleyError.badRequest("invalid_agent", "agent must be an agent code like sales.") }
-            filter.agent = agent
-        }
-        filter.startedFrom = try Self.date(request, "from")
-        filter.startedBefore = try Self.date(request, "to")
-        switch request.query[String.self, at: "status"] {
-        case nil: break
-        case "active": filter.activeSince = Date().addingTimeInterval(-Double(config.chat.inactivityMinutes) * 60)
-        case "idle": filter.idleSince = Date().addingTimeInterval(-Double(config.chat.inactivityMinutes) * 60)
-        default: throw ParleyError.badRequest("invalid_status", "status must be active or idle.")
-        }
-        let limit = request.query[Int.self, at: "limit"] ?? 50
-        guard (1 ... 200).contains(limit) else { throw ParleyError.badRequest("invalid_limit", "limit must be 1 to 200.") }
-        var cursor: ConversationCursor?
-        if let after = request.query[String.self, at: "after"] {
-            guard let parsed = ConversationCursor(token: after) else { throw ParleyError.badRequest("invalid_cursor", "after must be a next value from an earlier page.") }
-            cursor = parsed
-        }
+        let (filter, cursor, limit) = try Self.query(request)
         let page = try await SQLConversationReview(database: request.db(.parley)).conversations(tenant: tenant.id, filter: filter, after: cursor, limit: limit)
         let next = page.count == limit ? page.last.map { ConversationCursor(lastActivityAt: $0.session.lastActivityAt, session: $0.session.id).token } : nil
         return Page(conversations: page.map { overview in
@@ -137,13 +117,40 @@ struct AdminConversationsController: RouteCollection {
                           totalCost: calls.compactMap(\.cost).reduce(0, +))
     }
 
+    /// The list's filter, cursor and page size from the query (`agent`, `from`, `to`, `status`,
+    /// `after`, `limit`), checked; the panel's list reads the same query.
+    static func query(_ request: Request) throws -> (ConversationFilter, ConversationCursor?, Int) {
+        let config = request.application.parley.config
+        var filter = ConversationFilter()
+        if let agent = request.query[String.self, at: "agent"], !agent.isEmpty {
+            guard ConfigLoader.isAgentCode(agent) else { throw ParleyError.badRequest("invalid_agent", "agent must be an agent code like sales.") }
+            filter.agent = agent
+        }
+        filter.startedFrom = try Self.date(request, "from")
+        filter.startedBefore = try Self.date(request, "to")
+        switch request.query[String.self, at: "status"] {
+        case nil, "": break
+        case "active": filter.activeSince = Date().addingTimeInterval(-Double(config.chat.inactivityMinutes) * 60)
+        case "idle": filter.idleSince = Date().addingTimeInterval(-Double(config.chat.inactivityMinutes) * 60)
+        default: throw ParleyError.badRequest("invalid_status", "status must be active or idle.")
+        }
+        let limit = request.query[Int.self, at: "limit"] ?? 50
+        guard (1 ... 200).contains(limit) else { throw ParleyError.badRequest("invalid_limit", "limit must be 1 to 200.") }
+        var cursor: ConversationCursor?
+        if let after = request.query[String.self, at: "after"], !after.isEmpty {
+            guard let parsed = ConversationCursor(token: after) else { throw ParleyError.badRequest("invalid_cursor", "after must be a next value from an earlier page.") }
+            cursor = parsed
+        }
+        return (filter, cursor, limit)
+    }
+
     private func tenant(_ request: Request) async throws -> Tenant {
         try await request.adminTenant(needs: .viewer).0
     }
 
     /// A query date: `2026-12-05` or a full ISO 8601 instant.
     static func date(_ request: Request, _ name: String) throws -> Date? {
-        guard let text = request.query[String.self, at: name] else { return nil }
+        guard let text = request.query[String.self, at: name], !text.isEmpty else { return nil }
         let full = ISO8601DateFormatter()
         let day = ISO8601DateFormatter()
         day.formatOptions = [.withFullDate]

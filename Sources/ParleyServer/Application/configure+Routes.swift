@@ -17,5 +17,9 @@ extension ParleyApp {
         try app.register(collection: AdminPlaygroundController())
         try app.register(collection: AdminOperationsController())
         try app.register(collection: DocsController(api: try OpenAPIDocument.load()))
+        try PanelViews.configure(app)
+        try app.register(collection: PanelLoginController())
+        try app.register(collection: PanelHomeController())
+        try app.register(collection: PanelConversationsController())
     }
 }
