@@ -99,10 +99,7 @@ struct AdminAgentsController: RouteCollection {
     // MARK: - Mapping
 
     private func desk(_ request: Request, needs role: AdminRole) async throws -> TenantAgentDesk {
-        let database = request.db(.parley)
-        let (tenant, _) = try await request.adminTenant(needs: role)
-        return TenantAgentDesk(tenant: tenant, config: request.application.parley.config,
-                               agents: FluentAgentStore(database: database), personas: FluentPersonaStore(database: database))
+        try request.tenantDesk(try await request.adminTenant(needs: role).0)
     }
 
     static let editableFields: Set<String> = ["enabled", "model", "temperature", "max_tokens", "persona", "rate_limit_per_minute",

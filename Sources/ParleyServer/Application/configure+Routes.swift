@@ -21,5 +21,6 @@ extension ParleyApp {
         try app.register(collection: PanelLoginController())
         try app.register(collection: PanelHomeController())
         try app.register(collection: PanelConversationsController())
+        try app.register(collection: PanelAgentsController())
     }
 }
