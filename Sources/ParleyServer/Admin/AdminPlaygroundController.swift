@@ -63,14 +63,18 @@ struct AdminPlaygroundController: RouteCollection {
     }
 
     func rank(_ request: Request) async throws -> Ranking {
-        let context = try request.tenantContext
         let body = try AdminTenantsController.decode(Body.self, request, shape: #"{"question", "agent"?}"#)
-        let question = body.question.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await Self.ranking(try request.tenantContext, question: body.question, agent: body.agent)
+    }
+
+    /// The ranking for one question (the panel's playground shows the same).
+    static func ranking(_ context: TenantContext, question asked: String, agent code: String?) async throws -> Ranking {
+        let question = asked.trimmingCharacters(in: .whitespacesAndNewlines)
         let limit = context.services.config.chat.maxMessageChars
         guard !question.isEmpty, question.count <= limit else {
             throw ParleyError.badRequest("invalid_question", "A question is 1 to \(limit) characters, like a visitor's message.")
         }
-        let agent = try await context.agent(code: try await agentCode(body.agent, context: context))
+        let agent = try await context.agent(code: try await agentCode(code, context: context))
         let started = ContinuousClock.now
         let explanation = try await context.services.knowledge.explain(RetrievalQuery(
             tenantID: context.tenant.id, agentCode: agent.code, text: question, topK: agent.retrievalTopK,
@@ -89,7 +93,7 @@ struct AdminPlaygroundController: RouteCollection {
     }
 
     /// The agent asked for, or the tenant's first enabled one.
-    private func agentCode(_ asked: String?, context: TenantContext) async throws -> String {
+    private static func agentCode(_ asked: String?, context: TenantContext) async throws -> String {
         if let asked { return asked }
         guard let first = try await context.agentDesk.list().first(where: { $0.settings.isEnabled }) else { throw ParleyError.unknownAgent }
         return first.definition.code

@@ -22,5 +22,6 @@ extension ParleyApp {
         try app.register(collection: PanelHomeController())
         try app.register(collection: PanelConversationsController())
         try app.register(collection: PanelAgentsController())
+        try app.register(collection: PanelKnowledgeController(maxUploadBytes: services.config.ingest.maxUploadBytes))
     }
 }

@@ -26,6 +26,11 @@ struct SourceRequestParser {
     private func parseJSON(_ request: Request) async throws -> SourceInput {
         let body = try JSONRequestBody.decode(SourceRequestBody.self, from: request, invalidMessage:
             "The body must be JSON like {\"kind\": \"text\", \"title\": \"…\", \"content\": \"…\"} or {\"kind\": \"url\", \"url\": \"https://…\"}.")
+        return try await input(from: body)
+    }
+
+    /// A source described by fields (the API's JSON, or the panel's form), checked.
+    func input(from body: SourceRequestBody) async throws -> SourceInput {
         guard let kind = SourceKind(rawValue: body.kind) else {
             throw ParleyError.badRequest("invalid_kind", "kind must be one of \(SourceKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
@@ -53,7 +58,7 @@ struct SourceRequestParser {
         }
     }
 
-    private func parseUpload(_ request: Request) async throws -> SourceInput {
+    func parseUpload(_ request: Request) async throws -> SourceInput {
         let form: SourceUploadForm
         if let boundary = request.headers.contentType?.parameters["boundary"], let body = request.body.data,
            !MultipartHeaderCheck.namesAreASCII(body, boundary: boundary) {
