@@ -45,13 +45,8 @@ struct AdminUsageController: RouteCollection {
 
     func daily(_ request: Request) async throws -> Response {
         let (tenant, _) = try await request.adminTenant(needs: .viewer)
-        let from = try AdminConversationsController.date(request, "from") ?? CostBudget.monthStart(of: Date())
-        let lastDay = try AdminConversationsController.date(request, "to") ?? Date()
-        let to = Self.dayStart(lastDay).addingTimeInterval(86_400)
-        guard from < to, to.timeIntervalSince(from) <= Double(Self.maxDays) * 86_400 else {
-            throw ParleyError.badRequest("invalid_range", "from must come before to, at most \(Self.maxDays) days apart.")
-        }
-        let usage = try await SQLUsageReport(database: request.db(.parley)).daily(tenant: tenant.id, from: Self.dayStart(from), to: to)
+        let (from, lastDay, to) = try Self.range(request)
+        let usage = try await SQLUsageReport(database: request.db(.parley)).daily(tenant: tenant.id, from: from, to: to)
         let rows = usage.map { Row(day: $0.day, agent: $0.agent, model: $0.model, calls: $0.calls, failedCalls: $0.failedCalls,
                                    promptTokens: $0.promptTokens, completionTokens: $0.completionTokens, cost: $0.cost) }
         let (fromText, toText) = (Self.dayText(from), Self.dayText(lastDay))
@@ -69,6 +64,18 @@ struct AdminUsageController: RouteCollection {
         default:
             throw ParleyError.badRequest("invalid_format", "format must be json or csv.")
         }
+    }
+
+    /// The report's days from `?from=&to=` (default: this month to today): the first day's start,
+    /// the last day, and the end of the last day; at most `maxDays` days.
+    static func range(_ request: Request) throws -> (start: Date, lastDay: Date, end: Date) {
+        let from = try AdminConversationsController.date(request, "from") ?? CostBudget.monthStart(of: Date())
+        let lastDay = try AdminConversationsController.date(request, "to") ?? Date()
+        let start = dayStart(from), end = dayStart(lastDay).addingTimeInterval(86_400)
+        guard start < end, end.timeIntervalSince(start) <= Double(maxDays) * 86_400 else {
+            throw ParleyError.badRequest("invalid_range", "from must come before to, at most \(maxDays) days apart.")
+        }
+        return (start, lastDay, end)
     }
 
     static func dayStart(_ instant: Date) -> Date {

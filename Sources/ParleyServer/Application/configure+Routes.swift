@@ -22,6 +22,7 @@ extension ParleyApp {
         try app.register(collection: PanelHomeController())
         try app.register(collection: PanelConversationsController())
         try app.register(collection: PanelAgentsController())
+        try app.register(collection: PanelUsageController())
         try app.register(collection: PanelKnowledgeController(maxUploadBytes: services.config.ingest.maxUploadBytes))
     }
 }

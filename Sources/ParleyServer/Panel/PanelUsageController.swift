@@ -1,0 +1,117 @@
+import Fluent
+import Foundation
+import ParleyAccounts
+import ParleyChat
+import ParleyCore
+import ParleyStore
+import Vapor
+
+/// Usage and cost in the panel: `/admin/t/{slug}/usage?from=&to=` draws cost and calls per day
+/// as SVG, totals by agent and model, a table of the days and a CSV download (the API's), and
+/// (owners) sets the monthly budget: at 80% the overview warns, at 100% the chat answers with the
+/// offline answerer until the month ends.
+struct PanelUsageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let tenant = PanelRoutes(routes).tenant
+        tenant.get("usage", use: usage)
+        tenant.on(.POST, "usage", "budget", body: .collect(maxSize: PanelRoutes.formBytes), use: saveBudget)
+    }
+
+    struct Total: Encodable {
+        var name: String
+        var calls: Int
+        var tokens: Int
+        var cost: String
+    }
+
+    struct Day: Encodable {
+        var day: String
+        var agent: String
+        var model: String
+        var calls: Int
+        var failed: Int
+        var promptTokens: Int
+        var completionTokens: Int
+        var cost: String
+    }
+
+    struct Usage: Encodable {
+        var slug: String
+        var from: String
+        var to: String
+        var costChart: String
+        var callsChart: String
+        var byAgent: [Total]
+        var byModel: [Total]
+        var days: [Day]
+        var totalCost: String
+        var spent: String
+        var budget: String
+        var budgetState: String
+        var canEdit: Bool
+        var csv: String
+    }
+
+    struct BudgetForm: Decodable {
+        var monthly_cost: String?
+    }
+
+    func usage(_ request: Request) async throws -> Response {
+        try await render(request, problem: nil, status: .ok)
+    }
+
+    private func render(_ request: Request, problem: String?, status: HTTPResponseStatus) async throws -> Response {
+        let (tenant, role) = try await request.adminTenant(needs: .viewer)
+        let (start, lastDay, end) = try AdminUsageController.range(request)
+        let database = request.db(.parley)
+        let rows = try await SQLUsageReport(database: database).daily(tenant: tenant.id, from: start, to: end)
+        var costByDay: [String: Double] = [:], callsByDay: [String: Double] = [:]
+        for row in rows {
+            costByDay[row.day, default: 0] += row.cost
+            callsByDay[row.day, default: 0] += Double(row.calls)
+        }
+        let days = stride(from: start, to: end, by: 86_400).map(PanelFormat.day)
+        let costChart = UsageChart(title: "Cost per day", bars: days.map { .init(label: $0, value: costByDay[$0] ?? 0) }, format: PanelFormat.money)
+        let callsChart = UsageChart(title: "Model calls per day", bars: days.map { .init(label: $0, value: callsByDay[$0] ?? 0) },
+                                    format: { String(Int($0.rounded())) })
+        let spent = try await FluentLLMRequestLog(database: database).cost(tenant: tenant.id, since: CostBudget.monthStart(of: Date()))
+        let budget = CostBudget(tenantSettings: tenant.settings)
+        let (fromText, toText) = (PanelFormat.day(start), PanelFormat.day(lastDay))
+        let page = Usage(
+            slug: tenant.slug, from: fromText, to: toText, costChart: costChart.svg, callsChart: callsChart.svg,
+            byAgent: Self.totals(rows, by: \.agent), byModel: Self.totals(rows, by: \.model),
+            days: rows.map { Day(day: $0.day, agent: $0.agent, model: $0.model, calls: $0.calls, failed: $0.failedCalls,
+                                 promptTokens: $0.promptTokens, completionTokens: $0.completionTokens, cost: PanelFormat.money($0.cost)) },
+            totalCost: PanelFormat.money(rows.map(\.cost).reduce(0, +)), spent: PanelFormat.money(spent),
+            budget: budget.isSet ? String(format: "%.2f", budget.monthlyLimit) : "", budgetState: budget.state(spent: spent).rawValue,
+            canEdit: role.includes(.owner),
+            csv: "/api/v1/admin/tenants/\(tenant.slug)/usage/daily?format=csv&from=\(fromText)&to=\(toText)")
+        var chrome = try await request.panelChrome(title: "Usage", tenant: (tenant, role), section: "usage")
+        chrome.problem = problem
+        return try await request.panel("usage", chrome, page, status: status)
+    }
+
+    func saveBudget(_ request: Request) async throws -> Response {
+        let (tenant, _) = try await request.adminTenant(needs: .owner)
+        let form = try PanelForm.decode(BudgetForm.self, request)
+        let text = (form.monthly_cost ?? "").trimmingCharacters(in: .whitespaces)
+        let provisioner = request.application.parley.provisioner(request.application.parley.stores(on: request.db(.parley)))
+        if text.isEmpty || Double(text) == 0 {
+            _ = try await provisioner.editSettings(slug: tenant.slug, assignments: [], removals: [CostBudget.settingKey])
+        } else {
+            guard let amount = Double(text), amount.isFinite, amount > 0, amount < 1e9 else {
+                return try await render(request, problem: "The budget is an amount like 50 or 12.50 (empty: no budget).", status: .badRequest)
+            }
+            _ = try await provisioner.editSettings(slug: tenant.slug, assignments: ["\(CostBudget.settingKey)=\(amount)"], removals: [])
+        }
+        request.logger.notice("budget changed", metadata: ["event": "budget_changed", "tenant": "\(tenant.slug)"])
+        return request.redirect(to: "/admin/t/\(tenant.slug)/usage?done=budget_saved")
+    }
+
+    static func totals(_ rows: [DailyUsage], by key: KeyPath<DailyUsage, String>) -> [Total] {
+        Dictionary(grouping: rows, by: { $0[keyPath: key] }).map { name, rows in
+            Total(name: name, calls: rows.map(\.calls).reduce(0, +), tokens: rows.map { $0.promptTokens + $0.completionTokens }.reduce(0, +),
+                  cost: PanelFormat.money(rows.map(\.cost).reduce(0, +)))
+        }.sorted { $0.name < $1.name }
+    }
+}
