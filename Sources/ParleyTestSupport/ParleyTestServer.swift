@@ -62,7 +62,8 @@ public final class ParleyTestServer: Sendable {
         self.baseURL = baseURL
         self.database = database
         self.background = background
-        self.client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // Redirects are answers the tests look at (the panel's sign-in, `/` to `/demo`), not followed.
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
     }
 
     /// Runs `body` against a server on a fresh database of `backend`, then stops the server and

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOHTTP1
 import ParleyAccounts
 import ParleyCore
 import ParleyServer
@@ -21,5 +22,33 @@ struct AdminTestPeople {
         let user = try await accounts.create(email: email, displayName: email, password: "test password 123", platformAdmin: platform,
                                              membership: tenant.map { ($0, role) })
         return (try await server.services.adminSessions(on: server.app.db(.parley)).open(for: user).token, user.id)
+    }
+
+    /// A new account with `role` in `tenant`, signed in as the panel is: its session cookie
+    /// header and the CSRF token its forms carry.
+    func panelSession(_ email: String, _ tenant: TenantID?, _ role: AdminRole = .owner, platform: Bool = false) async throws -> PanelSession {
+        let user = try await accounts.create(email: email, displayName: email, password: "test password 123", platformAdmin: platform,
+                                             membership: tenant.map { ($0, role) })
+        let issued = try await server.services.adminSessions(on: server.app.db(.parley)).open(for: user)
+        return PanelSession(server: server, cookie: "parley_admin=\(issued.token)", csrf: issued.csrfToken)
+    }
+}
+
+/// A signed-in browser, for the panel tests: pages with the cookie, forms with the CSRF token.
+struct PanelSession {
+    let server: ParleyTestServer
+    let cookie: String
+    let csrf: String
+
+    func get(_ path: String) async throws -> ParleyTestServer.Reply {
+        try await server.send(.GET, path, headers: [("Cookie", cookie)])
+    }
+
+    /// Posts a URL-encoded form; `csrf: false` leaves the token out.
+    func post(_ path: String, _ fields: [(String, String)], csrf withToken: Bool = true) async throws -> ParleyTestServer.Reply {
+        var components = URLComponents()
+        components.queryItems = (withToken ? [URLQueryItem(name: "_csrf", value: csrf)] : []) + fields.map { URLQueryItem(name: $0.0, value: $0.1) }
+        let body = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        return try await server.send(.POST, path, headers: [("Cookie", cookie)], body: Data(body.utf8), contentType: "application/x-www-form-urlencoded")
     }
 }

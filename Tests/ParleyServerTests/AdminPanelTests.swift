@@ -1,0 +1,157 @@
+import Foundation
+import NIOHTTP1
+import ParleyAccounts
+import ParleyChat
+import ParleyCore
+import ParleyIngest
+import ParleyServer
+import ParleyTestSupport
+import Testing
+
+/// The admin panel over HTTP: sign-in with its form token, pages behind the session cookie,
+/// CSRF on every form, roles and tenants as in the API (404 for another tenant's), escaping,
+/// and the forms doing what the API does. The same pages in Chromium: Tests/Browser.
+@Suite("Admin panel")
+struct AdminPanelTests {
+    @Test func signInFormSetsTheCookieAndRefusesWhatItShould() async throws {
+        try await ParleyTestServer.with(.sqlite) { server in
+            let demo = try #require(try await server.stores.tenants.tenant(slug: "demo"))
+            _ = try await AdminTestPeople(server: server).accounts.create(email: "owner@demo.example", displayName: "Owner",
+                                                                          password: "correct horse battery", membership: (demo.id, .owner))
+            let away = try await server.send(.GET, "/admin/t/demo/conversations?agent=sales")
+            #expect(away.status == 303 && away.headers.first(name: "Location") == "/admin/login?next=%2Fadmin%2Ft%2Fdemo%2Fconversations%3Fagent%3Dsales")
+
+            let form = try await server.send(.GET, "/admin/login")
+            let html = String(decoding: form.body, as: UTF8.self)
+            #expect(form.status == 200 && form.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            let token = try #require(html.firstMatch(of: /name="_login" value="([^"]+)"/)?.1).description
+            let loginCookie = try #require(form.headers["Set-Cookie"].first { $0.hasPrefix("parley_login=") })
+            #expect(loginCookie.contains("HttpOnly") && loginCookie.contains("SameSite=Strict"))
+            func signIn(_ fields: String, cookie: String? = "parley_login=\(token)") async throws -> ParleyTestServer.Reply {
+                try await server.send(.POST, "/admin/login", headers: cookie.map { [("Cookie", $0)] } ?? [], body: Data(fields.utf8),
+                                      contentType: "application/x-www-form-urlencoded")
+            }
+            let wrong = try await signIn("email=owner%40demo.example&password=wrong+password+1&_login=\(token)&next=%2Fadmin")
+            #expect(wrong.status == 401 && String(decoding: wrong.body, as: UTF8.self).contains("role=\"alert\""))
+            #expect(!String(decoding: wrong.body, as: UTF8.self).contains("wrong password 1"), "a password is never echoed")
+            let forged = try await signIn("email=owner%40demo.example&password=correct+horse+battery&_login=\(token)", cookie: "parley_login=other")
+            #expect(forged.status == 403 && forged.headers["Set-Cookie"].allSatisfy { !$0.hasPrefix("parley_admin=") }, "login CSRF refused")
+            let elsewhere = try await signIn("email=owner%40demo.example&password=correct+horse+battery&_login=\(token)&next=%2F%2Fevil.example%2F")
+            #expect(elsewhere.status == 303 && elsewhere.headers.first(name: "Location") == "/admin", "never redirected off the panel")
+            let session = try #require(elsewhere.headers["Set-Cookie"].first { $0.hasPrefix("parley_admin=") })
+            #expect(session.contains("HttpOnly") && session.contains("SameSite=Strict"))
+            let cookie = String(session.split(separator: ";")[0])
+            let overview = try await server.send(.GET, "/admin/t/demo", headers: [("Cookie", cookie)])
+            #expect(overview.status == 200 && overview.headers.first(name: "Cache-Control") == "no-store")
+            #expect(String(decoding: overview.body, as: UTF8.self).contains("Demo Company"))
+
+            // Signing out needs the form's token, then ends the session.
+            let page = String(decoding: overview.body, as: UTF8.self)
+            let csrf = try #require(page.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1).description
+            let noToken = try await server.send(.POST, "/admin/logout", headers: [("Cookie", cookie)], body: Data(), contentType: "application/x-www-form-urlencoded")
+            #expect(noToken.status == 403)
+            let out = try await server.send(.POST, "/admin/logout", headers: [("Cookie", cookie)], body: Data("_csrf=\(csrf)".utf8),
+                                            contentType: "application/x-www-form-urlencoded")
+            #expect(out.status == 303)
+            #expect(try await server.send(.GET, "/admin/t/demo", headers: [("Cookie", cookie)]).status == 303, "the old cookie no longer works")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func pagesAndFormsFollowRolesTenantsAndCSRF(_ backend: TestBackend) async throws {
+        try await ParleyTestServer.with(backend) { server in
+            let provisioner = server.services.provisioner(server.stores)
+            let demo = try await provisioner.tenant(slug: "demo")
+            let other = try await provisioner.createTenant(name: "Other <b>Co</b>", slug: "other").tenant
+            let people = AdminTestPeople(server: server)
+            let owner = try await people.panelSession("owner@demo.example", demo.id, .owner)
+            let viewer = try await people.panelSession("viewer@demo.example", demo.id, .viewer)
+            let stranger = try await people.panelSession("owner@other.example", other.id, .owner)
+
+            for path in ["", "/conversations", "/agents", "/knowledge", "/playground", "/usage", "/personas/sales"] {
+                let page = try await owner.get("/admin/t/demo" + path)
+                #expect(page.status == 200, "\(path): \(page.status)")
+                #expect(page.headers.first(name: "Content-Security-Policy")?.contains("script-src 'self'") == true)
+                #expect(try await viewer.get("/admin/t/demo" + path).status == 200)
+                #expect(try await stranger.get("/admin/t/demo" + path).status == 404, "\(path): another tenant's page is not found")
+            }
+            #expect(try await owner.get("/admin/t/other").status == 404)
+
+            // A persona through the form: not without the token, not as a viewer, then saved and used by the chat.
+            let fields = [("name", "Sunny <script>alert(1)</script>"), ("system_prompt", "You are Sunny. PANEL-MARKER-9.")]
+            #expect(try await owner.post("/admin/t/demo/personas/sales", fields, csrf: false).status == 403)
+            #expect(try await viewer.post("/admin/t/demo/personas/sales", fields).status == 403)
+            #expect(try await stranger.post("/admin/t/demo/personas/sales", fields).status == 404)
+            let resolver = server.services.agentResolver(server.stores)
+            #expect(try await resolver.resolve(tenant: demo, code: "sales").persona.systemPrompt.contains("PANEL-MARKER-9") == false)
+            let saved = try await owner.post("/admin/t/demo/personas/sales", fields)
+            #expect(saved.status == 303 && saved.headers.first(name: "Location") == "/admin/t/demo/agents?done=persona_saved")
+            #expect(try await resolver.resolve(tenant: demo, code: "sales").persona.systemPrompt.contains("PANEL-MARKER-9"))
+            let agents = String(decoding: try await owner.get("/admin/t/demo/agents?done=persona_saved").body, as: UTF8.self)
+            #expect(agents.contains("Sunny &lt;script&gt;alert(1)&lt;/script&gt;") && !agents.contains("<script>alert(1)"), "escaped")
+            #expect(agents.contains("The persona is saved."))
+            let tenants = String(decoding: try await stranger.get("/admin").body, as: UTF8.self)
+            #expect(!tenants.contains("<b>Co</b>"))
+
+            // Agent settings: a bad value is a message on the page and changes nothing.
+            let bad = try await owner.post("/admin/t/demo/agents/sales", [("enabled", "on"), ("top_k", "99")])
+            #expect(bad.status == 400 && String(decoding: bad.body, as: UTF8.self).contains("top_k is 1 to 20."))
+            #expect(try await resolver.resolve(tenant: demo, code: "sales").retrievalTopK == 5)
+            #expect(try await owner.post("/admin/t/demo/agents/sales", [("enabled", "on"), ("top_k", "3"), ("retrieval_mode", "lexical")]).status == 303)
+            let agent = try await resolver.resolve(tenant: demo, code: "sales")
+            #expect(agent.retrievalTopK == 3 && agent.retrievalMode == .lexical)
+
+            // Budget: owners only; a bad amount is refused; the overview then says so.
+            #expect(try await viewer.post("/admin/t/demo/usage/budget", [("monthly_cost", "10")]).status == 403)
+            #expect(try await owner.post("/admin/t/demo/usage/budget", [("monthly_cost", "-3")]).status == 400)
+            #expect(try await owner.post("/admin/t/demo/usage/budget", [("monthly_cost", "25.5")]).status == 303)
+            #expect(CostBudget(tenantSettings: try await provisioner.tenant(slug: "demo").settings).monthlyLimit == 25.5)
+            let usage = String(decoding: try await owner.get("/admin/t/demo/usage").body, as: UTF8.self)
+            #expect(usage.contains("<svg") && usage.contains("Budget $25.50"))
+            #expect(try await owner.get("/admin/t/demo/usage?from=2020-01-01&to=2026-01-01").status == 400)
+        }
+    }
+
+    @Test func knowledgeFormsAndThePlayground() async throws {
+        try await ParleyTestServer.with(.sqlite, adjust: { $0.app.seedDemo = false; $0.app.defaultTenant = "alpha" }) { server in
+            let provisioner = server.services.provisioner(server.stores)
+            let alpha = try await provisioner.createTenant(name: "Alpha", slug: "alpha").tenant
+            let people = AdminTestPeople(server: server)
+            let operatorSession = try await people.panelSession("op@alpha.example", alpha.id, .operator)
+            let viewer = try await people.panelSession("v@alpha.example", alpha.id, .viewer)
+            let faq = "Q: Do you deliver to Iceland?\nA: Yes, by sea freight within three weeks.\n\nCan I return a used bike?\nOnly within 14 days."
+            #expect(try await viewer.post("/admin/t/alpha/knowledge/add", [("kind", "faq"), ("faq", faq)]).status == 403)
+            #expect(try await operatorSession.post("/admin/t/alpha/knowledge/add", [("kind", "faq"), ("faq", "a question without answer")]).status == 400)
+            let added = try await operatorSession.post("/admin/t/alpha/knowledge/add", [("kind", "faq"), ("title", "Delivery"), ("faq", faq)])
+            #expect(added.status == 303)
+            #expect(try await eventually { try await server.services.ingestion.store.sources(tenant: alpha.id).first?.status == .indexed })
+            try await server.services.indexFollower().catchUp()
+            let list = String(decoding: try await viewer.get("/admin/t/alpha/knowledge").body, as: UTF8.self)
+            #expect(list.contains("Delivery") && list.contains("indexed"))
+            #expect(!list.contains("/knowledge/add"), "a viewer gets no add forms")
+
+            let ranked = try await viewer.post("/admin/t/alpha/playground", [("question", "shipping to iceland"), ("agent", "sales")])
+            let html = String(decoding: ranked.body, as: UTF8.self)
+            #expect(ranked.status == 200 && html.contains("1. Delivery") && html.contains("sea freight"), html.count > 0 ? "" : "empty")
+            #expect(try await viewer.post("/admin/t/alpha/playground", [("question", " ")]).status == 400)
+
+            // A multipart upload whose part header name is not ASCII: refused, the server still answers.
+            var body = Data("--b\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(operatorSession.csrf)\r\n--b\r\n".utf8)
+            body += Data([0xC3, 0x9C]) + Data(": x\r\n\r\nhello\r\n--b--\r\n".utf8)
+            let upload = try await server.send(.POST, "/admin/t/alpha/knowledge/upload", headers: [("Cookie", operatorSession.cookie)], body: body,
+                                               contentType: "multipart/form-data; boundary=b")
+            #expect(upload.status == 400)
+            let file = Data("--b\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(operatorSession.csrf)\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"hours.md\"\r\nContent-Type: text/markdown\r\n\r\n# Hours\nOpen from nine to five.\r\n--b--\r\n".utf8)
+            let uploaded = try await server.send(.POST, "/admin/t/alpha/knowledge/upload", headers: [("Cookie", operatorSession.cookie)], body: file,
+                                                 contentType: "multipart/form-data; boundary=b")
+            #expect(uploaded.status == 303, "\(String(decoding: uploaded.body, as: UTF8.self))")
+
+            // Deleting needs the token and the operator role.
+            let source = try #require(try await server.services.ingestion.store.sources(tenant: alpha.id).first { $0.title == "Delivery" })
+            #expect(try await viewer.post("/admin/t/alpha/knowledge/\(source.id)/delete", []).status == 403)
+            #expect(try await operatorSession.post("/admin/t/alpha/knowledge/\(source.id)/delete", [], csrf: false).status == 403)
+            #expect(try await operatorSession.post("/admin/t/alpha/knowledge/\(source.id)/delete", []).status == 303)
+            #expect(try await server.services.ingestion.store.source(source.id, tenant: alpha.id) == nil)
+        }
+    }
+}
