@@ -42,7 +42,7 @@ def parley_binary():
 class ParleyServer:
     """`parley serve` in a scratch folder, started and stopped as a child process."""
 
-    def __init__(self, word_delay_ms=30, llm=None):
+    def __init__(self, word_delay_ms=30, llm=None, extra_config=""):
         self.folder = Path(tempfile.mkdtemp(prefix="parley-browser-"))
         self.llm = llm
         self.port = free_port()
@@ -60,7 +60,8 @@ class ParleyServer:
             "  stdout: false\n"
             "llm:\n"
             + (f"  provider: openai\n  base_url: {llm.origin}/v1\n  model: fake-model\n" if llm else "  provider: extractive\n")
-            + f"  offline_word_delay_ms: {word_delay_ms}\n")
+            + f"  offline_word_delay_ms: {word_delay_ms}\n"
+            + extra_config)
         self.process = None
         self.api_key = None
 
@@ -71,8 +72,8 @@ class ParleyServer:
             environment["PARLEY_LLM_API_KEY"] = "sk-fake-for-browser-tests"
         return environment
 
-    def cli(self, *arguments):
-        result = subprocess.run([self.binary, *arguments], cwd=self.folder, env=self.environment(),
+    def cli(self, *arguments, env=None):
+        result = subprocess.run([self.binary, *arguments], cwd=self.folder, env={**self.environment(), **(env or {})},
                                 capture_output=True, text=True, timeout=300)
         if result.returncode != 0:
             raise RuntimeError(f"parley {' '.join(arguments)} failed: {result.stderr.strip()[-2000:]}")
@@ -160,6 +161,7 @@ class FakeLLM:
 
     def __init__(self, answer=""):
         self.answer = answer
+        self.requests = []  # every request body, parsed
         self.port = free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
         fake = self
@@ -168,7 +170,7 @@ class FakeLLM:
             protocol_version = "HTTP/1.1"
 
             def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                fake.requests.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}"))
                 if self.path != "/v1/chat/completions":
                     self.send_error(404)
                     return
