@@ -102,6 +102,33 @@ public struct AccountDirectory: Sendable {
 
     public func members(of tenant: TenantID) async throws -> [(user: AdminUser, role: AdminRole)] { try await store.members(of: tenant) }
 
+    /// What adding a person to a tenant did.
+    public struct Added: Sendable {
+        public var user: AdminUser
+        /// Whether the account was made now (false: an existing account got the role).
+        public var created: Bool
+        /// The made-up password of a new account, to be shown once.
+        public var generatedPassword: String?
+    }
+
+    /// Gives `email` the role in the tenant: an existing account gets it; otherwise the account
+    /// is created with `password`, or with a made-up one when `generatePassword` is set.
+    public func add(email: String, role: AdminRole, to tenant: TenantID, displayName: String?, password: String?,
+                    generatePassword: Bool) async throws -> Added {
+        if let existing = try await user(email: email) {
+            try await grant(role, to: existing.id, in: tenant)
+            return Added(user: existing, created: false, generatedPassword: nil)
+        }
+        let generated = generatePassword ? KeyMaterial.randomKey(prefix: "", byteCount: 18) : nil
+        guard let password = password.flatMap({ $0.isEmpty ? nil : $0 }) ?? generated else {
+            throw ParleyError.badRequest("password_required", "A new account needs a password, or a made-up one.")
+        }
+        let address = (try? Credentials.email(email)) ?? email
+        let name = displayName.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? String(address.split(separator: "@").first ?? "")
+        let user = try await create(email: address, displayName: name, password: password, membership: (tenant, role))
+        return Added(user: user, created: true, generatedPassword: generated)
+    }
+
     /// Takes a person's role in the tenant away. An owner cannot remove themselves, so a tenant
     /// is never left by its last owner by accident.
     public func revoke(_ id: AdminUserID, from tenant: TenantID, by actor: AdminUserID) async throws {

@@ -154,4 +154,50 @@ struct AdminPanelTests {
             #expect(try await server.services.ingestion.store.source(source.id, tenant: alpha.id) == nil)
         }
     }
+
+    @Test func peopleAndPlatformPages() async throws {
+        let secret = "sk-or-v1-panel-config-secret-0123456789"
+        try await ParleyTestServer.with(.sqlite, secrets: ParleySecrets(llmAPIKey: secret)) { server in
+            let provisioner = server.services.provisioner(server.stores)
+            let demo = try await provisioner.tenant(slug: "demo")
+            let people = AdminTestPeople(server: server)
+            let owner = try await people.panelSession("owner@demo.example", demo.id, .owner)
+            let viewer = try await people.panelSession("viewer@demo.example", demo.id, .viewer)
+            let root = try await people.panelSession("root@parley.example", nil, platform: true)
+
+            // People: owners only; a made-up password is shown once, on the answer, never in a URL.
+            #expect(try await viewer.get("/admin/t/demo/people").status == 403)
+            let added = try await owner.post("/admin/t/demo/people", [("email", "new@demo.example"), ("role", "operator"), ("generate", "on")])
+            let page = String(decoding: added.body, as: UTF8.self)
+            #expect(added.status == 201 && page.contains("shown only once"))
+            let accounts = AdminTestPeople(server: server).accounts
+            let newcomer = try #require(try await accounts.user(email: "new@demo.example"))
+            #expect(try await accounts.memberships(of: newcomer.id).first?.role == .operator)
+            #expect(try await owner.post("/admin/t/demo/people", [("email", "x@demo.example"), ("role", "king")]).status == 400)
+            #expect(try await owner.post("/admin/t/demo/people", [("email", "y@demo.example"), ("role", "viewer")]).status == 400, "a new account needs a password")
+            let me = try #require(try await accounts.user(email: "owner@demo.example"))
+            #expect(try await owner.post("/admin/t/demo/people/\(me.id)/remove", []).status == 409)
+            #expect(try await owner.post("/admin/t/demo/people/\(newcomer.id)/remove", []).status == 303)
+            #expect(try await accounts.memberships(of: newcomer.id).isEmpty)
+
+            // Platform pages: platform administrators only.
+            for path in ["/admin/platform", "/admin/platform/config", "/admin/platform/logs"] {
+                #expect(try await owner.get(path).status == 403, "\(path)")
+                #expect(try await root.get(path).status == 200, "\(path)")
+            }
+            #expect(try await owner.post("/admin/platform/tenants", [("name", "Evil"), ("slug", "evil")]).status == 403)
+            let created = try await root.post("/admin/platform/tenants", [("name", "Beta <i>Boats</i>"), ("slug", "beta")])
+            let createdPage = String(decoding: created.body, as: UTF8.self)
+            #expect(created.status == 201 && createdPage.contains("sk_") && createdPage.contains("Beta &lt;i&gt;Boats&lt;/i&gt;"))
+            #expect(try await root.post("/admin/platform/tenants", [("name", "Again"), ("slug", "beta")]).status == 409)
+            #expect(try await root.post("/admin/platform/tenants/beta/active", [("active", "false")]).status == 303)
+            #expect(try await server.stores.tenants.tenant(slug: "beta")?.isActive == false)
+            let rotated = String(decoding: try await root.post("/admin/platform/tenants/demo/key", []).body, as: UTF8.self)
+            #expect(rotated.contains("shown only once"))
+
+            let config = String(decoding: try await root.get("/admin/platform/config").body, as: UTF8.self)
+            #expect(config.contains("PARLEY_LLM_API_KEY") && !config.contains(secret))
+            #expect(try await root.get("/admin/platform/logs?level=loud").status == 400)
+        }
+    }
 }

@@ -58,21 +58,11 @@ struct AdminUsersController: RouteCollection {
         let tenant = try await owned(request)
         let body = try AdminTenantsController.decode(AddBody.self, request,
                                                      shape: #"{"email", "role": "owner" | "operator" | "viewer", "display_name"?, "password"? or "generate_password": true}"#)
-        let accounts = accounts(request)
-        if let existing = try await accounts.user(email: body.email) {
-            try await accounts.grant(body.role, to: existing.id, in: tenant.id)
-            return try await Member(id: existing.id.description, email: existing.email, displayName: existing.displayName, role: body.role.rawValue)
-                .encodeResponse(status: .ok, for: request)
-        }
-        let generated = body.generatePassword == true ? KeyMaterial.randomKey(prefix: "", byteCount: 18) : nil
-        guard let password = body.password ?? generated else {
-            throw ParleyError.badRequest("password_required", "A new account needs a \"password\", or \"generate_password\": true.")
-        }
-        let email = (try? Credentials.email(body.email)) ?? body.email
-        let user = try await accounts.create(email: email, displayName: body.displayName ?? String(email.split(separator: "@").first ?? ""),
-                                             password: password, membership: (tenant.id, body.role))
-        let response = try await Member(id: user.id.description, email: user.email, displayName: user.displayName, role: body.role.rawValue,
-                                        password: generated).encodeResponse(status: .created, for: request)
+        let added = try await accounts(request).add(email: body.email, role: body.role, to: tenant.id, displayName: body.displayName,
+                                                    password: body.password, generatePassword: body.generatePassword == true)
+        let response = try await Member(id: added.user.id.description, email: added.user.email, displayName: added.user.displayName,
+                                        role: body.role.rawValue, password: added.generatedPassword)
+            .encodeResponse(status: added.created ? .created : .ok, for: request)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }

@@ -23,6 +23,8 @@ extension ParleyApp {
         try app.register(collection: PanelConversationsController())
         try app.register(collection: PanelAgentsController())
         try app.register(collection: PanelUsageController())
+        try app.register(collection: PanelPeopleController())
+        try app.register(collection: PanelPlatformController())
         try app.register(collection: PanelKnowledgeController(maxUploadBytes: services.config.ingest.maxUploadBytes))
     }
 }
