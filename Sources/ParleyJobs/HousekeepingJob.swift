@@ -4,7 +4,9 @@ import ParleyCore
 
 /// Platform housekeeping, run as a recurring job (every ten minutes, once across all
 /// processes): deletes stream tickets that expired over an hour ago, finished jobs older than
-/// `jobs.keep_finished_days`, knowledge changes older than a day and rate counters whose windows have ended. Later retention work (transcripts, leads) joins it here.
+/// `jobs.keep_finished_days`, knowledge changes older than a day, rate counters whose windows have
+/// ended and admin sessions that expired or ended over a day ago. Later retention work
+/// (transcripts, leads) joins it here.
 public struct HousekeepingJob: JobHandler {
     public struct Payload: Codable, Sendable {
         public init() {}
@@ -20,10 +22,12 @@ public struct HousekeepingJob: JobHandler {
     let knowledge: any KnowledgeStore
     let keepFinished: Duration
     let rateCounters: (any RateCounterStore)?
+    let adminSessions: (any AdminSessionStore)?
 
     public init(tickets: any StreamTicketStore, jobs: any JobStore, knowledge: any KnowledgeStore, keepFinished: Duration,
-                rateCounters: (any RateCounterStore)? = nil) {
+                rateCounters: (any RateCounterStore)? = nil, adminSessions: (any AdminSessionStore)? = nil) {
         self.rateCounters = rateCounters
+        self.adminSessions = adminSessions
         self.tickets = tickets
         self.jobs = jobs
         self.knowledge = knowledge
@@ -37,7 +41,9 @@ public struct HousekeepingJob: JobHandler {
         // A process more than a day behind rebuilds its indexes at start anyway.
         let changesPurged = try await knowledge.purgeKnowledgeChanges(before: now.addingTimeInterval(-86_400))
         try await rateCounters?.purgeExpired(before: now)
+        let sessionsPurged = try await adminSessions?.purge(expiredBefore: now.addingTimeInterval(-86_400)) ?? 0
         context.logger.info("housekeeping done", metadata: ["event": "housekeeping", "stream_tickets_purged": "\(ticketsPurged)",
-                                                            "jobs_purged": "\(jobsPurged)", "knowledge_changes_purged": "\(changesPurged)"])
+                                                            "jobs_purged": "\(jobsPurged)", "knowledge_changes_purged": "\(changesPurged)",
+                                                            "admin_sessions_purged": "\(sessionsPurged)"])
     }
 }

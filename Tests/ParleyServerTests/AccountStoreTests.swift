@@ -35,6 +35,20 @@ struct AccountStoreTests {
             #expect(abs((fromAnotherHandle.lockedUntil ?? .distantPast).timeIntervalSince(lock)) < 1)
             #expect(fromAnotherHandle.passwordHash.hasPrefix("scrypt$"))
 
+            // Housekeeping deletes sessions that expired or were ended over a day ago, and no other.
+            let sessions = FluentAdminSessionStore(database: server.app.db(.parley))
+            let now = Date()
+            let expired = AdminSession(userID: user.id, createdAt: now.addingTimeInterval(-3 * 86_400), expiresAt: now.addingTimeInterval(-2 * 86_400))
+            let ended = AdminSession(userID: user.id, createdAt: now.addingTimeInterval(-3 * 86_400), expiresAt: now.addingTimeInterval(3600),
+                                     revokedAt: now.addingTimeInterval(-2 * 86_400))
+            let endedToday = AdminSession(userID: user.id, createdAt: now, expiresAt: now.addingTimeInterval(3600), revokedAt: now)
+            let live = AdminSession(userID: user.id, createdAt: now, expiresAt: now.addingTimeInterval(3600))
+            for session in [expired, ended, endedToday, live] { try await sessions.create(session) }
+            #expect(try await sessions.purge(expiredBefore: now.addingTimeInterval(-86_400)) == 2)
+            for (session, kept) in [(expired, false), (ended, false), (endedToday, true), (live, true)] {
+                #expect((try await sessions.session(session.id) != nil) == kept)
+            }
+
             // A tenant's deletion takes its memberships with it; the person stays.
             try await TenantModelDeletion.delete(tenant.id, on: server.app.db(.parley))
             #expect(try await store.memberships(of: user.id).isEmpty)

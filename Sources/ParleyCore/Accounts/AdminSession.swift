@@ -30,6 +30,6 @@ public protocol AdminSessionStore: Sendable {
     func revoke(_ id: AdminSessionID, at instant: Date) async throws
     /// Ends every live session of the user (a password change, a deactivation).
     func revokeAll(of user: AdminUserID, at instant: Date) async throws
-    /// Deletes sessions that expired before `cutoff` (housekeeping); returns how many.
+    /// Deletes sessions that expired or were ended before `cutoff` (housekeeping); returns how many.
     func purge(expiredBefore cutoff: Date) async throws -> Int
 }

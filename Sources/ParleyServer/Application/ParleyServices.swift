@@ -100,7 +100,8 @@ public struct ParleyServices: Sendable {
         registry.register(IngestSourceJob(ingestion: ingestion), concurrency: config.jobs.concurrency)
         registry.register(HousekeepingJob(tickets: FluentStreamTicketStore(database: database), jobs: jobs.store,
                                           knowledge: ingestion.store, keepFinished: .seconds(config.jobs.keepFinishedDays * 86_400),
-                                          rateCounters: try? SQLRateCounters(database: database)))
+                                          rateCounters: try? SQLRateCounters(database: database),
+                                          adminSessions: FluentAdminSessionStore(database: database)))
         if let ledger = jobs.store as? any JobEffectLedger {
             registry.register(ProbeJob(ledger: ledger), concurrency: config.jobs.concurrency)
         }

@@ -29,8 +29,11 @@ public struct FluentAdminSessionStore: AdminSessionStore {
     }
 
     public func purge(expiredBefore cutoff: Date) async throws -> Int {
-        let expired = try await AdminSessionModel.query(on: database).filter(\.$expiresAt < cutoff).count()
-        try await AdminSessionModel.query(on: database).filter(\.$expiresAt < cutoff).delete()
-        return expired
+        func ended() -> QueryBuilder<AdminSessionModel> {
+            AdminSessionModel.query(on: database).group(.or) { $0.filter(\.$expiresAt < cutoff).filter(\.$revokedAt < cutoff) }
+        }
+        let count = try await ended().count()
+        try await ended().delete()
+        return count
     }
 }

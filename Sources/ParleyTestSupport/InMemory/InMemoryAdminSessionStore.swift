@@ -20,7 +20,7 @@ public actor InMemoryAdminSessionStore: AdminSessionStore {
     }
 
     public func purge(expiredBefore cutoff: Date) async throws -> Int {
-        let expired = sessions.filter { $0.value.expiresAt < cutoff }
+        let expired = sessions.filter { $0.value.expiresAt < cutoff || ($0.value.revokedAt.map { $0 < cutoff } ?? false) }
         for id in expired.keys { sessions[id] = nil }
         return expired.count
     }
