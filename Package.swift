@@ -46,12 +46,15 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Domain values, protocols, configuration schema, redaction. No web or database imports.
         .target(
             name: "ParleyCore",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -62,6 +65,7 @@ let package = Package(
         .target(
             name: "ParleyLLM",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "ParleyCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -76,6 +80,7 @@ let package = Package(
         .target(
             name: "ParleyEmbeddings",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "ParleyCore", "CBLAS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,7 +95,7 @@ let package = Package(
         // Knowledge-base retrieval: text extraction, chunking, BM25, exact vector index, fusion, IR metrics.
         .target(
             name: "ParleyRetrieval",
-            dependencies: ["ParleyCore", "CBLAS"],
+            dependencies: ["ParleyCore", "CBLAS", .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: strictSettings + vectorSettings,
             linkerSettings: [
                 .linkedLibrary("openblas", .when(platforms: [.linux])),
@@ -101,6 +106,7 @@ let package = Package(
         .target(
             name: "ParleyIngest",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "ParleyCore", "ParleyRetrieval", "ParleyJobs",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -137,6 +143,7 @@ let package = Package(
             name: "ParleyJobs",
             dependencies: [
                 "ParleyCore",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -163,11 +170,13 @@ let package = Package(
         .target(
             name: "ParleyServer",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "ParleyCore", "ParleyLLM", "ParleyChat", "ParleyStore", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest", "ParleyJobs",
                 "ParleyAccounts",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "Crypto", package: "swift-crypto"),

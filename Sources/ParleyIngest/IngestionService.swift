@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ParleyCore
 import ParleyRetrieval
+import Metrics
 
 /// What an ingestion did.
 public struct IngestionOutcome: Sendable {
@@ -124,6 +125,8 @@ public struct IngestionService: Sendable {
         updated.contentHash = hash
         updated.chunkCount = stored.count
         updated.lastIndexedAt = Date()
+        Counter(label: "parley_ingested_sources_total", dimensions: [("outcome", "indexed")]).increment()
+        Counter(label: "parley_ingested_chunks_total").increment(by: stored.count)
         logger.info("source indexed", metadata: ["event": "source_indexed", "tenant_id": "\(source.tenantID)", "source_id": "\(source.id)",
                                                  "chunks": "\(stored.count)", "pages": "\(pages.count)"])
         return IngestionOutcome(source: updated, change: previous.isEmpty && source.status != .indexed ? .created : .replaced,
@@ -192,6 +195,7 @@ public struct IngestionService: Sendable {
         var failed = source
         failed.status = .failed
         failed.failureReason = reason
+        Counter(label: "parley_ingested_sources_total", dimensions: [("outcome", "failed")]).increment()
         logger.info("source failed", metadata: ["event": "source_failed", "tenant_id": "\(source.tenantID)", "source_id": "\(source.id)"])
         return IngestionOutcome(source: failed, change: .failed, chunkIDs: [])
     }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ParleyCore
 import ServiceLifecycle
+import Metrics
 
 /// Claims due jobs from the shared store and runs them with their handlers, as a
 /// swift-service-lifecycle `Service`: it runs until cancelled or until a graceful shutdown,
@@ -112,6 +113,7 @@ public struct JobWorker: Service {
         do {
             try await entry.run(job.payload, context)
             let finished = await settle(lease, logger: jobLogger) { try await store.complete(lease, now: Date()) }
+            Counter(label: "parley_jobs_total", dimensions: [("kind", job.kind.name), ("outcome", "succeeded")]).increment()
             jobLogger.debug("job succeeded", metadata: ["event": "job_succeeded", "ms": "\(started.duration(to: .now).milliseconds)",
                                                         "recorded": "\(finished)"])
         } catch where Task.isCancelled {
@@ -125,6 +127,7 @@ public struct JobWorker: Service {
             let retryAt = permanent || job.attempts >= job.maxAttempts
                 ? nil : Date().addingTimeInterval(settings.retry.delay(beforeRetry: job.attempts).seconds)
             await settle(lease, logger: jobLogger) { try await store.fail(lease, error: text, retryAt: retryAt, now: Date()) }
+            Counter(label: "parley_jobs_total", dimensions: [("kind", job.kind.name), ("outcome", retryAt == nil ? "dead" : "retry")]).increment()
             if let retryAt {
                 jobLogger.info("job failed; will retry", metadata: ["event": "job_retry", "attempt": "\(job.attempts)", "error": "\(text)",
                                                                     "retry_in_ms": "\(Int(retryAt.timeIntervalSinceNow * 1000))"])

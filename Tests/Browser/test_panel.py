@@ -154,7 +154,7 @@ class PanelTests(unittest.TestCase):
 
     def test_4_keyboard_contrast_and_phone(self):
         self.sign_in()
-        for path in ["/admin/t/demo", "/admin/t/demo/knowledge", "/admin/t/demo/usage", "/admin/t/demo/agents"]:
+        for path in ["/admin/t/demo", "/admin/t/demo/knowledge", "/admin/t/demo/usage", "/admin/t/demo/agents", "/admin/t/demo/widget"]:
             self.driver.get(self.server.origin + path)
             # The first Tab reaches the skip link, which jumps to the content.
             self.find("body").send_keys(Keys.TAB)
@@ -170,6 +170,21 @@ class PanelTests(unittest.TestCase):
             overflow = self.driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
             self.assertLessEqual(overflow, 1, f"{path} scrolls sideways on a phone")
         self.driver.save_screenshot(str(ARTIFACTS / "panel-phone-usage.png"))
+
+    def test_6_widget_preview_follows_the_form(self):
+        self.sign_in()
+        self.driver.get(self.server.origin + "/admin/t/demo/widget")
+        title = self.find("#w-title")
+        title.clear()
+        title.send_keys("Ask Aurora")
+        self.assertEqual(self.find(".preview-title").text, "Ask Aurora")
+        self.driver.execute_script("const c = document.getElementById('w-color'); c.value = '#aa3300'; c.dispatchEvent(new Event('input', {bubbles: true}));")
+        self.assertEqual(self.driver.execute_script("return getComputedStyle(document.querySelector('.preview-header')).backgroundColor"), "rgb(170, 51, 0)")
+        self.driver.save_screenshot(str(ARTIFACTS / "panel-widget.png"))
+        self.find("#widget-form button[type=submit]").click()
+        self.wait_for(lambda: "done=settings_saved" in self.driver.current_url, message="the settings to save")
+        with urllib.request.urlopen(self.server.origin + "/a/sales/config", timeout=10) as response:
+            self.assertEqual(json.loads(response.read())["appearance"]["title"], "Ask Aurora")
 
     def test_5_page_weight(self):
         """Prints each page's HTML + CSS + JS, gzipped (the figure the README reports)."""

@@ -200,4 +200,37 @@ struct AdminPanelTests {
             #expect(try await root.get("/admin/platform/logs?level=loud").status == 400)
         }
     }
+
+    @Test func widgetSettingsAreSavedAllOrNothing() async throws {
+        try await ParleyTestServer.with(.sqlite) { server in
+            let provisioner = server.services.provisioner(server.stores)
+            let demo = try await provisioner.tenant(slug: "demo")
+            let people = AdminTestPeople(server: server)
+            let owner = try await people.panelSession("owner@demo.example", demo.id, .owner)
+            let viewer = try await people.panelSession("viewer@demo.example", demo.id, .viewer)
+            let page = String(decoding: try await viewer.get("/admin/t/demo/widget").body, as: UTF8.self)
+            #expect(page.contains("id=\"widget-preview\"") && page.contains("<fieldset disabled"), "viewers see the settings, not a form they can send")
+            #expect(try await viewer.post("/admin/t/demo/widget", [("title", "Hacked")]).status == 403)
+
+            let good: [(String, String)] = [("title", "Ask Aurora"), ("greeting", "Hello <b>there</b>"), ("color", "#aa3300"), ("position", "left"),
+                                            ("language", "de"), ("allowed_origins", "https://shop.example\nhttps://www.shop.example"),
+                                            ("consent_required", "on"), ("terms_version", "2026-12")]
+            #expect(try await owner.post("/admin/t/demo/widget", good).status == 303)
+            let saved = try await provisioner.tenant(slug: "demo").settings
+            let appearance = WidgetAppearance(settings: saved)
+            #expect(appearance.title == "Ask Aurora" && appearance.color == "#aa3300" && appearance.position == .left && appearance.language == "de")
+            #expect(saved["allowed_origins"]?.arrayValue?.compactMap(\.stringValue) == ["https://shop.example", "https://www.shop.example"])
+            #expect(saved["consent_required"]?.boolValue == true && saved["allow_basic_html"]?.boolValue == false)
+            let config = try await server.send(.GET, "/a/sales/config")
+            #expect(config.json["appearance"]?["title"]?.stringValue == "Ask Aurora", "the widget reads the saved settings")
+
+            // One bad value: nothing changes, and the page names it.
+            let bad = try await owner.post("/admin/t/demo/widget", good.map { $0.0 == "color" ? ("color", "red; background:url(x)") : ($0.0 == "title" ? ("title", "Changed") : $0) })
+            #expect(bad.status == 400 && String(decoding: bad.body, as: UTF8.self).contains("widget.color"))
+            #expect(WidgetAppearance(settings: try await provisioner.tenant(slug: "demo").settings).title == "Ask Aurora")
+            // An empty field goes back to the default.
+            #expect(try await owner.post("/admin/t/demo/widget", [("title", ""), ("color", "#aa3300")]).status == 303)
+            #expect(WidgetAppearance(settings: try await provisioner.tenant(slug: "demo").settings).title == nil)
+        }
+    }
 }

@@ -12,10 +12,14 @@ public struct ParleySecrets: Sendable, Equatable, CustomStringConvertible {
     public var pineconeAPIKey: String?
     /// Acts as a platform administrator on the admin API, for automation (seed 004's admin key).
     public var adminAPIKey: String?
+    /// What a Prometheus scraper sends to read `/metrics` (unset: `/metrics` is not served).
+    public var metricsToken: String?
 
     public init(llmAPIKey: String? = nil, databaseURL: String? = nil, serverSecret: String? = nil,
-                embeddingsAPIKey: String? = nil, mailgunAPIKey: String? = nil, pineconeAPIKey: String? = nil, adminAPIKey: String? = nil) {
+                embeddingsAPIKey: String? = nil, mailgunAPIKey: String? = nil, pineconeAPIKey: String? = nil, adminAPIKey: String? = nil,
+                metricsToken: String? = nil) {
         self.adminAPIKey = adminAPIKey
+        self.metricsToken = metricsToken
         self.llmAPIKey = llmAPIKey
         self.databaseURL = databaseURL
         self.serverSecret = serverSecret
@@ -33,6 +37,7 @@ public struct ParleySecrets: Sendable, Equatable, CustomStringConvertible {
         (\.mailgunAPIKey, ["MAILGUN_API_KEY"]),
         (\.pineconeAPIKey, ["PINECONE_API_KEY"]),
         (\.adminAPIKey, ["PARLEY_ADMIN_API_KEY"]),
+        (\.metricsToken, ["PARLEY_METRICS_TOKEN"]),
     ] }
 
     /// Every environment variable name that holds a secret (used by the redactor).

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import ParleyCore
+import Metrics
 
 /// The in-process embedder: all-MiniLM-L6-v2 on the CPU.
 ///
@@ -36,6 +37,8 @@ public final class LocalEmbedder: Embedder, @unchecked Sendable {
 
     public func embed(_ texts: [String]) async throws -> [EmbeddingVector] {
         guard !texts.isEmpty else { return [] }
+        let started = ContinuousClock.now
+        defer { EmbeddingMetrics.record(provider: "local", texts: texts.count, since: started) }
         let vectors = await withCheckedContinuation { continuation in
             enqueue(Request(texts: texts, continuation: continuation))
         }

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ParleyCore
+import Metrics
 
 /// An `Embedder` for OpenAI-compatible `POST {base}/embeddings` APIs (text-embedding-3-small by
 /// default): batched, retried with jittered backoff on 429, 5xx and connection errors, and
@@ -67,6 +68,8 @@ public final class OpenAIEmbedder: Embedder, Sendable {
     }
 
     public func embed(_ texts: [String]) async throws -> [EmbeddingVector] {
+        let started = ContinuousClock.now
+        defer { EmbeddingMetrics.record(provider: "api", texts: texts.count, since: started) }
         var vectors: [EmbeddingVector] = []
         vectors.reserveCapacity(texts.count)
         var start = 0

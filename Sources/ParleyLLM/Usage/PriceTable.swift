@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import Metrics
 
 /// Prices per million tokens by model name, from `llm.prices` in parley.yaml.
 /// A model without a price costs nothing, which the usage report shows as unpriced.
@@ -41,6 +42,21 @@ public struct PricingRecorder: LLMCallRecorder {
         priced.cost = prices.cost(model: call.model, usage: call.usage)
         priced.requestBody = redactor.redact(call.requestBody)
         priced.responseBody = redactor.redact(call.responseBody)
+        Self.count(priced)
         try? await log.append(priced)
+    }
+
+    /// `parley_llm_calls_total`, `parley_llm_tokens_total` and `parley_llm_cost_total` by tenant
+    /// and model (swift-metrics; `/metrics` exports them).
+    static func count(_ call: LLMCallRecord) {
+        let labels = [("tenant", call.tenantID.description), ("model", call.model)]
+        Counter(label: "parley_llm_calls_total", dimensions: labels + [("outcome", call.succeeded ? "ok" : "failed")]).increment()
+        if let usage = call.usage {
+            Counter(label: "parley_llm_tokens_total", dimensions: labels + [("kind", "prompt")]).increment(by: usage.promptTokens)
+            Counter(label: "parley_llm_tokens_total", dimensions: labels + [("kind", "completion")]).increment(by: usage.completionTokens)
+        }
+        if let cost = call.cost, cost > 0 {
+            FloatingPointCounter(label: "parley_llm_cost_total", dimensions: labels).increment(by: cost)
+        }
     }
 }

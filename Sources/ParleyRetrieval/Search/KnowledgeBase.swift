@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import Metrics
 
 /// Settings of the knowledge base that are not per agent.
 public struct KnowledgeBaseSettings: Sendable, Equatable {
@@ -118,7 +119,14 @@ public actor KnowledgeBase: Retriever {
 
     /// Chunk ids and scores for a query, best first, at most `topK`, none below `minScore`.
     public func rank(_ query: RetrievalQuery) async throws -> [ScoredChunkID] {
-        try await rankings(query).ranked
+        let started = ContinuousClock.now
+        defer { Self.retrievalTimer(query.mode).recordElapsed(since: started) }
+        return try await rankings(query).ranked
+    }
+
+    /// `parley_retrieval_seconds` by mode (embedding the question included).
+    private static func retrievalTimer(_ mode: RetrievalMode) -> Metrics.Timer {
+        Metrics.Timer(label: "parley_retrieval_seconds", dimensions: [("mode", mode.rawValue)], preferredDisplayUnit: .seconds)
     }
 
     /// What `retrieve` returns, with each passage's place and score in the lexical and the dense

@@ -15,6 +15,7 @@ import Vapor
 /// the tests and the benchmarks all call this one function.
 public enum ParleyApp {
     public static func configure(_ app: Application, settings: ServerSettings) async throws {
+        PrometheusExport.start()
         let config = settings.config
         configureHTTP(app, config: config)
         try configureDatabase(app, settings: settings)
@@ -45,6 +46,9 @@ public enum ParleyApp {
         let config = settings.config
         if let key = settings.secrets.adminAPIKey, key.count < 32 {
             throw ConfigError("PARLEY_ADMIN_API_KEY must be at least 32 characters (it acts as a platform administrator)")
+        }
+        if let token = settings.secrets.metricsToken, token.count < 16 {
+            throw ConfigError("PARLEY_METRICS_TOKEN must be at least 16 characters")
         }
         let redactor = Redactor(knownSecrets: [settings.secrets.llmAPIKey, settings.secrets.adminAPIKey].compactMap { $0 }, personalData: false)
         let recorder = PricingRecorder(prices: PriceTable(config.llm.prices),

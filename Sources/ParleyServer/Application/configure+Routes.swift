@@ -4,6 +4,7 @@ import Vapor
 extension ParleyApp {
     static func registerRoutes(_ app: Application, services: ParleyServices) throws {
         try app.register(collection: HealthController())
+        try app.register(collection: MetricsController())
         try app.register(collection: ChatController(maxBodyBytes: services.config.chat.maxBodyBytes))
         try app.register(collection: SourcesController(maxUploadBytes: services.config.ingest.maxUploadBytes))
         try app.register(collection: ConsentController())
@@ -24,6 +25,7 @@ extension ParleyApp {
         try app.register(collection: PanelAgentsController())
         try app.register(collection: PanelUsageController())
         try app.register(collection: PanelPeopleController())
+        try app.register(collection: PanelWidgetController())
         try app.register(collection: PanelPlatformController())
         try app.register(collection: PanelKnowledgeController(maxUploadBytes: services.config.ingest.maxUploadBytes))
     }

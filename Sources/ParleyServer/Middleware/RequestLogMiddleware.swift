@@ -1,9 +1,12 @@
 import Logging
+import Metrics
 import ParleyCore
 import Vapor
 
 /// Logs one line per request with method, path (never the query string, which may hold a
-/// stream id), status and latency, and tags the request's logger with `request_id`.
+/// stream id), status and latency, and tags the request's logger with `request_id`; counts it in
+/// `parley_http_requests_total` and `parley_http_request_seconds` by route (the route's pattern,
+/// never the path, so ids and hostile paths cannot multiply the series), method and status.
 struct RequestLogMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let started = ContinuousClock.now
@@ -24,10 +27,19 @@ struct RequestLogMiddleware: AsyncMiddleware {
 
     private func log(_ request: Request, status: Int, started: ContinuousClock.Instant) {
         let elapsed = started.duration(to: .now)
+        let dimensions = [("route", Self.route(of: request)), ("method", request.method.rawValue), ("status", String(status))]
+        Counter(label: "parley_http_requests_total", dimensions: dimensions).increment()
+        Metrics.Timer(label: "parley_http_request_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds).recordElapsed(since: started)
         let milliseconds = elapsed.milliseconds
         request.logger.info("\(request.method.rawValue) \(Self.bounded(request.url.path))", metadata: [
             "event": "http_request", "status": "\(status)", "latency_ms": "\(Int(milliseconds.rounded()))",
         ])
+    }
+
+    /// The matched route's pattern (`/a/:agent/chat`), or `unmatched`.
+    static func route(of request: Request) -> String {
+        guard let route = request.route else { return "unmatched" }
+        return "/" + route.path.map(\.description).joined(separator: "/")
     }
 
     /// A path as logged: at most 512 characters, so that a hostile 80 KB path costs a log line

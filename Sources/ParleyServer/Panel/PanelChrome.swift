@@ -41,7 +41,7 @@ struct PanelChrome: Encodable {
     /// The sections of a tenant the role can open, `current` marked.
     static func sections(slug: String, role: AdminRole, current: String) -> [Link] {
         var links: [(String, String)] = [("", "Overview"), ("conversations", "Conversations"), ("knowledge", "Knowledge"),
-                                         ("playground", "Playground"), ("agents", "Agents"), ("usage", "Usage")]
+                                         ("playground", "Playground"), ("agents", "Agents"), ("widget", "Widget"), ("usage", "Usage")]
         if role.includes(.owner) { links.append(("people", "People")) }
         return links.map { path, label in
             Link(href: "/admin/t/\(slug)" + (path.isEmpty ? "" : "/\(path)"), label: label, current: path == current)
@@ -85,7 +85,7 @@ extension Request {
 
 /// Security headers of every panel page: only our own style and script, no framing, no caching.
 enum PanelHeaders {
-    static let policy = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; "
+    static let policy = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data: https:; form-action 'self'; "
         + "frame-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     static func apply(to headers: inout HTTPHeaders) {

@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures (not tests).",
-        subcommands: [Chat.self, EmbedBenchCommand.self, RetrieveBenchCommand.self, JobsBenchCommand.self])
+        subcommands: [Chat.self, EmbedBenchCommand.self, RetrieveBenchCommand.self, JobsBenchCommand.self, AdminBenchCommand.self])
 
     struct Chat: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
