@@ -102,16 +102,25 @@ public struct ParleyServices: Sendable {
                                           knowledge: ingestion.store, keepFinished: .seconds(config.jobs.keepFinishedDays * 86_400),
                                           rateCounters: try? SQLRateCounters(database: database),
                                           adminSessions: FluentAdminSessionStore(database: database)))
+        registry.register(BudgetWarningJob(warnings: budgetWarnings(on: database)))
         if let ledger = jobs.store as? any JobEffectLedger {
             registry.register(ProbeJob(ledger: ledger), concurrency: config.jobs.concurrency)
         }
         return registry
     }
 
-    /// A worker for this process: every job kind, the recurring housekeeping, settings from `jobs.*`.
+    /// The monthly 80% budget e-mails to tenants' owners (into the outbox).
+    public func budgetWarnings(on database: any Database) -> BudgetWarnings {
+        let log = FluentLLMRequestLog(database: database)
+        return BudgetWarnings(tenants: FluentTenantDirectory(database: database), accounts: FluentAccountStore(database: database),
+                              outbox: FluentEmailOutbox(database: database)) { tenant, since in try await log.cost(tenant: tenant, since: since) }
+    }
+
+    /// A worker for this process: every job kind, the recurring housekeeping and budget
+    /// warnings, settings from `jobs.*`.
     public func makeWorker(on database: any Database, registry: JobRegistry? = nil) -> JobWorker {
         let settings = config.jobs
-        return JobWorker(store: jobs.store, registry: registry ?? jobRegistry(on: database), recurring: [HousekeepingJob.recurring()],
+        return JobWorker(store: jobs.store, registry: registry ?? jobRegistry(on: database), recurring: [HousekeepingJob.recurring(), BudgetWarningJob.recurring()],
                          settings: JobWorkerSettings(concurrency: settings.concurrency, leaseDuration: .seconds(settings.leaseSeconds),
                                                      pollInterval: .milliseconds(settings.pollIntervalMs),
                                                      retry: RetryPolicy(maxRetries: 0, baseDelay: .seconds(settings.retryBaseSeconds),

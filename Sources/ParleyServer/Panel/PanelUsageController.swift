@@ -3,13 +3,14 @@ import Foundation
 import ParleyAccounts
 import ParleyChat
 import ParleyCore
+import ParleyJobs
 import ParleyStore
 import Vapor
 
 /// Usage and cost in the panel: `/admin/t/{slug}/usage?from=&to=` draws cost and calls per day
 /// as SVG, totals by agent and model, a table of the days and a CSV download (the API's), and
-/// (owners) sets the monthly budget: at 80% the overview warns, at 100% the chat answers with the
-/// offline answerer until the month ends.
+/// (owners) sets the monthly budget: at 80% the owners get an e-mail (in the outbox) and the overview
+/// warns, at 100% the chat answers with the offline answerer until the month ends.
 struct PanelUsageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let tenant = PanelRoutes(routes).tenant
@@ -50,6 +51,8 @@ struct PanelUsageController: RouteCollection {
         var budgetState: String
         var canEdit: Bool
         var csv: String
+        /// When this month's 80% e-mail to the owners was queued.
+        var warned: String?
     }
 
     struct BudgetForm: Decodable {
@@ -77,6 +80,9 @@ struct PanelUsageController: RouteCollection {
         let spent = try await FluentLLMRequestLog(database: database).cost(tenant: tenant.id, since: CostBudget.monthStart(of: Date()))
         let budget = CostBudget(tenantSettings: tenant.settings)
         let (fromText, toText) = (PanelFormat.day(start), PanelFormat.day(lastDay))
+        let month = CostBudget.monthStart(of: Date())
+        let warned = try await FluentEmailOutbox(database: database).recent(tenant: tenant.id, limit: 50)
+            .last { $0.kind == BudgetWarnings.kind && $0.createdAt >= month }.map { PanelFormat.time($0.createdAt) }
         let page = Usage(
             slug: tenant.slug, from: fromText, to: toText, costChart: costChart.svg, callsChart: callsChart.svg,
             byAgent: Self.totals(rows, by: \.agent), byModel: Self.totals(rows, by: \.model),
@@ -85,7 +91,7 @@ struct PanelUsageController: RouteCollection {
             totalCost: PanelFormat.money(rows.map(\.cost).reduce(0, +)), spent: PanelFormat.money(spent),
             budget: budget.isSet ? String(format: "%.2f", budget.monthlyLimit) : "", budgetState: budget.state(spent: spent).rawValue,
             canEdit: role.includes(.owner),
-            csv: "/api/v1/admin/tenants/\(tenant.slug)/usage/daily?format=csv&from=\(fromText)&to=\(toText)")
+            csv: "/api/v1/admin/tenants/\(tenant.slug)/usage/daily?format=csv&from=\(fromText)&to=\(toText)", warned: warned)
         var chrome = try await request.panelChrome(title: "Usage", tenant: (tenant, role), section: "usage")
         chrome.problem = problem
         return try await request.panel("usage", chrome, page, status: status)

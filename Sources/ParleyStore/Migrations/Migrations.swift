@@ -6,7 +6,7 @@ public enum ParleyMigrations {
     public static var all: [any Migration] {
         [CreateTenancyTables(), CreateConversationTables(), CreateOperationsTables(), CreateKnowledgeTables(), CreateConsentTable(),
          CreateJobTables(), CreateSourceInputTable(), CreateKnowledgeChangeTable(), CreateRateCounterTable(),
-         CreateAdminTables(), CreateAdminSessionTable(), AddAgentRetrievalOverrides()]
+         CreateAdminTables(), CreateAdminSessionTable(), AddAgentRetrievalOverrides(), AddEmailEventKind()]
     }
 }
 

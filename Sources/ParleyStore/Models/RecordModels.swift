@@ -48,6 +48,7 @@ final class EmailEventModel: Model, @unchecked Sendable {
     @Field(key: "body") var body: String
     @Field(key: "provider_response") var providerResponse: JSONObject
     @Field(key: "status") var status: String
+    @OptionalField(key: "kind") var kind: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

@@ -63,7 +63,7 @@ struct AdminBenchCommand: AsyncParsableCommand {
                 let pages: [(String, String, [(String, String)])] = [
                     ("conversations, first page", "/admin/t/demo/conversations", [("Cookie", "parley_admin=\(issued.token)")]),
                     ("conversations, next page", "/admin/t/demo/conversations?" + next, [("Cookie", "parley_admin=\(issued.token)")]),
-                    ("conversations, agent + status filter", "/admin/t/demo/conversations?agent=sales&status=idle", [("Cookie", "parley_admin=\(issued.token)")]),
+                    ("conversations, agent + status filter", "/admin/t/demo/conversations?agent=sales&status=active", [("Cookie", "parley_admin=\(issued.token)")]),
                     ("transcript", "/admin/t/demo/conversations/\(session)", [("Cookie", "parley_admin=\(issued.token)")]),
                     ("/metrics scrape", "/metrics", [("Authorization", "Bearer bench-metrics-token-0123456789")]),
                 ]
