@@ -37,7 +37,8 @@ struct MetricsTests {
             #expect(events.contains { $0.event == "done" })
             let after = try await scrape()
 
-            #expect(Self.value(after, healthSeries) - Self.value(before, healthSeries) == 2, "two health checks counted under their route")
+            // The registry is the process's (tests beside this one call /health too): at least these two.
+            #expect(Self.value(after, healthSeries) - Self.value(before, healthSeries) >= 2, "two health checks counted under their route")
             #expect(after.contains(#"route="unmatched""#) && !after.contains("page-7f3a9c"), "an unknown path is one series, never its text")
             #expect(after.contains(#"parley_http_request_seconds_bucket{route="/a/:agent/chat""#))
             let demo = try #require(try await server.stores.tenants.tenant(slug: "demo"))
