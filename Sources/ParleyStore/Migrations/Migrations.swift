@@ -6,7 +6,7 @@ public enum ParleyMigrations {
     public static var all: [any Migration] {
         [CreateTenancyTables(), CreateConversationTables(), CreateOperationsTables(), CreateKnowledgeTables(), CreateConsentTable(),
          CreateJobTables(), CreateSourceInputTable(), CreateKnowledgeChangeTable(), CreateRateCounterTable(),
-         CreateAdminTables(), CreateAdminSessionTable(), AddAgentRetrievalOverrides(), AddEmailEventKind()]
+         CreateAdminTables(), CreateAdminSessionTable(), AddAgentRetrievalOverrides(), AddEmailEventKind(), AddSessionActivityIndex()]
     }
 }
 
@@ -17,5 +17,10 @@ enum Indexes {
         var builder = sql.create(index: name).on(table)
         for column in columns { builder = builder.column(column) }
         try await builder.run()
+    }
+
+    static func drop(_ name: String, in database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.drop(index: name).run()
     }
 }

@@ -62,6 +62,7 @@ struct AdminBenchCommand: AsyncParsableCommand {
                 let next = String(match.1).replacingOccurrences(of: "&amp;", with: "&")
                 let pages: [(String, String, [(String, String)])] = [
                     ("conversations, first page", "/admin/t/demo/conversations", [("Cookie", "parley_admin=\(issued.token)")]),
+                    ("conversations, first page, API JSON", "/api/v1/admin/tenants/demo/conversations", [("Authorization", "Bearer \(issued.token)")]),
                     ("conversations, next page", "/admin/t/demo/conversations?" + next, [("Cookie", "parley_admin=\(issued.token)")]),
                     ("conversations, agent + status filter", "/admin/t/demo/conversations?agent=sales&status=active", [("Cookie", "parley_admin=\(issued.token)")]),
                     ("transcript", "/admin/t/demo/conversations/\(session)", [("Cookie", "parley_admin=\(issued.token)")]),
