@@ -10,15 +10,21 @@ struct JSONErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let mapped = Self.map(error)
-            let status = mapped.kind.httpStatus
-            if status.code >= 500 {
-                request.logger.log(level: mapped.logLevel, "request failed", metadata: [
-                    "event": "http_error", "code": "\(mapped.code)", "error_type": "\(String(reflecting: type(of: error)))",
-                ])
-            }
-            return ErrorBody(mapped).response(status: status)
+            let mapped = Self.mapAndLog(error, request)
+            return ErrorBody(mapped).response(status: mapped.kind.httpStatus)
         }
+    }
+
+    /// The error as Parley's, logged once with its type when it is a 5xx (never its text, which
+    /// may hold SQL or a secret); the panel's error pages use it too.
+    static func mapAndLog(_ error: any Error, _ request: Request, extra: Logger.Metadata = [:]) -> ParleyError {
+        let mapped = map(error)
+        if mapped.kind.httpStatus.code >= 500 {
+            request.logger.log(level: mapped.logLevel, "request failed", metadata: [
+                "event": "http_error", "code": "\(mapped.code)", "error_type": "\(String(reflecting: type(of: error)))",
+            ].merging(extra) { first, _ in first })
+        }
+        return mapped
     }
 
     static func map(_ error: any Error) -> ParleyError {

@@ -33,14 +33,9 @@ struct PanelErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let mapped = JSONErrorMiddleware.map(error)
+            // A template error names the template and the key, never request data: worth logging.
+            let mapped = JSONErrorMiddleware.mapAndLog(error, request, extra: (error as? LeafError).map { ["template_error": "\($0)"] } ?? [:])
             let status = mapped.kind.httpStatus
-            if status.code >= 500 {
-                var metadata: Logger.Metadata = ["event": "http_error", "code": "\(mapped.code)", "error_type": "\(String(reflecting: type(of: error)))"]
-                // A template error names the template and the key, never request data: worth logging.
-                if let leaf = error as? LeafError { metadata["template_error"] = "\(leaf)" }
-                request.logger.log(level: mapped.logLevel, "panel request failed", metadata: metadata)
-            }
             let problem = Problem(status: Int(status.code), code: mapped.code, message: mapped.message)
             let chrome = try? await request.panelChrome(title: "Something went wrong")
             if let chrome, let response = try? await request.panel("error", chrome, problem, status: status) { return response }

@@ -44,16 +44,6 @@ struct PanelPlatformController: RouteCollection {
         var active: String
     }
 
-    struct Secret: Encodable {
-        var name: String
-        var set: Bool
-    }
-
-    struct Configuration: Encodable {
-        var yaml: String
-        var secrets: [Secret]
-    }
-
     struct Line: Encodable {
         var time: String
         var level: String
@@ -116,7 +106,8 @@ struct PanelPlatformController: RouteCollection {
         let services = request.application.parley
         let view = ConfigurationView(config: services.config, secrets: services.secrets)
         return try await request.panel("config", try await request.panelChrome(title: "Configuration"),
-                                       Configuration(yaml: try view.yaml(), secrets: view.secrets.map { Secret(name: $0.name, set: $0.isSet) }))
+                                       AdminOperationsController.ConfigurationResponse(
+                                           yaml: try view.yaml(), secrets: view.secrets.map { .init(name: $0.name, set: $0.isSet) }))
     }
 
     func logs(_ request: Request) async throws -> Response {
