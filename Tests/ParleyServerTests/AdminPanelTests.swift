@@ -104,8 +104,9 @@ struct AdminPanelTests {
             // Budget: owners only; a bad amount is refused; the overview then says so.
             #expect(try await viewer.post("/admin/t/demo/usage/budget", [("monthly_cost", "10")]).status == 403)
             #expect(try await owner.post("/admin/t/demo/usage/budget", [("monthly_cost", "-3")]).status == 400)
-            #expect(try await owner.post("/admin/t/demo/usage/budget", [("monthly_cost", "25.5")]).status == 303)
-            #expect(CostBudget(tenantSettings: try await provisioner.tenant(slug: "demo").settings).monthlyLimit == 25.5)
+            #expect(try await owner.post("/admin/t/demo/usage/budget", [("monthly_cost", "25.5"), ("exhausted_message", "Back on the 1st.")]).status == 303)
+            let budget = CostBudget(tenantSettings: try await provisioner.tenant(slug: "demo").settings)
+            #expect(budget.monthlyLimit == 25.5 && budget.exhaustedMessage == "Back on the 1st.")
             let usage = String(decoding: try await owner.get("/admin/t/demo/usage").body, as: UTF8.self)
             #expect(usage.contains("<svg") && usage.contains("Budget $25.50"))
             #expect(try await owner.get("/admin/t/demo/usage?from=2020-01-01&to=2026-01-01").status == 400)

@@ -42,6 +42,14 @@ struct BudgetTests {
             #expect(abs((usage.json["spent"]?.doubleValue ?? 0) - 0.02) < 1e-9)
             #expect(usage.json["budget"]?.doubleValue == 0.015)
 
+            // The tenant's own message instead of the offline answer, still without a model call.
+            _ = try await provisioner.editSettings(slug: "demo", assignments: ["budget.exhausted_message=Our assistant is resting until next month. Mail us!"],
+                                                   removals: [])
+            let third = try await server.chatTurn("Can I book a test ride?", sessionKey: first.sessionKey)
+            #expect(third.events.filter { $0.event == "token" }.compactMap { $0.json["text"]?.stringValue }.joined()
+                == "Our assistant is resting until next month. Mail us!")
+            #expect(await fake.received().count == 1)
+
             // Raising the budget lets the model answer again.
             _ = try await provisioner.editSettings(slug: "demo", assignments: ["budget.monthly_cost=5"], removals: [])
             await fake.enqueue(.stream(tokens: ["Paid ", "again."], usage: TokenUsage(promptTokens: 10, completionTokens: 2)))
@@ -57,7 +65,10 @@ struct BudgetTests {
         var editor = TenantSettingsEditor(settings: .object([:]))
         try editor.apply("budget.monthly_cost=12.5")
         #expect(CostBudget(tenantSettings: editor.settings).monthlyLimit == 12.5)
-        for bad in ["budget.monthly_cost=-1", "budget.monthly_cost=lots", "budget.monthly_cost=nan", "budget.monthly_cost=1e12"] {
+        try editor.apply("budget.exhausted_message=Back next month.")
+        #expect(CostBudget(tenantSettings: editor.settings).exhaustedMessage == "Back next month.")
+        for bad in ["budget.monthly_cost=-1", "budget.monthly_cost=lots", "budget.monthly_cost=nan", "budget.monthly_cost=1e12",
+                    "budget.exhausted_message=<script>x</script>\u{7}", "budget.exhausted_message=" + String(repeating: "x", count: 1001)] {
             #expect(throws: TenantSettingsEditor.InvalidSetting.self) { try editor.apply(bad) }
         }
         let instant = Date(timeIntervalSince1970: 1_796_000_000)   // 2026-11-30

@@ -9,16 +9,23 @@ public struct CostBudget: Sendable, Equatable {
     }
 
     public static let settingKey = "budget.monthly_cost"
+    /// What the chat answers instead of the offline answerer once the budget is spent (optional).
+    public static let messageKey = "budget.exhausted_message"
+    public static let messageLimit = 1000
     public static let warningShare = 0.8
 
     public var monthlyLimit: Double
+    /// The tenant's own answer for visitors once the budget is spent (nil: the offline answerer).
+    public var exhaustedMessage: String?
 
-    public init(monthlyLimit: Double) {
+    public init(monthlyLimit: Double, exhaustedMessage: String? = nil) {
         self.monthlyLimit = monthlyLimit
+        self.exhaustedMessage = exhaustedMessage
     }
 
     public init(tenantSettings: JSONValue) {
-        self.init(monthlyLimit: max(0, tenantSettings["budget"]?["monthly_cost"]?.doubleValue ?? 0))
+        let message = tenantSettings["budget"]?["exhausted_message"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        self.init(monthlyLimit: max(0, tenantSettings["budget"]?["monthly_cost"]?.doubleValue ?? 0), exhaustedMessage: message)
     }
 
     public var isSet: Bool { monthlyLimit > 0 }

@@ -17,7 +17,7 @@ public struct TenantSettingsEditor: Sendable {
 
     public static let keys = ["allowed_origins", "consent_required", "terms_version", "allow_basic_html",
                               "widget.title", "widget.greeting", "widget.color", "widget.position",
-                              "widget.avatar", "widget.language"] + TurnRateLimits.settingKeys + KnowledgeQuota.settingKeys + [CostBudget.settingKey]
+                              "widget.avatar", "widget.language"] + TurnRateLimits.settingKeys + KnowledgeQuota.settingKeys + [CostBudget.settingKey, CostBudget.messageKey]
 
     /// Settings that are whole numbers from 0, with their largest value and what 0 means.
     static let wholeNumberKeys: [String: (largest: Int, zero: String)] =
@@ -88,6 +88,11 @@ public struct TenantSettingsEditor: Sendable {
         case "widget.language":
             guard WidgetAppearance.languages.contains(value) else {
                 throw InvalidSetting(description: "widget.language must be one of \(WidgetAppearance.languages.sorted().joined(separator: ", "))")
+            }
+            return .string(value)
+        case CostBudget.messageKey:
+            guard WidgetAppearance.isPlainText(value, limit: CostBudget.messageLimit) else {
+                throw InvalidSetting(description: "\(key) must be plain text of at most \(CostBudget.messageLimit) characters")
             }
             return .string(value)
         case CostBudget.settingKey:

@@ -9,6 +9,8 @@ public struct ExtractiveAnswerer: ChatModel {
     public var maxSentences: Int
     /// Pause between streamed words; zero in tests and benchmarks.
     public var wordDelay: Duration
+    /// Answers every question with this text (a tenant's message once its budget is spent).
+    public var fixedAnswer: String?
     private let recorder: any LLMCallRecorder
 
     public static let modelName = "extractive-v1"
@@ -59,8 +61,16 @@ public struct ExtractiveAnswerer: ChatModel {
         return stream
     }
 
+    /// The same answerer, answering every question with `message`, streamed and recorded alike.
+    public func answering(_ message: String) -> ExtractiveAnswerer {
+        var fixed = self
+        fixed.fixedAnswer = message
+        return fixed
+    }
+
     /// The whole answer for a question and its passages.
     public func compose(question: String, passages: [SourcePassage]) -> String {
+        if let fixedAnswer { return fixedAnswer }
         let terms = TextTerms.terms(question)
         if terms.isEmpty || TextTerms.isGreeting(question) {
             return "Hello! I can answer questions about our products, pricing and services. What would you like to know?"

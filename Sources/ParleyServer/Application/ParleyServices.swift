@@ -6,6 +6,7 @@ import ParleyChat
 import ParleyCore
 import ParleyIngest
 import ParleyJobs
+import ParleyLLM
 import ParleyRetrieval
 import ParleyStore
 import ServiceLifecycle
@@ -51,7 +52,7 @@ public struct ParleyServices: Sendable {
     public let adminTokens: AdminSessionTokens
     /// The offline extractive answerer: the answerer when no model is configured, and the one a
     /// tenant over its monthly budget gets.
-    public let offlineModel: any ChatModel
+    public let offlineModel: ExtractiveAnswerer
     /// Each tenant's month-to-date LLM cost against its budget.
     public let spending: SpendingGuard
 

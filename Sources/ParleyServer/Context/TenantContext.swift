@@ -2,6 +2,7 @@ import Fluent
 import ParleyChat
 import ParleyCore
 import ParleyIngest
+import ParleyLLM
 import ParleyStore
 import Vapor
 
@@ -43,14 +44,16 @@ struct TenantContext: Sendable {
     }
 
     /// Runs chat turns of this tenant (the turn's input names the tenant and agent): with the
-    /// configured model, or the offline answerer once the tenant's monthly budget is spent.
+    /// configured model, or once the tenant's monthly budget is spent the offline answerer (or,
+    /// when the tenant set one, its own message, `budget.exhausted_message`).
     func turns(logger: Logger) async throws -> ChatTurnRunner {
         let (state, spent, budget) = try await services.spending.state(of: tenant)
         guard state == .exhausted else { return services.turnRunner(services.stores(on: database)) }
         logger.warning("monthly budget spent; answering offline", metadata: [
             "event": "budget_exhausted", "spent": "\(spent)", "budget": "\(budget.monthlyLimit)",
         ])
-        return services.turnRunner(services.stores(on: database), model: services.offlineModel)
+        let offline = budget.exhaustedMessage.map(services.offlineModel.answering) ?? services.offlineModel
+        return services.turnRunner(services.stores(on: database), model: offline)
     }
 
     /// The chat turn rates for this tenant and the path's agent.

@@ -49,6 +49,7 @@ struct PanelUsageController: RouteCollection {
         var spent: String
         var budget: String
         var budgetState: String
+        var exhaustedMessage: String
         var canEdit: Bool
         var csv: String
         /// When this month's 80% e-mail to the owners was queued.
@@ -57,6 +58,7 @@ struct PanelUsageController: RouteCollection {
 
     struct BudgetForm: Decodable {
         var monthly_cost: String?
+        var exhausted_message: String?
     }
 
     func usage(_ request: Request) async throws -> Response {
@@ -90,7 +92,7 @@ struct PanelUsageController: RouteCollection {
                                  promptTokens: $0.promptTokens, completionTokens: $0.completionTokens, cost: PanelFormat.money($0.cost)) },
             totalCost: PanelFormat.money(rows.map(\.cost).reduce(0, +)), spent: PanelFormat.money(spent),
             budget: budget.isSet ? String(format: "%.2f", budget.monthlyLimit) : "", budgetState: budget.state(spent: spent).rawValue,
-            canEdit: role.includes(.owner),
+            exhaustedMessage: budget.exhaustedMessage ?? "", canEdit: role.includes(.owner),
             csv: "/api/v1/admin/tenants/\(tenant.slug)/usage/daily?format=csv&from=\(fromText)&to=\(toText)", warned: warned)
         var chrome = try await request.panelChrome(title: "Usage", tenant: (tenant, role), section: "usage")
         chrome.problem = problem
@@ -101,14 +103,22 @@ struct PanelUsageController: RouteCollection {
         let (tenant, _) = try await request.adminTenant(needs: .owner)
         let form = try PanelForm.decode(BudgetForm.self, request)
         let text = (form.monthly_cost ?? "").trimmingCharacters(in: .whitespaces)
-        let provisioner = request.application.parley.provisioner(request.application.parley.stores(on: request.db(.parley)))
+        let message = (form.exhausted_message ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        var assignments: [String] = [], removals: [String] = []
         if text.isEmpty || Double(text) == 0 {
-            _ = try await provisioner.editSettings(slug: tenant.slug, assignments: [], removals: [CostBudget.settingKey])
+            removals.append(CostBudget.settingKey)
         } else {
             guard let amount = Double(text), amount.isFinite, amount > 0, amount < 1e9 else {
                 return try await render(request, problem: "The budget is an amount like 50 or 12.50 (empty: no budget).", status: .badRequest)
             }
-            _ = try await provisioner.editSettings(slug: tenant.slug, assignments: ["\(CostBudget.settingKey)=\(amount)"], removals: [])
+            assignments.append("\(CostBudget.settingKey)=\(amount)")
+        }
+        if message.isEmpty { removals.append(CostBudget.messageKey) } else { assignments.append("\(CostBudget.messageKey)=\(message)") }
+        let provisioner = request.application.parley.provisioner(request.application.parley.stores(on: request.db(.parley)))
+        do {
+            _ = try await provisioner.editSettings(slug: tenant.slug, assignments: assignments, removals: removals)
+        } catch let error as ParleyError where error.kind == .invalidInput {
+            return try await render(request, problem: error.message, status: .badRequest)
         }
         request.logger.notice("budget changed", metadata: ["event": "budget_changed", "tenant": "\(tenant.slug)"])
         return request.redirect(to: "/admin/t/\(tenant.slug)/usage?done=budget_saved")
