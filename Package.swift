@@ -166,6 +166,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Leads: what visitors say about themselves (contact details, interests), for the sales team.
+        .target(
+            name: "ParleyLeads",
+            dependencies: ["ParleyCore"],
+            swiftSettings: strictSettings
+        ),
         // Vapor application: configuration, routes, middleware, controllers, DTOs.
         .target(
             name: "ParleyServer",
@@ -228,6 +234,11 @@ let package = Package(
             name: "ParleyEmbeddingsTests",
             dependencies: ["ParleyEmbeddings", "ParleyCore", "ParleyTestSupport",
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParleyLeadsTests",
+            dependencies: ["ParleyLeads", "ParleyCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,45 @@
+import Foundation
+
+/// The products and services a tenant offers, as its knowledge base names them (titles and
+/// headings), matched against a visitor's message: a catalogue entry is an interest when every
+/// significant word of it occurs in the message (case, accents and a plural `s` ignored).
+public struct InterestCatalogue: Sendable {
+    struct Entry: Sendable {
+        var name: String
+        var words: [String]
+    }
+
+    private let entries: [Entry]
+
+    /// Words too common to make a match on their own.
+    static let stopWords: Set<String> = ["the", "and", "our", "your", "for", "with", "of", "a", "an", "to", "in", "on", "faq", "about",
+                                          "frequently", "asked", "questions", "der", "die", "das", "und", "le", "la", "les", "et", "de",
+                                          "het", "een", "en", "el", "los", "las", "y", "page", "home", "contact"]
+
+    public init(names: [String]) {
+        var seen = Set<String>()
+        entries = names.compactMap { name in
+            let words = Self.words(name).filter { !Self.stopWords.contains($0) && $0.count >= 3 }
+            guard !words.isEmpty, words.count <= 4, seen.insert(words.joined(separator: " ")).inserted else { return nil }
+            return Entry(name: name, words: words)
+        }
+    }
+
+    /// Every significant word of the catalogue (lower-case, accent-free).
+    public var vocabulary: Set<String> { Set(entries.flatMap(\.words)) }
+
+    /// The catalogue's names that `text` mentions, most specific (most words) first.
+    public func interests(in text: String) -> [String] {
+        let said = Set(Self.words(text))
+        return entries.filter { $0.words.allSatisfy(said.contains) }
+            .sorted { $0.words.count != $1.words.count ? $0.words.count > $1.words.count : $0.name < $1.name }
+            .map(\.name)
+    }
+
+    /// Lower-cased, accent-free words with a trailing plural `s` removed.
+    static func words(_ text: String) -> [String] {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            .map { word in word.count > 3 && word.hasSuffix("s") ? String(word.dropLast()) : String(word) }
+    }
+}
