@@ -277,7 +277,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyServerTests",
-            dependencies: ["ParleyServer", "ParleyIngest", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyJobs", "ParleyTestSupport",
+            dependencies: ["ParleyLeads", "ParleyServer", "ParleyIngest", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyJobs", "ParleyTestSupport",
                            .product(name: "Vapor", package: "vapor"),
                            .product(name: "Fluent", package: "fluent"),
                            .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -31,6 +31,8 @@ final class ProfileModel: Model, @unchecked Sendable {
     @Field(key: "products_of_interest") var productsOfInterest: [String]
     @Field(key: "services_of_interest") var servicesOfInterest: [String]
     @Field(key: "preferences") var preferences: JSONObject
+    @OptionalField(key: "stage") var stage: String?
+    @OptionalField(key: "sources") var sources: JSONObject?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}

@@ -1,5 +1,4 @@
 import Foundation
-import ParleyCore
 
 /// What the sales team knows about one visitor (one conversation), field by field, with where
 /// each value came from: the message it was read from, and whether the visitor confirmed it (the
@@ -34,8 +33,12 @@ public struct LeadProfile: Sendable, Equatable {
     /// Interests in the catalogue's words, each with the message that first named it.
     public var interests: [Field]
     public var stage: Stage
+    /// When the profile last changed (set by the store).
+    public var updatedAt: Date?
 
-    public init(name: Field? = nil, email: Field? = nil, phone: Field? = nil, interests: [Field] = [], stage: Stage = .new) {
+    public init(name: Field? = nil, email: Field? = nil, phone: Field? = nil, interests: [Field] = [], stage: Stage = .new,
+                updatedAt: Date? = nil) {
+        self.updatedAt = updatedAt
         self.name = name
         self.email = email
         self.phone = phone
@@ -76,4 +79,12 @@ public struct LeadProfile: Sendable, Equatable {
         if current.confirmed && !confirmed { return current }
         return Field(incoming, messageID: message, confirmed: confirmed)
     }
+}
+
+/// Each conversation's lead profile (`profiles`), one per session, always read and written with
+/// its tenant.
+public protocol LeadProfileStore: Sendable {
+    func profile(tenant: TenantID, session: SessionID) async throws -> LeadProfile?
+    /// Creates or replaces the session's profile.
+    func save(_ profile: LeadProfile, tenant: TenantID, session: SessionID) async throws
 }

@@ -1,5 +1,3 @@
-import ParleyCore
-
 /// What one visitor message says about the visitor, as far as rules can tell: the first stage of
 /// a lead's profile (issue 17). Each value is a guess from the message's own words; merging
 /// guesses into a profile, and confirmation, come later.
