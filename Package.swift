@@ -169,7 +169,7 @@ let package = Package(
         // Leads: what visitors say about themselves (contact details, interests), for the sales team.
         .target(
             name: "ParleyLeads",
-            dependencies: ["ParleyCore"],
+            dependencies: ["ParleyCore", "ParleyJobs", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         // Vapor application: configuration, routes, middleware, controllers, DTOs.
@@ -178,7 +178,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Metrics", package: "swift-metrics"),
                 "ParleyCore", "ParleyLLM", "ParleyChat", "ParleyStore", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest", "ParleyJobs",
-                "ParleyAccounts",
+                "ParleyAccounts", "ParleyLeads",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),

@@ -103,6 +103,19 @@ public actor KnowledgeBase: Retriever {
 
     public func chunkCount(tenant: TenantID) -> Int { lexical[tenant]?.count ?? 0 }
 
+    /// The names the tenant's knowledge base gives its topics: source titles and section headings,
+    /// each once, at most `limit` (what the lead extractor matches visitors' interests against).
+    public func topicNames(tenant: TenantID, limit: Int = 5000) -> [String] {
+        var seen = Set<String>()
+        var names: [String] = []
+        for chunk in chunks.values where chunk.tenantID == tenant {
+            for name in [chunk.title] + chunk.headingPath where names.count < limit && seen.insert(name).inserted {
+                names.append(name)
+            }
+        }
+        return names.sorted()
+    }
+
     /// Embeds texts with the knowledge base's embedder (nil when embeddings are off).
     public nonisolated func embed(_ texts: [String]) async throws -> [EmbeddingVector]? {
         guard let embedder else { return nil }

@@ -69,6 +69,29 @@ struct AdminConversationsController: RouteCollection {
         }
     }
 
+    /// What the conversation says about the visitor: each field with whether they confirmed it.
+    struct Lead: Content {
+        struct Value: Content {
+            var value: String
+            var confirmed: Bool
+        }
+
+        var stage: String
+        var name: Value?
+        var email: Value?
+        var phone: Value?
+        var interests: [String]
+
+        init(_ profile: LeadProfile) {
+            func value(_ field: LeadProfile.Field?) -> Value? { field.map { Value(value: $0.value, confirmed: $0.confirmed) } }
+            stage = profile.stage.rawValue
+            name = value(profile.name)
+            email = value(profile.email)
+            phone = value(profile.phone)
+            interests = profile.interests.map(\.value)
+        }
+    }
+
     struct Transcript: Content {
         var id: String
         var agent: String
@@ -77,9 +100,10 @@ struct AdminConversationsController: RouteCollection {
         var messages: [Message]
         var modelCalls: [ModelCall]
         var totalCost: Double
+        var lead: Lead?
 
         enum CodingKeys: String, CodingKey {
-            case id, agent, messages
+            case id, agent, messages, lead
             case startedAt = "started_at", lastActivityAt = "last_activity_at", modelCalls = "model_calls", totalCost = "total_cost"
         }
     }
@@ -114,7 +138,8 @@ struct AdminConversationsController: RouteCollection {
                               ModelCall(provider: call.provider, model: call.model, promptTokens: call.promptTokens, completionTokens: call.completionTokens,
                                         cost: call.cost, latencyMs: call.latencyMs, succeeded: call.succeeded, createdAt: call.createdAt)
                           },
-                          totalCost: calls.compactMap(\.cost).reduce(0, +))
+                          totalCost: calls.compactMap(\.cost).reduce(0, +),
+                          lead: try await FluentLeadProfileStore(database: request.db(.parley)).profile(tenant: tenant.id, session: session.id).map(Lead.init))
     }
 
     /// The list's filter, cursor and page size from the query (`agent`, `from`, `to`, `status`,

@@ -6,6 +6,7 @@ import ParleyChat
 import ParleyCore
 import ParleyIngest
 import ParleyJobs
+import ParleyLeads
 import ParleyLLM
 import ParleyRetrieval
 import ParleyStore
@@ -104,10 +105,18 @@ public struct ParleyServices: Sendable {
                                           rateCounters: try? SQLRateCounters(database: database),
                                           adminSessions: FluentAdminSessionStore(database: database)))
         registry.register(BudgetWarningJob(warnings: budgetWarnings(on: database)))
+        registry.register(LeadExtractionJob(extraction: leadExtraction(on: database)), concurrency: config.jobs.concurrency)
         if let ledger = jobs.store as? any JobEffectLedger {
             registry.register(ProbeJob(ledger: ledger), concurrency: config.jobs.concurrency)
         }
         return registry
+    }
+
+    /// Reads visitor messages into their conversation's lead profile.
+    public func leadExtraction(on database: any Database) -> LeadExtraction {
+        LeadExtraction(conversations: FluentConversationStore(database: database), profiles: FluentLeadProfileStore(database: database)) {
+            [knowledge] tenant in InterestCatalogue(names: await knowledge.topicNames(tenant: tenant))
+        }
     }
 
     /// The monthly 80% budget e-mails to tenants' owners (into the outbox).

@@ -2,6 +2,8 @@ import Fluent
 import ParleyChat
 import ParleyCore
 import ParleyIngest
+import ParleyJobs
+import ParleyLeads
 import ParleyLLM
 import ParleyStore
 import Vapor
@@ -54,6 +56,16 @@ struct TenantContext: Sendable {
         ])
         let offline = budget.exhaustedMessage.map(services.offlineModel.answering) ?? services.offlineModel
         return services.turnRunner(services.stores(on: database), model: offline)
+    }
+
+    /// Queues the reading of a visitor message into the conversation's lead (`leads.extract`).
+    /// A failure to queue is logged, never the visitor's problem: the answer goes on.
+    func queueLeadExtraction(message: MessageID, logger: Logger) async {
+        do {
+            _ = try await services.jobs.enqueue(LeadExtractionJob.self, .init(messageID: message), tenant: tenant.id)
+        } catch {
+            logger.warning("lead extraction not queued", metadata: ["event": "lead_queue_failed", "error_type": "\(type(of: error))"])
+        }
     }
 
     /// The chat turn rates for this tenant and the path's agent.

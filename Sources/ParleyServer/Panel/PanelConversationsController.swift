@@ -68,6 +68,7 @@ struct PanelConversationsController: RouteCollection {
     }
 
     struct Transcript: Encodable {
+        var lead: AdminConversationsController.Lead?
         var slug: String
         var id: String
         var agent: String
@@ -108,8 +109,9 @@ struct PanelConversationsController: RouteCollection {
         }
         let messages = try await store.history(tenant: tenant.id, session: session.id, limit: 10_000)
         let calls = try await SQLConversationReview(database: database).modelCalls(tenant: tenant.id, session: session.id)
+        let lead = try await FluentLeadProfileStore(database: database).profile(tenant: tenant.id, session: session.id)
         let content = Transcript(
-            slug: tenant.slug, id: session.id.description, agent: session.agentCode, started: PanelFormat.time(session.createdAt),
+            lead: lead.map(AdminConversationsController.Lead.init), slug: tenant.slug, id: session.id.description, agent: session.agentCode, started: PanelFormat.time(session.createdAt),
             messages: messages.map { Self.message($0, calls: calls) }, calls: calls.count,
             totalCost: PanelFormat.money(calls.compactMap(\.cost).reduce(0, +)))
         return try await request.panel("transcript", try await request.panelChrome(title: "Conversation", tenant: (tenant, role), section: "conversations"), content)
