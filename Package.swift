@@ -195,7 +195,7 @@ let package = Package(
             name: "parley",
             dependencies: [
                 "ParleyServer", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest", "ParleyJobs",
-                "ParleyAccounts",
+                "ParleyAccounts", "ParleyLeads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

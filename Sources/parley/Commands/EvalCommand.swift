@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import ParleyCore
 import ParleyEmbeddings
+import ParleyLeads
 
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Quality evaluations that print figures.",
-        subcommands: [STS.self, EvalBEIRCommand.self])
+        subcommands: [STS.self, EvalBEIRCommand.self, Leads.self])
 
     struct STS: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -36,6 +37,30 @@ struct EvalCommand: AsyncParsableCommand {
                          elapsed.seconds))
         }
     }
+
+    struct Leads: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "leads",
+            abstract: "Precision and recall per field of the deterministic contact extractor on a labelled JSON-lines file.",
+            discussion: "The file's first line is {\"catalogue\": [names]}; then one {\"message\", \"name\"?, \"email\"?, \"phone\"?, \"interests\"?} per line.")
+
+        @Argument(help: "Labelled messages (JSON lines), e.g. Tests/Fixtures/leads/heldout.jsonl.")
+        var file: String
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let (catalogue, rows) = try ExtractorEvaluation.load(String(decoding: data, as: UTF8.self))
+            let scores = ExtractorEvaluation.evaluate(ContactExtractor(catalogue: InterestCatalogue(names: catalogue)), on: rows)
+            print("\(file): \(rows.count) messages, \(catalogue.count) catalogue names")
+            for field in ExtractorEvaluation.fields {
+                let score = scores[field] ?? .init()
+                print("  " + field.padding(toLength: 10, withPad: " ", startingAt: 0)
+                      + String(format: "precision %.2f  recall %.2f   (%d right, %d wrong or extra, %d missed)",
+                               score.precision, score.recall, score.truePositives, score.falsePositives, score.falseNegatives))
+            }
+        }
+    }
+
 }
 
 /// Builds the local embedder for the CLI, turning load failures into a clear message.
@@ -47,4 +72,5 @@ enum EmbedderFactory {
             throw ValidationError(error.description)
         }
     }
+
 }
