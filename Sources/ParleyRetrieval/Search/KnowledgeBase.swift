@@ -31,6 +31,9 @@ public actor KnowledgeBase: Retriever {
     private var chunks: [ChunkID: KnowledgeChunk] = [:]
     /// The chunk ids of each source this process holds (what a change of the source replaces).
     private var bySource: [SourceID: Set<ChunkID>] = [:]
+    /// Each tenant's topic names, computed once after its chunks last changed (the lead
+    /// extractor asks for them on every visitor message).
+    private var topics: [TenantID: [String]] = [:]
 
     /// `embedder` and `vectors` are nil when embeddings are off: dense and hybrid queries then
     /// fall back to lexical retrieval.
@@ -59,6 +62,7 @@ public actor KnowledgeBase: Retriever {
     /// persistent vector store such as pgvector or Pinecone).
     public func addWithoutVectors(_ stored: [KnowledgeChunk]) {
         for chunk in stored {
+            topics[chunk.tenantID] = nil
             chunks[chunk.id] = chunk
             bySource[chunk.sourceID, default: []].insert(chunk.id)
             lexical[chunk.tenantID, default: BM25Index(k1: settings.bm25K1, b: settings.bm25B, analyzer: analyzer)]
@@ -91,6 +95,7 @@ public actor KnowledgeBase: Retriever {
 
     /// Drops chunks from the in-memory indexes only.
     private func forget(_ ids: [ChunkID], tenant: TenantID) {
+        if !ids.isEmpty { topics[tenant] = nil }
         for id in ids {
             if let source = chunks[id]?.sourceID {
                 bySource[source]?.remove(id)
@@ -103,9 +108,14 @@ public actor KnowledgeBase: Retriever {
 
     public func chunkCount(tenant: TenantID) -> Int { lexical[tenant]?.count ?? 0 }
 
+    /// At most this many topic names per tenant are kept.
+    public static let topicLimit = 5000
+
     /// The names the tenant's knowledge base gives its topics: source titles and section headings,
-    /// each once, at most `limit` (what the lead extractor matches visitors' interests against).
-    public func topicNames(tenant: TenantID, limit: Int = 5000) -> [String] {
+    /// each once, at most `topicLimit` (what the lead extractor matches visitors' interests against).
+    public func topicNames(tenant: TenantID) -> [String] {
+        let limit = Self.topicLimit
+        if let known = topics[tenant] { return known }
         var seen = Set<String>()
         var names: [String] = []
         for chunk in chunks.values where chunk.tenantID == tenant {
@@ -113,7 +123,9 @@ public actor KnowledgeBase: Retriever {
                 names.append(name)
             }
         }
-        return names.sorted()
+        names.sort()
+        topics[tenant] = names
+        return names
     }
 
     /// Embeds texts with the knowledge base's embedder (nil when embeddings are off).

@@ -105,10 +105,9 @@ struct AdminTenantsController: RouteCollection {
     /// The month-to-date LLM cost against the tenant's budget (viewer).
     func usage(_ request: Request) async throws -> Usage {
         let (tenant, _) = try await request.adminTenant(needs: .viewer)
-        let month = CostBudget.monthStart(of: Date())
-        let spent = try await FluentLLMRequestLog(database: request.db(.parley)).cost(tenant: tenant.id, since: month)
-        let budget = CostBudget(tenantSettings: tenant.settings)
-        return Usage(monthStart: month, spent: spent, budget: budget.isSet ? budget.monthlyLimit : nil, state: budget.state(spent: spent).rawValue)
+        let spending = try await request.monthSpending(tenant)
+        return Usage(monthStart: spending.month, spent: spending.spent, budget: spending.budget.isSet ? spending.budget.monthlyLimit : nil,
+                     state: spending.state.rawValue)
     }
 
     // MARK: - Helpers

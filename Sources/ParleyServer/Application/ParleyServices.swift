@@ -91,6 +91,11 @@ public struct ParleyServices: Sendable {
         AgentResolver(config: config, agents: stores.agents, personas: stores.personas)
     }
 
+    /// A tenant's agents and personas as its owners edit them (admin API and panel).
+    public func agentDesk(_ tenant: Tenant, _ stores: Stores) -> TenantAgentDesk {
+        TenantAgentDesk(tenant: tenant, config: config, agents: stores.agents, personas: stores.personas)
+    }
+
     public func turnRunner(_ stores: Stores, model: (any ChatModel)? = nil) -> ChatTurnRunner {
         ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model)
     }

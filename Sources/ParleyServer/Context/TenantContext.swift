@@ -37,8 +37,7 @@ struct TenantContext: Sendable {
     }
 
     var agentDesk: TenantAgentDesk {
-        TenantAgentDesk(tenant: tenant, config: services.config, agents: FluentAgentStore(database: database),
-                        personas: FluentPersonaStore(database: database))
+        services.agentDesk(tenant, services.stores(on: database))
     }
 
     var sources: TenantSources {

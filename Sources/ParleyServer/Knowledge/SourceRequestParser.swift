@@ -58,7 +58,7 @@ struct SourceRequestParser {
         }
     }
 
-    func parseUpload(_ request: Request) async throws -> SourceInput {
+    private func parseUpload(_ request: Request) async throws -> SourceInput {
         let form: SourceUploadForm
         if let boundary = request.headers.contentType?.parameters["boundary"], let body = request.body.data,
            !MultipartHeaderCheck.namesAreASCII(body, boundary: boundary) {
@@ -69,6 +69,11 @@ struct SourceRequestParser {
         } catch {
             throw ParleyError.badRequest("invalid_upload", "The upload must be multipart/form-data with a \"file\" field.")
         }
+        return try await input(fromUpload: form)
+    }
+
+    /// An uploaded file's form (the API's, or the panel's after its token was checked), checked.
+    func input(fromUpload form: SourceUploadForm) async throws -> SourceInput {
         let name = form.file.filename
         guard !name.isEmpty, name.count <= 255, !name.contains("/"), !name.contains("\\"), !name.contains("\0") else {
             throw ParleyError.badRequest("invalid_file_name", "The file needs a plain name (no folders), at most 255 characters.")

@@ -168,7 +168,6 @@ struct PanelAgentsController: RouteCollection {
 
 extension Request {
     func tenantDesk(_ tenant: Tenant) throws -> TenantAgentDesk {
-        TenantAgentDesk(tenant: tenant, config: application.parley.config, agents: FluentAgentStore(database: db(.parley)),
-                        personas: FluentPersonaStore(database: db(.parley)))
+        application.parley.agentDesk(tenant, application.parley.stores(on: db(.parley)))
     }
 }

@@ -8,11 +8,6 @@ enum PanelFormat {
                                                 timeZone: .gmt, calendar: Calendar(identifier: .gregorian))) + " UTC"
     }
 
-    static func day(_ date: Date) -> String {
-        date.formatted(Date.VerbatimFormatStyle(format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits)",
-                                                timeZone: .gmt, calendar: Calendar(identifier: .gregorian)))
-    }
-
     static func money(_ amount: Double) -> String {
         if amount != 0, abs(amount) < 0.01 { return String(format: "$%.5f", amount) }
         return String(format: "$%.2f", amount)

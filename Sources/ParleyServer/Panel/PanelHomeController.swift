@@ -59,14 +59,13 @@ struct PanelHomeController: RouteCollection {
     func overview(_ request: Request) async throws -> Response {
         let (tenant, role) = try await request.adminTenant(needs: .viewer)
         let database = request.db(.parley)
-        let budget = CostBudget(tenantSettings: tenant.settings)
-        let spent = try await FluentLLMRequestLog(database: database).cost(tenant: tenant.id, since: CostBudget.monthStart(of: Date()))
+        let spending = try await request.monthSpending(tenant)
         let sources = try await FluentKnowledgeStore(database: database).sources(tenant: tenant.id)
         let recent = try await SQLConversationReview(database: database).conversations(tenant: tenant.id, filter: ConversationFilter(), after: nil, limit: 5)
         let host = request.headers.first(name: .host) ?? "localhost"
         let page = Overview(
-            slug: tenant.slug, name: tenant.name, active: tenant.isActive, spent: PanelFormat.money(spent),
-            budget: budget.isSet ? PanelFormat.money(budget.monthlyLimit) : nil, budgetState: budget.state(spent: spent).rawValue,
+            slug: tenant.slug, name: tenant.name, active: tenant.isActive, spent: PanelFormat.money(spending.spent),
+            budget: spending.budget.isSet ? PanelFormat.money(spending.budget.monthlyLimit) : nil, budgetState: spending.state.rawValue,
             sources: sources.count, failedSources: sources.filter { $0.status == .failed }.count,
             chunks: sources.map(\.chunkCount).reduce(0, +), recent: recent.map(PanelConversationsController.Row.init),
             widgetTag: "<script src=\"//\(host)/widget.js\" data-tenant=\"\(tenant.widgetKey)\" async></script>")

@@ -169,11 +169,11 @@ struct PanelKnowledgeController: RouteCollection {
     }
 
     func upload(_ request: Request) async throws -> Response {
-        try PanelForm.requireToken(request)
+        let form = try PanelForm.decode(SourceUploadForm.self, request)
         let context = try request.tenantContext
         let parser = SourceRequestParser(maxBytes: maxUploadBytes) { code in try await context.agentExists(code: code) }
         do {
-            _ = try await context.sources.submit(try await parser.parseUpload(request))
+            _ = try await context.sources.submit(try await parser.input(fromUpload: form))
         } catch let error as ParleyError where [.invalidInput, .tooLarge, .conflict].contains(error.kind) {
             return try await render(request, form: nil, problem: error.message, status: error.kind.httpStatus)
         }

@@ -75,23 +75,22 @@ struct PanelUsageController: RouteCollection {
             costByDay[row.day, default: 0] += row.cost
             callsByDay[row.day, default: 0] += Double(row.calls)
         }
-        let days = stride(from: start, to: end, by: 86_400).map(PanelFormat.day)
+        let days = stride(from: start, to: end, by: 86_400).map(AdminUsageController.dayText)
         let costChart = UsageChart(title: "Cost per day", bars: days.map { .init(label: $0, value: costByDay[$0] ?? 0) }, format: PanelFormat.money)
         let callsChart = UsageChart(title: "Model calls per day", bars: days.map { .init(label: $0, value: callsByDay[$0] ?? 0) },
                                     format: { String(Int($0.rounded())) })
-        let spent = try await FluentLLMRequestLog(database: database).cost(tenant: tenant.id, since: CostBudget.monthStart(of: Date()))
-        let budget = CostBudget(tenantSettings: tenant.settings)
-        let (fromText, toText) = (PanelFormat.day(start), PanelFormat.day(lastDay))
-        let month = CostBudget.monthStart(of: Date())
+        let spending = try await request.monthSpending(tenant)
+        let budget = spending.budget
+        let (fromText, toText) = (AdminUsageController.dayText(start), AdminUsageController.dayText(lastDay))
         let warned = try await FluentEmailOutbox(database: database).recent(tenant: tenant.id, limit: 50)
-            .last { $0.kind == BudgetWarnings.kind && $0.createdAt >= month }.map { PanelFormat.time($0.createdAt) }
+            .last { $0.kind == BudgetWarnings.kind && $0.createdAt >= spending.month }.map { PanelFormat.time($0.createdAt) }
         let page = Usage(
             slug: tenant.slug, from: fromText, to: toText, costChart: costChart.svg, callsChart: callsChart.svg,
             byAgent: Self.totals(rows, by: \.agent), byModel: Self.totals(rows, by: \.model),
             days: rows.map { Day(day: $0.day, agent: $0.agent, model: $0.model, calls: $0.calls, failed: $0.failedCalls,
                                  promptTokens: $0.promptTokens, completionTokens: $0.completionTokens, cost: PanelFormat.money($0.cost)) },
-            totalCost: PanelFormat.money(rows.map(\.cost).reduce(0, +)), spent: PanelFormat.money(spent),
-            budget: budget.isSet ? String(format: "%.2f", budget.monthlyLimit) : "", budgetState: budget.state(spent: spent).rawValue,
+            totalCost: PanelFormat.money(rows.map(\.cost).reduce(0, +)), spent: PanelFormat.money(spending.spent),
+            budget: budget.isSet ? String(format: "%.2f", budget.monthlyLimit) : "", budgetState: spending.state.rawValue,
             exhaustedMessage: budget.exhaustedMessage ?? "", canEdit: role.includes(.owner),
             csv: "/api/v1/admin/tenants/\(tenant.slug)/usage/daily?format=csv&from=\(fromText)&to=\(toText)", warned: warned)
         var chrome = try await request.panelChrome(title: "Usage", tenant: (tenant, role), section: "usage")
@@ -105,14 +104,8 @@ struct PanelUsageController: RouteCollection {
         let text = (form.monthly_cost ?? "").trimmingCharacters(in: .whitespaces)
         let message = (form.exhausted_message ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         var assignments: [String] = [], removals: [String] = []
-        if text.isEmpty || Double(text) == 0 {
-            removals.append(CostBudget.settingKey)
-        } else {
-            guard let amount = Double(text), amount.isFinite, amount > 0, amount < 1e9 else {
-                return try await render(request, problem: "The budget is an amount like 50 or 12.50 (empty: no budget).", status: .badRequest)
-            }
-            assignments.append("\(CostBudget.settingKey)=\(amount)")
-        }
+        // Empty or 0: no budget; anything else is checked by the settings editor, as everywhere.
+        if text.isEmpty || Double(text) == 0 { removals.append(CostBudget.settingKey) } else { assignments.append("\(CostBudget.settingKey)=\(text)") }
         if message.isEmpty { removals.append(CostBudget.messageKey) } else { assignments.append("\(CostBudget.messageKey)=\(message)") }
         let provisioner = request.application.parley.provisioner(request.application.parley.stores(on: request.db(.parley)))
         do {
