@@ -172,13 +172,26 @@ let package = Package(
             dependencies: ["ParleyCore", "ParleyJobs", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        // Outgoing e-mail: the dispatch every feature writes to, Mailgun's HTTP API, delivery jobs, webhooks.
+        .target(
+            name: "ParleyMail",
+            dependencies: [
+                "ParleyCore", "ParleyJobs",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Vapor application: configuration, routes, middleware, controllers, DTOs.
         .target(
             name: "ParleyServer",
             dependencies: [
                 .product(name: "Metrics", package: "swift-metrics"),
                 "ParleyCore", "ParleyLLM", "ParleyChat", "ParleyStore", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest", "ParleyJobs",
-                "ParleyAccounts", "ParleyLeads",
+                "ParleyAccounts", "ParleyLeads", "ParleyMail",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
@@ -195,7 +208,7 @@ let package = Package(
             name: "parley",
             dependencies: [
                 "ParleyServer", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest", "ParleyJobs",
-                "ParleyAccounts", "ParleyLeads",
+                "ParleyAccounts", "ParleyLeads", "ParleyMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -211,6 +224,7 @@ let package = Package(
             dependencies: [
                 "ParleyCore", "ParleyServer", "ParleyStore", "ParleyLLM", "ParleyJobs",
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -239,6 +253,11 @@ let package = Package(
         .testTarget(
             name: "ParleyLeadsTests",
             dependencies: ["ParleyLeads", "ParleyCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParleyMailTests",
+            dependencies: ["ParleyMail", "ParleyCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -277,7 +296,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyServerTests",
-            dependencies: ["ParleyLeads", "ParleyServer", "ParleyIngest", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyJobs", "ParleyTestSupport",
+            dependencies: ["ParleyLeads", "ParleyMail", "ParleyServer", "ParleyIngest", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyJobs", "ParleyTestSupport",
                            .product(name: "Vapor", package: "vapor"),
                            .product(name: "Fluent", package: "fluent"),
                            .product(name: "NIOHTTP1", package: "swift-nio"),

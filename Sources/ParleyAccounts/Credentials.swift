@@ -8,12 +8,7 @@ public enum Credentials {
 
     /// The address lower-cased and trimmed, or `invalid_email`.
     public static func email(_ raw: String) throws -> String {
-        let email = raw.trimmingCharacters(in: .whitespaces).lowercased()
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard email.utf8.count <= 254, parts.count == 2, (1 ... 64).contains(parts[0].count), parts[1].count >= 3,
-              parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              email.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !"<>()[]\\,;:\"".unicodeScalars.contains($0) })
-        else {
+        guard let email = EmailAddress.normalised(raw) else {
             throw ParleyError.badRequest("invalid_email", "That is not an e-mail address like name@example.com.")
         }
         return email

@@ -29,3 +29,15 @@ public struct PermanentJobFailure: Error, CustomStringConvertible {
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
 }
+
+/// A failure worth retrying no sooner than `after` (a provider's `Retry-After`); the worker
+/// waits at least that long, within its retry policy's ceiling.
+public struct RetryJobLater: Error, CustomStringConvertible {
+    public let reason: String
+    public let after: Duration?
+    public init(_ reason: String, after: Duration? = nil) {
+        self.reason = reason
+        self.after = after
+    }
+    public var description: String { reason }
+}

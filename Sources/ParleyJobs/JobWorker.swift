@@ -125,7 +125,7 @@ public struct JobWorker: Service {
             let text = JobErrorText.describe(error)
             let permanent = error is PermanentJobFailure
             let retryAt = permanent || job.attempts >= job.maxAttempts
-                ? nil : Date().addingTimeInterval(settings.retry.delay(beforeRetry: job.attempts).seconds)
+                ? nil : Date().addingTimeInterval(settings.retry.delay(beforeRetry: job.attempts, retryAfter: (error as? RetryJobLater)?.after).seconds)
             await settle(lease, logger: jobLogger) { try await store.fail(lease, error: text, retryAt: retryAt, now: Date()) }
             Counter(label: "parley_jobs_total", dimensions: [("kind", job.kind.name), ("outcome", retryAt == nil ? "dead" : "retry")]).increment()
             if let retryAt {

@@ -170,13 +170,18 @@ public struct ConfigLoader: Sendable {
     func applyEnvironment(_ environment: [String: String], to tree: JSONValue, defaults: JSONValue) throws -> JSONValue {
         var tree = tree
         for (path, prototype) in Self.leaves(of: defaults, path: "") {
-            let name = Self.environmentName(for: path)
+            var name = Self.environmentName(for: path)
+            if environment[name] == nil, let alias = Self.environmentAliases[path], environment[alias] != nil { name = alias }
             guard let raw = environment[name] else { continue }
             let value = try Self.parseEnvironmentValue(raw, like: prototype, variable: name)
             tree = tree.replacing(at: path.split(separator: ".").map(String.init), with: value)
         }
         return tree
     }
+
+    /// Settings also read from the variable the provider's own documentation names (seed 000's
+    /// `.env`), when the `PARLEY_…` one is unset.
+    static let environmentAliases = ["email.mailgun.domain": "MAILGUN_DOMAIN"]
 
     /// `chat.input.debounce_ms` → `PARLEY_CHAT_INPUT_DEBOUNCE_MS`.
     public static func environmentName(for path: String) -> String {

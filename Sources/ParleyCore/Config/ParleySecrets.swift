@@ -9,6 +9,8 @@ public struct ParleySecrets: Sendable, Equatable, CustomStringConvertible {
     public var serverSecret: String?
     public var embeddingsAPIKey: String?
     public var mailgunAPIKey: String?
+    /// Checks the signatures of Mailgun's delivery webhooks (unset: `/webhooks/mailgun` is not served).
+    public var mailgunWebhookSigningKey: String?
     public var pineconeAPIKey: String?
     /// Acts as a platform administrator on the admin API, for automation (seed 004's admin key).
     public var adminAPIKey: String?
@@ -35,6 +37,7 @@ public struct ParleySecrets: Sendable, Equatable, CustomStringConvertible {
         (\.serverSecret, ["PARLEY_SECRET_KEY"]),
         (\.embeddingsAPIKey, ["PARLEY_EMBEDDINGS_API_KEY", "OPENAI_API_KEY"]),
         (\.mailgunAPIKey, ["MAILGUN_API_KEY"]),
+        (\.mailgunWebhookSigningKey, ["MAILGUN_WEBHOOK_SIGNING_KEY"]),
         (\.pineconeAPIKey, ["PINECONE_API_KEY"]),
         (\.adminAPIKey, ["PARLEY_ADMIN_API_KEY"]),
         (\.metricsToken, ["PARLEY_METRICS_TOKEN"]),

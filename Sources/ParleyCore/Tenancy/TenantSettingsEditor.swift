@@ -9,7 +9,8 @@ import Foundation
 /// `widget.avatar`, `widget.language`, and the chat turn rates `limits.visitor_per_minute`,
 /// `limits.visitor_per_day`, `limits.ip_per_minute`, `limits.ip_per_day`,
 /// `limits.tenant_per_minute`, `limits.tenant_per_day` (0: no limit), and the knowledge base's
-/// quotas `quotas.sources`, `quotas.chunks`, `quotas.stored_bytes`, `quotas.crawl_pages_per_day`.
+/// quotas `quotas.sources`, `quotas.chunks`, `quotas.stored_bytes`, `quotas.crawl_pages_per_day`,
+/// and who gets lead e-mails, `leads.recipients` and `leads.email_on_inactivity`.
 public struct TenantSettingsEditor: Sendable {
     public struct InvalidSetting: Error, Sendable, Equatable, CustomStringConvertible {
         public var description: String
@@ -18,6 +19,7 @@ public struct TenantSettingsEditor: Sendable {
     public static let keys = ["allowed_origins", "consent_required", "terms_version", "allow_basic_html",
                               "widget.title", "widget.greeting", "widget.color", "widget.position",
                               "widget.avatar", "widget.language"] + TurnRateLimits.settingKeys + KnowledgeQuota.settingKeys + [CostBudget.settingKey, CostBudget.messageKey]
+        + LeadSettings.settingKeys
 
     /// Settings that are whole numbers from 0, with their largest value and what 0 means.
     static let wholeNumberKeys: [String: (largest: Int, zero: String)] =
@@ -100,6 +102,11 @@ public struct TenantSettingsEditor: Sendable {
                 throw InvalidSetting(description: "\(key) must be an amount from 0 (no budget) to 1000000000, like 50 or 12.5")
             }
             return .number(amount)
+        case LeadSettings.recipientsKey:
+            return .array(try LeadSettings.parseRecipients(value).get().map(JSONValue.string))
+        case LeadSettings.inactivityKey:
+            guard let flag = Bool(settingWord: value) else { throw InvalidSetting(description: "\(key) must be true or false") }
+            return .bool(flag)
         case _ where wholeNumberKeys[key] != nil:
             let (largest, zero) = wholeNumberKeys[key]!
             guard let number = Int(value), (0 ... largest).contains(number) else {

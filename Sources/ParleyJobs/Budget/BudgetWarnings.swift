@@ -4,10 +4,12 @@ import ParleyCore
 
 /// Warns a tenant's owners by e-mail once a month, when its LLM spending reaches 80% of its
 /// monthly budget (`budget.monthly_cost`), before the chat switches to the offline answerer at
-/// 100%. The e-mails go to the outbox (`email_events`); a month with a warning queued for the
+/// 100%, as a recurring job every ten minutes (`budget.warnings`). The e-mails go to the outbox (`email_events`); a month with a warning queued for the
 /// tenant gets no second one, so running this again (any worker, any number of times) is harmless.
-public struct BudgetWarnings: Sendable {
+public struct BudgetWarnings: PeriodicWork {
     public static let kind = "budget_warning"
+    public static let jobKind: JobKind = "budget.warnings"
+    public static let period: Duration = .seconds(600)
 
     private let tenants: any TenantDirectory
     private let accounts: any AccountStore
@@ -65,27 +67,5 @@ public struct BudgetWarnings: Sendable {
             """
         return OutgoingEmail(tenantID: tenant.id, kind: kind, to: owner.email,
                              subject: "\(tenant.name) has used \(share)% of its monthly AI budget", text: text)
-    }
-}
-
-/// Runs `BudgetWarnings` as a recurring job (every ten minutes, once across all processes).
-public struct BudgetWarningJob: JobHandler {
-    public struct Payload: Codable, Sendable {
-        public init() {}
-    }
-
-    public static let kind: JobKind = "budget.warnings"
-    public static func recurring(every period: Duration = .seconds(600)) -> RecurringJob {
-        RecurringJob(kind: kind, every: period, priority: -1)
-    }
-
-    let warnings: BudgetWarnings
-
-    public init(warnings: BudgetWarnings) {
-        self.warnings = warnings
-    }
-
-    public func run(_ payload: Payload, context: JobContext) async throws {
-        try await warnings.run()
     }
 }

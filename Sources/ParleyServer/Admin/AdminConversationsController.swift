@@ -9,7 +9,7 @@ import Vapor
 /// `GET /api/v1/admin/tenants/{slug}/conversations?agent=&from=&to=&status=active|idle&limit=&after=`
 /// lists them newest activity first, keyset-paged (`next` is the `after` of the next page);
 /// `GET …/conversations/{id}` is the transcript: every message with its citations, model, tokens
-/// and latency, and the conversation's LLM calls with their cost.
+/// and latency, the conversation's LLM calls with their cost, its lead, newest summary and e-mails.
 struct AdminConversationsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let conversations = routes.grouped("api", "v1", "admin", "tenants", ":slug", "conversations").grouped(AdminCallerMiddleware())
@@ -101,9 +101,11 @@ struct AdminConversationsController: RouteCollection {
         var modelCalls: [ModelCall]
         var totalCost: Double
         var lead: Lead?
+        var summary: SummaryDTO?
+        var emails: [EmailDTO]
 
         enum CodingKeys: String, CodingKey {
-            case id, agent, messages, lead
+            case id, agent, messages, lead, summary, emails
             case startedAt = "started_at", lastActivityAt = "last_activity_at", modelCalls = "model_calls", totalCost = "total_cost"
         }
     }
@@ -139,7 +141,9 @@ struct AdminConversationsController: RouteCollection {
                                         cost: call.cost, latencyMs: call.latencyMs, succeeded: call.succeeded, createdAt: call.createdAt)
                           },
                           totalCost: calls.compactMap(\.cost).reduce(0, +),
-                          lead: try await FluentLeadProfileStore(database: request.db(.parley)).profile(tenant: tenant.id, session: session.id).map(Lead.init))
+                          lead: try await FluentLeadProfileStore(database: request.db(.parley)).profile(tenant: tenant.id, session: session.id).map(Lead.init),
+                          summary: try await FluentSummaryStore(database: request.db(.parley)).latest(tenant: tenant.id, session: session.id).map(SummaryDTO.init),
+                          emails: try await FluentEmailOutbox(database: request.db(.parley)).recent(tenant: tenant.id, session: session.id, limit: 20).map(EmailDTO.init))
     }
 
     /// The list's filter, cursor and page size from the query (`agent`, `from`, `to`, `status`,

@@ -50,7 +50,10 @@ public enum ParleyApp {
         if let token = settings.secrets.metricsToken, token.count < 16 {
             throw ConfigError("PARLEY_METRICS_TOKEN must be at least 16 characters")
         }
-        let redactor = Redactor(knownSecrets: [settings.secrets.llmAPIKey, settings.secrets.adminAPIKey].compactMap { $0 }, personalData: false)
+        let redactor = Redactor(knownSecrets: [settings.secrets.llmAPIKey, settings.secrets.adminAPIKey, settings.secrets.mailgunAPIKey].compactMap { $0 },
+                                personalData: false)
+        let mailgun = try EmailSelection.mailgun(config: config, secrets: settings.secrets, client: app.http.client.shared)
+        let mailgunWebhooks = try EmailSelection.webhookVerifier(config: config, secrets: settings.secrets)
         let recorder = PricingRecorder(prices: PriceTable(config.llm.prices),
                                        log: FluentLLMRequestLog(database: app.db(.parley)), redactor: redactor)
         let answerer = AnswererChoice.choose(config.llm, secrets: settings.secrets)
@@ -91,6 +94,7 @@ public enum ParleyApp {
                               streamSlots: StreamSlots(perTenant: config.limits.streamsPerTenant, perAddress: config.limits.streamsPerIP),
                               adminTokens: await AdminSessionTokens(secret: secret),
                               offlineModel: offline,
+                              mailgun: mailgun, mailgunWebhooks: mailgunWebhooks,
                               spending: SpendingGuard { [database = app.db(.parley)] tenant, since in
                                   try await FluentLLMRequestLog(database: database).cost(tenant: tenant, since: since)
                               })

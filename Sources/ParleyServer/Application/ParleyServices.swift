@@ -8,6 +8,7 @@ import ParleyIngest
 import ParleyJobs
 import ParleyLeads
 import ParleyLLM
+import ParleyMail
 import ParleyRetrieval
 import ParleyStore
 import ServiceLifecycle
@@ -54,6 +55,10 @@ public struct ParleyServices: Sendable {
     /// The offline extractive answerer: the answerer when no model is configured, and the one a
     /// tenant over its monthly budget gets.
     public let offlineModel: ExtractiveAnswerer
+    /// Mailgun's API when `email.provider` is `mailgun` (nil: e-mails stay in the outbox).
+    public let mailgun: MailgunClient?
+    /// Checks Mailgun's webhook signatures (nil without `MAILGUN_WEBHOOK_SIGNING_KEY`).
+    public let mailgunWebhooks: MailgunWebhookVerifier?
     /// Each tenant's month-to-date LLM cost against its budget.
     public let spending: SpendingGuard
 
@@ -109,8 +114,17 @@ public struct ParleyServices: Sendable {
                                           knowledge: ingestion.store, keepFinished: .seconds(config.jobs.keepFinishedDays * 86_400),
                                           rateCounters: try? SQLRateCounters(database: database),
                                           adminSessions: FluentAdminSessionStore(database: database)))
-        registry.register(BudgetWarningJob(warnings: budgetWarnings(on: database)))
+        registry.register(PeriodicJob(budgetWarnings(on: database)))
         registry.register(LeadExtractionJob(extraction: leadExtraction(on: database)), concurrency: config.jobs.concurrency)
+        registry.register(SummaryJob(summaries: summaries(on: database)), concurrency: config.jobs.concurrency)
+        registry.register(PeriodicJob(InactivitySweep(summaries: FluentSummaryStore(database: database), jobs: jobs,
+                                                      inactivity: .seconds(max(1, config.chat.inactivityMinutes) * 60))))
+        if let mailgun {
+            let store = FluentEmailOutbox(database: database)
+            registry.register(EmailSendJob(delivery: EmailDelivery(store: store, mailgun: mailgun,
+                                                                   eventLag: .milliseconds(Int64(max(0, config.email.mailgun.lostSendCheckSeconds) * 1000)))), concurrency: config.jobs.concurrency)
+            registry.register(PeriodicJob(EmailSweep(store: store, jobs: jobs, maxAttempts: config.email.mailgun.maxAttempts)))
+        }
         if let ledger = jobs.store as? any JobEffectLedger {
             registry.register(ProbeJob(ledger: ledger), concurrency: config.jobs.concurrency)
         }
@@ -124,18 +138,43 @@ public struct ParleyServices: Sendable {
         }
     }
 
-    /// The monthly 80% budget e-mails to tenants' owners (into the outbox).
+    /// The monthly 80% budget e-mails to tenants' owners.
     public func budgetWarnings(on database: any Database) -> BudgetWarnings {
         let log = FluentLLMRequestLog(database: database)
         return BudgetWarnings(tenants: FluentTenantDirectory(database: database), accounts: FluentAccountStore(database: database),
-                              outbox: FluentEmailOutbox(database: database)) { tenant, since in try await log.cost(tenant: tenant, since: since) }
+                              outbox: emailOutbox(on: database)) { tenant, since in try await log.cost(tenant: tenant, since: since) }
     }
 
-    /// A worker for this process: every job kind, the recurring housekeeping and budget
-    /// warnings, settings from `jobs.*`.
+    /// Where every feature's e-mail goes: kept in the outbox, or queued for Mailgun.
+    public func emailOutbox(on database: any Database) -> EmailDispatch {
+        EmailDispatch(outbox: FluentEmailOutbox(database: database), jobs: mailgun == nil ? nil : jobs, maxAttempts: config.email.mailgun.maxAttempts)
+    }
+
+    /// Conversation summaries and the lead e-mails that go with them. The model writes them when
+    /// one is configured and the tenant's budget is not spent; otherwise the extractive summarizer.
+    public func summaries(on database: any Database) -> ConversationSummaries {
+        let tenants = FluentTenantDirectory(database: database)
+        return ConversationSummaries(tenants: tenants, conversations: FluentConversationStore(database: database),
+                                     profiles: FluentLeadProfileStore(database: database), summaries: FluentSummaryStore(database: database),
+                                     outbox: emailOutbox(on: database), defaultRecipient: config.email.mockSalesRecipient) {
+            [answerer, model, spending, modelName = config.llm.model] tenantID in
+            guard answerer.kind == .model, let tenant = try await tenants.tenant(id: tenantID),
+                  try await spending.state(of: tenant).0 != .exhausted else { return ExtractiveSummarizer() }
+            return ModelSummarizer(model: model, modelName: modelName)
+        }
+    }
+
+    /// What every worker offers once per period: housekeeping, budget warnings, the inactivity
+    /// summaries and, with Mailgun, the e-mail sweep.
+    var recurringJobs: [RecurringJob] {
+        [HousekeepingJob.recurring(), PeriodicJob<BudgetWarnings>.recurring, PeriodicJob<InactivitySweep>.recurring]
+            + (mailgun == nil ? [] : [PeriodicJob<EmailSweep>.recurring])
+    }
+
+    /// A worker for this process: every job kind, the recurring jobs, settings from `jobs.*`.
     public func makeWorker(on database: any Database, registry: JobRegistry? = nil) -> JobWorker {
         let settings = config.jobs
-        return JobWorker(store: jobs.store, registry: registry ?? jobRegistry(on: database), recurring: [HousekeepingJob.recurring(), BudgetWarningJob.recurring()],
+        return JobWorker(store: jobs.store, registry: registry ?? jobRegistry(on: database), recurring: recurringJobs,
                          settings: JobWorkerSettings(concurrency: settings.concurrency, leaseDuration: .seconds(settings.leaseSeconds),
                                                      pollInterval: .milliseconds(settings.pollIntervalMs),
                                                      retry: RetryPolicy(maxRetries: 0, baseDelay: .seconds(settings.retryBaseSeconds),

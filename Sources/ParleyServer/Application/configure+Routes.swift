@@ -13,6 +13,8 @@ extension ParleyApp {
         try app.register(collection: AdminTenantsController())
         try app.register(collection: AdminUsersController())
         try app.register(collection: AdminConversationsController())
+        try app.register(collection: AdminSummariesController())
+        try app.register(collection: MailgunWebhookController())
         try app.register(collection: AdminAgentsController())
         try app.register(collection: AdminUsageController())
         try app.register(collection: AdminPlaygroundController())

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 
 /// Fills `{{name}}` placeholders of a bundled page, escaping every value for HTML text and
 /// attribute context, so tenant names and titles can never become markup.
@@ -12,18 +13,6 @@ enum HTMLTemplate {
     }
 
     static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
+        HTML.escape(text)
     }
 }

@@ -9,6 +9,8 @@ final class ConversationSummaryModel: Model, @unchecked Sendable {
     @Field(key: "tenant_id") var tenantID: UUID
     @Field(key: "session_id") var sessionID: UUID
     @Field(key: "summary") var summary: String
+    @OptionalField(key: "trigger") var trigger: String?
+    @OptionalField(key: "method") var method: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -38,7 +40,8 @@ final class ProfileModel: Model, @unchecked Sendable {
     init() {}
 }
 
-/// Row of `email_events` (seed 000): every summary or OTP e-mail attempt.
+/// Row of `email_events` (seed 000): one e-mail (`body` is its HTML part, or its text when it has
+/// no HTML), its status and, in `provider_response.attempts`, every delivery attempt.
 final class EmailEventModel: Model, @unchecked Sendable {
     static let schema = "email_events"
 
@@ -51,7 +54,12 @@ final class EmailEventModel: Model, @unchecked Sendable {
     @Field(key: "provider_response") var providerResponse: JSONObject
     @Field(key: "status") var status: String
     @OptionalField(key: "kind") var kind: String?
+    @OptionalField(key: "text_body") var textBody: String?
+    @OptionalField(key: "attempts") var attempts: Int?
+    @OptionalField(key: "provider_message_id") var providerMessageID: String?
+    @OptionalField(key: "idempotency_key") var idempotencyKey: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
 }
