@@ -236,6 +236,49 @@ class ConsentTests(WidgetTestCase):
             SERVER.settings(unset=["consent_required", "terms_version"])
 
 
+class LeadFormTests(WidgetTestCase):
+    def test_a_visitor_asking_for_a_call_back_leaves_their_details_in_the_form(self):
+        self.open_widget(SERVER.origin + "/demo")
+        self.ask("Can someone call me back about the Aurora City?")
+        self.wait_for(ROOT + ".querySelector('form.lead')", message="the lead form")
+        self.assertEqual(self.js("return " + ROOT + ".activeElement.getAttribute('name')"), "name", "focus moves into the form")
+        self.driver.save_screenshot(str(ARTIFACTS / "widget-lead-form.png"))
+        fields = self.js("return Array.from(" + ROOT + ".querySelectorAll('form.lead [name]')).map(f => f.getAttribute('name'))")
+        self.assertEqual(fields, ["name", "email", "phone", "note", "consent"])
+        # Without a way to reach them, or without consent, the form says so and sends nothing.
+        self.shadow("form.lead input[name=name]").send_keys("Ada <b>Lovelace</b>")
+        self.shadow("form.lead .primary").click()
+        self.wait_for("!" + ROOT + ".querySelector('form.lead .problem').hidden", message="the missing-contact message")
+        self.assertIn("e-mail", self.js("return " + ROOT + ".querySelector('form.lead .problem').textContent"))
+        self.shadow("form.lead input[name=email]").send_keys("ada@example.com")
+        self.shadow("form.lead .primary").click()
+        self.wait_for(ROOT + ".querySelector('form.lead .problem').textContent.includes('tick')", message="the consent message")
+        self.assertEqual(SERVER.count("profiles WHERE email = 'ada@example.com'"), 0)
+        self.shadow("form.lead input[name=consent]").click()
+        self.shadow("form.lead .primary").click()
+        self.wait_for(ROOT + ".querySelector('form.lead .thanks')", message="the thanks")
+        self.assertIn("Thank you", self.js("return " + ROOT + ".querySelector('form.lead .thanks').textContent"))
+        rows = SERVER.rows("SELECT customer_name, email, stage FROM profiles WHERE email = 'ada@example.com'")
+        self.assertEqual(rows, [("Ada <b>Lovelace</b>", "ada@example.com", "qualified")])
+        self.driver.save_screenshot(str(ARTIFACTS / "widget-lead-form-sent.png"))
+        # Asking again in the same conversation does not offer the form a second time.
+        self.ask("Could you call me back tomorrow instead?")
+        time.sleep(0.3)
+        self.assertEqual(self.js("return " + ROOT + ".querySelectorAll('form.lead').length"), 1)
+        self.assertEqual(self.widget_logs(), [])
+
+    def test_no_thanks_dismisses_the_form_for_the_conversation(self):
+        self.open_widget(SERVER.origin + "/demo")
+        self.ask("I would like a quote for ten bikes")
+        self.wait_for(ROOT + ".querySelector('form.lead')", message="the lead form")
+        self.shadow("form.lead .secondary").click()
+        self.wait_for("!" + ROOT + ".querySelector('form.lead')", message="the form to go")
+        self.assertEqual(self.js("return " + ROOT + ".activeElement.tagName"), "TEXTAREA")
+        self.ask("And a quote for twenty?")
+        time.sleep(0.3)
+        self.assertIsNone(self.js("return " + ROOT + ".querySelector('form.lead')"))
+
+
 def contrast(foreground, background):
     def luminance(rgb):
         channels = []

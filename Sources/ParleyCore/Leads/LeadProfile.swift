@@ -13,6 +13,36 @@ public struct LeadProfile: Sendable, Equatable {
         }
     }
 
+    /// The single-valued fields of a lead, as stored, exported and shown.
+    public enum Key: String, Sendable, Codable, CaseIterable {
+        case name, email, phone, company
+        case street, city, state, zip
+        /// Buying signals: how many, how much money, by when.
+        case quantity, budget, timeline
+        /// What the visitor wrote in the lead form's note.
+        case note
+
+        /// The longest value kept (longer values are cut, never refused: they come from free text).
+        public var maxLength: Int { self == .note ? 1000 : 200 }
+
+        public var label: String {
+            switch self {
+            case .name: "Name"
+            case .email: "E-mail"
+            case .phone: "Phone"
+            case .company: "Company"
+            case .street: "Street"
+            case .city: "City"
+            case .state: "State"
+            case .zip: "Postcode"
+            case .quantity: "Quantity"
+            case .budget: "Budget"
+            case .timeline: "Timeline"
+            case .note: "Note"
+            }
+        }
+    }
+
     /// One value and where it came from.
     public struct Field: Sendable, Equatable {
         public var value: String
@@ -27,44 +57,57 @@ public struct LeadProfile: Sendable, Equatable {
         }
     }
 
-    public var name: Field?
-    public var email: Field?
-    public var phone: Field?
+    public var fields: [Key: Field]
     /// Interests in the catalogue's words, each with the message that first named it.
     public var interests: [Field]
+    /// Preferences in the visitor's words, each with the message that first said it.
+    public var preferences: [Field]
     public var stage: Stage
+    /// When the visitor agreed, in the lead form, to be contacted.
+    public var contactConsentAt: Date?
     /// When the profile last changed (set by the store).
     public var updatedAt: Date?
 
-    public init(name: Field? = nil, email: Field? = nil, phone: Field? = nil, interests: [Field] = [], stage: Stage = .new,
-                updatedAt: Date? = nil) {
-        self.updatedAt = updatedAt
-        self.name = name
-        self.email = email
-        self.phone = phone
+    public init(fields: [Key: Field] = [:], interests: [Field] = [], preferences: [Field] = [], stage: Stage = .new,
+                contactConsentAt: Date? = nil, updatedAt: Date? = nil) {
+        self.fields = fields
         self.interests = interests
+        self.preferences = preferences
         self.stage = stage
+        self.contactConsentAt = contactConsentAt
+        self.updatedAt = updatedAt
     }
+
+    public var name: Field? { fields[.name] }
+    public var email: Field? { fields[.email] }
+    public var phone: Field? { fields[.phone] }
+
+    /// Whether the team can reach the visitor.
+    public var isReachable: Bool { email != nil || phone != nil }
 
     /// The profile with what one message (or a form, `confirmed`) adds.
     public func merging(_ contact: ExtractedContact, from message: MessageID?, confirmed: Bool) -> LeadProfile {
         var merged = self
-        merged.name = Self.merge(name, contact.name, message: message, confirmed: confirmed)
-        merged.email = Self.merge(email, contact.email, message: message, confirmed: confirmed)
-        merged.phone = Self.merge(phone, contact.phone, message: message, confirmed: confirmed)
+        for (key, value) in contact.values {
+            merged.fields[key] = Self.merge(fields[key], String(value.prefix(key.maxLength)), message: message, confirmed: confirmed)
+        }
         for interest in contact.interests where !merged.interests.contains(where: { $0.value == interest }) {
             merged.interests.append(Field(interest, messageID: message, confirmed: confirmed))
+        }
+        for preference in contact.preferences.map({ String($0.prefix(200)) })
+            where !merged.preferences.contains(where: { $0.value.lowercased() == preference.lowercased() }) && merged.preferences.count < 20 {
+            merged.preferences.append(Field(preference, messageID: message, confirmed: confirmed))
         }
         merged.stage = max(stage, merged.reachedStage)
         return merged
     }
 
     /// New: nothing known. Engaged: a name, a way to reach them or an interest. Qualified: a way
-    /// to reach them and an interest.
+    /// to reach them and an interest or a buying signal.
     var reachedStage: Stage {
-        let reachable = email != nil || phone != nil
-        if reachable && !interests.isEmpty { return .qualified }
-        return reachable || name != nil || !interests.isEmpty ? .engaged : .new
+        let wants = !interests.isEmpty || [Key.quantity, .budget, .timeline].contains { fields[$0] != nil }
+        if isReachable && wants { return .qualified }
+        return isReachable || name != nil || wants ? .engaged : .new
     }
 
     static func merge(_ current: Field?, _ incoming: String?, message: MessageID?, confirmed: Bool) -> Field? {
@@ -85,6 +128,7 @@ public struct LeadProfile: Sendable, Equatable {
 /// its tenant.
 public protocol LeadProfileStore: Sendable {
     func profile(tenant: TenantID, session: SessionID) async throws -> LeadProfile?
-    /// Creates or replaces the session's profile.
-    func save(_ profile: LeadProfile, tenant: TenantID, session: SessionID) async throws
+    /// Creates or replaces the session's profile; returns whether it was created.
+    @discardableResult
+    func save(_ profile: LeadProfile, tenant: TenantID, session: SessionID) async throws -> Bool
 }

@@ -10,7 +10,7 @@ import Foundation
 /// `limits.visitor_per_day`, `limits.ip_per_minute`, `limits.ip_per_day`,
 /// `limits.tenant_per_minute`, `limits.tenant_per_day` (0: no limit), and the knowledge base's
 /// quotas `quotas.sources`, `quotas.chunks`, `quotas.stored_bytes`, `quotas.crawl_pages_per_day`,
-/// and who gets lead e-mails, `leads.recipients` and `leads.email_on_inactivity`.
+/// and the leads settings `leads.recipients`, `leads.email_on_inactivity`, `leads.form`, `leads.form_fields`.
 public struct TenantSettingsEditor: Sendable {
     public struct InvalidSetting: Error, Sendable, Equatable, CustomStringConvertible {
         public var description: String
@@ -104,7 +104,9 @@ public struct TenantSettingsEditor: Sendable {
             return .number(amount)
         case LeadSettings.recipientsKey:
             return .array(try LeadSettings.parseRecipients(value).get().map(JSONValue.string))
-        case LeadSettings.inactivityKey:
+        case LeadSettings.formFieldsKey:
+            return .array(try LeadSettings.parseFormFields(value).get().map(JSONValue.string))
+        case LeadSettings.inactivityKey, LeadSettings.formKey:
             guard let flag = Bool(settingWord: value) else { throw InvalidSetting(description: "\(key) must be true or false") }
             return .bool(flag)
         case _ where wholeNumberKeys[key] != nil:

@@ -13,6 +13,14 @@ public enum PhoneNumbers {
         candidates(in: text).first
     }
 
+    /// A number typed into a form field on its own (only digits, `+` and separators, at most 40
+    /// characters), normalised as `first(in:)` does; nil when it is not a telephone number.
+    public static func field(_ raw: String) -> String? {
+        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        guard trimmed.count <= 40, trimmed.unicodeScalars.allSatisfy({ isDigit($0) || "+ -./()".unicodeScalars.contains($0) }) else { return nil }
+        return first(in: trimmed)
+    }
+
     static func candidates(in text: String) -> [String] {
         let scalars = Array(text.unicodeScalars)
         var found: [String] = []

@@ -43,11 +43,11 @@ public struct LeadSummaryEmail: Sendable {
     /// The lead card's rows: label, value, and whether the visitor confirmed it.
     var cardRows: [(String, String, Bool)] {
         guard let lead else { return [] }
-        var rows: [(String, String, Bool)] = []
-        for (label, field) in [("Name", lead.name), ("E-mail", lead.email), ("Phone", lead.phone)] {
-            if let field { rows.append((label, field.value, field.confirmed)) }
+        var rows: [(String, String, Bool)] = LeadProfile.Key.allCases.compactMap { key in
+            lead.fields[key].map { (key.label, $0.value, $0.confirmed) }
         }
         if !lead.interests.isEmpty { rows.append(("Interested in", lead.interests.map(\.value).joined(separator: ", "), false)) }
+        if !lead.preferences.isEmpty { rows.append(("Preferences", lead.preferences.map(\.value).joined(separator: "; "), false)) }
         rows.append(("Stage", lead.stage.rawValue, false))
         return rows
     }

@@ -70,7 +70,7 @@ public struct ConversationSummaries: Sendable {
         let summary = ConversationSummary(sessionID: session.id, text: text, trigger: trigger, method: method)
         try await summaries.save(summary, tenant: tenantID)
         let settings = LeadSettings(tenantSettings: tenant.settings, defaultRecipient: defaultRecipient)
-        let reachable = lead?.email != nil || lead?.phone != nil
+        let reachable = lead?.isReachable ?? false
         let mails = switch mailing {
         case .always: true
         case .never: false

@@ -48,7 +48,7 @@ public struct ExtractiveSummarizer: ConversationSummarizer {
     }
 
     static func describe(_ lead: LeadProfile) -> String? {
-        let parts = [lead.name?.value, lead.email?.value, lead.phone?.value].compactMap { $0 }
+        let parts = [LeadProfile.Key.name, .email, .phone, .company].compactMap { lead.fields[$0]?.value }
         return parts.isEmpty ? nil : parts.joined(separator: ", ") + " (stage: \(lead.stage.rawValue))"
     }
 

@@ -69,29 +69,6 @@ struct AdminConversationsController: RouteCollection {
         }
     }
 
-    /// What the conversation says about the visitor: each field with whether they confirmed it.
-    struct Lead: Content {
-        struct Value: Content {
-            var value: String
-            var confirmed: Bool
-        }
-
-        var stage: String
-        var name: Value?
-        var email: Value?
-        var phone: Value?
-        var interests: [String]
-
-        init(_ profile: LeadProfile) {
-            func value(_ field: LeadProfile.Field?) -> Value? { field.map { Value(value: $0.value, confirmed: $0.confirmed) } }
-            stage = profile.stage.rawValue
-            name = value(profile.name)
-            email = value(profile.email)
-            phone = value(profile.phone)
-            interests = profile.interests.map(\.value)
-        }
-    }
-
     struct Transcript: Content {
         var id: String
         var agent: String
@@ -100,7 +77,7 @@ struct AdminConversationsController: RouteCollection {
         var messages: [Message]
         var modelCalls: [ModelCall]
         var totalCost: Double
-        var lead: Lead?
+        var lead: LeadDTO?
         var summary: SummaryDTO?
         var emails: [EmailDTO]
 
@@ -141,7 +118,7 @@ struct AdminConversationsController: RouteCollection {
                                         cost: call.cost, latencyMs: call.latencyMs, succeeded: call.succeeded, createdAt: call.createdAt)
                           },
                           totalCost: calls.compactMap(\.cost).reduce(0, +),
-                          lead: try await FluentLeadProfileStore(database: request.db(.parley)).profile(tenant: tenant.id, session: session.id).map(Lead.init),
+                          lead: try await FluentLeadProfileStore(database: request.db(.parley)).profile(tenant: tenant.id, session: session.id).map(LeadDTO.init),
                           summary: try await FluentSummaryStore(database: request.db(.parley)).latest(tenant: tenant.id, session: session.id).map(SummaryDTO.init),
                           emails: try await FluentEmailOutbox(database: request.db(.parley)).recent(tenant: tenant.id, session: session.id, limit: 20).map(EmailDTO.init))
     }

@@ -138,6 +138,11 @@ public struct ParleyServices: Sendable {
         }
     }
 
+    /// The widget's lead form: confirmed values into the lead, then the summary e-mail.
+    public func leadCapture(on database: any Database) -> LeadCapture {
+        LeadCapture(profiles: FluentLeadProfileStore(database: database), jobs: jobs)
+    }
+
     /// The monthly 80% budget e-mails to tenants' owners.
     public func budgetWarnings(on database: any Database) -> BudgetWarnings {
         let log = FluentLLMRequestLog(database: database)

@@ -8,6 +8,7 @@ extension ParleyApp {
         try app.register(collection: ChatController(maxBodyBytes: services.config.chat.maxBodyBytes))
         try app.register(collection: SourcesController(maxUploadBytes: services.config.ingest.maxUploadBytes))
         try app.register(collection: ConsentController())
+        try app.register(collection: LeadFormController())
         try app.register(collection: WidgetController(assets: try WidgetAssets.load()))
         try app.register(collection: AdminSessionController())
         try app.register(collection: AdminTenantsController())

@@ -46,7 +46,9 @@ struct ChatController: RouteCollection {
                                              agent: agent, logger: request.logger)
             switch await (try await context.turns(logger: request.logger)).complete(input) {
             case .done(let result):
-                return try await ChatAnswerResponse(sessionKey: posted.sessionKey, result: result).encodeResponse(for: request)
+                var answer = ChatAnswerResponse(sessionKey: posted.sessionKey, result: result)
+                answer.leadForm = context.leadSettings.formEnabled && ContactIntent.callsForLeadForm(question: body.message, answer: result.content)
+                return try await answer.encodeResponse(for: request)
             case .failed(let error, _):
                 throw error
             default:
@@ -71,7 +73,13 @@ struct ChatController: RouteCollection {
                                                                          sessionKey: request.headers.first(name: Self.sessionHeader))
         request.logger[metadataKey: "session"] = .string(session.description)
         let input = ChatTurnRunner.Input(tenant: context.tenant.id, session: session, question: question, agent: agent, logger: request.logger)
-        return SSEResponse.make(events: try await context.turns(logger: request.logger).run(input), registry: context.services.streams, holding: slot)
+        let asked = question.content
+        var offersLeadForm: (@Sendable (ChatTurnResult) -> Bool)?
+        if context.leadSettings.formEnabled {
+            offersLeadForm = { result in ContactIntent.callsForLeadForm(question: asked, answer: result.content) }
+        }
+        let events = try await context.turns(logger: request.logger).run(input)
+        return SSEResponse.make(events: events, registry: context.services.streams, holding: slot, offersLeadForm: offersLeadForm)
     }
 
     // MARK: - GET /a/{agent}/history

@@ -37,9 +37,12 @@ struct ChatAnswerResponse: Content {
     var usage: TokenUsage?
     var latencyMs: Int
     var complete: Bool
+    /// Whether the widget should offer the lead form now.
+    var leadForm = false
 
     enum CodingKeys: String, CodingKey {
         case answer, citations, model, usage, complete
+        case leadForm = "lead_form"
         case sessionKey = "session_key"
         case messageID = "message_id"
         case latencyMs = "latency_ms"

@@ -3,21 +3,23 @@ import ParleyChat
 import ParleyCore
 
 /// Turns chat turn events into `text/event-stream` frames:
-/// `token` `{"text"}`, `citations` `{"citations"}`, `done` `{"message_id", …}`, `error` `{"code", "message"}`.
+/// `token` `{"text"}`, `citations` `{"citations"}`, `done` `{"message_id", …, "lead_form"?}`, `error` `{"code", "message"}`.
 enum SSEEncoding {
     static func frame(event: String, data: JSONValue) -> String {
         // JSON text never contains a raw line break, so one `data:` line is always enough.
         "event: \(event)\ndata: \(data.jsonString)\n\n"
     }
 
-    static func frame(_ event: ChatTurnEvent) -> String {
+    static func frame(_ event: ChatTurnEvent, leadForm: Bool = false) -> String {
         switch event {
         case .token(let text):
             return frame(event: "token", data: ["text": .string(text)])
         case .citations(let citations):
             return frame(event: "citations", data: ["citations": (try? JSONValue(encoding: citations)) ?? .array([])])
         case .done(let result):
-            return frame(event: "done", data: summary(result))
+            guard leadForm, case .object(var fields) = summary(result) else { return frame(event: "done", data: summary(result)) }
+            fields["lead_form"] = .bool(true)
+            return frame(event: "done", data: .object(fields))
         case .failed(let error, let partial):
             var data: [String: JSONValue] = ["code": .string(error.code), "message": .string(error.message)]
             if let partial, case .object(let fields) = summary(partial) {

@@ -8,8 +8,9 @@ import Vapor
 /// disconnects, the next write fails, the event stream is dropped, and that cancels the turn.
 enum SSEResponse {
     /// `slot` is held until the stream ends (or its body is dropped unstarted).
+    /// `offersLeadForm` decides, from the finished answer, whether `done` carries `"lead_form": true`.
     static func make(events: AsyncStream<ChatTurnEvent>, registry: StreamRegistry, holding slot: StreamSlot? = nil,
-                     keepAlive: Duration = .seconds(15)) -> Response {
+                     keepAlive: Duration = .seconds(15), offersLeadForm: (@Sendable (ChatTurnResult) -> Bool)? = nil) -> Response {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
         headers.replaceOrAdd(name: .cacheControl, value: "no-cache, no-store")
@@ -24,7 +25,9 @@ enum SSEResponse {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await event in events {
-                        try await writer.writeBuffer(ByteBuffer(string: SSEEncoding.frame(event)))
+                        var leadForm = false
+                        if case .done(let result) = event, let offersLeadForm { leadForm = offersLeadForm(result) }
+                        try await writer.writeBuffer(ByteBuffer(string: SSEEncoding.frame(event, leadForm: leadForm)))
                     }
                 }
                 group.addTask {

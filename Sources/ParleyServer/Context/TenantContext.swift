@@ -67,6 +67,16 @@ struct TenantContext: Sendable {
         }
     }
 
+    /// The lead form's use case for this tenant's conversations.
+    var leadCapture: LeadCapture {
+        services.leadCapture(on: database)
+    }
+
+    /// The tenant's lead settings: recipients, the lead form.
+    var leadSettings: LeadSettings {
+        LeadSettings(tenantSettings: tenant.settings, defaultRecipient: services.config.email.mockSalesRecipient)
+    }
+
     /// The chat turn rates for this tenant and the path's agent.
     var turnLimits: TurnRateLimits {
         TurnRateLimits(config: services.config.limits, tenantSettings: tenant.settings, agentVisitorPerMinute: agent?.visitorTurnsPerMinute)

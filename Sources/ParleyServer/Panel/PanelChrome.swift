@@ -112,6 +112,8 @@ enum PanelNotice {
         "person_removed": "The person no longer has a role here.",
         "settings_saved": "The widget settings are saved.",
         "password_changed": "Your password is changed; other sessions are signed out.",
+        "summary_written": "The summary is written.",
+        "summary_emailed": "The summary is written and e-mailed to the sales recipients.",
     ]
 
     static func text(_ code: String?) -> String? {

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import ParleyAccounts
 import ParleyCore
+import ParleyLeads
 import ParleyStore
 import Vapor
 
@@ -13,6 +14,8 @@ struct PanelConversationsController: RouteCollection {
         let tenant = PanelRoutes(routes).tenant
         tenant.get("conversations", use: list)
         tenant.get("conversations", ":id", use: transcript)
+        tenant.grouped(AdminTenantMiddleware(needs: .operator))
+            .on(.POST, "conversations", ":id", "summary", body: .collect(maxSize: PanelRoutes.formBytes), use: summarize)
     }
 
     struct Row: Encodable {
@@ -67,8 +70,52 @@ struct PanelConversationsController: RouteCollection {
         var incomplete: Bool
     }
 
+    /// The lead card: each known field in the order of `LeadProfile.Key`.
+    struct Lead: Encodable {
+        struct Row: Encodable {
+            var label: String
+            var value: String
+            var confirmed: Bool
+        }
+
+        var stage: String
+        var rows: [Row]
+        var interests: [String]
+        var preferences: [String]
+        var consented: String?
+
+        init(_ profile: LeadProfile) {
+            stage = profile.stage.rawValue
+            rows = LeadProfile.Key.allCases.compactMap { key in
+                profile.fields[key].map { Row(label: key.label, value: $0.value, confirmed: $0.confirmed) }
+            }
+            interests = profile.interests.map(\.value)
+            preferences = profile.preferences.map(\.value)
+            consented = profile.contactConsentAt.map(PanelFormat.time)
+        }
+    }
+
+    struct Summary: Encodable {
+        var text: String
+        var trigger: String
+        var method: String
+        var time: String
+    }
+
+    struct Email: Encodable {
+        var to: String
+        var subject: String
+        var status: String
+        var attempts: Int
+        var time: String
+    }
+
     struct Transcript: Encodable {
-        var lead: AdminConversationsController.Lead?
+        var lead: Lead?
+        var summary: Summary?
+        var emails: [Email]
+        var canSummarise: Bool
+        var notice: String?
         var slug: String
         var id: String
         var agent: String
@@ -110,11 +157,34 @@ struct PanelConversationsController: RouteCollection {
         let messages = try await store.history(tenant: tenant.id, session: session.id, limit: 10_000)
         let calls = try await SQLConversationReview(database: database).modelCalls(tenant: tenant.id, session: session.id)
         let lead = try await FluentLeadProfileStore(database: database).profile(tenant: tenant.id, session: session.id)
+        let summary = try await FluentSummaryStore(database: database).latest(tenant: tenant.id, session: session.id)
+        let emails = try await FluentEmailOutbox(database: database).recent(tenant: tenant.id, session: session.id, limit: 20)
         let content = Transcript(
-            lead: lead.map(AdminConversationsController.Lead.init), slug: tenant.slug, id: session.id.description, agent: session.agentCode, started: PanelFormat.time(session.createdAt),
+            lead: lead.map(Lead.init),
+            summary: summary.map { Summary(text: $0.text, trigger: $0.trigger.rawValue.replacingOccurrences(of: "_", with: " "), method: $0.method,
+                                           time: PanelFormat.time($0.createdAt)) },
+            emails: emails.map { Email(to: $0.to, subject: $0.subject, status: $0.status, attempts: $0.attempts, time: PanelFormat.time($0.createdAt)) },
+            canSummarise: role.includes(.operator), notice: PanelNotice.text(request.query[String.self, at: "done"]), slug: tenant.slug, id: session.id.description, agent: session.agentCode, started: PanelFormat.time(session.createdAt),
             messages: messages.map { Self.message($0, calls: calls) }, calls: calls.count,
             totalCost: PanelFormat.money(calls.compactMap(\.cost).reduce(0, +)))
         return try await request.panel("transcript", try await request.panelChrome(title: "Conversation", tenant: (tenant, role), section: "conversations"), content)
+    }
+
+    struct SummaryForm: Decodable {
+        var email: String?
+    }
+
+    /// "Summarise" and "Summarise and e-mail" on the transcript (operators and up).
+    func summarize(_ request: Request) async throws -> Response {
+        let form = try PanelForm.decode(SummaryForm.self, request)
+        let (tenant, _) = try await request.adminTenant(needs: .operator)
+        guard let id = request.parameters.get("id").flatMap(SessionID.init(string:)) else {
+            throw ParleyError.notFound("unknown_conversation", "This tenant has no such conversation.")
+        }
+        let emails = form.email == "1"
+        try await request.application.parley.summaries(on: request.db(.parley))
+            .summarize(session: id, tenant: tenant.id, trigger: .onDemand, mailing: emails ? .always : .never, logger: request.logger)
+        return request.redirect(to: "/admin/t/\(tenant.slug)/conversations/\(id)?done=\(emails ? "summary_emailed" : "summary_written")")
     }
 
     /// One message as the transcript shows it; an answer's cost is its model call's, the call

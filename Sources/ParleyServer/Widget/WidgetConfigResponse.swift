@@ -30,7 +30,14 @@ struct WidgetConfigResponse: Content {
         }
     }
 
+    /// The lead form: whether the widget may offer it and which fields it asks for.
+    struct LeadForm: Codable {
+        var enabled: Bool
+        var fields: [String]
+    }
+
     var agent: Agent
+    var leadForm: LeadForm
     var site: String
     var appearance: WidgetAppearance
     var allowBasicHTML: Bool
@@ -40,6 +47,7 @@ struct WidgetConfigResponse: Content {
 
     enum CodingKeys: String, CodingKey {
         case agent, site, appearance, input, consent
+        case leadForm = "lead_form"
         case allowBasicHTML = "allow_basic_html", maxMessageChars = "max_message_chars"
     }
 
@@ -54,5 +62,7 @@ struct WidgetConfigResponse: Content {
         let policy = ConsentPolicy(tenant: tenant, defaults: config.consent)
         consent = Consent(required: policy.required, termsVersion: policy.termsVersion)
         maxMessageChars = config.chat.maxMessageChars
+        let leads = LeadSettings(tenantSettings: tenant.settings, defaultRecipient: config.email.mockSalesRecipient)
+        leadForm = LeadForm(enabled: leads.formEnabled, fields: leads.formFields.map(\.rawValue))
     }
 }

@@ -24,6 +24,7 @@ final class ProfileModel: Model, @unchecked Sendable {
     @Field(key: "tenant_id") var tenantID: UUID
     @Field(key: "session_id") var sessionID: UUID
     @OptionalField(key: "customer_name") var customerName: String?
+    @OptionalField(key: "company") var company: String?
     @OptionalField(key: "phone") var phone: String?
     @OptionalField(key: "email") var email: String?
     @OptionalField(key: "address_street") var addressStreet: String?

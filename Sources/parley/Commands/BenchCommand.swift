@@ -13,7 +13,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures (not tests).",
-        subcommands: [Chat.self, EmbedBenchCommand.self, RetrieveBenchCommand.self, JobsBenchCommand.self, AdminBenchCommand.self])
+        subcommands: [Chat.self, EmbedBenchCommand.self, RetrieveBenchCommand.self, JobsBenchCommand.self, AdminBenchCommand.self,
+                      LeadsBenchCommand.self])
 
     struct Chat: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -120,6 +120,7 @@
     var self = this, t = this.strings;
     var sessionKey = this.store.get(this.sessionKeyName());
     var answer = this.addAssistantMessage([]);
+    var offerForm = false;
     answer.typing();
     this.setBusy(true);
     this.showNotice("");
@@ -132,8 +133,10 @@
           if (event === "citations") answer.citations(data.citations);
           else if (event === "token" && typeof data.text === "string") answer.append(data.text);
           else if (event === "error") throw new ApiError(0, "interrupted", data.message);
+          else if (event === "done" && data.lead_form === true) offerForm = true;
         }).then(function () {
           answer.finish();
+          if (offerForm) self.offerLeadForm();
         }, function (error) {
           throw error.code === "network" ? new ApiError(0, "interrupted") : error;
         });

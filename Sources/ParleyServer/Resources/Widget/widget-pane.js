@@ -318,6 +318,7 @@
 
   Widget.prototype.clear = function () {
     while (this.log.firstChild) this.log.removeChild(this.log.firstChild);
+    this.leadCard = null;
     this.showNotice("");
     this.input.focus();
   };

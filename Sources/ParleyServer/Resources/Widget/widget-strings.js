@@ -1,6 +1,11 @@
   // The widget's strings in each language it speaks.
   var STRINGS = {
     en: {
+      leadTitle: "Leave your details", leadIntro: "Someone from our team will get back to you.",
+      leadName: "Name", leadEmail: "E-mail", leadPhone: "Phone", leadCompany: "Company", leadNote: "Anything we should know?",
+      leadConsent: "You may contact me about my enquiry.", leadSend: "Send my details", leadSkip: "No thanks",
+      leadNeedContact: "Please give an e-mail address or a phone number.", leadNeedConsent: "Please tick the box so that we may contact you.",
+      leadThanks: "Thank you! Someone from our team will be in touch.",
       open: "Open chat", close: "Close chat", title: "Chat with us", greeting: "Hi! How can I help you today?",
       placeholder: "Type your message…", send: "Send", clear: "Clear", clearLabel: "Clear this window",
       hintMod: "{key}+Enter to send", hintEnter: "Enter to send, Shift+Enter for a new line",
@@ -14,6 +19,11 @@
       accept: "Accept", decline: "Decline", message: "Message", conversation: "Conversation", answered: "Answer complete."
     },
     de: {
+      leadTitle: "Ihre Kontaktdaten", leadIntro: "Jemand aus unserem Team meldet sich bei Ihnen.",
+      leadName: "Name", leadEmail: "E-Mail", leadPhone: "Telefon", leadCompany: "Firma", leadNote: "Was sollten wir noch wissen?",
+      leadConsent: "Sie dürfen mich zu meiner Anfrage kontaktieren.", leadSend: "Daten senden", leadSkip: "Nein, danke",
+      leadNeedContact: "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an.", leadNeedConsent: "Bitte setzen Sie das Häkchen, damit wir Sie kontaktieren dürfen.",
+      leadThanks: "Vielen Dank! Jemand aus unserem Team meldet sich bei Ihnen.",
       open: "Chat öffnen", close: "Chat schließen", title: "Schreiben Sie uns", greeting: "Hallo! Wie kann ich Ihnen helfen?",
       placeholder: "Ihre Nachricht…", send: "Senden", clear: "Leeren", clearLabel: "Dieses Fenster leeren",
       hintMod: "{key}+Enter zum Senden", hintEnter: "Enter zum Senden, Umschalt+Enter für eine neue Zeile",
@@ -27,6 +37,11 @@
       accept: "Akzeptieren", decline: "Ablehnen", message: "Nachricht", conversation: "Unterhaltung", answered: "Antwort vollständig."
     },
     fr: {
+      leadTitle: "Vos coordonnées", leadIntro: "Un membre de notre équipe vous recontactera.",
+      leadName: "Nom", leadEmail: "E-mail", leadPhone: "Téléphone", leadCompany: "Entreprise", leadNote: "Autre chose à nous dire ?",
+      leadConsent: "Vous pouvez me contacter au sujet de ma demande.", leadSend: "Envoyer mes coordonnées", leadSkip: "Non merci",
+      leadNeedContact: "Indiquez une adresse e-mail ou un numéro de téléphone.", leadNeedConsent: "Cochez la case pour que nous puissions vous contacter.",
+      leadThanks: "Merci ! Un membre de notre équipe vous recontactera.",
       open: "Ouvrir le chat", close: "Fermer le chat", title: "Discutons", greeting: "Bonjour ! Comment puis-je vous aider ?",
       placeholder: "Votre message…", send: "Envoyer", clear: "Effacer", clearLabel: "Effacer cette fenêtre",
       hintMod: "{key}+Entrée pour envoyer", hintEnter: "Entrée pour envoyer, Maj+Entrée pour une nouvelle ligne",
@@ -40,6 +55,11 @@
       accept: "Accepter", decline: "Refuser", message: "Message", conversation: "Conversation", answered: "Réponse terminée."
     },
     nl: {
+      leadTitle: "Uw gegevens", leadIntro: "Iemand van ons team neemt contact met u op.",
+      leadName: "Naam", leadEmail: "E-mail", leadPhone: "Telefoon", leadCompany: "Bedrijf", leadNote: "Wat moeten we nog weten?",
+      leadConsent: "U mag contact met mij opnemen over mijn vraag.", leadSend: "Gegevens versturen", leadSkip: "Nee, bedankt",
+      leadNeedContact: "Geef een e-mailadres of een telefoonnummer op.", leadNeedConsent: "Vink het vakje aan zodat we contact met u mogen opnemen.",
+      leadThanks: "Bedankt! Iemand van ons team neemt contact met u op.",
       open: "Chat openen", close: "Chat sluiten", title: "Chat met ons", greeting: "Hallo! Waarmee kan ik u helpen?",
       placeholder: "Uw bericht…", send: "Versturen", clear: "Wissen", clearLabel: "Dit venster wissen",
       hintMod: "{key}+Enter om te versturen", hintEnter: "Enter om te versturen, Shift+Enter voor een nieuwe regel",
@@ -53,6 +73,11 @@
       accept: "Akkoord", decline: "Weigeren", message: "Bericht", conversation: "Gesprek", answered: "Antwoord compleet."
     },
     es: {
+      leadTitle: "Sus datos de contacto", leadIntro: "Alguien de nuestro equipo se pondrá en contacto con usted.",
+      leadName: "Nombre", leadEmail: "Correo electrónico", leadPhone: "Teléfono", leadCompany: "Empresa", leadNote: "¿Algo más que debamos saber?",
+      leadConsent: "Pueden contactarme sobre mi consulta.", leadSend: "Enviar mis datos", leadSkip: "No, gracias",
+      leadNeedContact: "Indique un correo electrónico o un número de teléfono.", leadNeedConsent: "Marque la casilla para que podamos contactarle.",
+      leadThanks: "¡Gracias! Alguien de nuestro equipo se pondrá en contacto con usted.",
       open: "Abrir el chat", close: "Cerrar el chat", title: "Hable con nosotros", greeting: "¡Hola! ¿En qué puedo ayudarle?",
       placeholder: "Escriba su mensaje…", send: "Enviar", clear: "Vaciar", clearLabel: "Vaciar esta ventana",
       hintMod: "{key}+Intro para enviar", hintEnter: "Intro para enviar, Mayús+Intro para una nueva línea",
