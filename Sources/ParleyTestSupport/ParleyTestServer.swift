@@ -37,6 +37,8 @@ public final class ParleyTestServer: Sendable {
         config.jobs.pollIntervalMs = 100
         config.app.shutdownGraceSeconds = 2
         config.llm.offlineWordDelayMs = 0
+        // A test's fake model answers the turns it scripts; the lead extraction tests switch the model's reading on.
+        config.leads.extraction = .rules
         adjust(&config)
         var allSecrets = secrets
         allSecrets.databaseURL = database.url

@@ -21,6 +21,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     public var limits = LimitsSection()
     public var quotas = QuotasSection()
     public var admin = AdminSection()
+    public var leads = LeadsSection()
     /// Agents by code (`/a/{code}/…`). Catalogue entries synchronised into the `agents` table.
     public var agents: [String: AgentSection] = ["sales": AgentSection()]
 
@@ -330,16 +331,55 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         /// Use `base_url` without an API key (a local OpenAI-compatible server of any name);
         /// `provider: ollama | llamacpp | vllm` implies it.
         public var keyless = false
+        /// How Parley asks for JSON (lead extraction): `json_schema` (structured output),
+        /// `json_object` (JSON mode), `none` (instructions only), or `auto`: JSON mode for groq,
+        /// structured output for every other provider.
+        public var structuredOutput = StructuredOutput.auto
 
         public init() {}
 
+        /// The response format `auto` and the others stand for, for a schema.
+        public func responseFormat(name: String, schema: JSONValue) -> ResponseFormat {
+            switch structuredOutput {
+            case .jsonSchema: .jsonSchema(name: name, schema: schema)
+            case .jsonObject: .jsonObject
+            case .none: .text
+            case .auto: provider.lowercased() == "groq" ? .jsonObject : .jsonSchema(name: name, schema: schema)
+            }
+        }
+
         enum CodingKeys: String, CodingKey, CaseIterable {
             case provider, model, temperature, prices, keyless
+            case structuredOutput = "structured_output"
             case baseURL = "base_url", maxTokens = "max_tokens"
             case firstTokenTimeoutSeconds = "first_token_timeout_seconds", timeoutSeconds = "timeout_seconds"
             case maxRetries = "max_retries", retryBaseDelayMs = "retry_base_delay_ms"
             case offlineWordDelayMs = "offline_word_delay_ms"
         }
+    }
+
+    public enum StructuredOutput: String, Sendable, Codable, Equatable, ConfigChoice {
+        case auto, none
+        case jsonSchema = "json_schema"
+        case jsonObject = "json_object"
+    }
+
+    /// How leads are read from visitors' messages.
+    public struct LeadsSection: Sendable, Codable, Equatable {
+        /// `auto` (the model when one is configured and the tenant's budget allows, with the
+        /// rules beside it), `rules` (the deterministic extractor only) or `model`.
+        public var extraction = LeadExtractionMode.auto
+        /// Messages before the visitor's newest that the model reads with it (the question it answers).
+        public var contextMessages = 4
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case extraction
+            case contextMessages = "context_messages"
+        }
+    }
+
+    public enum LeadExtractionMode: String, Sendable, Codable, Equatable, ConfigChoice {
+        case auto, rules, model
     }
 
     public struct UISection: Sendable, Codable, Equatable {

@@ -13,6 +13,14 @@ public struct PromptMessage: Sendable, Hashable, Codable {
     }
 }
 
+/// The shape a model's answer must have: free text, any JSON object ("JSON mode"), or JSON
+/// following a schema ("structured output"), as OpenAI-compatible providers take it in `response_format`.
+public enum ResponseFormat: Sendable, Equatable {
+    case text
+    case jsonObject
+    case jsonSchema(name: String, schema: JSONValue)
+}
+
 /// What a chat turn asks of a model. `passages` repeats, as data, the sources that
 /// the prompt already quotes, so that a model that cannot read (the offline
 /// extractive answerer) can still answer from them and cite them.
@@ -22,9 +30,11 @@ public struct ChatCompletionRequest: Sendable {
     public var temperature: Double
     public var maxTokens: Int
     public var passages: [SourcePassage]
+    public var responseFormat: ResponseFormat
 
     public init(model: String, messages: [PromptMessage], temperature: Double, maxTokens: Int,
-                passages: [SourcePassage] = []) {
+                passages: [SourcePassage] = [], responseFormat: ResponseFormat = .text) {
+        self.responseFormat = responseFormat
         self.model = model
         self.messages = messages
         self.temperature = temperature
@@ -72,6 +82,21 @@ public protocol ChatModel: Sendable {
 
 extension ChatModel {
     public func effectiveModel(requested: String) -> String { requested }
+
+    /// The whole answer as one text, for callers that do not stream it (summaries, lead
+    /// extraction): within `timeout`, and cut off past `maxBytes`.
+    public func text(for request: ChatCompletionRequest, context: LLMCallContext, timeout: Duration, maxBytes: Int = 64 * 1024) async throws -> String {
+        try await withDeadline(timeout) {
+            var text = ""
+            for try await event in self.stream(request, context: context) {
+                if case .token(let piece) = event {
+                    text += piece
+                    if text.utf8.count > maxBytes { break }
+                }
+            }
+            return text
+        }
+    }
 }
 
 /// Where every LLM call is recorded. Implementations price the call and persist it.

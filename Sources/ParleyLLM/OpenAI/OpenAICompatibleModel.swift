@@ -84,7 +84,7 @@ struct StreamingCall: Sendable {
         let started = ContinuousClock.now
         let progress = Progress()
         let body = ChatCompletionsBody(model: request.model, messages: request.messages,
-                                       temperature: request.temperature, maxTokens: request.maxTokens)
+                                       temperature: request.temperature, maxTokens: request.maxTokens, format: request.responseFormat)
         var failure: LLMFailure?
         do {
             let deadline = started + settings.overallTimeout

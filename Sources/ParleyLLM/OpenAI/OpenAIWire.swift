@@ -14,11 +14,28 @@ struct ChatCompletionsBody: Encodable, Sendable {
     var maxTokens: Int
     var stream = true
     var streamOptions = StreamOptions()
+    /// `response_format`: absent for text, `{"type": "json_object"}`, or
+    /// `{"type": "json_schema", "json_schema": {"name", "schema", "strict": false}}`.
+    var responseFormat: JSONValue?
+
+    init(model: String, messages: [PromptMessage], temperature: Double, maxTokens: Int, format: ResponseFormat = .text) {
+        self.model = model
+        self.messages = messages
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        switch format {
+        case .text: responseFormat = nil
+        case .jsonObject: responseFormat = ["type": "json_object"]
+        case .jsonSchema(let name, let schema):
+            responseFormat = ["type": "json_schema", "json_schema": ["name": .string(name), "schema": schema, "strict": false]]
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case model, messages, temperature, stream
         case maxTokens = "max_tokens"
         case streamOptions = "stream_options"
+        case responseFormat = "response_format"
     }
 }
 

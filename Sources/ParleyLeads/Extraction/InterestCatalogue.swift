@@ -25,6 +25,9 @@ public struct InterestCatalogue: Sendable {
         }
     }
 
+    /// The catalogue's names, as the knowledge base writes them.
+    public var names: [String] { entries.map(\.name) }
+
     /// Every significant word of the catalogue (lower-case, accent-free).
     public var vocabulary: Set<String> { Set(entries.flatMap(\.words)) }
 

@@ -20,14 +20,7 @@ public struct ModelSummarizer: ConversationSummarizer {
 
     public func summarize(_ lines: [TranscriptLine], lead: LeadProfile?, context: LLMCallContext) async throws -> String {
         let request = ChatCompletionRequest(model: modelName, messages: Self.prompt(lines, lead: lead), temperature: 0.2, maxTokens: 400)
-        let model = self.model
-        let text = try await withDeadline(timeout) {
-            var text = ""
-            for try await event in model.stream(request, context: context) {
-                if case .token(let piece) = event { text += piece }
-            }
-            return text
-        }
+        let text = try await model.text(for: request, context: context, timeout: timeout)
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw SummaryFailure.emptyAnswer }
         return String(trimmed.prefix(4000))

@@ -131,11 +131,22 @@ public struct ParleyServices: Sendable {
         return registry
     }
 
-    /// Reads visitor messages into their conversation's lead profile.
+    /// Reads visitor messages into their conversation's lead profile: the rules, and the model
+    /// when one is configured, `leads.extraction` allows it and the tenant's budget is not spent.
     public func leadExtraction(on database: any Database) -> LeadExtraction {
-        LeadExtraction(conversations: FluentConversationStore(database: database), profiles: FluentLeadProfileStore(database: database)) {
-            [knowledge] tenant in InterestCatalogue(names: await knowledge.topicNames(tenant: tenant))
-        }
+        let tenants = FluentTenantDirectory(database: database)
+        let mode = config.leads.extraction
+        let extractor: ModelLeadExtractor? = answerer.kind == .model && mode != .rules
+            ? ModelLeadExtractor(model: model, modelName: config.llm.model) { [llm = config.llm] schema in llm.responseFormat(name: "lead", schema: schema) }
+            : nil
+        return LeadExtraction(conversations: FluentConversationStore(database: database), profiles: FluentLeadProfileStore(database: database),
+                              catalogue: { [knowledge] tenant in InterestCatalogue(names: await knowledge.topicNames(tenant: tenant)) },
+                              model: { [spending] tenantID in
+                                  guard let extractor, let tenant = try? await tenants.tenant(id: tenantID),
+                                        let state = try? await spending.state(of: tenant).0, state != .exhausted else { return nil }
+                                  return extractor
+                              },
+                              usesRules: mode != .model, contextMessages: config.leads.contextMessages)
     }
 
     /// The widget's lead form: confirmed values into the lead, then the summary e-mail.
