@@ -101,20 +101,8 @@ public struct MailgunClient: Sendable {
     }
 
     private func exchange(_ request: HTTPClientRequest) async throws -> (status: Int, body: String, retryAfter: Duration?) {
-        let client = self.client
-        let timeout = settings.timeout
-        return try await withDeadline(timeout) {
-            let response = try await client.execute(request, deadline: .now() + .seconds(Int64(timeout.seconds.rounded(.up))))
-            var body = ByteBuffer()
-            for try await var chunk in response.body {
-                let room = Self.maxResponseBytes - body.readableBytes
-                if room <= 0 { break }
-                if chunk.readableBytes > room { chunk = chunk.getSlice(at: chunk.readerIndex, length: room) ?? chunk }
-                body.writeBuffer(&chunk)
-            }
-            let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init).map { Duration.seconds(max(0, min($0, 3600))) }
-            return (Int(response.status.code), String(buffer: body), retryAfter)
-        }
+        let answer = try await BoundedExchange.run(client, request, timeout: settings.timeout, maxBytes: Self.maxResponseBytes)
+        return (answer.status, String(buffer: answer.body), answer.retryAfter)
     }
 
     static func shortened(_ text: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 import ParleyIngest
 import ParleyTestSupport
 import Synchronization

@@ -22,6 +22,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     public var quotas = QuotasSection()
     public var admin = AdminSection()
     public var leads = LeadsSection()
+    public var webhooks = WebhooksSection()
     /// Agents by code (`/a/{code}/…`). Catalogue entries synchronised into the `agents` table.
     public var agents: [String: AgentSection] = ["sales": AgentSection()]
 
@@ -362,6 +363,25 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         case auto, none
         case jsonSchema = "json_schema"
         case jsonObject = "json_object"
+    }
+
+    /// Outgoing webhooks to tenants' CRMs.
+    public struct WebhooksSection: Sendable, Codable, Equatable {
+        /// Longest one delivery may take (connection, request, answer).
+        public var timeoutSeconds = 10.0
+        /// Attempts per delivery, with back-off between them.
+        public var maxAttempts = 8
+        /// Allow `http://` endpoints (otherwise only `https://`).
+        public var allowHTTP = false
+        /// Allow endpoints on loopback, private and link-local networks (an intranet CRM).
+        public var allowPrivateNetworks = false
+        /// Or just these private addresses.
+        public var allowedPrivateAddresses: [String] = []
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case timeoutSeconds = "timeout_seconds", maxAttempts = "max_attempts", allowHTTP = "allow_http"
+            case allowPrivateNetworks = "allow_private_networks", allowedPrivateAddresses = "allowed_private_addresses"
+        }
     }
 
     /// How leads are read from visitors' messages.

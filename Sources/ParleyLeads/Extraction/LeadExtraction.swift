@@ -17,13 +17,15 @@ public struct LeadExtraction: Sendable {
     private let model: @Sendable (TenantID) async -> ModelLeadExtractor?
     private let usesRules: Bool
     private let contextMessages: Int
+    private let onChange: @Sendable (LeadChange) async -> Void
 
     /// `model` gives the tenant's model extractor, or nil (none configured, budget spent,
     /// `leads.extraction: rules`); `usesRules` is false only with `leads.extraction: model`.
     public init(conversations: any ConversationStore, profiles: any LeadProfileStore,
                 catalogue: @escaping @Sendable (TenantID) async throws -> InterestCatalogue,
                 model: @escaping @Sendable (TenantID) async -> ModelLeadExtractor? = { _ in nil },
-                usesRules: Bool = true, contextMessages: Int = 4) {
+                usesRules: Bool = true, contextMessages: Int = 4, onChange: @escaping @Sendable (LeadChange) async -> Void = { _ in }) {
+        self.onChange = onChange
         self.conversations = conversations
         self.profiles = profiles
         self.catalogue = catalogue
@@ -53,7 +55,8 @@ public struct LeadExtraction: Sendable {
         // Nothing new (the message said nothing, or it was read before): nothing is written.
         let merged = current.merging(found, from: message.id, confirmed: false)
         guard merged != current else { return current }
-        try await profiles.save(merged, tenant: tenant, session: message.sessionID)
+        let created = try await profiles.save(merged, tenant: tenant, session: message.sessionID)
+        await onChange(LeadChange(tenant: tenant, session: message.sessionID, lead: merged, created: created))
         return merged
     }
 

@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import ParleyCore
 
-/// Writes a conversation's summary (`conversation_summaries`) and, when the trigger calls for
-/// it, e-mails it with the lead and the transcript to the tenant's sales recipients.
+/// Writes a conversation's summary (`conversation_summaries`), tells `onSummary` (the CRM
+/// webhooks) and, when the trigger calls for it, e-mails it with the lead and the transcript to
+/// the tenant's sales recipients.
 ///
 /// The summarizer comes per tenant (the model, or the extractive summarizer when no model is
 /// configured or the tenant's budget is spent); a model that fails falls back to the extractive
@@ -27,10 +28,13 @@ public struct ConversationSummaries: Sendable {
     private let summarizer: @Sendable (TenantID) async throws -> any ConversationSummarizer
     private let defaultRecipient: String
     private let panelBaseURL: String?
+    private let onSummary: @Sendable (TenantID, ConversationSummary, LeadProfile?) async -> Void
 
     public init(tenants: any TenantDirectory, conversations: any ConversationStore, profiles: any LeadProfileStore,
                 summaries: any ConversationSummaryStore, outbox: any EmailOutbox, defaultRecipient: String, panelBaseURL: String? = nil,
+                onSummary: @escaping @Sendable (TenantID, ConversationSummary, LeadProfile?) async -> Void = { _, _, _ in },
                 summarizer: @escaping @Sendable (TenantID) async throws -> any ConversationSummarizer) {
+        self.onSummary = onSummary
         self.tenants = tenants
         self.conversations = conversations
         self.profiles = profiles
@@ -69,6 +73,7 @@ public struct ConversationSummaries: Sendable {
         }
         let summary = ConversationSummary(sessionID: session.id, text: text, trigger: trigger, method: method)
         try await summaries.save(summary, tenant: tenantID)
+        await onSummary(tenantID, summary, lead)
         let settings = LeadSettings(tenantSettings: tenant.settings, defaultRecipient: defaultRecipient)
         let reachable = lead?.isReachable ?? false
         let mails = switch mailing {

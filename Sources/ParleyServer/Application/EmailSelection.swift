@@ -3,9 +3,20 @@ import Foundation
 import ParleyCore
 import ParleyMail
 
-/// The e-mail driver `email.provider` names: `outbox` keeps e-mails; `mailgun` needs its API key
-/// and sending domain, and start-up stops with a message naming what is missing.
+/// The outgoing-message parts the configuration selects: the e-mail driver `email.provider`
+/// names (`outbox` keeps e-mails; `mailgun` needs its API key and sending domain, and start-up
+/// stops with a message naming what is missing), and the webhook poster's bounds.
 enum EmailSelection {
+    static func webhookPoster(config: ParleyConfig) throws -> WebhookPoster {
+        let settings = config.webhooks
+        guard settings.timeoutSeconds > 0, settings.timeoutSeconds <= 120, settings.maxAttempts >= 1 else {
+            throw ConfigError("webhooks.timeout_seconds must be above 0 and at most 120, and max_attempts at least 1")
+        }
+        let policy = try FetchAddressPolicy(allowPrivateNetworks: settings.allowPrivateNetworks,
+                                            allowedAddressLiterals: settings.allowedPrivateAddresses, setting: "webhooks.allowed_private_addresses")
+        return WebhookPoster(settings: .init(timeout: .milliseconds(Int64(settings.timeoutSeconds * 1000)), allowHTTP: settings.allowHTTP, policy: policy))
+    }
+
     static func mailgun(config: ParleyConfig, secrets: ParleySecrets, client: HTTPClient) throws -> MailgunClient? {
         guard config.email.provider == .mailgun else { return nil }
         let settings = config.email.mailgun

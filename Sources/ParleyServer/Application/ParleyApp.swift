@@ -95,6 +95,8 @@ public enum ParleyApp {
                               adminTokens: await AdminSessionTokens(secret: secret),
                               offlineModel: offline,
                               mailgun: mailgun, mailgunWebhooks: mailgunWebhooks,
+                              webhookPoster: try EmailSelection.webhookPoster(config: config),
+                              secretBox: SecretBox(serverSecret: secret, purpose: "webhook-secrets"),
                               spending: SpendingGuard { [database = app.db(.parley)] tenant, since in
                                   try await FluentLLMRequestLog(database: database).cost(tenant: tenant, since: since)
                               })

@@ -59,6 +59,10 @@ public struct ParleyServices: Sendable {
     public let mailgun: MailgunClient?
     /// Checks Mailgun's webhook signatures (nil without `MAILGUN_WEBHOOK_SIGNING_KEY`).
     public let mailgunWebhooks: MailgunWebhookVerifier?
+    /// Posts tenants' CRM webhooks within `webhooks.*` (public addresses only by default).
+    public let webhookPoster: WebhookPoster
+    /// Seals webhook signing secrets under a key derived from the server secret.
+    public let secretBox: SecretBox
     /// Each tenant's month-to-date LLM cost against its budget.
     public let spending: SpendingGuard
 
@@ -119,6 +123,8 @@ public struct ParleyServices: Sendable {
         registry.register(SummaryJob(summaries: summaries(on: database)), concurrency: config.jobs.concurrency)
         registry.register(PeriodicJob(InactivitySweep(summaries: FluentSummaryStore(database: database), jobs: jobs,
                                                       inactivity: .seconds(max(1, config.chat.inactivityMinutes) * 60))))
+        registry.register(WebhookDeliveryJob(store: FluentWebhookStore(database: database), poster: webhookPoster, secrets: secretBox),
+                          concurrency: config.jobs.concurrency)
         if let mailgun {
             let store = FluentEmailOutbox(database: database)
             registry.register(EmailSendJob(delivery: EmailDelivery(store: store, mailgun: mailgun,
@@ -146,12 +152,31 @@ public struct ParleyServices: Sendable {
                                         let state = try? await spending.state(of: tenant).0, state != .exhausted else { return nil }
                                   return extractor
                               },
-                              usesRules: mode != .model, contextMessages: config.leads.contextMessages)
+                              usesRules: mode != .model, contextMessages: config.leads.contextMessages, onChange: leadChanges(on: database))
     }
 
     /// The widget's lead form: confirmed values into the lead, then the summary e-mail.
     public func leadCapture(on database: any Database) -> LeadCapture {
-        LeadCapture(profiles: FluentLeadProfileStore(database: database), jobs: jobs)
+        LeadCapture(profiles: FluentLeadProfileStore(database: database), jobs: jobs, onChange: leadChanges(on: database))
+    }
+
+    /// Hands tenants' events to their CRM webhooks.
+    public func webhookPublisher(on database: any Database) -> WebhookPublisher {
+        WebhookPublisher(store: FluentWebhookStore(database: database), jobs: jobs, maxAttempts: config.webhooks.maxAttempts)
+    }
+
+    /// A tenant's webhook endpoints as its owners manage them.
+    public func webhooks(of tenant: TenantID, on database: any Database) -> TenantWebhooks {
+        TenantWebhooks(tenant: tenant, store: FluentWebhookStore(database: database), poster: webhookPoster, secrets: secretBox)
+    }
+
+    /// `lead.created` or `lead.updated` for every lead that changes.
+    func leadChanges(on database: any Database) -> @Sendable (LeadChange) async -> Void {
+        let publisher = webhookPublisher(on: database)
+        return { change in
+            await publisher.publish(change.created ? .leadCreated : .leadUpdated, tenant: change.tenant,
+                                    data: ["conversation_id": .string(change.session.description), "lead": change.lead.jsonValue])
+        }
     }
 
     /// The monthly 80% budget e-mails to tenants' owners.
@@ -172,7 +197,13 @@ public struct ParleyServices: Sendable {
         let tenants = FluentTenantDirectory(database: database)
         return ConversationSummaries(tenants: tenants, conversations: FluentConversationStore(database: database),
                                      profiles: FluentLeadProfileStore(database: database), summaries: FluentSummaryStore(database: database),
-                                     outbox: emailOutbox(on: database), defaultRecipient: config.email.mockSalesRecipient) {
+                                     outbox: emailOutbox(on: database), defaultRecipient: config.email.mockSalesRecipient,
+                                     onSummary: { [publisher = webhookPublisher(on: database)] tenant, summary, lead in
+                                         await publisher.publish(.summaryCreated, tenant: tenant, data: [
+                                             "conversation_id": .string(summary.sessionID.description), "summary": summary.jsonValue,
+                                             "lead": lead?.jsonValue ?? .null,
+                                         ])
+                                     }) {
             [answerer, model, spending, modelName = config.llm.model] tenantID in
             guard answerer.kind == .model, let tenant = try await tenants.tenant(id: tenantID),
                   try await spending.state(of: tenant).0 != .exhausted else { return ExtractiveSummarizer() }

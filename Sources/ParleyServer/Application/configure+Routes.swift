@@ -16,6 +16,7 @@ extension ParleyApp {
         try app.register(collection: AdminUsersController())
         try app.register(collection: AdminConversationsController())
         try app.register(collection: AdminSummariesController())
+        try app.register(collection: AdminWebhooksController())
         try app.register(collection: MailgunWebhookController())
         try app.register(collection: AdminAgentsController())
         try app.register(collection: AdminUsageController())

@@ -82,7 +82,7 @@ public enum NetworkAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Host names that never name a public server, whatever a resolver says.
-    static func isLocalName(_ name: String) -> Bool {
+    public static func isLocalName(_ name: String) -> Bool {
         let name = name.lowercased()
         return name == "localhost" || name.hasSuffix(".localhost") || name.hasSuffix(".local") || name.hasSuffix(".internal")
     }

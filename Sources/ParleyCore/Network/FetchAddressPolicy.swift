@@ -1,8 +1,8 @@
 import Foundation
-import ParleyCore
 
-/// Which addresses the crawler may connect to. By default only public ones: a tenant must not
-/// be able to make the server read its own network (SSRF). An operator can open all private
+/// Which addresses Parley may connect to on a tenant's behalf (the crawler, outgoing webhooks).
+/// By default only public ones: a tenant must not be able to make the server reach its own
+/// network (SSRF). An operator can open all private
 /// networks (`ingest.allow_private_networks`, for a single-tenant install on an intranet) or
 /// just the few addresses it names (`ingest.allowed_private_addresses`: an intranet wiki).
 public struct FetchAddressPolicy: Sendable, Equatable {
@@ -15,11 +15,11 @@ public struct FetchAddressPolicy: Sendable, Equatable {
     }
 
     /// Parses the configured address list; a line that is not an address is named in the error.
-    public init(allowPrivateNetworks: Bool, allowedAddressLiterals: [String]) throws {
+    public init(allowPrivateNetworks: Bool, allowedAddressLiterals: [String], setting: String = "ingest.allowed_private_addresses") throws {
         var addresses = Set<NetworkAddress>()
         for literal in allowedAddressLiterals {
             guard let address = NetworkAddress(literal: literal.trimmingCharacters(in: .whitespaces)) else {
-                throw ConfigError("ingest.allowed_private_addresses: '\(literal)' is not an IPv4 or IPv6 address")
+                throw ConfigError("\(setting): '\(literal)' is not an IPv4 or IPv6 address")
             }
             addresses.insert(address)
         }
@@ -32,7 +32,7 @@ public struct FetchAddressPolicy: Sendable, Equatable {
 
     /// Names that never point at a public server (localhost, *.local, *.internal) are refused
     /// before any lookup, unless private networks are open.
-    func allows(name: String) -> Bool {
+    public func allows(name: String) -> Bool {
         allowPrivateNetworks || !NetworkAddress.isLocalName(name)
     }
 }

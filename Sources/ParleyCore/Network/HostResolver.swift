@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import ParleyCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
