@@ -69,6 +69,21 @@ struct SummaryAPITests {
             #expect(html.contains("&lt;b&gt;please&lt;/b&gt;") && !html.contains("<b>please</b>"), "the visitor's markup is escaped")
             #expect(stored?.email.text.contains("<b>please</b>") == true, "the text part keeps their words as written")
 
+            // The panel's buttons: operators summarise (and e-mail) with the form's token; viewers cannot; no token, nothing.
+            let panelPath = "/admin/t/demo/conversations/\(session.id)/summary"
+            let operatorPanel = try await people.panelSession("op2@demo.example", demo.id, .operator)
+            let viewerPanel = try await people.panelSession("viewer2@demo.example", demo.id, .viewer)
+            let summariesBefore = try await server.rowCount("conversation_summaries")
+            #expect(try await operatorPanel.post(panelPath, [], csrf: false).status == 403)
+            #expect(try await viewerPanel.post(panelPath, []).status == 403)
+            #expect(try await server.rowCount("conversation_summaries") == summariesBefore)
+            let pressed = try await operatorPanel.post(panelPath, [("email", "1")])
+            #expect(pressed.status == 303 && pressed.headers.first(name: "Location")?.hasSuffix("?done=summary_emailed") == true, "\(pressed.status)")
+            #expect(try await server.rowCount("conversation_summaries") == summariesBefore + 1)
+            let page = String(decoding: try await operatorPanel.get("/admin/t/demo/conversations/\(session.id)").body, as: UTF8.self)
+            #expect(page.contains("Summarise and e-mail") && page.contains("team@demo.example") && page.contains("How much does the Aurora City cost?"))
+            #expect(!String(decoding: try await viewerPanel.get("/admin/t/demo/conversations/\(session.id)").body, as: UTF8.self).contains("Summarise and e-mail"))
+
             // Other tenants read none of it.
             #expect(try await FluentSummaryStore(database: server.app.db(.parley)).latest(tenant: other.id, session: session.id) == nil)
             #expect(try await FluentEmailOutbox(database: server.app.db(.parley)).email(tenant: other.id, id: stored!.id) == nil)
