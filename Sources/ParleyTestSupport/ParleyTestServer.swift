@@ -175,6 +175,15 @@ extension ParleyTestServer {
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
+    /// Jobs of `kind`, in `states` when given (recurring jobs appear at their period's start, so
+    /// tests count the kind they are about, never every job).
+    public func jobCount(kind: String, states: [String]? = nil) async throws -> Int {
+        guard let sql = app.db(.parley) as? any SQLDatabase else { return -1 }
+        var query = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("jobs").where("kind", .equal, kind)
+        if let states { query = query.where("state", .in, states) }
+        return try await query.first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     /// The services of the running app.
     public var services: ParleyServices { app.parley }
 

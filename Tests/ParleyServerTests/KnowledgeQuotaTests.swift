@@ -41,14 +41,14 @@ struct KnowledgeQuotaTests {
         try await withTenants(backend, settings: ["quotas.sources=2"]) { server, limited, other in
             for index in 0 ..< 2 { #expect(try await add(server, key: limited, text("Doc \(index)", "Some text number \(index).")).status == 201) }
             let sources = try await server.rowCount("sources")
-            let jobs = try await server.rowCount("jobs")
+            let jobs = try await server.jobCount(kind: "ingest.source")
             let refused = try await add(server, key: limited, text("Doc 3", "One too many."))
             #expect(refused.status == 403, "\(refused.status)")
             #expect(refused.errorCode == "quota_exceeded")
             #expect(refused.json["error"]?["message"]?.stringValue?.contains("quotas.sources") == true)
             #expect(try await server.rowCount("sources") == sources)
             #expect(try await server.rowCount("source_inputs") == 0)
-            #expect(try await server.rowCount("jobs") == jobs, "no ingestion job was queued for the refused source")
+            #expect(try await server.jobCount(kind: "ingest.source") == jobs, "no ingestion job was queued for the refused source")
             // The other tenant's quota is its own.
             for index in 0 ..< 3 { #expect(try await add(server, key: other, text("Doc \(index)", "Text \(index).")).status == 201) }
         }

@@ -50,8 +50,7 @@ struct LeadFormAPITests {
 
             // A later guess in the chat does not overwrite what the visitor confirmed.
             _ = try await server.chatTurn("Or write to tom@other.example", sessionKey: asking.sessionKey)
-            try await Task.sleep(for: .milliseconds(500))
-            #expect(try await eventually { try await server.rowCount("jobs") > 0 })
+            #expect(try await eventually { try await server.jobCount(kind: "leads.extract", states: ["queued", "running"]) == 0 }, "the message was read")
             #expect(try await lead(server, demo.id, asking.sessionKey)?.email?.value == "tom@baker.example")
 
             // The summary is written with the form as its trigger, and e-mailed to the team.

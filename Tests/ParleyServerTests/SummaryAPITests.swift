@@ -84,6 +84,16 @@ struct SummaryAPITests {
             #expect(page.contains("Summarise and e-mail") && page.contains("team@demo.example") && page.contains("How much does the Aurora City cost?"))
             #expect(!String(decoding: try await viewerPanel.get("/admin/t/demo/conversations/\(session.id)").body, as: UTF8.self).contains("Summarise and e-mail"))
 
+            // The panel's E-mails page lists them; one e-mail shows its text part; another tenant's id finds nothing.
+            let emailsPage = String(decoding: try await viewerPanel.get("/admin/t/demo/emails").body, as: UTF8.self)
+            #expect(emailsPage.contains("boss@demo.example") && emailsPage.contains("lead summary") && emailsPage.contains("outbox"))
+            let shown = try await viewerPanel.get("/admin/t/demo/emails/\(emails[0]["id"]!.stringValue!)")
+            #expect(shown.status == 200 && String(decoding: shown.body, as: UTF8.self).contains("&lt;b&gt;please&lt;/b&gt;"), "the text part, escaped by Leaf")
+            #expect(try await viewerPanel.get("/admin/t/demo/emails/\(UUID())").status == 404)
+            let strangerPanel = try await people.panelSession("owner2@other.example", other.id, .owner)
+            #expect(try await strangerPanel.get("/admin/t/other/emails/\(emails[0]["id"]!.stringValue!)").status == 404)
+            #expect(!String(decoding: try await strangerPanel.get("/admin/t/other/emails").body, as: UTF8.self).contains("boss@demo.example"))
+
             // Other tenants read none of it.
             #expect(try await FluentSummaryStore(database: server.app.db(.parley)).latest(tenant: other.id, session: session.id) == nil)
             #expect(try await FluentEmailOutbox(database: server.app.db(.parley)).email(tenant: other.id, id: stored!.id) == nil)

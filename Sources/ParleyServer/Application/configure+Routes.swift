@@ -27,6 +27,7 @@ extension ParleyApp {
         try app.register(collection: PanelLoginController())
         try app.register(collection: PanelHomeController())
         try app.register(collection: PanelLeadsController())
+        try app.register(collection: PanelEmailsController())
         try app.register(collection: PanelConversationsController())
         try app.register(collection: PanelAgentsController())
         try app.register(collection: PanelUsageController())
