@@ -44,6 +44,13 @@ struct LeadExtractionTests {
             #expect(try await server.send(.GET, "/api/v1/admin/tenants/other/conversations/\(session.id)",
                                           headers: [("Authorization", "Bearer \(stranger)")]).status == 404)
             #expect(try await profiles.profile(tenant: other.id, session: session.id) == nil)
+            // Without a model, a message the rules find nothing in queues no job (it would change nothing).
+            let queued = try await server.jobCount(kind: "leads.extract")
+            _ = try await server.chatTurn("What are your opening hours on Saturday?")
+            #expect(try await server.jobCount(kind: "leads.extract") == queued)
+            _ = try await server.chatTurn("Write to me at sam@example.com")
+            #expect(try await server.jobCount(kind: "leads.extract") == queued + 1)
+
             let extraction = server.services.leadExtraction(on: server.app.db(.parley))
             let messages = try await server.stores.conversations.history(tenant: demo.id, session: session.id, limit: 10)
             #expect(try await extraction.read(message: messages[0].id, tenant: other.id) == nil, "a message id of another tenant finds nothing")

@@ -137,12 +137,17 @@ public struct ParleyServices: Sendable {
         return registry
     }
 
+    /// Whether a model reads visitor messages for leads (besides the rules).
+    public var readsLeadsWithModel: Bool {
+        answerer.kind == .model && config.leads.extraction != .rules
+    }
+
     /// Reads visitor messages into their conversation's lead profile: the rules, and the model
     /// when one is configured, `leads.extraction` allows it and the tenant's budget is not spent.
     public func leadExtraction(on database: any Database) -> LeadExtraction {
         let tenants = FluentTenantDirectory(database: database)
         let mode = config.leads.extraction
-        let extractor: ModelLeadExtractor? = answerer.kind == .model && mode != .rules
+        let extractor: ModelLeadExtractor? = readsLeadsWithModel
             ? ModelLeadExtractor(model: model, modelName: config.llm.model) { [llm = config.llm] schema in llm.responseFormat(name: "lead", schema: schema) }
             : nil
         return LeadExtraction(conversations: FluentConversationStore(database: database), profiles: FluentLeadProfileStore(database: database),

@@ -38,7 +38,7 @@ struct ChatController: RouteCollection {
         let posted = try await context.conversations.post(body.message, sessionKey: sessionKey, agent: agent.code)
         request.logger[metadataKey: "session"] = .string(posted.session.id.description)
         if sessionKey == nil { try await context.countNewSession(sessionKey: posted.sessionKey) }
-        await context.queueLeadExtraction(message: posted.question.id, logger: request.logger)
+        await context.queueLeadExtraction(message: posted.question, logger: request.logger)
 
         if let slot {
             defer { withExtendedLifetime(slot) {} }

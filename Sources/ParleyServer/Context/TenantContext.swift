@@ -5,6 +5,7 @@ import ParleyIngest
 import ParleyJobs
 import ParleyLeads
 import ParleyLLM
+import ParleyRetrieval
 import ParleyStore
 import Vapor
 
@@ -58,10 +59,16 @@ struct TenantContext: Sendable {
     }
 
     /// Queues the reading of a visitor message into the conversation's lead (`leads.extract`).
+    /// Without a model to read it, a message in which the rules find nothing (most of them) is
+    /// not queued: the job would change nothing, and each one costs the turn a write and a run.
     /// A failure to queue is logged, never the visitor's problem: the answer goes on.
-    func queueLeadExtraction(message: MessageID, logger: Logger) async {
+    func queueLeadExtraction(message: StoredMessage, logger: Logger) async {
+        if !services.readsLeadsWithModel {
+            let catalogue = InterestCatalogue(names: await services.knowledge.topicNames(tenant: tenant.id))
+            guard !ContactExtractor(catalogue: catalogue).extract(from: message.content).isEmpty else { return }
+        }
         do {
-            _ = try await services.jobs.enqueue(LeadExtractionJob.self, .init(messageID: message), tenant: tenant.id)
+            _ = try await services.jobs.enqueue(LeadExtractionJob.self, .init(messageID: message.id), tenant: tenant.id)
         } catch {
             logger.warning("lead extraction not queued", metadata: ["event": "lead_queue_failed", "error_type": "\(type(of: error))"])
         }
