@@ -9,7 +9,6 @@ enum JobErrorText {
         let text: String
         switch error {
         case let failure as PermanentJobFailure: text = failure.reason
-        case let failure as RetryJobLater: text = failure.reason
         case let error as ParleyError: text = error.message
         case let error as any ParleyErrorConvertible: text = error.parleyError.message
         case let error as any SafeErrorDescription: text = error.safeDescription

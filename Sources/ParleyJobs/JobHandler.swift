@@ -32,7 +32,7 @@ public struct PermanentJobFailure: Error, CustomStringConvertible {
 
 /// A failure worth retrying no sooner than `after` (a provider's `Retry-After`); the worker
 /// waits at least that long, within its retry policy's ceiling.
-public struct RetryJobLater: Error, CustomStringConvertible {
+public struct RetryJobLater: SafeErrorDescription, CustomStringConvertible {
     public let reason: String
     public let after: Duration?
     public init(_ reason: String, after: Duration? = nil) {
@@ -40,4 +40,5 @@ public struct RetryJobLater: Error, CustomStringConvertible {
         self.after = after
     }
     public var description: String { reason }
+    public var safeDescription: String { reason }
 }

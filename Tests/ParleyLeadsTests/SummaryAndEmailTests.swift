@@ -96,7 +96,7 @@ struct SummaryAndEmailTests {
         let summary = ConversationSummary(sessionID: Self.session, text: "Needs: \(hostile)\n\nQuestions asked:\n- <script>1</script>?",
                                           trigger: .leadForm, method: "extractive")
         let email = LeadSummaryEmail(tenantName: "Acme <Bikes>", lead: lead, summary: summary,
-                                     lines: [Self.line(.human, hostile)] + Self.conversation, panelLink: "https://parley.example/admin/t/acme/conversations/1")
+                                     lines: [Self.line(.human, hostile)] + Self.conversation)
         let html = email.html
         for raw in ["<img", "<b>Eve", "<script>", "Acme <Bikes>", "\"quoted\"", "href=\"javascript:"] {
             #expect(!html.contains(raw), "\(raw) reached the HTML unescaped")

@@ -91,60 +91,6 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         }
     }
 
-    public struct EmailSection: Sendable, Codable, Equatable {
-        /// Where lead summaries go when a tenant names no sales recipients (`leads.recipients`).
-        public var mockSalesRecipient = "sales@example.com"
-        /// `outbox` (kept in `email_events`, shown in the panel) or `mailgun` (sent through its HTTP API).
-        public var provider = EmailProvider.outbox
-        public var from = "Parley <parley@example.com>"
-        public var mailgun = MailgunSection()
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case provider, from, mailgun
-            case mockSalesRecipient = "mock_sales_recipient"
-        }
-    }
-
-    public enum EmailProvider: String, Sendable, Codable, Equatable, ConfigChoice {
-        case outbox, mailgun
-    }
-
-    /// Mailgun's HTTP API. The API key (`MAILGUN_API_KEY`) and the webhook signing key
-    /// (`MAILGUN_WEBHOOK_SIGNING_KEY`) are secrets; the sending domain may come from `MAILGUN_DOMAIN`.
-    public struct MailgunSection: Sendable, Codable, Equatable {
-        public var domain = ""
-        /// `us` (api.mailgun.net) or `eu` (api.eu.mailgun.net).
-        public var region = MailgunRegion.us
-        /// Overrides the region's base URL (a proxy, or a test server).
-        public var baseURL = ""
-        /// Longest a single send may take, head and body.
-        public var timeoutSeconds = 20.0
-        /// Attempts per e-mail, with back-off between them, before it is marked failed.
-        public var maxAttempts = 6
-        /// A webhook signed longer ago than this is refused (a replay).
-        public var webhookMaxAgeSeconds = 300
-        /// After a send whose answer was lost, how long to wait before trusting Mailgun's events
-        /// to say whether it arrived (and sending again only if not).
-        public var lostSendCheckSeconds = 60.0
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case domain, region
-            case baseURL = "base_url", timeoutSeconds = "timeout_seconds", maxAttempts = "max_attempts"
-            case webhookMaxAgeSeconds = "webhook_max_age_seconds", lostSendCheckSeconds = "lost_send_check_seconds"
-        }
-
-        /// The API's base URL: the override, or the region's.
-        public var apiBaseURL: String {
-            let trimmed = baseURL.trimmingCharacters(in: .whitespaces)
-            if !trimmed.isEmpty { return trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed }
-            return region == .eu ? "https://api.eu.mailgun.net" : "https://api.mailgun.net"
-        }
-    }
-
-    public enum MailgunRegion: String, Sendable, Codable, Equatable, ConfigChoice {
-        case us, eu
-    }
-
     public struct LoggingSection: Sendable, Codable, Equatable {
         public var level = "INFO"
         public var path = "./logs/app.jsonl"
@@ -363,43 +309,6 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         case auto, none
         case jsonSchema = "json_schema"
         case jsonObject = "json_object"
-    }
-
-    /// Outgoing webhooks to tenants' CRMs.
-    public struct WebhooksSection: Sendable, Codable, Equatable {
-        /// Longest one delivery may take (connection, request, answer).
-        public var timeoutSeconds = 10.0
-        /// Attempts per delivery, with back-off between them.
-        public var maxAttempts = 8
-        /// Allow `http://` endpoints (otherwise only `https://`).
-        public var allowHTTP = false
-        /// Allow endpoints on loopback, private and link-local networks (an intranet CRM).
-        public var allowPrivateNetworks = false
-        /// Or just these private addresses.
-        public var allowedPrivateAddresses: [String] = []
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case timeoutSeconds = "timeout_seconds", maxAttempts = "max_attempts", allowHTTP = "allow_http"
-            case allowPrivateNetworks = "allow_private_networks", allowedPrivateAddresses = "allowed_private_addresses"
-        }
-    }
-
-    /// How leads are read from visitors' messages.
-    public struct LeadsSection: Sendable, Codable, Equatable {
-        /// `auto` (the model when one is configured and the tenant's budget allows, with the
-        /// rules beside it), `rules` (the deterministic extractor only) or `model`.
-        public var extraction = LeadExtractionMode.auto
-        /// Messages before the visitor's newest that the model reads with it (the question it answers).
-        public var contextMessages = 4
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case extraction
-            case contextMessages = "context_messages"
-        }
-    }
-
-    public enum LeadExtractionMode: String, Sendable, Codable, Equatable, ConfigChoice {
-        case auto, rules, model
     }
 
     public struct UISection: Sendable, Codable, Equatable {

@@ -33,13 +33,8 @@ public struct LeadSettings: Sendable, Equatable {
 
     /// `name,email,phone` (or a JSON array) as a settings value; e-mail and phone are always kept.
     public static func parseFormFields(_ raw: String) -> Result<[String], TenantSettingsEditor.InvalidSetting> {
-        var items = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        if raw.hasPrefix("[") {
-            guard let list = JSONValue.parse(Data(raw.utf8))?.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
-                return .failure(.init(description: "\(formFieldsKey) must be a JSON array or a comma-separated list"))
-            }
-            items = list.compactMap(\.stringValue)
-        }
+        let items: [String]
+        do { items = try TenantSettingsEditor.listItems(raw, key: formFieldsKey) } catch { return .failure(error) }
         let allowed = formFieldChoices.map(\.rawValue)
         for item in items where !item.isEmpty && !allowed.contains(item) {
             return .failure(.init(description: "\(formFieldsKey): '\(item.prefix(40))' is not one of \(allowed.joined(separator: ", "))"))
@@ -50,13 +45,8 @@ public struct LeadSettings: Sendable, Equatable {
 
     /// `a@x.com, b@y.com` (or a JSON array) as a settings value, or a message naming the first bad address.
     public static func parseRecipients(_ raw: String) -> Result<[String], TenantSettingsEditor.InvalidSetting> {
-        var items = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        if raw.hasPrefix("[") {
-            guard let list = JSONValue.parse(Data(raw.utf8))?.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
-                return .failure(.init(description: "\(recipientsKey) must be a JSON array of addresses or a comma-separated list"))
-            }
-            items = list.compactMap(\.stringValue)
-        }
+        let items: [String]
+        do { items = try TenantSettingsEditor.listItems(raw, key: recipientsKey) } catch { return .failure(error) }
         var result: [String] = []
         for item in items where !item.isEmpty {
             guard let address = EmailAddress.normalised(item) else {

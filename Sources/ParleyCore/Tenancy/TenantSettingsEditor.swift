@@ -120,17 +120,17 @@ public struct TenantSettingsEditor: Sendable {
         }
     }
 
-    private static func origins(_ value: String) throws(InvalidSetting) -> [String] {
-        let items: [String]
-        if value.hasPrefix("[") {
-            guard let data = value.data(using: .utf8), let parsed = JSONValue.parse(data)?.arrayValue,
-                  parsed.allSatisfy({ $0.stringValue != nil }) else {
-                throw InvalidSetting(description: "allowed_origins must be a JSON array of strings or a comma-separated list")
-            }
-            items = parsed.compactMap(\.stringValue)
-        } else {
-            items = value.split(separator: ",").map { String($0) }
+    /// A list setting's items: a JSON array of strings, or a comma-separated list (items trimmed).
+    public static func listItems(_ value: String, key: String) throws(InvalidSetting) -> [String] {
+        guard value.hasPrefix("[") else { return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        guard let parsed = JSONValue.parse(Data(value.utf8))?.arrayValue, parsed.allSatisfy({ $0.stringValue != nil }) else {
+            throw InvalidSetting(description: "\(key) must be a JSON array of strings or a comma-separated list")
         }
+        return parsed.compactMap(\.stringValue)
+    }
+
+    private static func origins(_ value: String) throws(InvalidSetting) -> [String] {
+        let items = try listItems(value, key: "allowed_origins")
         var result: [String] = []
         for item in items.map({ WebOrigin.normalised($0) }) where !item.isEmpty {
             guard item == "*" || WebOrigin.isWellFormed(item) else {

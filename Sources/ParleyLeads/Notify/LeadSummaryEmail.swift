@@ -13,15 +13,12 @@ public struct LeadSummaryEmail: Sendable {
     public var lead: LeadProfile?
     public var summary: ConversationSummary
     public var lines: [TranscriptLine]
-    /// Where the conversation is in the panel (`https://…/admin/t/acme/conversations/…`), if known.
-    public var panelLink: String?
 
-    public init(tenantName: String, lead: LeadProfile?, summary: ConversationSummary, lines: [TranscriptLine], panelLink: String? = nil) {
+    public init(tenantName: String, lead: LeadProfile?, summary: ConversationSummary, lines: [TranscriptLine]) {
         self.tenantName = tenantName
         self.lead = lead
         self.summary = summary
         self.lines = lines
-        self.panelLink = panelLink
     }
 
     public var subject: String {
@@ -63,7 +60,6 @@ public struct LeadSummaryEmail: Sendable {
             out += "\n\(line.speaker): \(Self.clipped(line.text))\n"
             for source in line.sources { out += "  source: \(source.title)\(source.url.map { " <\($0)>" } ?? "")\n" }
         }
-        if let panelLink { out += "\nOpen the conversation: \(panelLink)\n" }
         return out
     }
 
@@ -92,7 +88,6 @@ public struct LeadSummaryEmail: Sendable {
                 """
         }
         let omitted: HTML = lines.count > shownLines.count ? "<p style=\"color:#555\">The newest \(shownLines.count) of \(lines.count) messages.</p>" : ""
-        let link: HTML = panelLink.map { "<p><a href=\"\($0)\">Open the conversation in Parley</a></p>" } ?? ""
         let document: HTML = """
             <!doctype html>
             <html><head><meta charset="utf-8"><title>\(subject)</title></head>
@@ -102,7 +97,7 @@ public struct LeadSummaryEmail: Sendable {
             <h2 style="font-size:16px;margin:24px 0 8px">Summary</h2>
             \(summaryParagraphs)
             <h2 style="font-size:16px;margin:24px 0 8px">Transcript</h2>
-            \(omitted)\(transcript)\(link)
+            \(omitted)\(transcript)
             </body></html>
             """
         return document.markup

@@ -25,15 +25,14 @@ public struct ConversationSummaries: Sendable {
     private let profiles: any LeadProfileStore
     private let summaries: any ConversationSummaryStore
     private let outbox: any EmailOutbox
-    private let summarizer: @Sendable (TenantID) async throws -> any ConversationSummarizer
+    private let summarizer: @Sendable (Tenant) async throws -> any ConversationSummarizer
     private let defaultRecipient: String
-    private let panelBaseURL: String?
     private let onSummary: @Sendable (TenantID, ConversationSummary, LeadProfile?) async -> Void
 
     public init(tenants: any TenantDirectory, conversations: any ConversationStore, profiles: any LeadProfileStore,
-                summaries: any ConversationSummaryStore, outbox: any EmailOutbox, defaultRecipient: String, panelBaseURL: String? = nil,
+                summaries: any ConversationSummaryStore, outbox: any EmailOutbox, defaultRecipient: String,
                 onSummary: @escaping @Sendable (TenantID, ConversationSummary, LeadProfile?) async -> Void = { _, _, _ in },
-                summarizer: @escaping @Sendable (TenantID) async throws -> any ConversationSummarizer) {
+                summarizer: @escaping @Sendable (Tenant) async throws -> any ConversationSummarizer) {
         self.onSummary = onSummary
         self.tenants = tenants
         self.conversations = conversations
@@ -42,7 +41,6 @@ public struct ConversationSummaries: Sendable {
         self.outbox = outbox
         self.summarizer = summarizer
         self.defaultRecipient = defaultRecipient
-        self.panelBaseURL = panelBaseURL
     }
 
     public struct Outcome: Sendable {
@@ -61,7 +59,7 @@ public struct ConversationSummaries: Sendable {
         let lines = try await conversations.history(tenant: tenantID, session: session.id, limit: Self.maxMessages).map(TranscriptLine.init)
         let lead = try await profiles.profile(tenant: tenantID, session: session.id)
         let context = LLMCallContext(tenantID: tenantID, sessionID: session.id, logger: logger)
-        let writer = try await summarizer(tenantID)
+        let writer = try await summarizer(tenant)
         var text: String
         var method = writer.method
         do {
@@ -83,8 +81,7 @@ public struct ConversationSummaries: Sendable {
         }
         var emailed: [String] = []
         if mails {
-            let link = panelBaseURL.map { "\($0)/admin/t/\(tenant.slug)/conversations/\(session.id)" }
-            let email = LeadSummaryEmail(tenantName: tenant.name, lead: lead, summary: summary, lines: lines, panelLink: link)
+            let email = LeadSummaryEmail(tenantName: tenant.name, lead: lead, summary: summary, lines: lines)
             let html = email.html
             for recipient in settings.recipients {
                 let queued = try await outbox.queue(OutgoingEmail(tenantID: tenantID, kind: LeadSummaryEmail.kind, to: recipient, subject: email.subject,

@@ -209,9 +209,8 @@ public struct ParleyServices: Sendable {
                                              "lead": lead?.jsonValue ?? .null,
                                          ])
                                      }) {
-            [answerer, model, spending, modelName = config.llm.model] tenantID in
-            guard answerer.kind == .model, let tenant = try await tenants.tenant(id: tenantID),
-                  try await spending.state(of: tenant).0 != .exhausted else { return ExtractiveSummarizer() }
+            [answerer, model, spending, modelName = config.llm.model] tenant in
+            guard answerer.kind == .model, try await spending.state(of: tenant).0 != .exhausted else { return ExtractiveSummarizer() }
             return ModelSummarizer(model: model, modelName: modelName)
         }
     }
