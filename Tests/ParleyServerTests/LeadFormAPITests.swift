@@ -116,6 +116,24 @@ struct LeadFormAPITests {
         }
     }
 
+    /// "Once a minute" is a minute since the last submission, not a clock minute: two submissions
+    /// a second apart across a minute boundary queue one summary; one a minute later, another.
+    @Test(arguments: TestBackend.available)
+    func aSecondSubmissionWithinAMinuteQueuesNoSecondSummary(_ backend: TestBackend) async throws {
+        try await ParleyTestServer.with(backend) { server in
+            let demo = try await server.services.provisioner(server.stores).tenant(slug: "demo")
+            let turn = try await server.chatTurn("Hello there")
+            let session = try #require(try await server.stores.conversations.session(tenant: demo.id, keyHash: KeyMaterial.hash(turn.sessionKey)))
+            let capture = server.services.leadCapture(on: server.app.db(.parley))
+            let form = LeadFormSubmission(values: [.email: "ann@example.com"], consent: true)
+            let lastSecondOfAMinute = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60 - 0.5)
+            for offset in [0.0, 1.0, 59.0, 61.0] {
+                _ = try await capture.submit(form, allowed: [.email], session: session.id, tenant: demo.id, now: lastSecondOfAMinute + offset)
+            }
+            #expect(try await server.jobCount(kind: "summaries.create") == 2, "at +0 s and at +61 s, a minute after the one that queued")
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func aSessionOfOneTenantIsUselessToAnother(_ backend: TestBackend) async throws {
         let database = try await TestDatabase.make(backend)

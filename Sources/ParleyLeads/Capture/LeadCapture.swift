@@ -76,10 +76,15 @@ public struct LeadCapture: Sendable {
         let values = try Self.validated(form, allowed: allowed)
         let current = try await profiles.profile(tenant: tenant, session: session) ?? LeadProfile()
         var lead = current.merging(ExtractedContact(values: values), from: nil, confirmed: true)
-        lead.contactConsentAt = now
+        // A double click, or a second submission within a minute of the one that e-mailed the team,
+        // changes the lead but e-mails nobody: that submission's consent time stands and says when
+        // it was. The minute's dedupe key covers two submissions racing each other.
+        let previous = current.contactConsentAt
+        let withinAMinute = previous.map { now >= $0 && now.timeIntervalSince($0) < 60 } ?? false
+        lead.contactConsentAt = withinAMinute ? previous : now
         let created = try await profiles.save(lead, tenant: tenant, session: session)
         await onChange(LeadChange(tenant: tenant, session: session, lead: lead, created: created))
-        // One summary per submission minute: a double click does not e-mail the team twice.
+        if withinAMinute { return lead }
         try await jobs.enqueue(SummaryJob.self, .init(sessionID: session, trigger: .leadForm, email: true), tenant: tenant, priority: 1,
                                dedupeKey: SummaryJob.dedupeKey(session: session, trigger: .leadForm, at: "\(Int(now.timeIntervalSince1970 / 60))"))
         return lead
