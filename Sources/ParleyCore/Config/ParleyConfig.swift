@@ -102,9 +102,16 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     public struct DatabaseSection: Sendable, Codable, Equatable {
         /// The embedded database file; `DATABASE_URL` (PostgreSQL) takes precedence.
         public var sqlitePath = "./data/parley.sqlite"
+        /// SQLite's `synchronous` setting: `normal` (a commit survives a crash of the process, not
+        /// a power cut of the machine; one `fsync` per WAL checkpoint) or `full` (an `fsync` per commit).
+        public var sqliteSynchronous = Synchronous.normal
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case sqlitePath = "sqlite_path"
+            case sqlitePath = "sqlite_path", sqliteSynchronous = "sqlite_synchronous"
+        }
+
+        public enum Synchronous: String, Sendable, Codable, Equatable, ConfigChoice {
+            case normal, full
         }
     }
 

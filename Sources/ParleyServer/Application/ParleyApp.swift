@@ -22,7 +22,8 @@ public enum ParleyApp {
         if config.app.autoMigrate {
             try await app.autoMigrate()
         }
-        try await DatabaseSelection.prepare(app.db(.parley), kind: DatabaseSelection.kind(secrets: settings.secrets))
+        try await DatabaseSelection.prepare(app.db(.parley), kind: DatabaseSelection.kind(secrets: settings.secrets),
+                                           synchronous: config.database.sqliteSynchronous)
         let services = try await makeServices(app, settings: settings)
         app.parley = services
         if settings.seeds { try await seed(app, services: services) }
