@@ -70,13 +70,17 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         public var maxBodyBytes = 65_536
         /// Lifetime of a stream id between the POST and the GET.
         public var streamTTLSeconds = 60
+        /// How long a chat request's tenant and agent lookups are reused. An edit made through
+        /// this process is seen at once; one made by another process (the CLI, a second
+        /// server) within this many seconds. 0 reads them for every request.
+        public var directoryCacheSeconds = 5.0
         public var input = InputSection()
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case input
             case inactivityMinutes = "inactivity_minutes", historyWindow = "history_window"
             case maxMessageChars = "max_message_chars", maxBodyBytes = "max_body_bytes"
-            case streamTTLSeconds = "stream_ttl_seconds"
+            case streamTTLSeconds = "stream_ttl_seconds", directoryCacheSeconds = "directory_cache_seconds"
         }
     }
 

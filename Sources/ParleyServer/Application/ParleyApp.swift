@@ -100,7 +100,8 @@ public enum ParleyApp {
                               secretBox: SecretBox(serverSecret: secret, purpose: "webhook-secrets"),
                               spending: SpendingGuard { [database = app.db(.parley)] tenant, since in
                                   try await FluentLLMRequestLog(database: database).cost(tenant: tenant, since: since)
-                              })
+                              },
+                              directoryCache: .init(lifetime: .milliseconds(Int64(config.chat.directoryCacheSeconds * 1000))))
     }
 
     /// Where rate counters live: `limits.counters`, or with `auto` the database when it is

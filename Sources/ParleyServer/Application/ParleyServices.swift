@@ -65,6 +65,29 @@ public struct ParleyServices: Sendable {
     public let secretBox: SecretBox
     /// Each tenant's month-to-date LLM cost against its budget.
     public let spending: SpendingGuard
+    /// Tenants and resolved agents as every chat request reads them (`chat.directory_cache_seconds`).
+    public let directoryCache: DirectoryCache
+
+    /// The two read-through caches of the chat path's lookups.
+    public struct DirectoryCache: Sendable {
+        public let tenants: ReadThroughCache<CachedTenantDirectory.Lookup, Tenant>
+        public let agents: ReadThroughCache<AgentKey, ResolvedAgent>
+
+        public struct AgentKey: Hashable, Sendable {
+            public var tenant: TenantID
+            public var code: String
+        }
+
+        public init(lifetime: Duration) {
+            tenants = ReadThroughCache(lifetime: lifetime)
+            agents = ReadThroughCache(lifetime: lifetime)
+        }
+    }
+
+    /// The tenant directory on one database handle, its lookups cached.
+    public func tenantDirectory(on database: any Database) -> any TenantDirectory {
+        CachedTenantDirectory(FluentTenantDirectory(database: database), cache: directoryCache.tenants)
+    }
 
     /// Signed-in admin sessions on one database handle.
     public func adminSessions(on database: any Database) -> AdminSessions {
@@ -88,7 +111,7 @@ public struct ParleyServices: Sendable {
     }
 
     public func stores(on database: any Database) -> Stores {
-        Stores(tenants: FluentTenantDirectory(database: database),
+        Stores(tenants: tenantDirectory(on: database),
                conversations: FluentConversationStore(database: database),
                personas: FluentPersonaStore(database: database),
                agents: FluentAgentStore(database: database),

@@ -20,7 +20,7 @@ struct CallerMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let services = request.application.parley
         let database = request.db(.parley)
-        let tenants = FluentTenantDirectory(database: database)
+        let tenants = services.tenantDirectory(on: database)
         let tenant: Tenant
         switch credential {
         case .widget:
@@ -90,7 +90,7 @@ extension TenantResolver {
     static func configured(for request: Request) -> TenantResolver {
         let config = request.application.parley.config
         return TenantResolver(mode: config.app.mode, defaultSlug: config.app.defaultTenant,
-                              tenants: FluentTenantDirectory(database: request.db(.parley)))
+                              tenants: request.application.parley.tenantDirectory(on: request.db(.parley)))
     }
 
     /// The request's tenant by the tenancy mode's rules, looked up once per request (the CORS

@@ -117,7 +117,12 @@ struct TenantContext: Sendable {
 
     /// The agent named `code`, if this tenant has it enabled.
     func agent(code: String) async throws -> ResolvedAgent {
-        try await services.agentResolver(services.stores(on: database)).resolve(tenant: tenant, code: code)
+        let key = ParleyServices.DirectoryCache.AgentKey(tenant: tenant.id, code: code)
+        let resolved = try await services.directoryCache.agents.value(for: key) {
+            try await services.agentResolver(services.stores(on: database)).resolve(tenant: tenant, code: code)
+        }
+        guard let resolved else { throw ParleyError.unknownAgent }
+        return resolved
     }
 }
 

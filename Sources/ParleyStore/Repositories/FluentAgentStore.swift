@@ -24,6 +24,7 @@ public struct FluentAgentStore: AgentStore {
         if existing == nil { model.id = agent.id.uuid }
         model.apply(agent)
         try await model.save(on: database)
+        DirectoryChanges.recordWrite()
         return try model.domain()
     }
 
@@ -40,5 +41,6 @@ public struct FluentAgentStore: AgentStore {
         if existing == nil { model.id = UUID() }
         model.apply(settings)
         try await model.save(on: database)
+        DirectoryChanges.recordWrite()
     }
 }

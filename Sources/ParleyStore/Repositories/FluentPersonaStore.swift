@@ -34,5 +34,6 @@ public struct FluentPersonaStore: PersonaStore {
         if existing == nil { model.id = persona.id.uuid }
         model.apply(persona)
         try await model.save(on: database)
+        DirectoryChanges.recordWrite()
     }
 }

@@ -32,14 +32,17 @@ public struct FluentTenantDirectory: TenantDirectory {
 
     public func setActive(_ id: TenantID, _ active: Bool) async throws {
         try await TenantModel.query(on: database).filter(\.$id == id.uuid).set(\.$isActive, to: active).update()
+        DirectoryChanges.recordWrite()
     }
 
     public func setSettings(_ id: TenantID, _ settings: JSONValue) async throws {
         try await TenantModel.query(on: database).filter(\.$id == id.uuid).set(\.$settings, to: JSONObject(settings)).update()
+        DirectoryChanges.recordWrite()
     }
 
     public func setAPIKeyHash(_ id: TenantID, _ hash: String) async throws {
         try await TenantModel.query(on: database).filter(\.$id == id.uuid).set(\.$apiKeyHash, to: hash).update()
+        DirectoryChanges.recordWrite()
     }
 
     public func create(name: String, slug: String, widgetKey: String, apiKeyHash: String) async throws -> Tenant {
@@ -48,6 +51,7 @@ public struct FluentTenantDirectory: TenantDirectory {
         }
         let model = TenantModel(name: name, slug: slug, widgetKey: widgetKey, apiKeyHash: apiKeyHash)
         try await model.create(on: database)
+        DirectoryChanges.recordWrite()
         return try model.domain()
     }
 }
