@@ -125,7 +125,11 @@ class ParleyServer:
         arguments = ["tenant", "settings", "--slug", "demo", *assignments]
         for key in unset:
             arguments += ["--unset", key]
-        return json.loads(self.cli(*arguments).strip().splitlines()[-1])
+        printed = json.loads(self.cli(*arguments).strip().splitlines()[-1])
+        # The serving process reuses its tenant lookups for chat.directory_cache_seconds (1 s);
+        # an edit by another process, as this CLI is, shows once they are older than that.
+        time.sleep(1.1)
+        return printed
 
     def add_source(self, title, text):
         """Adds a text source through the sources API, waiting until it is indexed."""

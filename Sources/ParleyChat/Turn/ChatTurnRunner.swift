@@ -37,15 +37,16 @@ public struct ChatTurnRunner: Sendable {
         }
     }
 
-    /// Starts the turn. Cancelling the consumer (or dropping the stream) cancels the model call.
-    public func run(_ input: Input) -> AsyncStream<ChatTurnEvent> {
-        let (stream, continuation) = AsyncStream<ChatTurnEvent>.makeStream()
+    /// Starts the turn. Cancelling the consumer (or calling `cancel()` on the events) cancels
+    /// the model call.
+    public func run(_ input: Input) -> TurnEvents {
+        let events = TurnEvents()
         let task = Task {
-            await perform(input, emit: { continuation.yield($0) })
-            continuation.finish()
+            await perform(input, emit: { events.yield($0) })
+            events.finish()
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        events.onCancel { task.cancel() }
+        return events
     }
 
     /// Runs the turn to its end and returns the final event (`done` or `failed`).

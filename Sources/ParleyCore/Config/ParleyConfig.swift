@@ -73,7 +73,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         /// How long a chat request's tenant and agent lookups are reused. An edit made through
         /// this process is seen at once; one made by another process (the CLI, a second
         /// server) within this many seconds. 0 reads them for every request.
-        public var directoryCacheSeconds = 5.0
+        public var directoryCacheSeconds = 1.0
         public var input = InputSection()
 
         enum CodingKeys: String, CodingKey, CaseIterable {

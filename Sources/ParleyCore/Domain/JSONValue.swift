@@ -86,10 +86,13 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Compact JSON text of this value.
+    /// Compact JSON text with sorted keys and unescaped slashes, the same text `JSONEncoder`
+    /// writes with `[.sortedKeys, .withoutEscapingSlashes]` (a non-finite number is `null`),
+    /// written directly: every streamed token and stored message goes through here.
     public var jsonString: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "null"
+        var text = ""
+        JSONText.write(self, to: &text)
+        return text
     }
 }
 

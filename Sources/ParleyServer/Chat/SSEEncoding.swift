@@ -13,7 +13,11 @@ enum SSEEncoding {
     static func frame(_ event: ChatTurnEvent, leadForm: Bool = false) -> String {
         switch event {
         case .token(let text):
-            return frame(event: "token", data: ["text": .string(text)])
+            // The most frequent frame, `{"text": …}`, written without building a JSON value.
+            var frame = "event: token\ndata: {\"text\":"
+            JSONText.writeString(text, to: &frame)
+            frame += "}\n\n"
+            return frame
         case .citations(let citations):
             return frame(event: "citations", data: ["citations": (try? JSONValue(encoding: citations)) ?? .array([])])
         case .done(let result):

@@ -5,11 +5,11 @@ import Vapor
 
 /// Streams chat turn events as `text/event-stream`, with a keep-alive comment every
 /// `keepAlive` so that proxies keep the connection open during a slow answer. When the visitor
-/// disconnects, the next write fails, the event stream is dropped, and that cancels the turn.
+/// disconnects, the next write fails, and the writer cancels the turn's events (and the turn).
 enum SSEResponse {
     /// `slot` is held until the stream ends (or its body is dropped unstarted).
     /// `offersLeadForm` decides, from the finished answer, whether `done` carries `"lead_form": true`.
-    static func make(events: AsyncStream<ChatTurnEvent>, registry: StreamRegistry, holding slot: StreamSlot? = nil,
+    static func make(events: TurnEvents, registry: StreamRegistry, holding slot: StreamSlot? = nil,
                      keepAlive: Duration = .seconds(15), offersLeadForm: (@Sendable (ChatTurnResult) -> Bool)? = nil) -> Response {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
@@ -24,10 +24,16 @@ enum SSEResponse {
             try await writer.writeBuffer(ByteBuffer(string: SSEEncoding.opening))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await event in events {
-                        var leadForm = false
-                        if case .done(let result) = event, let offersLeadForm { leadForm = offersLeadForm(result) }
-                        try await writer.writeBuffer(ByteBuffer(string: SSEEncoding.frame(event, leadForm: leadForm)))
+                    defer { events.cancel() }
+                    // What the turn produced while the last write was under way goes out in one write.
+                    while case let batch = await events.nextBatch(), !batch.isEmpty {
+                        var frames = ""
+                        for event in batch {
+                            var leadForm = false
+                            if case .done(let result) = event, let offersLeadForm { leadForm = offersLeadForm(result) }
+                            frames += SSEEncoding.frame(event, leadForm: leadForm)
+                        }
+                        try await writer.writeBuffer(ByteBuffer(string: frames))
                     }
                 }
                 group.addTask {
