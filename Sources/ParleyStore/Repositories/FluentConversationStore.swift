@@ -1,8 +1,14 @@
 import FluentKit
 import Foundation
 import ParleyCore
+import SQLKit
 
-/// `ConversationStore` on Fluent. Every query filters on `tenant_id` first.
+/// `ConversationStore` in SQL on Fluent's database. Every query filters on `tenant_id` first.
+///
+/// Every chat turn goes through here, so each method is one statement written with SQLKit
+/// (no model reflection): appending a message checks that the session is the tenant's in the
+/// same `INSERT … SELECT … WHERE EXISTS`, and the `messages_touch_session` trigger (migration
+/// 019) moves the session's `last_activity_at` in the same statement.
 public struct FluentConversationStore: ConversationStore {
     private let database: any Database
 
@@ -10,18 +16,24 @@ public struct FluentConversationStore: ConversationStore {
         self.database = database
     }
 
+    private var sql: any SQLDatabase {
+        get throws {
+            guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
+            return sql
+        }
+    }
+
+    static let sessionColumns: SQLQueryString = "id, agent_code, created_at, last_activity_at"
+    static let messageColumns: SQLQueryString = "id, session_id, role, content, metadata, created_at"
+
     public func session(tenant: TenantID, keyHash: String) async throws -> ChatSession? {
-        try await SessionModel.query(on: database)
-            .filter(\.$tenantID == tenant.uuid)
-            .filter(\.$sessionKeyHash == keyHash)
-            .first()?.domain()
+        try await sql.raw("SELECT \(Self.sessionColumns) FROM sessions WHERE tenant_id = \(bind: tenant.uuid) AND session_key_hash = \(bind: keyHash)")
+            .first().map { try Self.session($0, tenant: tenant) }
     }
 
     public func session(tenant: TenantID, id: SessionID) async throws -> ChatSession? {
-        try await SessionModel.query(on: database)
-            .filter(\.$tenantID == tenant.uuid)
-            .filter(\.$id == id.uuid)
-            .first()?.domain()
+        try await sql.raw("SELECT \(Self.sessionColumns) FROM sessions WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: id.uuid)")
+            .first().map { try Self.session($0, tenant: tenant) }
     }
 
     public func createSession(tenant: TenantID, agentCode: String, keyHash: String,
@@ -37,52 +49,60 @@ public struct FluentConversationStore: ConversationStore {
     }
 
     public func append(tenant: TenantID, session: SessionID, message: NewMessage) async throws -> StoredMessage {
-        guard try await SessionModel.query(on: database)
-            .filter(\.$tenantID == tenant.uuid).filter(\.$id == session.uuid).count() == 1 else {
-            throw ParleyError.notFound("unknown_session", "No such conversation.")
-        }
-        let now = Date()
-        let model = MessageModel(tenantID: tenant.uuid, sessionID: session.uuid, message: message, now: now)
-        // Writes only inside the transaction: on SQLite a transaction that reads first and then
-        // writes can fail with SQLITE_BUSY instead of waiting when another connection is writing.
-        try await database.transaction { transaction in
-            try await model.create(on: transaction)
-            try await SessionModel.query(on: transaction)
-                .filter(\.$tenantID == tenant.uuid).filter(\.$id == session.uuid)
-                .set(\.$lastActivityAt, to: now)
-                .update()
-        }
-        return try model.domain()
+        let stored = StoredMessage(id: MessageID(), tenantID: tenant, sessionID: session, role: message.role, content: message.content,
+                                   metadata: JSONObject(message.metadata).value, createdAt: Date())
+        let inserted = try await sql.raw("""
+            INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
+            SELECT \(bind: stored.id.uuid), \(bind: tenant.uuid), \(bind: session.uuid), \(bind: stored.role.rawValue),
+                   \(bind: stored.content), \(bind: JSONObject(stored.metadata)), \(bind: stored.createdAt)
+            WHERE EXISTS (SELECT 1 FROM sessions WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: session.uuid))
+            RETURNING id
+            """).all()
+        guard inserted.count == 1 else { throw ParleyError.notFound("unknown_session", "No such conversation.") }
+        return stored
     }
 
     public func recentMessages(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage] {
         guard limit > 0 else { return [] }
-        var query = MessageModel.query(on: database)
-            .filter(\.$tenantID == tenant.uuid)
-            .filter(\.$sessionID == session.uuid)
+        var query: SQLQueryString = """
+            SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND session_id = \(bind: session.uuid)
+            """
         if let before {
-            guard let anchor = try await MessageModel.query(on: database)
-                .filter(\.$tenantID == tenant.uuid).filter(\.$id == before.uuid).first() else { return [] }
-            query = query.filter(\.$createdAt < anchor.createdAt).filter(\.$id != before.uuid)
+            // A missing anchor makes the comparison NULL: no rows, as for a message that is not there.
+            query = query + """
+                 AND created_at < (SELECT created_at FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: before.uuid))\
+                 AND id <> \(bind: before.uuid)
+                """
         }
-        let newestFirst = try await query.sort(\.$createdAt, .descending).limit(limit).all()
-        return try newestFirst.reversed().map { try $0.domain() }
+        query = query + " ORDER BY created_at DESC LIMIT \(literal: limit)"
+        return try await sql.raw(query).all().reversed().map { try Self.message($0, tenant: tenant) }
     }
 
     public func history(tenant: TenantID, session: SessionID, limit: Int) async throws -> [StoredMessage] {
-        try await MessageModel.query(on: database)
-            .filter(\.$tenantID == tenant.uuid)
-            .filter(\.$sessionID == session.uuid)
-            .sort(\.$createdAt, .ascending)
-            .limit(limit)
-            .all()
-            .map { try $0.domain() }
+        try await sql.raw("""
+            SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND session_id = \(bind: session.uuid)
+            ORDER BY created_at LIMIT \(literal: max(0, limit))
+            """).all().map { try Self.message($0, tenant: tenant) }
     }
 
     public func message(tenant: TenantID, id: MessageID) async throws -> StoredMessage? {
-        try await MessageModel.query(on: database)
-            .filter(\.$tenantID == tenant.uuid)
-            .filter(\.$id == id.uuid)
-            .first()?.domain()
+        try await sql.raw("SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: id.uuid)")
+            .first().map { try Self.message($0, tenant: tenant) }
+    }
+
+    static func session(_ row: any SQLRow, tenant: TenantID) throws -> ChatSession {
+        ChatSession(id: SessionID(try row.decode(column: "id", as: UUID.self)), tenantID: tenant,
+                    agentCode: try row.decode(column: "agent_code", as: String.self),
+                    createdAt: try row.decode(column: "created_at", as: Date.self),
+                    lastActivityAt: try row.decode(column: "last_activity_at", as: Date.self))
+    }
+
+    static func message(_ row: any SQLRow, tenant: TenantID) throws -> StoredMessage {
+        StoredMessage(id: MessageID(try row.decode(column: "id", as: UUID.self)), tenantID: tenant,
+                      sessionID: SessionID(try row.decode(column: "session_id", as: UUID.self)),
+                      role: MessageRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .system,
+                      content: try row.decode(column: "content", as: String.self),
+                      metadata: try row.decode(column: "metadata", as: JSONObject.self).value,
+                      createdAt: try row.decode(column: "created_at", as: Date.self))
     }
 }

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import ParleyCore
+import SQLKit
 
 /// `LLMRequestLog` on Fluent, plus the read side used by usage reports and tests.
 public struct FluentLLMRequestLog: LLMRequestLog {
@@ -10,8 +11,19 @@ public struct FluentLLMRequestLog: LLMRequestLog {
         self.database = database
     }
 
+    /// One INSERT written with SQLKit: every chat turn writes one row.
     public func append(_ record: LLMCallRecord) async throws {
-        try await LLMRequestModel(record, now: Date()).create(on: database)
+        guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
+        try await sql.raw("""
+            INSERT INTO llm_requests (id, tenant_id, session_id, provider, model, request_body, response_body, prompt_tokens,
+                                      completion_tokens, total_tokens, unit_cost_prompt, unit_cost_completion, computed_cost,
+                                      latency_ms, succeeded, created_at)
+            VALUES (\(bind: UUID()), \(bind: record.tenantID.uuid), \(bind: record.sessionID?.uuid), \(bind: record.provider),
+                    \(bind: record.model), \(bind: JSONObject(record.requestBody)), \(bind: JSONObject(record.responseBody)),
+                    \(bind: record.usage?.promptTokens), \(bind: record.usage?.completionTokens), \(bind: record.usage?.totalTokens),
+                    \(bind: record.unitPrice?.prompt), \(bind: record.unitPrice?.completion), \(bind: record.cost),
+                    \(bind: record.latencyMs), \(bind: record.succeeded), \(bind: Date()))
+            """).run()
     }
 
     /// One stored call, as read back for reports.

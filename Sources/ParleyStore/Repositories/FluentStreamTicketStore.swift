@@ -12,25 +12,32 @@ public struct FluentStreamTicketStore: StreamTicketStore {
         self.database = database
     }
 
-    public func save(_ ticket: StreamTicket) async throws {
-        try await StreamTicketModel(ticket).create(on: database)
+    private var sql: any SQLDatabase {
+        get throws {
+            guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
+            return sql
+        }
     }
 
+    public func save(_ ticket: StreamTicket) async throws {
+        try await sql.raw("""
+            INSERT INTO stream_tickets (id, tenant_id, session_id, message_id, agent_code, expires_at, created_at)
+            VALUES (\(bind: ticket.id.uuid), \(bind: ticket.tenantID.uuid), \(bind: ticket.sessionID.uuid), \(bind: ticket.messageID.uuid),
+                    \(bind: ticket.agentCode), \(bind: ticket.expiresAt), \(bind: Date()))
+            """).run()
+    }
+
+    /// The ticket, once: the UPDATE that consumes it returns it, so no second statement reads it.
     public func redeem(tenant: TenantID, id: StreamID, now: Date) async throws -> StreamTicket? {
-        guard let sql = database as? any SQLDatabase else {
-            throw ParleyError.internalFailure("The database does not support SQL.")
-        }
-        let redeemed = try await sql.update(StreamTicketModel.schema)
-            .set("consumed_at", to: now)
-            .where("id", .equal, id.uuid)
-            .where("tenant_id", .equal, tenant.uuid)
-            .where("consumed_at", .is, SQLLiteral.null)
-            .returning("id")
-            .all()
-        guard redeemed.count == 1 else { return nil }
-        guard let model = try await StreamTicketModel.query(on: database)
-            .filter(\.$tenantID == tenant.uuid).filter(\.$id == id.uuid).first() else { return nil }
-        let ticket = try model.domain()
+        guard let row = try await sql.raw("""
+            UPDATE stream_tickets SET consumed_at = \(bind: now)
+            WHERE id = \(bind: id.uuid) AND tenant_id = \(bind: tenant.uuid) AND consumed_at IS NULL
+            RETURNING session_id, message_id, agent_code, expires_at
+            """).first() else { return nil }
+        let ticket = StreamTicket(id: id, tenantID: tenant, sessionID: SessionID(try row.decode(column: "session_id", as: UUID.self)),
+                                  messageID: MessageID(try row.decode(column: "message_id", as: UUID.self)),
+                                  agentCode: try row.decode(column: "agent_code", as: String.self),
+                                  expiresAt: try row.decode(column: "expires_at", as: Date.self))
         return ticket.expiresAt > now ? ticket : nil
     }
 

@@ -1,0 +1,78 @@
+import Fluent
+import Foundation
+import ParleyChat
+import ParleyCore
+import ParleyServer
+import ParleyStore
+import ParleyTestSupport
+import Testing
+
+/// The chat turn's statements in the real databases: an append is one statement that checks
+/// the session's tenant and (by trigger) moves its activity time; the history window comes
+/// before its anchor; a stream ticket is redeemed once, and only by its tenant.
+@Suite("Conversations in the database")
+struct ConversationStoreTests {
+    @Test(arguments: TestBackend.available)
+    func appendsChecksTenantsMoveActivityAndReadWindows(_ backend: TestBackend) async throws {
+        try await ParleyTestServer.with(backend, adjust: { $0.app.seedDemo = false }) { server in
+            let provisioner = server.services.provisioner(server.stores)
+            let acme = try await provisioner.createTenant(name: "Acme", slug: "acme").tenant
+            let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
+            let store = FluentConversationStore(database: server.app.db(.parley))
+            let (session, first) = try await store.createSession(tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("k1"),
+                                                                firstMessage: NewMessage(role: .human, content: "m0"))
+            var messages = [first]
+            for index in 1...5 {
+                try await Task.sleep(for: .milliseconds(5))
+                messages.append(try await store.append(tenant: acme.id, session: session.id,
+                                                       message: NewMessage(role: index.isMultiple(of: 2) ? .human : .assistant, content: "m\(index)",
+                                                                           metadata: ["citations": [["title": .string("T\(index)")]]])))
+            }
+            let touched = try #require(try await store.session(tenant: acme.id, keyHash: KeyMaterial.hash("k1")))
+            #expect(abs(touched.lastActivityAt.timeIntervalSince(messages[5].createdAt)) < 0.001, "the trigger moved the activity time")
+            #expect(touched.lastActivityAt > session.lastActivityAt)
+
+            // Another tenant's id for the session: refused, nothing written, the session untouched.
+            await #expect(throws: ParleyError.self) {
+                try await store.append(tenant: other.id, session: session.id, message: NewMessage(role: .human, content: "spy"))
+            }
+            #expect(try await store.history(tenant: acme.id, session: session.id, limit: 50).map(\.content) == (0...5).map { "m\($0)" })
+            #expect(try await store.session(tenant: other.id, keyHash: KeyMaterial.hash("k1")) == nil)
+            #expect(try await store.message(tenant: other.id, id: messages[3].id) == nil)
+
+            let window = try await store.recentMessages(tenant: acme.id, session: session.id, limit: 2, before: messages[4].id)
+            #expect(window.map(\.content) == ["m2", "m3"], "the two before the anchor, oldest first")
+            #expect(window.last?.metadata["citations"]?.arrayValue?.first?["title"]?.stringValue == "T3")
+            #expect(try await store.recentMessages(tenant: acme.id, session: session.id, limit: 3, before: nil).map(\.content) == ["m3", "m4", "m5"])
+            #expect(try await store.recentMessages(tenant: acme.id, session: session.id, limit: 3, before: MessageID()).isEmpty)
+            #expect(try await store.recentMessages(tenant: other.id, session: session.id, limit: 3, before: messages[4].id).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aStreamTicketIsRedeemedOnceByItsTenantBeforeItExpires(_ backend: TestBackend) async throws {
+        try await ParleyTestServer.with(backend, adjust: { $0.app.seedDemo = false }) { server in
+            let provisioner = server.services.provisioner(server.stores)
+            let acme = try await provisioner.createTenant(name: "Acme", slug: "acme").tenant
+            let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
+            let database = server.app.db(.parley)
+            let (session, question) = try await FluentConversationStore(database: database).createSession(
+                tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("k2"), firstMessage: NewMessage(role: .human, content: "hi"))
+            let tickets = FluentStreamTicketStore(database: database)
+            let now = Date()
+            let ticket = StreamTicket(id: StreamID(), tenantID: acme.id, sessionID: session.id, messageID: question.id, agentCode: "sales",
+                                      expiresAt: now.addingTimeInterval(60))
+            try await tickets.save(ticket)
+            #expect(try await tickets.redeem(tenant: other.id, id: ticket.id, now: now) == nil, "not another tenant's")
+            let redeemed = try #require(try await tickets.redeem(tenant: acme.id, id: ticket.id, now: now))
+            #expect(redeemed.sessionID == session.id && redeemed.messageID == question.id && redeemed.agentCode == "sales")
+            #expect(abs(redeemed.expiresAt.timeIntervalSince(ticket.expiresAt)) < 0.001)
+            #expect(try await tickets.redeem(tenant: acme.id, id: ticket.id, now: now) == nil, "once")
+
+            let stale = StreamTicket(id: StreamID(), tenantID: acme.id, sessionID: session.id, messageID: question.id, agentCode: "sales",
+                                     expiresAt: now.addingTimeInterval(-1))
+            try await tickets.save(stale)
+            #expect(try await tickets.redeem(tenant: acme.id, id: stale.id, now: now) == nil, "expired")
+        }
+    }
+}
