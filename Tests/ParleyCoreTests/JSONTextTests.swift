@@ -51,4 +51,13 @@ struct JSONTextTests {
         let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(JSONValue.object(["text": value["text"]!]).jsonString.utf8))
         #expect(decoded["text"] == value["text"])
     }
+
+    @Test func citationsAndUsageBuildWhatTheirCodableConformancesWrite() throws {
+        let citations = [Citation(number: 1, chunkID: "c1", title: "Prices \"2026\"", url: "https://shop.example/p?a=1&b=2", score: 0.8125,
+                                  snippet: "From €1,899.\nDelivered"),
+                         Citation(number: 2, chunkID: "c2", title: "FAQ", url: nil, score: 0, snippet: "")]
+        for citation in citations { #expect(citation.jsonValue == (try JSONValue(encoding: citation))) }
+        let usage = TokenUsage(promptTokens: 120, completionTokens: 75)
+        #expect(usage.jsonValue == (try JSONValue(encoding: usage)))
+    }
 }

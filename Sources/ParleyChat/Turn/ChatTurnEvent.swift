@@ -27,7 +27,7 @@ public struct ChatTurnResult: Sendable, Equatable {
     /// The metadata stored on the assistant message.
     public var metadata: JSONValue {
         var object: [String: JSONValue] = [
-            "citations": (try? JSONValue(encoding: citations)) ?? .array([]),
+            "citations": .array(citations.map(\.jsonValue)),
             "doc_ids": .array(citations.map { .string($0.chunkID) }),
             "scores": .array(citations.map { .number($0.score) }),
             "model": .string(model),
@@ -35,7 +35,7 @@ public struct ChatTurnResult: Sendable, Equatable {
             "latency_ms": .number(Double(latencyMs)),
             "complete": .bool(complete),
         ]
-        if let usage { object["usage"] = (try? JSONValue(encoding: usage)) ?? .null }
+        if let usage { object["usage"] = usage.jsonValue }
         return .object(object)
     }
 }

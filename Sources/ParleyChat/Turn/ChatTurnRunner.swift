@@ -64,7 +64,7 @@ public struct ChatTurnRunner: Sendable {
         let passages: [SourcePassage]
         let history: [StoredMessage]
         do {
-            history = try await conversations.recentMessages(
+            history = try await conversations.recentTurns(
                 tenant: input.tenant, session: input.session, limit: input.agent.historyWindow, before: input.question.id)
             passages = try await retriever.retrieve(RetrievalQuery(
                 tenantID: input.tenant, agentCode: input.agent.code, text: input.question.content, topK: input.agent.retrievalTopK,

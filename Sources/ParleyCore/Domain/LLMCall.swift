@@ -31,6 +31,14 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     }
 }
 
+extension TokenUsage {
+    /// The usage as JSON, as its `Codable` conformance writes it, built directly.
+    public var jsonValue: JSONValue {
+        ["prompt_tokens": .number(Double(promptTokens)), "completion_tokens": .number(Double(completionTokens)),
+         "total_tokens": .number(Double(totalTokens))]
+    }
+}
+
 /// Prices per million tokens for one model.
 public struct ModelPrice: Sendable, Hashable, Codable {
     public var prompt: Double

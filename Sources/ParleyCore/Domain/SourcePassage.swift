@@ -40,3 +40,16 @@ public struct Citation: Sendable, Hashable, Codable {
         case chunkID = "chunk_id"
     }
 }
+
+extension Citation {
+    /// The citation as JSON, as its `Codable` conformance writes it (no `url` key without a
+    /// URL), built directly: every answer's metadata and `citations` event carries these.
+    public var jsonValue: JSONValue {
+        var object: [String: JSONValue] = [
+            "number": .number(Double(number)), "chunk_id": .string(chunkID), "title": .string(title),
+            "score": .number(score), "snippet": .string(snippet),
+        ]
+        if let url { object["url"] = .string(url) }
+        return .object(object)
+    }
+}

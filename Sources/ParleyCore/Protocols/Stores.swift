@@ -12,6 +12,9 @@ public protocol ConversationStore: Sendable {
     func append(tenant: TenantID, session: SessionID, message: NewMessage) async throws -> StoredMessage
     /// The last `limit` messages before `before` (exclusive), oldest first.
     func recentMessages(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage]
+    /// As `recentMessages`, with each message's role and content only (`metadata` left empty):
+    /// what a prompt's history needs, without decoding every message's citations on each turn.
+    func recentTurns(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage]
     /// All messages, oldest first, at most `limit`.
     func history(tenant: TenantID, session: SessionID, limit: Int) async throws -> [StoredMessage]
     func message(tenant: TenantID, id: MessageID) async throws -> StoredMessage?
@@ -86,4 +89,10 @@ public protocol StreamTicketStore: Sendable {
 /// Persisted LLM call records.
 public protocol LLMRequestLog: Sendable {
     func append(_ record: LLMCallRecord) async throws
+}
+
+extension ConversationStore {
+    public func recentTurns(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage] {
+        try await recentMessages(tenant: tenant, session: session, limit: limit, before: before)
+    }
 }

@@ -110,7 +110,7 @@ struct StreamingCall: Sendable {
         ]
         if let reason = state.finishReason { response["finish_reason"] = .string(reason) }
         if let id = state.responseID { response["id"] = .string(id) }
-        if let usage = state.usage { response["usage"] = (try? JSONValue(encoding: usage)) ?? .null }
+        if let usage = state.usage { response["usage"] = usage.jsonValue }
         if let cost = state.providerCost { response["provider_cost"] = .number(cost) }
         if let failure { response["error"] = .string(failure.parleyError.code) }
         if case .streamInterrupted("cancelled")? = failure { response["error"] = "cancelled" }

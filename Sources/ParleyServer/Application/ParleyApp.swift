@@ -4,6 +4,7 @@ import Fluent
 import Foundation
 import ParleyChat
 import ParleyCore
+import ParleyLeads
 import ParleyIngest
 import ParleyJobs
 import ParleyLLM
@@ -101,7 +102,8 @@ public enum ParleyApp {
                               spending: SpendingGuard { [database = app.db(.parley)] tenant, since in
                                   try await FluentLLMRequestLog(database: database).cost(tenant: tenant, since: since)
                               },
-                              directoryCache: .init(lifetime: .milliseconds(Int64(config.chat.directoryCacheSeconds * 1000))))
+                              directoryCache: .init(lifetime: .milliseconds(Int64(config.chat.directoryCacheSeconds * 1000))),
+                              interestCatalogues: InterestCatalogues { [knowledge] tenant in await knowledge.topicNames(tenant: tenant) })
     }
 
     /// Where rate counters live: `limits.counters`, or with `auto` the database when it is

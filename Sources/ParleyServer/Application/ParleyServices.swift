@@ -67,6 +67,8 @@ public struct ParleyServices: Sendable {
     public let spending: SpendingGuard
     /// Tenants and resolved agents as every chat request reads them (`chat.directory_cache_seconds`).
     public let directoryCache: DirectoryCache
+    /// Each tenant's catalogue of products and services, for the lead rules.
+    public let interestCatalogues: InterestCatalogues
 
     /// The two read-through caches of the chat path's lookups.
     public struct DirectoryCache: Sendable {
@@ -174,7 +176,7 @@ public struct ParleyServices: Sendable {
             ? ModelLeadExtractor(model: model, modelName: config.llm.model) { [llm = config.llm] schema in llm.responseFormat(name: "lead", schema: schema) }
             : nil
         return LeadExtraction(conversations: FluentConversationStore(database: database), profiles: FluentLeadProfileStore(database: database),
-                              catalogue: { [knowledge] tenant in InterestCatalogue(names: await knowledge.topicNames(tenant: tenant)) },
+                              catalogue: { [interestCatalogues] tenant in await interestCatalogues.catalogue(tenant: tenant) },
                               model: { [spending] tenantID in
                                   guard let extractor, let tenant = try? await tenants.tenant(id: tenantID),
                                         let state = try? await spending.state(of: tenant).0, state != .exhausted else { return nil }

@@ -19,7 +19,7 @@ enum SSEEncoding {
             frame += "}\n\n"
             return frame
         case .citations(let citations):
-            return frame(event: "citations", data: ["citations": (try? JSONValue(encoding: citations)) ?? .array([])])
+            return frame(event: "citations", data: ["citations": .array(citations.map(\.jsonValue))])
         case .done(let result):
             guard leadForm, case .object(var fields) = summary(result) else { return frame(event: "done", data: summary(result)) }
             fields["lead_form"] = .bool(true)
@@ -41,7 +41,7 @@ enum SSEEncoding {
             "citations": .number(Double(result.citations.count)),
         ]
         if let id = result.messageID { object["message_id"] = .string(id.description) }
-        if let usage = result.usage { object["usage"] = (try? JSONValue(encoding: usage)) ?? .null }
+        if let usage = result.usage { object["usage"] = usage.jsonValue }
         return .object(object)
     }
 

@@ -64,7 +64,7 @@ struct TenantContext: Sendable {
     /// A failure to queue is logged, never the visitor's problem: the answer goes on.
     func queueLeadExtraction(message: StoredMessage, logger: Logger) async {
         if !services.readsLeadsWithModel {
-            let catalogue = InterestCatalogue(names: await services.knowledge.topicNames(tenant: tenant.id))
+            let catalogue = await services.interestCatalogues.catalogue(tenant: tenant.id)
             guard !ContactExtractor(catalogue: catalogue).extract(from: message.content).isEmpty else { return }
         }
         do {

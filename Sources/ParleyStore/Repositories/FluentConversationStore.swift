@@ -25,6 +25,7 @@ public struct FluentConversationStore: ConversationStore {
 
     static let sessionColumns: SQLQueryString = "id, agent_code, created_at, last_activity_at"
     static let messageColumns: SQLQueryString = "id, session_id, role, content, metadata, created_at"
+    static let turnColumns: SQLQueryString = "id, session_id, role, content, created_at"
 
     public func session(tenant: TenantID, keyHash: String) async throws -> ChatSession? {
         try await sql.raw("SELECT \(Self.sessionColumns) FROM sessions WHERE tenant_id = \(bind: tenant.uuid) AND session_key_hash = \(bind: keyHash)")
@@ -63,9 +64,19 @@ public struct FluentConversationStore: ConversationStore {
     }
 
     public func recentMessages(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage] {
+        try await window(tenant: tenant, session: session, limit: limit, before: before, columns: Self.messageColumns)
+    }
+
+    public func recentTurns(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage] {
+        try await window(tenant: tenant, session: session, limit: limit, before: before, columns: Self.turnColumns)
+    }
+
+    /// The `limit` messages before `before` (or the newest), oldest first, in one SELECT.
+    private func window(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?,
+                        columns: SQLQueryString) async throws -> [StoredMessage] {
         guard limit > 0 else { return [] }
         var query: SQLQueryString = """
-            SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND session_id = \(bind: session.uuid)
+            SELECT \(columns) FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND session_id = \(bind: session.uuid)
             """
         if let before {
             // A missing anchor makes the comparison NULL: no rows, as for a message that is not there.
@@ -102,7 +113,7 @@ public struct FluentConversationStore: ConversationStore {
                       sessionID: SessionID(try row.decode(column: "session_id", as: UUID.self)),
                       role: MessageRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .system,
                       content: try row.decode(column: "content", as: String.self),
-                      metadata: try row.decode(column: "metadata", as: JSONObject.self).value,
+                      metadata: row.contains(column: "metadata") ? try row.decode(column: "metadata", as: JSONObject.self).value : .object([:]),
                       createdAt: try row.decode(column: "created_at", as: Date.self))
     }
 }
