@@ -34,10 +34,11 @@ public struct SQLConversationReview: ConversationReview {
         if let since = filter.activeSince { query = query.where(SQLColumn("last_activity_at", table: "s"), .greaterThanOrEqual, SQLBind(since)) }
         if let since = filter.idleSince { query = query.where(SQLColumn("last_activity_at", table: "s"), .lessThan, SQLBind(since)) }
         if let cursor {
-            // Times read back are rounded to the microsecond (sqlite-nio), so the cursor's time
-            // matches its row within half a microsecond, not exactly: a window of 0.6 µs is "the
-            // same time", and within it the id decides.
-            let (low, high) = (cursor.lastActivityAt.addingTimeInterval(-6e-7), cursor.lastActivityAt.addingTimeInterval(6e-7))
+            // Times read back are rounded to the microsecond (sqlite-nio), and stored as seconds
+            // since 1970 in a Double (steps of 0.24 µs today), so the cursor's time matches its row
+            // within about 0.7 µs, not exactly: a window of 1 µs is "the same time", and within it
+            // the id decides.
+            let (low, high) = (cursor.lastActivityAt.addingTimeInterval(-1e-6), cursor.lastActivityAt.addingTimeInterval(1e-6))
             query = query.where { group in
                 group.where(SQLColumn("last_activity_at", table: "s"), .lessThan, SQLBind(low))
                     .orWhere { tie in

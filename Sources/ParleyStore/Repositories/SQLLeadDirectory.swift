@@ -38,7 +38,7 @@ public struct SQLLeadDirectory: LeadDirectory {
             }
         }
         if let cursor {
-            let (low, high) = (cursor.lastActivityAt.addingTimeInterval(-6e-7), cursor.lastActivityAt.addingTimeInterval(6e-7))
+            let (low, high) = (cursor.lastActivityAt.addingTimeInterval(-1e-6), cursor.lastActivityAt.addingTimeInterval(1e-6))
             query = query.where { group in
                 group.where(p("updated_at"), .lessThan, SQLBind(low))
                     .orWhere { tie in tie.where(p("updated_at"), .lessThanOrEqual, SQLBind(high)).where(p("session_id"), .lessThan, SQLBind(cursor.session.uuid)) }
