@@ -15,11 +15,13 @@ struct SentencePicker {
     func pick(from passages: [SourcePassage], limit: Int) -> [Pick] {
         var candidates: [(pick: Pick, passage: Int, position: Int)] = []
         let sentencesByPassage = passages.map { TextTerms.sentences($0.text) }
-        let documentFrequency = termFrequencies(sentencesByPassage.flatMap { $0 })
+        // Each sentence's terms once: they count the question's terms and then score the sentence.
+        let termsByPassage = sentencesByPassage.map { $0.map(TextTerms.terms) }
+        let documentFrequency = termFrequencies(termsByPassage.flatMap { $0 })
         let sentenceCount = Double(max(1, sentencesByPassage.reduce(0) { $0 + $1.count }))
         for (index, sentences) in sentencesByPassage.enumerated() {
             for (position, sentence) in sentences.enumerated() {
-                let words = TextTerms.terms(sentence)
+                let words = termsByPassage[index][position]
                 let shared = words.intersection(terms)
                 guard !shared.isEmpty else { continue }
                 let weight = shared.reduce(0.0) { total, term in
@@ -37,10 +39,10 @@ struct SentencePicker {
         return best.sorted { ($0.passage, $0.position) < ($1.passage, $1.position) }.map(\.pick)
     }
 
-    private func termFrequencies(_ sentences: [String]) -> [String: Int] {
+    private func termFrequencies(_ sentences: [Set<String>]) -> [String: Int] {
         var counts: [String: Int] = [:]
         for sentence in sentences {
-            for term in TextTerms.terms(sentence) where terms.contains(term) { counts[term, default: 0] += 1 }
+            for term in sentence where terms.contains(term) { counts[term, default: 0] += 1 }
         }
         return counts
     }

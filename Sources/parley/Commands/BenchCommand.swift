@@ -41,9 +41,20 @@ struct BenchCommand: AsyncParsableCommand {
         @ArgumentParser.Option(help: "Rate limits and stream caps: off, on (memory and database counters) or both.")
         var limits = LimitsMode.both
 
+        @ArgumentParser.Option(help: "Visitors chatting at once, each in conversations of --conversation-length turns.")
+        var concurrency = 1
+
+        @ArgumentParser.Option(help: "Turns per conversation before a visitor starts a new one.")
+        var conversationLength = 4
+
+        @ArgumentParser.Option(help: "A PostgreSQL URL to run on instead of a scratch SQLite file (its tables are written to).")
+        var postgres: String?
+
         func validate() throws {
             guard (1...100_000).contains(turns) else { throw ValidationError("--turns must be between 1 and 100000") }
             guard (0...10_000).contains(warmup) else { throw ValidationError("--warmup must be between 0 and 10000") }
+            guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
+            guard (1...100).contains(conversationLength) else { throw ValidationError("--conversation-length must be between 1 and 100") }
         }
 
         /// One phase of the run: a name and how it sets the limits.
@@ -61,25 +72,30 @@ struct BenchCommand: AsyncParsableCommand {
             if limits != .on { phases.append(Phase(name: "limits off", counters: nil)) }
             if limits != .off {
                 phases.append(Phase(name: "limits on, counters in memory", counters: .memory))
-                phases.append(Phase(name: "limits on, counters in SQLite", counters: .database))
+                phases.append(Phase(name: "limits on, counters in the database", counters: .database))
             }
-            print("parley bench chat: \(turns) turns (+\(warmup) warm-up) per phase, SQLite, loopback HTTP")
+            print("parley bench chat: \(turns) turns (+\(warmup) warm-up) per phase, \(concurrency) visitor(s) at once in conversations of "
+                  + "\(conversationLength), \(postgres == nil ? "SQLite" : "PostgreSQL"), loopback HTTP; CPU is this process's (server and client)")
             for phase in phases {
-                let (samples, provider) = try await measure(loaded, phase: phase)
-                let sorted = samples.sorted()
-                func percentile(_ p: Double) -> Double { Statistics.percentile(sorted, p) }
-                let mean = samples.reduce(0, +) / Double(samples.count)
+                let (result, provider) = try await measure(loaded, phase: phase)
+                func percentile(_ p: Double) -> Double { Statistics.percentile(result.latencies, p) }
+                let mean = result.latencies.reduce(0, +) / Double(max(1, result.latencies.count))
                 let label = "\(phase.name) (model \(provider)):".padding(toLength: 52, withPad: " ", startingAt: 0)
-                print("  " + label + String(format: "p50 %.2f ms   p90 %.2f ms   p99 %.2f ms   mean %.2f ms   max %.2f ms",
-                                           percentile(0.50), percentile(0.90), percentile(0.99), mean, sorted.last ?? 0))
+                print("  " + label + String(format: "%.1f turns/s   p50 %.2f ms   p90 %.2f ms   p99 %.2f ms   mean %.2f ms   max %.2f ms   CPU %.2f ms/turn",
+                                           Double(result.turns) / result.seconds, percentile(0.50), percentile(0.90), percentile(0.99), mean,
+                                           result.latencies.last ?? 0, result.cpuMillisecondsPerTurn))
+                if !result.errors.isEmpty {
+                    print("    errors: " + result.errors.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
+                }
             }
         }
 
-        private func measure(_ loaded: ConfigLoader.Loaded, phase: Phase) async throws -> ([Double], String) {
-            var samples: [Double] = []
+        private func measure(_ loaded: ConfigLoader.Loaded, phase: Phase) async throws -> (ChatLoad.Result, String) {
+            var result: ChatLoad.Result?
             var provider = ""
             // The demo tenant and its knowledge base are seeded, so turns include retrieval.
-            try await ScratchApplication.run(label: "bench", loaded: loaded, loadsKnowledge: true, bootstrapsLogging: false, adjust: { config in
+            try await ScratchApplication.run(label: "bench", loaded: loaded, loadsKnowledge: true, postgresURL: postgres, bootstrapsLogging: false,
+                                             adjust: { config in
                 config.app.seedDemo = true
                 config.llm.offlineWordDelayMs = 0
                 config.limits = Self.limits(phase.counters)
@@ -87,24 +103,16 @@ struct BenchCommand: AsyncParsableCommand {
                 try await app.server.start()
                 let port = app.http.server.shared.localAddress?.port ?? 0
                 provider = app.parley.model.provider
-                let client = ChatBenchClient(baseURL: "http://127.0.0.1:\(port)", agent: app.parley.config.app.defaultAgent)
-                do {
-                    var sessionKey: String?
-                    for index in 0..<(warmup + turns) {
-                        let question = ChatBenchClient.questions[index % ChatBenchClient.questions.count]
-                        let started = ContinuousClock.now
-                        sessionKey = try await client.turn(question, sessionKey: sessionKey)
-                        if index >= warmup { samples.append(started.duration(to: .now).milliseconds) }
-                    }
-                } catch {
-                    try? await client.shutdown()
-                    await app.server.shutdown()
-                    throw error
-                }
-                try await client.shutdown()
+                let client = ChatBenchClient(baseURL: "http://127.0.0.1:\(port)", agent: app.parley.config.app.defaultAgent,
+                                             connections: concurrency)
+                let load = ChatLoad(client: client, concurrency: concurrency, conversationLength: conversationLength)
+                if warmup > 0 { _ = await load.run(turns: warmup) }
+                result = await load.run(turns: turns)
+                try? await client.shutdown()
                 await app.server.shutdown()
             }
-            return (samples, provider)
+            guard let result else { throw ValidationError("the benchmark did not run") }
+            return (result, provider)
         }
 
         /// Every limit on but out of reach (so the counting is measured, never a refusal), or all off.

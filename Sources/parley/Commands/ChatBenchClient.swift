@@ -8,7 +8,16 @@ import NIOHTTP1
 struct ChatBenchClient {
     let baseURL: String
     let agent: String
-    private let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    private let client: HTTPClient
+
+    /// `connections`: how many turns may run at once (one connection each).
+    init(baseURL: String, agent: String, connections: Int = 8) {
+        self.baseURL = baseURL
+        self.agent = agent
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, connections)
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
 
     static let questions = [
         "What plans do you offer?", "How much does the team plan cost?", "Do you have a free trial?",
@@ -39,12 +48,11 @@ struct ChatBenchClient {
         get.headers.add(name: "Accept", value: "text/event-stream")
         let stream = try await client.execute(get, timeout: .seconds(60))
         guard stream.status == .ok else { throw BenchError(description: "stream GET answered \(stream.status.code)") }
+        // Read to the end (the server closes the stream after `done`), so the connection is reused.
         var text = ""
-        for try await chunk in stream.body {
-            text += String(buffer: chunk)
-            if text.contains("event: done") { break }
-            if text.contains("event: error") { throw BenchError(description: "the turn ended with an error event") }
-        }
+        for try await chunk in stream.body { text += String(buffer: chunk) }
+        if text.contains("event: error") { throw BenchError(description: "the turn ended with an error event") }
+        guard text.contains("event: done") else { throw BenchError(description: "the stream ended without done") }
         return key
     }
 
