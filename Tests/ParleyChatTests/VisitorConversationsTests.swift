@@ -40,13 +40,13 @@ struct VisitorConversationsTests {
         #expect(stream.expiresIn == 60)
         let claims = try signer.verify(stream.streamID)
         // Another tenant, another conversation's key or another agent cannot redeem it.
-        await #expect(throws: ParleyError.self) { _ = try await visitor(other).redeem(claims, agent: "sales", sessionKey: nil) }
+        await #expect(throws: ParleyError.self) { _ = try await visitor(other).redeem(claims, agent: "sales", sessionKey: nil, historyLimit: 10) }
         let elsewhere = try await visitor(shop).post("Other chat", sessionKey: nil, agent: "sales")
-        await #expect(throws: ParleyError.self) { _ = try await visitor(shop).redeem(claims, agent: "sales", sessionKey: elsewhere.sessionKey) }
-        let (session, question) = try await visitor(shop).redeem(claims, agent: "sales", sessionKey: posted.sessionKey)
-        #expect(session == posted.session.id && question.content == "Question")
+        await #expect(throws: ParleyError.self) { _ = try await visitor(shop).redeem(claims, agent: "sales", sessionKey: elsewhere.sessionKey, historyLimit: 10) }
+        let (session, window) = try await visitor(shop).redeem(claims, agent: "sales", sessionKey: posted.sessionKey, historyLimit: 10)
+        #expect(session == posted.session.id && window.question.content == "Question" && window.history.isEmpty)
         do {
-            _ = try await visitor(shop).redeem(claims, agent: "sales", sessionKey: nil)
+            _ = try await visitor(shop).redeem(claims, agent: "sales", sessionKey: nil, historyLimit: 10)
             Issue.record("a stream id was redeemed twice")
         } catch let error as ParleyError {
             #expect(error.code == "stream_used" && error.kind == .conflict)

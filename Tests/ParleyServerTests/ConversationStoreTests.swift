@@ -5,6 +5,7 @@ import ParleyCore
 import ParleyServer
 import ParleyStore
 import ParleyTestSupport
+import SQLKit
 import Testing
 
 /// The chat turn's statements in the real databases: an append is one statement that checks
@@ -46,9 +47,31 @@ struct ConversationStoreTests {
             let turns = try await store.recentTurns(tenant: acme.id, session: session.id, limit: 2, before: messages[4].id)
             #expect(turns.map(\.content) == ["m2", "m3"] && turns.map(\.role) == [.human, .assistant])
             #expect(turns.allSatisfy { $0.metadata == .object([:]) }, "the prompt's window reads no metadata")
+            let turn = try #require(try await store.turnWindow(tenant: acme.id, session: session.id, question: messages[4].id, limit: 3))
+            #expect(turn.question.content == "m4" && turn.history.map(\.content) == ["m1", "m2", "m3"], "one read: the question and the three before it")
+            #expect(try await store.turnWindow(tenant: acme.id, session: session.id, question: messages[0].id, limit: 3)?.history.isEmpty == true)
+            #expect(try await store.turnWindow(tenant: other.id, session: session.id, question: messages[4].id, limit: 3) == nil)
+            #expect(try await store.turnWindow(tenant: acme.id, session: SessionID(), question: messages[4].id, limit: 3) == nil)
+
+
             #expect(try await store.recentMessages(tenant: acme.id, session: session.id, limit: 3, before: nil).map(\.content) == ["m3", "m4", "m5"])
             #expect(try await store.recentMessages(tenant: acme.id, session: session.id, limit: 3, before: MessageID()).isEmpty)
             #expect(try await store.recentMessages(tenant: other.id, session: session.id, limit: 3, before: messages[4].id).isEmpty)
+
+            // Four messages stored in one instant, more than the single read makes room for: the
+            // window is read again in two statements, and still holds the three before that instant.
+            let instant = Date()
+            var ties: [UUID] = []
+            for index in 1...4 {
+                let id = UUID()
+                ties.append(id)
+                try await (server.app.db(.parley) as! any SQLDatabase).raw("""
+                    INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
+                    VALUES (\(bind: id), \(bind: acme.id.uuid), \(bind: session.id.uuid), 'human', \(bind: "t\(index)"), '{}', \(bind: instant))
+                    """).run()
+            }
+            let tied = try #require(try await store.turnWindow(tenant: acme.id, session: session.id, question: MessageID(ties[3]), limit: 3))
+            #expect(tied.question.content == "t4" && tied.history.map(\.content) == ["m3", "m4", "m5"])
         }
     }
 

@@ -27,13 +27,17 @@ public struct ChatTurnRunner: Sendable {
         public var question: StoredMessage
         public var agent: ResolvedAgent
         public var logger: Logger
+        /// The messages before the question, when the caller read them with it (else the turn reads them).
+        public var history: [StoredMessage]?
 
-        public init(tenant: TenantID, session: SessionID, question: StoredMessage, agent: ResolvedAgent, logger: Logger) {
+        public init(tenant: TenantID, session: SessionID, question: StoredMessage, agent: ResolvedAgent, logger: Logger,
+                    history: [StoredMessage]? = nil) {
             self.tenant = tenant
             self.session = session
             self.question = question
             self.agent = agent
             self.logger = logger
+            self.history = history
         }
     }
 
@@ -64,8 +68,12 @@ public struct ChatTurnRunner: Sendable {
         let passages: [SourcePassage]
         let history: [StoredMessage]
         do {
-            history = try await conversations.recentTurns(
-                tenant: input.tenant, session: input.session, limit: input.agent.historyWindow, before: input.question.id)
+            if let known = input.history {
+                history = known
+            } else {
+                history = try await conversations.recentTurns(tenant: input.tenant, session: input.session, limit: input.agent.historyWindow,
+                                                              before: input.question.id)
+            }
             passages = try await retriever.retrieve(RetrievalQuery(
                 tenantID: input.tenant, agentCode: input.agent.code, text: input.question.content, topK: input.agent.retrievalTopK,
                 mode: input.agent.retrievalMode, minScore: input.agent.retrievalMinScore))

@@ -52,9 +52,11 @@ public struct VisitorConversations: Sendable {
         return (token, streamTTLSeconds)
     }
 
-    /// Redeems the ticket of a verified stream id once; returns the message to answer. A
-    /// session key, when the caller sends one, must name the stream's conversation.
-    public func redeem(_ claims: StreamTokenSigner.Claims, agent: String, sessionKey: String?, now: Date = Date()) async throws -> (SessionID, StoredMessage) {
+    /// Redeems the ticket of a verified stream id once; returns the message to answer with the
+    /// `historyLimit` messages before it. A session key, when the caller sends one, must name the
+    /// stream's conversation.
+    public func redeem(_ claims: StreamTokenSigner.Claims, agent: String, sessionKey: String?, historyLimit: Int,
+                       now: Date = Date()) async throws -> (SessionID, TurnWindow) {
         guard claims.tenantID == tenant.id else { throw ParleyError.forbidden("This stream belongs to another site.") }
         if let sessionKey {
             let session = sessionKey.count <= 128
@@ -65,10 +67,11 @@ public struct VisitorConversations: Sendable {
             throw ParleyError(code: "stream_used", message: "This stream id has already been used.", kind: .conflict)
         }
         guard ticket.sessionID == claims.sessionID, ticket.agentCode == agent,
-              let question = try await conversations.message(tenant: tenant.id, id: ticket.messageID) else {
+              let window = try await conversations.turnWindow(tenant: tenant.id, session: ticket.sessionID, question: ticket.messageID,
+                                                              limit: historyLimit) else {
             throw ParleyError.forbidden("This stream id does not match this conversation.")
         }
-        return (ticket.sessionID, question)
+        return (ticket.sessionID, window)
     }
 
     /// The conversation `key` names, if it is this tenant's and this agent's.

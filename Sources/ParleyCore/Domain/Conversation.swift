@@ -59,3 +59,15 @@ public struct NewMessage: Sendable {
         self.metadata = metadata
     }
 }
+
+/// A visitor's message and the messages before it, as a turn reads them.
+public struct TurnWindow: Sendable, Equatable {
+    public var question: StoredMessage
+    /// Oldest first.
+    public var history: [StoredMessage]
+
+    public init(question: StoredMessage, history: [StoredMessage]) {
+        self.question = question
+        self.history = history
+    }
+}

@@ -15,6 +15,10 @@ public protocol ConversationStore: Sendable {
     /// As `recentMessages`, with each message's role and content only (`metadata` left empty):
     /// what a prompt's history needs, without decoding every message's citations on each turn.
     func recentTurns(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage]
+    /// The visitor's message `question` in `session` and the `limit` messages before it, role and
+    /// content only, in one read: what a streamed answer starts from. Nil when the message is not
+    /// in that session of that tenant.
+    func turnWindow(tenant: TenantID, session: SessionID, question: MessageID, limit: Int) async throws -> TurnWindow?
     /// All messages, oldest first, at most `limit`.
     func history(tenant: TenantID, session: SessionID, limit: Int) async throws -> [StoredMessage]
     func message(tenant: TenantID, id: MessageID) async throws -> StoredMessage?
@@ -94,5 +98,15 @@ public protocol LLMRequestLog: Sendable {
 extension ConversationStore {
     public func recentTurns(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage] {
         try await recentMessages(tenant: tenant, session: session, limit: limit, before: before)
+    }
+
+    public func turnWindow(tenant: TenantID, session: SessionID, question: MessageID, limit: Int) async throws -> TurnWindow? {
+        try await turnWindowInTwoReads(tenant: tenant, session: session, question: question, limit: limit)
+    }
+
+    /// `turnWindow` as the message and then the messages before it.
+    public func turnWindowInTwoReads(tenant: TenantID, session: SessionID, question: MessageID, limit: Int) async throws -> TurnWindow? {
+        guard let message = try await message(tenant: tenant, id: question), message.sessionID == session else { return nil }
+        return TurnWindow(question: message, history: try await recentTurns(tenant: tenant, session: session, limit: limit, before: question))
     }
 }

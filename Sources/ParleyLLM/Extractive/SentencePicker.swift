@@ -14,9 +14,9 @@ struct SentencePicker {
 
     func pick(from passages: [SourcePassage], limit: Int) -> [Pick] {
         var candidates: [(pick: Pick, passage: Int, position: Int)] = []
-        let sentencesByPassage = passages.map { TextTerms.sentences($0.text) }
-        // Each sentence's terms once: they count the question's terms and then score the sentence.
-        let termsByPassage = sentencesByPassage.map { $0.map(TextTerms.terms) }
+        let splits = passages.map { PassageSentences.shared.split($0.text) }
+        let sentencesByPassage = splits.map(\.sentences)
+        let termsByPassage = splits.map(\.terms)
         let documentFrequency = termFrequencies(termsByPassage.flatMap { $0 })
         let sentenceCount = Double(max(1, sentencesByPassage.reduce(0) { $0 + $1.count }))
         for (index, sentences) in sentencesByPassage.enumerated() {

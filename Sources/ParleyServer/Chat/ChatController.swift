@@ -69,10 +69,13 @@ struct ChatController: RouteCollection {
         let agent = try context.requireAgent()
         // Before the stream id is redeemed: a visitor refused here can try the same id again.
         let slot = try await context.streamSlot(clientAddress: ClientAddress.of(request))
-        let (session, question) = try await context.conversations.redeem(try StreamCredential.verified(request), agent: agent.code,
-                                                                         sessionKey: request.headers.first(name: Self.sessionHeader))
+        let (session, window) = try await context.conversations.redeem(try StreamCredential.verified(request), agent: agent.code,
+                                                                       sessionKey: request.headers.first(name: Self.sessionHeader),
+                                                                       historyLimit: agent.historyWindow)
         request.logger[metadataKey: "session"] = .string(session.description)
-        let input = ChatTurnRunner.Input(tenant: context.tenant.id, session: session, question: question, agent: agent, logger: request.logger)
+        let question = window.question
+        let input = ChatTurnRunner.Input(tenant: context.tenant.id, session: session, question: question, agent: agent, logger: request.logger,
+                                         history: window.history)
         let asked = question.content
         var offersLeadForm: (@Sendable (ChatTurnResult) -> Bool)?
         if context.leadSettings.formEnabled {

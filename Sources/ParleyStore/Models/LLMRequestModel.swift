@@ -25,22 +25,4 @@ final class LLMRequestModel: Model, @unchecked Sendable {
 
     init() {}
 
-    init(_ record: LLMCallRecord, now: Date) {
-        id = UUID()
-        tenantID = record.tenantID.uuid
-        sessionID = record.sessionID?.uuid
-        provider = record.provider
-        model = record.model
-        requestBody = JSONObject(record.requestBody)
-        responseBody = JSONObject(record.responseBody)
-        promptTokens = record.usage?.promptTokens
-        completionTokens = record.usage?.completionTokens
-        totalTokens = record.usage?.totalTokens
-        unitCostPrompt = record.unitPrice?.prompt
-        unitCostCompletion = record.unitPrice?.completion
-        computedCost = record.cost
-        latencyMs = record.latencyMs
-        succeeded = record.succeeded
-        createdAt = now
-    }
 }

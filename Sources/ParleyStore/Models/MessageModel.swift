@@ -16,16 +16,6 @@ final class MessageModel: Model, @unchecked Sendable {
 
     init() {}
 
-    init(tenantID: UUID, sessionID: UUID, message: NewMessage, now: Date) {
-        self.id = UUID()
-        self.tenantID = tenantID
-        self.sessionID = sessionID
-        self.role = message.role.rawValue
-        self.content = message.content
-        self.metadata = JSONObject(message.metadata)
-        self.createdAt = now
-    }
-
     func domain() throws -> StoredMessage {
         StoredMessage(id: MessageID(try requireID()), tenantID: TenantID(tenantID), sessionID: SessionID(sessionID),
                       role: MessageRole(rawValue: role) ?? .system, content: content, metadata: metadata.value,

@@ -18,17 +18,6 @@ final class SessionModel: Model, @unchecked Sendable {
 
     init() {}
 
-    init(tenantID: UUID, sessionKeyHash: String, agentCode: String, now: Date) {
-        self.id = UUID()
-        self.tenantID = tenantID
-        self.sessionKeyHash = sessionKeyHash
-        self.agentCode = agentCode
-        self.isAnonymous = true
-        self.createdAt = now
-        self.lastActivityAt = now
-        self.metadata = JSONObject(.object([:]))
-    }
-
     func domain() throws -> ChatSession {
         ChatSession(id: SessionID(try requireID()), tenantID: TenantID(tenantID), agentCode: agentCode,
                     createdAt: createdAt, lastActivityAt: lastActivityAt)

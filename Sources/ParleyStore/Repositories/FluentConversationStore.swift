@@ -40,13 +40,27 @@ public struct FluentConversationStore: ConversationStore {
     public func createSession(tenant: TenantID, agentCode: String, keyHash: String,
                               firstMessage: NewMessage) async throws -> (ChatSession, StoredMessage) {
         let now = Date()
-        let session = SessionModel(tenantID: tenant.uuid, sessionKeyHash: keyHash, agentCode: agentCode, now: now)
-        let message = MessageModel(tenantID: tenant.uuid, sessionID: session.id!, message: firstMessage, now: now)
+        let session = ChatSession(id: SessionID(), tenantID: tenant, agentCode: agentCode, createdAt: now, lastActivityAt: now)
+        let message = StoredMessage(id: MessageID(), tenantID: tenant, sessionID: session.id, role: firstMessage.role, content: firstMessage.content,
+                                    metadata: JSONObject(firstMessage.metadata).value, createdAt: now)
         try await database.transaction { transaction in
-            try await session.create(on: transaction)
-            try await message.create(on: transaction)
+            guard let sql = transaction as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
+            try await sql.raw("""
+                INSERT INTO sessions (id, tenant_id, session_key_hash, agent_code, is_anonymous, created_at, last_activity_at, metadata)
+                VALUES (\(bind: session.id.uuid), \(bind: tenant.uuid), \(bind: keyHash), \(bind: agentCode), \(bind: true),
+                        \(bind: now), \(bind: now), \(bind: JSONObject(.object([:]))))
+                """).run()
+            try await Self.insert(message, into: sql)
         }
-        return (try session.domain(), try message.domain())
+        return (session, message)
+    }
+
+    private static func insert(_ message: StoredMessage, into sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
+            VALUES (\(bind: message.id.uuid), \(bind: message.tenantID.uuid), \(bind: message.sessionID.uuid), \(bind: message.role.rawValue),
+                    \(bind: message.content), \(bind: JSONObject(message.metadata)), \(bind: message.createdAt))
+            """).run()
     }
 
     public func append(tenant: TenantID, session: SessionID, message: NewMessage) async throws -> StoredMessage {
@@ -69,6 +83,26 @@ public struct FluentConversationStore: ConversationStore {
 
     public func recentTurns(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage] {
         try await window(tenant: tenant, session: session, limit: limit, before: before, columns: Self.turnColumns)
+    }
+
+    /// One SELECT of the question and what came before it, newest first, with room for a few
+    /// messages stored in the same instant as the question; when more than that share it, the
+    /// window is read as two statements instead.
+    public func turnWindow(tenant: TenantID, session: SessionID, question: MessageID, limit: Int) async throws -> TurnWindow? {
+        let slack = 3
+        let rows = try await sql.raw("""
+            SELECT \(Self.turnColumns) FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND session_id = \(bind: session.uuid)
+             AND created_at <= (SELECT created_at FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: question.uuid))
+            ORDER BY created_at DESC LIMIT \(literal: max(0, limit) + slack)
+            """).all().map { try Self.message($0, tenant: tenant) }
+        guard let asked = rows.first(where: { $0.id == question }) else {
+            return rows.count < limit + slack ? nil : try await turnWindowInTwoReads(tenant: tenant, session: session, question: question, limit: limit)
+        }
+        let earlier = rows.filter { $0.createdAt < asked.createdAt }
+        if earlier.count < limit, rows.count == limit + slack {
+            return try await turnWindowInTwoReads(tenant: tenant, session: session, question: question, limit: limit)
+        }
+        return TurnWindow(question: asked, history: earlier.prefix(limit).reversed())
     }
 
     /// The `limit` messages before `before` (or the newest), oldest first, in one SELECT.
