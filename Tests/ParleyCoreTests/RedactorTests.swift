@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import ParleyCore
+@testable import ParleyCore
 import Testing
 
 @Suite("Redaction of PII and secrets")
@@ -131,5 +131,37 @@ struct BoundedLogLineTests {
         let path = try #require(object["path"] as? String)
         #expect(path.utf8.count < JSONLLogHandler.maxFieldBytes + 64)
         #expect(path.hasPrefix("éé"))
+    }
+}
+
+/// The one-pass pre-check that lets most log lines skip the redactor's regular expressions must
+/// never skip a text that one of them would change.
+@Suite("Redaction pre-check")
+struct RedactionCandidatesTests {
+    static let fragments = ["Bearer abc.def", "BEARER", "bear", "er", "sk-", "SK_", "pk-abcdefgh123", "k", "-", "_", "token", "=", ":",
+                            "password: hunter2", "+49 30 1234567", "12345", "6789", "٣٤٥٦٧٨٩٠١٢", "(030) 123-45", " ", "é", "a@b.example",
+                            "/a/sales/chat", "GET", "200", "2026-12-05T09:00:00Z", "x"]
+
+    @Test func noTextThatAPatternMatchesIsSkipped() {
+        var random = SplitMix64(seed: 5)
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 1...6, using: &random)).map { _ in Self.fragments.randomElement(using: &random)! }.joined()
+            let candidates = Redactor.Candidates(text)
+            let range = NSRange(text.startIndex..., in: text)
+            for (index, (regex, _)) in Redactor.rules.enumerated() where regex.firstMatch(in: text, range: range) != nil {
+                #expect(candidates.couldMatch(rule: index), "rule \(index) matches \(text.debugDescription)")
+            }
+            let phones = Redactor.phoneCandidate.matches(in: text, range: range).filter { match in
+                (9...15).contains((text as NSString).substring(with: match.range).filter(\.isNumber).count)
+            }
+            if !phones.isEmpty { #expect(candidates.couldHoldPhone, "a phone number in \(text.debugDescription)") }
+        }
+    }
+
+    @Test func ordinaryLogLinesSkipThePatterns() {
+        let line = Redactor.Candidates("POST /a/sales/chat 201 4ms")
+        #expect(!line.couldMatch(rule: 0) && !line.couldMatch(rule: 1) && !line.couldMatch(rule: 2) && !line.couldHoldPhone)
+        #expect(Redactor().redact("sent Bearer abc.def and sk-abcdefgh123, call +49 30 1234567")
+                    == "sent Bearer [REDACTED] and [REDACTED_KEY], call [PHONE]")
     }
 }

@@ -19,7 +19,7 @@ public struct Redactor: Sendable {
         self.knownSecrets = knownSecrets.filter { $0.count >= 8 }.sorted { $0.count > $1.count }
     }
 
-    private static let rules: [(NSRegularExpression, String)] = {
+    static let rules: [(NSRegularExpression, String)] = {
         func rule(_ pattern: String, _ replacement: String) -> (NSRegularExpression, String) {
             // The patterns are literals checked by the unit tests; a failure here is a programming error.
             (try! NSRegularExpression(pattern: pattern, options: [.caseInsensitive]), replacement)
@@ -31,7 +31,7 @@ public struct Redactor: Sendable {
         ]
     }()
 
-    private static let phoneCandidate = try! NSRegularExpression(pattern: #"(?<![\w.])\+?\(?\d[\d\s().\-]{6,20}\d(?![\w])"#)
+    static let phoneCandidate = try! NSRegularExpression(pattern: #"(?<![\w.])\+?\(?\d[\d\s().\-]{6,20}\d(?![\w])"#)
 
     /// The text with every sensitive span replaced by a marker.
     public func redact(_ text: String) -> String {
@@ -41,13 +41,55 @@ public struct Redactor: Sendable {
             result = result.replacingOccurrences(of: secret, with: "[REDACTED]")
         }
         result = LinearRedaction.databasePasswords(in: result, marker: "[REDACTED]")
-        for (regex, template) in Self.rules {
+        // The markers put in below add no letter `k` before `-`/`_`, no `:`/`=` and no digit, so
+        // what the text could match is known before the first replacement.
+        let candidates = Candidates(result)
+        for (index, (regex, template)) in Self.rules.enumerated() where candidates.couldMatch(rule: index) {
             let range = NSRange(result.startIndex..., in: result)
             result = regex.stringByReplacingMatches(in: result, range: range, withTemplate: template)
         }
         guard personalData else { return result }
         result = LinearRedaction.emails(in: result, marker: "[EMAIL]")
-        return redactPhones(result)
+        return candidates.couldHoldPhone ? redactPhones(result) : result
+    }
+
+    /// Which patterns a text could match, from one pass over its bytes: most log lines (a method,
+    /// a path, a status, a latency) match none, and each regular expression is a pass of its own.
+    /// Conservative: a text with any non-ASCII byte could hold digits of other scripts.
+    struct Candidates {
+        private var bearer = false
+        private var keyPrefix = false
+        private var assignment = false
+        private(set) var couldHoldPhone = false
+
+        init(_ text: String) {
+            let bearerWord = UInt64(0x62_65_61_72_65_72) // "bearer"
+            var window: UInt64 = 0
+            var previous: UInt8 = 0
+            var digits = 0
+            var nonASCII = false
+            for byte in text.utf8 {
+                let lower = byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0)
+                window = ((window << 8) | UInt64(lower)) & 0xFFFF_FFFF_FFFF
+                if window == bearerWord { bearer = true }
+                if (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) && previous == UInt8(ascii: "k") { keyPrefix = true }
+                if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "=") { assignment = true }
+                if byte >= 0x30 && byte <= 0x39 { digits += 1 }
+                if byte >= 0x80 { nonASCII = true }
+                previous = lower
+            }
+            couldHoldPhone = nonASCII || digits >= 9
+        }
+
+        /// Rule 0 needs "bearer", rule 1 "k-" or "k_", rule 2 a `:` or `=`.
+        func couldMatch(rule: Int) -> Bool {
+            switch rule {
+            case 0: bearer
+            case 1: keyPrefix
+            case 2: assignment
+            default: true
+            }
+        }
     }
 
     /// Redacts every string inside a JSON document (keys are kept; values named like secrets are blanked).
