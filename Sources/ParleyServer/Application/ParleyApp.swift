@@ -25,6 +25,11 @@ public enum ParleyApp {
         }
         try await DatabaseSelection.prepare(app.db(.parley), kind: DatabaseSelection.kind(secrets: settings.secrets),
                                            synchronous: config.database.sqliteSynchronous)
+        if DatabaseSelection.kind(secrets: settings.secrets) == .sqlite {
+            let checkpointer = try await SQLiteCheckpointer.start(path: config.database.sqlitePath, threadPool: app.threadPool,
+                                                                  eventLoop: app.eventLoopGroup.any(), logger: app.logger)
+            app.lifecycle.use(SQLiteCheckpointing(checkpointer: checkpointer))
+        }
         let services = try await makeServices(app, settings: settings)
         app.parley = services
         if settings.seeds { try await seed(app, services: services) }

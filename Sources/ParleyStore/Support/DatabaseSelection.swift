@@ -24,6 +24,8 @@ public enum DatabaseSelection {
         guard kind == .sqlite, let sql = database as? any SQLDatabase else { return }
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         try await sql.raw(SQLQueryString("PRAGMA synchronous=\(unsafeRaw: synchronous.rawValue.uppercased())")).run()
+        // ``SQLiteCheckpointer`` copies the log in the background; this connection only as a bound.
+        try await sql.raw(SQLQueryString("PRAGMA wal_autocheckpoint=\(literal: SQLiteCheckpointer.backgroundWALPages)")).run()
     }
 
     public static func factory(config: ParleyConfig, secrets: ParleySecrets) throws -> DatabaseConfigurationFactory {
