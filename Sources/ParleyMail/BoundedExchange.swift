@@ -6,7 +6,7 @@ import ParleyCore
 
 /// One HTTP exchange under one deadline over head and body (AsyncHTTPClient's own deadline
 /// ends with the head: DESIGN.md, pitfalls), reading at most `maxBytes` of the answer, with the
-/// answer's `Retry-After` in seconds (bounded to an hour).
+/// answer's `Retry-After` (seconds or an HTTP-date, bounded to an hour).
 enum BoundedExchange {
     struct Answer: Sendable {
         var status: Int
@@ -24,7 +24,7 @@ enum BoundedExchange {
                 if chunk.readableBytes > room { chunk = chunk.getSlice(at: chunk.readerIndex, length: room) ?? chunk }
                 body.writeBuffer(&chunk)
             }
-            let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init).map { Duration.seconds(max(0, min($0, 3600))) }
+            let retryAfter = RetryAfter.parse(response.headers.first(name: "Retry-After")).map { min($0, .seconds(3600)) }
             return Answer(status: Int(response.status.code), body: body, retryAfter: retryAfter)
         }
     }

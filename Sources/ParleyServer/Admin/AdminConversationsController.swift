@@ -140,14 +140,8 @@ struct AdminConversationsController: RouteCollection {
         case "idle": filter.idleSince = Date().addingTimeInterval(-Double(config.chat.inactivityMinutes) * 60)
         default: throw ParleyError.badRequest("invalid_status", "status must be active or idle.")
         }
-        let limit = request.query[Int.self, at: "limit"] ?? 50
-        guard (1 ... 200).contains(limit) else { throw ParleyError.badRequest("invalid_limit", "limit must be 1 to 200.") }
-        var cursor: ConversationCursor?
-        if let after = request.query[String.self, at: "after"], !after.isEmpty {
-            guard let parsed = ConversationCursor(token: after) else { throw ParleyError.badRequest("invalid_cursor", "after must be a next value from an earlier page.") }
-            cursor = parsed
-        }
-        return (filter, cursor, limit)
+        let page = try request.pageQuery()
+        return (filter, page.cursor, page.limit)
     }
 
     private func tenant(_ request: Request) async throws -> Tenant {

@@ -23,9 +23,9 @@ public enum ParleyApp {
         if config.app.autoMigrate {
             try await app.autoMigrate()
         }
-        try await DatabaseSelection.prepare(app.db(.parley), kind: DatabaseSelection.kind(secrets: settings.secrets),
-                                           synchronous: config.database.sqliteSynchronous)
-        if DatabaseSelection.kind(secrets: settings.secrets) == .sqlite {
+        let databaseKind = DatabaseSelection.kind(secrets: settings.secrets)
+        try await DatabaseSelection.prepare(app.db(.parley), kind: databaseKind, synchronous: config.database.sqliteSynchronous)
+        if databaseKind == .sqlite {
             let checkpointer = try await SQLiteCheckpointer.start(path: config.database.sqlitePath, threadPool: app.threadPool,
                                                                   eventLoop: app.eventLoopGroup.any(), logger: app.logger)
             app.lifecycle.use(SQLiteCheckpointing(checkpointer: checkpointer))

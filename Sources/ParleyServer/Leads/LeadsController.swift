@@ -107,15 +107,7 @@ struct LeadsController: RouteCollection {
         case "true": filter.reachableOnly = true
         default: throw ParleyError.badRequest("invalid_reachable", "reachable must be true or false.")
         }
-        let limit = request.query[Int.self, at: "limit"] ?? 50
-        guard (1 ... 200).contains(limit) else { throw ParleyError.badRequest("invalid_limit", "limit must be 1 to 200.") }
-        var cursor: ConversationCursor?
-        if let after = request.query[String.self, at: "after"], !after.isEmpty {
-            guard let parsed = ConversationCursor(token: after) else {
-                throw ParleyError.badRequest("invalid_cursor", "after must be a next value from an earlier page.")
-            }
-            cursor = parsed
-        }
-        return (filter, cursor, limit)
+        let page = try request.pageQuery()
+        return (filter, page.cursor, page.limit)
     }
 }

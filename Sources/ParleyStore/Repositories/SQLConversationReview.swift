@@ -33,22 +33,8 @@ public struct SQLConversationReview: ConversationReview {
         if let before = filter.startedBefore { query = query.where(SQLColumn("created_at", table: "s"), .lessThan, SQLBind(before)) }
         if let since = filter.activeSince { query = query.where(SQLColumn("last_activity_at", table: "s"), .greaterThanOrEqual, SQLBind(since)) }
         if let since = filter.idleSince { query = query.where(SQLColumn("last_activity_at", table: "s"), .lessThan, SQLBind(since)) }
-        if let cursor {
-            // Times read back are rounded to the microsecond (sqlite-nio), and stored as seconds
-            // since 1970 in a Double (steps of 0.24 µs today), so the cursor's time matches its row
-            // within about 0.7 µs, not exactly: a window of 1 µs is "the same time", and within it
-            // the id decides.
-            let (low, high) = (cursor.lastActivityAt.addingTimeInterval(-1e-6), cursor.lastActivityAt.addingTimeInterval(1e-6))
-            query = query.where { group in
-                group.where(SQLColumn("last_activity_at", table: "s"), .lessThan, SQLBind(low))
-                    .orWhere { tie in
-                        tie.where(SQLColumn("last_activity_at", table: "s"), .lessThanOrEqual, SQLBind(high))
-                            .where(SQLColumn("id", table: "s"), .lessThan, SQLBind(cursor.session.uuid))
-                    }
-            }
-        }
         let rows = try await query
-            .orderBy(SQLColumn("last_activity_at", table: "s"), SQLDirection.descending).orderBy(SQLColumn("id", table: "s"), SQLDirection.descending)
+            .keysetPage(after: cursor, time: SQLColumn("last_activity_at", table: "s"), id: SQLColumn("id", table: "s"))
             .limit(max(1, min(limit, 200)))
             .all()
         return try rows.map { row in

@@ -37,14 +37,7 @@ public struct SQLLeadDirectory: LeadDirectory {
                 return group
             }
         }
-        if let cursor {
-            let (low, high) = (cursor.lastActivityAt.addingTimeInterval(-1e-6), cursor.lastActivityAt.addingTimeInterval(1e-6))
-            query = query.where { group in
-                group.where(p("updated_at"), .lessThan, SQLBind(low))
-                    .orWhere { tie in tie.where(p("updated_at"), .lessThanOrEqual, SQLBind(high)).where(p("session_id"), .lessThan, SQLBind(cursor.session.uuid)) }
-            }
-        }
-        let rows = try await query.orderBy(p("updated_at"), SQLDirection.descending).orderBy(p("session_id"), SQLDirection.descending)
+        let rows = try await query.keysetPage(after: cursor, time: p("updated_at"), id: p("session_id"))
             .limit(max(1, min(limit, 1000))).all()
         let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
         guard !ids.isEmpty else { return [] }

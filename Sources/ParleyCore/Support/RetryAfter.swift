@@ -1,10 +1,11 @@
 import Foundation
 
-/// A provider's `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.
-enum RetryAfter {
+/// A provider's `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date. Read
+/// the same way for LLM providers, Mailgun and CRM webhooks.
+public enum RetryAfter {
     /// The wait it asks for, from `now`; nil when the header is absent or unreadable. A date in
     /// the past means "now" (zero).
-    static func parse(_ value: String?, now: Date = Date()) -> Duration? {
+    public static func parse(_ value: String?, now: Date = Date()) -> Duration? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty, value.count <= 64 else { return nil }
         if value.allSatisfy(\.isNumber) {
             guard let seconds = Int(value) else { return nil }
