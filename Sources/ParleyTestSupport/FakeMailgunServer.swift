@@ -51,26 +51,26 @@ public final class FakeMailgunServer: Sendable {
                 guard request.headers.first(name: .authorization) == expected else { return text(401, "Forbidden") }
                 let scripted = await state.next()
                 if case .status(let status)? = scripted {
-                    let response = json(status, ["message": .string(status == 429 ? "Too many requests" : "Injected failure \(status)")])
+                    let response = Response.fakeJSON(status: status, ["message": .string(status == 429 ? "Too many requests" : "Injected failure \(status)")])
                     if status == 429 { response.headers.replaceOrAdd(name: "Retry-After", value: "1") }
                     return response
                 }
                 guard request.headers.contentType == .urlEncodedForm,
                       let fields = try? request.content.decode([String: String].self, as: .urlEncodedForm) else {
-                    return json(400, ["message": "Bad request: send the message as form fields"])
+                    return Response.fakeJSON(status: 400, ["message": "Bad request: send the message as form fields"])
                 }
                 for required in ["from", "to", "subject"] where (fields[required] ?? "").isEmpty {
-                    return json(400, ["message": .string("\(required) parameter is missing")])
+                    return Response.fakeJSON(status: 400, ["message": .string("\(required) parameter is missing")])
                 }
                 guard fields["text"] != nil || fields["html"] != nil else {
-                    return json(400, ["message": "Need at least one of 'text', 'html' or 'template' parameters specified"])
+                    return Response.fakeJSON(status: 400, ["message": "Need at least one of 'text', 'html' or 'template' parameters specified"])
                 }
                 let domain = request.parameters.get("domain") ?? ""
                 let id = (fields["h:Message-Id"] ?? "<\(UUID().uuidString.lowercased())@\(domain)>")
                 await state.add(Message(domain: domain, fields: fields, arrivedAt: .now, wallClock: Date(),
                                         messageID: id.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))))
                 if case .acceptSlowly(let delay)? = scripted { try? await Task.sleep(for: delay) }
-                return json(200, ["id": .string(id), "message": "Queued. Thank you."])
+                return Response.fakeJSON(status: 200, ["id": .string(id), "message": "Queued. Thank you."])
             }
             app.get("v3", ":domain", "events") { request async -> Response in
                 guard request.headers.first(name: .authorization) == expected else { return text(401, "Forbidden") }
@@ -83,7 +83,7 @@ public final class FakeMailgunServer: Sendable {
                     .object(["event": "accepted", "timestamp": .number(message.wallClock.timeIntervalSince1970),
                              "message": .object(["headers": .object(["message-id": .string(message.messageID)])])])
                 }
-                return json(200, ["items": .array(items), "paging": .object([:])])
+                return Response.fakeJSON(status: 200, ["items": .array(items), "paging": .object([:])])
             }
         }
         return FakeMailgunServer(server: server, state: state, apiKey: apiKey)
@@ -107,13 +107,6 @@ public final class FakeMailgunServer: Sendable {
         HMAC<SHA256>.authenticationCode(for: Data((timestamp + token).utf8), using: SymmetricKey(data: Data(key.utf8)))
             .map { String(format: "%02x", $0) }.joined()
     }
-}
-
-private func json(_ status: Int, _ object: [String: JSONValue]) -> Response {
-    let response = Response(status: HTTPResponseStatus(statusCode: status))
-    response.headers.contentType = .json
-    response.body = .init(data: (try? JSONEncoder().encode(JSONValue.object(object))) ?? Data("{}".utf8))
-    return response
 }
 
 private func text(_ status: Int, _ body: String) -> Response {

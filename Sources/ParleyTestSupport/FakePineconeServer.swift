@@ -111,15 +111,10 @@ public final class FakePineconeServer: Sendable {
     public func stop() async { await server.stop() }
 
     static func json(_ object: [String: JSONValue]) -> Response {
-        let response = Response(status: .ok)
-        response.headers.contentType = .json
-        response.body = .init(data: (try? JSONEncoder().encode(JSONValue.object(object))) ?? Data("{}".utf8))
-        return response
+        .fakeJSON(object)
     }
 
     static func error(_ status: Int, _ message: String) -> Response {
-        let response = json(["code": .number(Double(status)), "message": .string(message)])
-        response.status = HTTPResponseStatus(statusCode: status)
-        return response
+        .fakeJSON(status: status, ["code": .number(Double(status)), "message": .string(message)])
     }
 }
