@@ -24,6 +24,20 @@ struct BM25IndexTests {
         #expect(index.idf("durian") > index.idf("cherry"))
     }
 
+    @Test func theAttainableScoreIsTheSumOfTheQueryTermsIDF() {
+        var index = BM25Index(k1: 1.5, b: 0.75)
+        index.add(id: "d1", text: "apple apple banana")
+        index.add(id: "d2", text: "apple cherry")
+        index.add(id: "d3", text: "banana cherry durian")
+        // "apple" df 2 -> ln 1.6; "durian" df 1 -> ln(1 + 2.5 / 1.5); "kiwi" unseen -> ln(1 + 3.5 / 0.5); "the" is a stop word.
+        let expected = log(1.6) + log(1 + 2.5 / 1.5) + log(8.0)
+        #expect(abs(index.attainableScore("the apple, durian and kiwi") - expected) < 1e-12)
+        #expect(index.attainableScore("the and") == 0)
+        // No document reaches it: each term's weight stays below 1 however often it occurs.
+        let ceiling = index.attainableScore("apple banana")
+        #expect(index.search("apple banana", limit: 3, visibleTo: nil).allSatisfy { $0.score < ceiling })
+    }
+
     @Test func replaceAndRemoveKeepStatisticsRight() {
         var index = BM25Index()
         index.add(id: "d1", text: "solar panels on roofs")

@@ -169,9 +169,11 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         public var topK = 5
         /// Passages scoring below this are dropped (fused score in hybrid mode, cosine in dense, BM25 in lexical).
         public var minScore = 0.0
-        /// `convex` (min-max normalised scores, weighted by `convex_alpha`) or `rrf` (reciprocal ranks, `rrf_k`).
-        public var fusion = FusionMethod.convex
-        /// Weight of the dense ranking in convex fusion.
+        /// `absolute` (cosine and BM25's share of the query's attainable score, weighted by
+        /// `convex_alpha`), `convex` (min-max normalised scores, weighted the same) or `rrf`
+        /// (reciprocal ranks, `rrf_k`).
+        public var fusion = FusionMethod.absolute
+        /// Weight of the dense ranking in absolute and convex fusion.
         public var convexAlpha = 0.5
         public var rrfK = 60.0
         /// Candidates each ranking contributes before fusion.

@@ -99,6 +99,9 @@ public enum RetrievalMode: String, Sendable, Codable, CaseIterable, ConfigChoice
 
 /// How the dense and lexical rankings are combined in hybrid mode.
 public enum FusionMethod: String, Sendable, Codable, CaseIterable, ConfigChoice {
+    /// Scores on scales that mean the same for every query, weighted sum: the dense cosine as it
+    /// is, and BM25 as the share of the score the query's terms could reach at most.
+    case absolute
     /// Min-max normalised scores of each list, weighted sum (missing = 0).
     case convex
     /// Reciprocal-rank fusion: sum of 1 / (k + rank).

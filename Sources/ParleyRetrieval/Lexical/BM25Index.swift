@@ -80,6 +80,14 @@ public struct BM25Index: Sendable {
         return log(1 + (Double(slots.count) - frequency + 0.5) / (frequency + 0.5))
     }
 
+    /// The most any document could score for `query`: the sum of its terms' IDF (a term the
+    /// index has never seen counts with document frequency 0), reached only in the limit of a
+    /// document holding every term infinitely often. Hybrid fusion divides BM25 scores by it to
+    /// put them on a scale that means the same for every query.
+    public func attainableScore(_ query: String) -> Double {
+        analyzer.terms(query).reduce(0) { $0 + idf($1) }
+    }
+
     /// The `limit` best documents for a query, best first (ties: larger id first), among those
     /// an agent may see: untagged, or tagged with `agent` (`KnowledgeChunk.isVisible(scope:to:)`).
     public func search(_ query: String, limit: Int, visibleTo agent: String?) -> [(id: String, score: Double)] {

@@ -197,7 +197,8 @@ public actor KnowledgeBase: Retriever {
             // query embedding would only take a core from the encoder's parallel work.
             lexicalList = lexicalRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
             dense = try await denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
-            ranked = settings.fusion.fuse(dense: dense, lexical: lexicalList)
+            ranked = settings.fusion.fuse(dense: dense, lexical: lexicalList,
+                                          lexicalCeiling: lexical[query.tenantID]?.attainableScore(text) ?? 0)
         }
         return (Array(ranked.filter { $0.score >= query.minScore }.prefix(query.topK)), lexicalList, dense, mode)
     }

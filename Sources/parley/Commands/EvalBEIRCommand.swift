@@ -27,12 +27,22 @@ struct EvalBEIRCommand: AsyncParsableCommand {
     @ArgumentParser.Flag(help: "Chunk documents as production does (retrieval.chunk_tokens); a document scores as its best chunk.")
     var chunk = false
 
+    @ArgumentParser.Option(help: "Hybrid fusion: absolute, convex or rrf (default: retrieval.fusion of the configuration).")
+    var fusion: String?
+
     @ArgumentParser.Option(help: "Qrels split to evaluate.")
     var split = "test"
+
+    @ArgumentParser.Option(help: "Also write the ranking of every query to this file in TREC run format (query Q0 document rank score tag), for trec_eval or fusion studies.")
+    var run: String?
 
     func run() async throws {
         guard let retrievalMode = RetrievalMode(rawValue: mode), retrievalMode != .off else {
             throw ValidationError("--mode must be hybrid, dense or lexical")
+        }
+        let fusionMethod = try fusion.map { name in
+            guard let method = FusionMethod(rawValue: name) else { throw ValidationError("--fusion must be absolute, convex or rrf") }
+            return method
         }
         let dataset: BEIRDataset
         do {
@@ -42,6 +52,7 @@ struct EvalBEIRCommand: AsyncParsableCommand {
         }
         try await ScratchApplication.run(label: "eval", loaded: Runtime.loadConfiguration(global)) { config in
             if retrievalMode == .lexical { config.embeddings.provider = "none" }
+            if let fusionMethod { config.retrieval.fusion = fusionMethod }
         } body: { app in
             try await evaluate(dataset, mode: retrievalMode, app: app)
         }
@@ -96,14 +107,36 @@ struct EvalBEIRCommand: AsyncParsableCommand {
             run[query.id] = Dictionary(uniqueKeysWithValues: RankingMetrics.ranking(scores).prefix(100).map { ($0, scores[$0] ?? 0) })
         }
         let querySeconds = queryStarted.duration(to: .now).seconds
+        if let runPath = self.run { try Self.writeTRECRun(run, tag: "parley-\(mode.rawValue)", to: runPath) }
         let summary = RankingMetrics.summarize(run: run, judgements: dataset.judgements)
         let fusion = services.knowledge.settings.fusion
-        let fusionText = mode != .hybrid ? "" : fusion.method == .convex ? ", convex fusion alpha \(fusion.alpha)" : ", RRF k \(fusion.rrfK)"
+        let fusionText = switch (mode, fusion.method) {
+        case (.hybrid, .absolute): ", absolute fusion alpha \(fusion.alpha)"
+        case (.hybrid, .convex): ", convex fusion alpha \(fusion.alpha)"
+        case (.hybrid, .rrf): ", RRF k \(fusion.rrfK)"
+        default: ""
+        }
         print("BEIR \(folder): \(dataset.documents.count) documents (\(documentOfChunk.count) chunks, \(failed) failed), \(summary.queries) judged queries")
         print("  mode \(mode.rawValue)\(fusionText), embedder \(services.knowledge.embeddingModel?.description ?? "none")")
         print(String(format: "  nDCG@10 %.2f   Recall@100 %.2f   MRR@10 %.2f", summary.ndcgAt10 * 100, summary.recallAt100 * 100, summary.mrrAt10 * 100))
         print(String(format: "  ingestion %.1f s (%.1f docs/s)   queries %.1f s (%.1f queries/s)",
                      ingestSeconds, Double(dataset.documents.count) / max(ingestSeconds, 1e-9),
                      querySeconds, Double(dataset.queries.count) / max(querySeconds, 1e-9)))
+    }
+
+    /// One line per ranked document, best first: `query Q0 document rank score tag`.
+    static func writeTRECRun(_ run: RankingMetrics.Run, tag: String, to path: String) throws {
+        var text = ""
+        for query in run.keys.sorted() {
+            let scores = run[query] ?? [:]
+            for (rank, document) in RankingMetrics.ranking(scores).enumerated() {
+                text += "\(query) Q0 \(document) \(rank + 1) \(scores[document] ?? 0) \(tag)\n"
+            }
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ValidationError("cannot write the run file \(path): \(error.localizedDescription)")
+        }
     }
 }
