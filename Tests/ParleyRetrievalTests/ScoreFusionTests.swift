@@ -41,23 +41,45 @@ struct ScoreFusionTests {
             #expect(single.map(\.id) == [x])
         }
         #expect(ScoreFusion(method: .convex).fuse(dense: [.init(id: x, score: 0.3)], lexical: [])[0].score == 0.5)
-        #expect(ScoreFusion(method: .absolute).fuse(dense: [.init(id: x, score: 0.3)], lexical: [])[0].score == 0.15)
+        // With one list empty, absolute fusion gives the other all the weight.
+        #expect(ScoreFusion(method: .absolute).fuse(dense: [.init(id: x, score: 0.3)], lexical: [])[0].score == 0.3)
         // Without a ceiling, absolute fusion divides by the list's best score.
         let lexicalOnly = ScoreFusion(method: .absolute).fuse(dense: [], lexical: [.init(id: y, score: 4), .init(id: z, score: 2)])
-        #expect(lexicalOnly.map(\.score) == [0.5, 0.25])
+        #expect(lexicalOnly.map(\.score) == [1, 0.5])
     }
 
     @Test func absoluteFusionAddsTheCosineToTheShareOfTheAttainableBM25Score() {
         let fusion = ScoreFusion(method: .absolute, alpha: 0.5)
-        // Ceiling 10. x: 0.5 · 0.9 + 0.5 · 0.4 = 0.65; y: 0.5 · 0.7 + 0 (not in the lexical list) = 0.35;
-        // z: 0.5 · 0.7 (the dense list's lowest cosine stands in for its own) + 0.5 · 0.8 = 0.75.
-        let fused = fusion.fuse(dense: [.init(id: x, score: 0.9), .init(id: y, score: 0.7)],
-                                lexical: [.init(id: z, score: 8), .init(id: x, score: 4)], lexicalCeiling: 10)
+        // Ceiling 10. Both lists spread 0.3 (dense 0.9 - 0.6; lexical shares 0.8 - 0.5), so the
+        // weights stay 0.5 each. x: 0.45 + 0.25 = 0.7; y: 0.3 + 0 (not in the lexical list) = 0.3;
+        // z: 0.3 (the dense list's lowest cosine stands in for its own) + 0.4 = 0.7; w: 0.3 + 0.25.
+        let w = ChunkID()
+        let fused = fusion.fuse(dense: [.init(id: x, score: 0.9), .init(id: y, score: 0.6)],
+                                lexical: [.init(id: z, score: 8), .init(id: x, score: 5), .init(id: w, score: 5)], lexicalCeiling: 10)
         let scores = Dictionary(uniqueKeysWithValues: fused.map { ($0.id, $0.score) })
-        #expect(abs(scores[x]! - 0.65) < 1e-12)
-        #expect(abs(scores[y]! - 0.35) < 1e-12)
-        #expect(abs(scores[z]! - 0.75) < 1e-12)
-        #expect(fused.map(\.id) == [z, x, y])
+        #expect(abs(scores[x]! - 0.7) < 1e-12)
+        #expect(abs(scores[y]! - 0.3) < 1e-12)
+        #expect(abs(scores[z]! - 0.7) < 1e-12)
+        #expect(abs(scores[w]! - 0.55) < 1e-12)
+        #expect(fused.last?.id == y)
+    }
+
+    @Test func theWiderSpreadingListWeighsMore() {
+        #expect(ScoreFusion.denseWeight(alpha: 0.5, denseSpread: 0.2, lexicalSpread: 0.2) == 0.5)
+        #expect(abs(ScoreFusion.denseWeight(alpha: 0.5, denseSpread: 0.2, lexicalSpread: 0.4) - 1.0 / 3) < 1e-12)
+        // alpha still leans: 0.8 · 0.2 / (0.8 · 0.2 + 0.2 · 0.4) = 2/3.
+        #expect(abs(ScoreFusion.denseWeight(alpha: 0.8, denseSpread: 0.2, lexicalSpread: 0.4) - 2.0 / 3) < 1e-12)
+        #expect(ScoreFusion.denseWeight(alpha: 0.5, denseSpread: 0, lexicalSpread: 0) == 0.5)
+        #expect(ScoreFusion.spread([0.9, 0.4, 0.6]) == 0.5)
+        #expect(ScoreFusion.spread([0.3]) == 0.3)
+        #expect(ScoreFusion.spread([]) == 0)
+        // In the fused scores: dense spreads 0.2, lexical 0.4 (shares 0.5 and 0.1), so the dense
+        // weight is 1/3. x: 0.9/3 + 2/3 · 0.1 = 0.3667; y: 0.7/3 + 2/3 · 0.5 = 0.5667.
+        let fused = ScoreFusion(method: .absolute).fuse(dense: [.init(id: x, score: 0.9), .init(id: y, score: 0.7)],
+                                                        lexical: [.init(id: y, score: 5), .init(id: x, score: 1)], lexicalCeiling: 10)
+        #expect(fused.map(\.id) == [y, x])
+        #expect(abs(fused[0].score - (0.7 / 3 + 2.0 / 3 * 0.5)) < 1e-12)
+        #expect(abs(fused[1].score - (0.9 / 3 + 2.0 / 3 * 0.1)) < 1e-12)
     }
 
     @Test func aWeakLexicalListMovesTheRankingLessThanMinMaxFusionLetsIt() {

@@ -3,15 +3,16 @@ import ParleyCore
 
 /// Combines a dense and a lexical ranking into one (hybrid retrieval).
 ///
-/// The default, `absolute`, weighs both lists equally (alpha 0.5) on scales that mean the same
-/// for every query: the dense list's cosine as it is, and each BM25 score divided by the most
-/// that query could score (the sum of its terms' IDF, which a document reaches only by holding
-/// every term many times). Min-max normalisation (`convex`) instead stretches each list to
+/// The default, `absolute`, adds the two lists' scores on scales that mean the same for every
+/// query: the dense list's cosine as it is, and each BM25 score divided by the most that query
+/// could score (the sum of its terms' IDF, which a document reaches only by holding every term
+/// many times). Their weights start equal (alpha 0.5) and move, query by query, towards the list
+/// whose scores spread wider. Min-max normalisation (`convex`) instead stretches each list to
 /// [0, 1] whatever its quality, so that the best BM25 hit of a question phrased in words the
 /// knowledge base never uses counts as much as a perfect match. On help-desk questions over FAQ
-/// answers that costs fixed convex fusion 5–9 points of nDCG@10 against dense retrieval alone;
-/// absolute fusion keeps most of them without losing on scientific text (README, "Retrieval
-/// quality"). `rrf` is reciprocal-rank fusion with k = 60 (Cormack et al., 2009).
+/// answers that costs fixed convex fusion 8 points of nDCG@10 against dense retrieval alone;
+/// absolute fusion wins back all but 0.2–1.5 of them without losing on scientific text (README,
+/// "Knowledge base" figures). `rrf` is reciprocal-rank fusion with k = 60 (Cormack et al., 2009).
 public struct ScoreFusion: Sendable, Equatable {
     public var method: FusionMethod
     /// Weight of the dense list in absolute and convex fusion (the lexical list gets 1 − alpha).
@@ -47,22 +48,43 @@ public struct ScoreFusion: Sendable, Equatable {
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id.description < $1.id.description }
     }
 
-    /// `alpha · cosine + (1 − alpha) · BM25 / ceiling`. A passage one list did not return gets
-    /// what that list's scale says about it: 0 from BM25 (its floor: none of the query's terms
-    /// counted enough to rank), and the dense list's lowest cosine, which bounds its own from
-    /// above (cosines have no floor that unrelated text reaches, so 0 would favour it).
+    /// `a · cosine + (1 − a) · BM25 / ceiling`, where `a` is `alpha` shifted towards the list
+    /// whose scores spread wider for this query (top minus lowest of its candidates, each on its
+    /// absolute scale): `a = alpha · Rd / (alpha · Rd + (1 − alpha) · Rl)`. A list that barely
+    /// tells its best candidate from its hundredth says little about which passage answers, and
+    /// a question asked in words the knowledge base does not use gives BM25 exactly such a flat
+    /// list. A passage one list did not return gets what that list's scale says about it: 0 from
+    /// BM25 (its floor: none of the query's terms counted enough to rank), and the dense list's
+    /// lowest cosine, which bounds its own from above (cosines have no floor that unrelated text
+    /// reaches, so 0 would favour it).
     private func absolute(dense: [ScoredChunkID], lexical: [ScoredChunkID], lexicalCeiling: Double) -> [ChunkID: Double] {
-        let ceiling = lexicalCeiling > 0 ? lexicalCeiling : lexical.map(\.score).max() ?? 1
-        let denseFloor = dense.map(\.score).min() ?? 0
+        let ceiling = max(lexicalCeiling > 0 ? lexicalCeiling : lexical.map(\.score).max() ?? 1, .leastNonzeroMagnitude)
         var lexicalShare: [ChunkID: Double] = [:]
-        for item in lexical { lexicalShare[item.id] = max(lexicalShare[item.id] ?? 0, item.score / max(ceiling, .leastNonzeroMagnitude)) }
+        for item in lexical { lexicalShare[item.id] = max(lexicalShare[item.id] ?? 0, item.score / ceiling) }
         var cosine: [ChunkID: Double] = [:]
         for item in dense { cosine[item.id] = max(cosine[item.id] ?? -.infinity, item.score) }
+        let denseFloor = cosine.values.min() ?? 0
+        let weight = Self.denseWeight(alpha: alpha, denseSpread: Self.spread(Array(cosine.values)),
+                                      lexicalSpread: Self.spread(Array(lexicalShare.values)))
         var fused: [ChunkID: Double] = [:]
         for id in Set(lexicalShare.keys).union(cosine.keys) {
-            fused[id] = alpha * (cosine[id] ?? denseFloor) + (1 - alpha) * (lexicalShare[id] ?? 0)
+            fused[id] = weight * (cosine[id] ?? denseFloor) + (1 - weight) * (lexicalShare[id] ?? 0)
         }
         return fused
+    }
+
+    /// How far a list's best score stands above its lowest; a list of one spreads from 0.
+    static func spread(_ scores: [Double]) -> Double {
+        guard let high = scores.max(), let low = scores.min() else { return 0 }
+        return scores.count == 1 ? max(high, 0) : high - low
+    }
+
+    /// The dense list's weight for one query: `alpha` scaled by the two lists' spreads, and
+    /// `alpha` itself when neither list spreads (or one is empty, when the weight does not matter).
+    static func denseWeight(alpha: Double, denseSpread: Double, lexicalSpread: Double) -> Double {
+        let dense = alpha * max(denseSpread, 0)
+        let lexical = (1 - alpha) * max(lexicalSpread, 0)
+        return dense + lexical > 0 ? dense / (dense + lexical) : alpha
     }
 
     /// Scores mapped to [0, 1] by the list's own minimum and maximum (all 1 when they are equal).
