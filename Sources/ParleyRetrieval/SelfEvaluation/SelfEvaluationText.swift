@@ -1,0 +1,55 @@
+import Foundation
+import ParleyCore
+
+/// The self-evaluation report as the CLI prints it.
+public enum SelfEvaluationText {
+    public static func render(_ report: SelfEvaluationReport, tenant: String) -> String {
+        var lines: [String] = []
+        let kinds = SelfQuery.Kind.allCases.map { "\(report.count(of: $0)) \(label($0))" }.joined(separator: ", ")
+        lines.append("Self-evaluation of \(tenant): \(report.chunks) chunks, \(report.queries.count) self-queries (\(kinds))")
+        guard !report.queries.isEmpty else {
+            lines.append("  No FAQ question, heading or title names exactly one place: nothing to measure.")
+            return lines.joined(separator: "\n")
+        }
+        lines.append("  nDCG@10 with its 95% bootstrap interval (\(report.resamples) resamples); MRR@10, Recall@10")
+        for result in report.modes {
+            guard let all = report.ndcg(result.mode) else { continue }
+            let mrr = report.mean(result.mode, \.mrrAt10) ?? 0
+            let recall = report.mean(result.mode, \.recallAt10) ?? 0
+            var line = "  \(result.mode.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(interval(all))"
+                + "   MRR \(number(mrr))   R@10 \(number(recall))"
+            for kind in SelfQuery.Kind.allCases where report.count(of: kind) > 0 {
+                if let estimate = report.ndcg(result.mode, kind: kind) { line += "   \(label(kind)) \(number(estimate.mean))" }
+            }
+            lines.append(line)
+        }
+        if let best = report.bestMode {
+            for other in report.modes.map(\.mode) where other != best {
+                guard let difference = report.difference(best, over: other) else { continue }
+                let verdict = difference.low > 0 ? "a real difference" : "within noise"
+                lines.append("  \(best.rawValue) - \(other.rawValue): \(signed(difference.mean)) [\(signed(difference.low)), \(signed(difference.high))], \(verdict)")
+            }
+        }
+        if report.queries.count < 30 {
+            lines.append("  Fewer than 30 self-queries: the intervals are wide; add FAQ entries or headed sections for a firmer figure.")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func label(_ kind: SelfQuery.Kind) -> String {
+        switch kind {
+        case .question: "questions"
+        case .heading: "headings"
+        case .title: "titles"
+        }
+    }
+
+    static func interval(_ estimate: SelfEvaluationReport.Estimate) -> String {
+        "\(number(estimate.mean)) [\(number(estimate.low)), \(number(estimate.high))]"
+    }
+
+    /// A share as points out of 100 with one decimal.
+    static func number(_ share: Double) -> String { String(format: "%.1f", share * 100) }
+
+    static func signed(_ share: Double) -> String { String(format: "%+.1f", share * 100) }
+}

@@ -1,0 +1,94 @@
+"""`parley eval self` and `parley eval beir` as a user runs them: on the demo tenant of a real
+`parley serve` data folder, and on the FAQ development sets in eval/."""
+import json
+import math
+import re
+import subprocess
+import sys
+import unittest
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Browser"))
+from harness import ParleyServer  # noqa: E402
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+class EvalCommandsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # `parley serve` seeds the demo tenant and its knowledge base; the commands then read its database.
+        cls.server = ParleyServer()
+        cls.server.start()
+        cls.server.stop()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.remove()
+
+    def run_cli(self, *arguments):
+        return subprocess.run([self.server.binary, *arguments], cwd=self.server.folder, env=self.server.environment(),
+                              capture_output=True, text=True, timeout=600)
+
+    def test_self_evaluation_of_the_demo_tenant(self):
+        output = self.server.cli("eval", "self", "--tenant", "demo", "--per-kind", "100")
+        faq = json.loads((REPOSITORY / "Sources/ParleyServer/Resources/DemoKnowledge/faq.json").read_text())
+        header = re.search(r"Self-evaluation of demo: (\d+) chunks, (\d+) self-queries \((\d+) questions, (\d+) headings, (\d+) titles\)", output)
+        self.assertIsNotNone(header, output)
+        chunks, queries, questions, headings, titles = map(int, header.groups())
+        self.assertEqual(questions, len(faq), "every demo FAQ question is a self-query")
+        self.assertEqual(queries, questions + headings + titles)
+        self.assertGreater(headings, 0)
+        modes = dict(re.findall(r"^  (lexical|dense|hybrid)\s+(\d+\.\d \[\d+\.\d, \d+\.\d\])", output, re.M))
+        self.assertIn("lexical", modes, output)
+        for mode, interval in modes.items():
+            mean, low, high = map(float, re.findall(r"\d+\.\d", interval))
+            self.assertTrue(0 <= low <= mean <= high <= 100, f"{mode}: {interval}")
+        if "dense" in modes:
+            self.assertRegex(output, r"(a real difference|within noise)")
+
+    def test_bad_arguments_are_named(self):
+        unknown = self.run_cli("eval", "self", "--tenant", "no-such-shop")
+        self.assertNotEqual(unknown.returncode, 0)
+        self.assertIn("no tenant has the slug 'no-such-shop'", unknown.stderr)
+        for value in ("0", "5001"):
+            refused = self.run_cli("eval", "self", "--tenant", "demo", "--per-kind", value)
+            self.assertNotEqual(refused.returncode, 0)
+            self.assertIn("--per-kind must be between 1 and 5000", refused.stderr)
+        fusion = self.run_cli("eval", "beir", str(REPOSITORY / "eval/faq-debian"), "--fusion", "bogus")
+        self.assertNotEqual(fusion.returncode, 0)
+        self.assertIn("--fusion must be absolute, convex or rrf", fusion.stderr)
+        missing = self.run_cli("eval", "beir", str(self.server.folder / "no-such-set"), "--mode", "lexical")
+        self.assertNotEqual(missing.returncode, 0)
+        self.assertNotIn("Fatal error", missing.stderr)
+
+    def test_the_run_file_holds_the_ranking_the_printed_figures_come_from(self):
+        folder = REPOSITORY / "eval/faq-debian"
+        run_path = self.server.folder / "faq-debian.run"
+        output = self.server.cli("eval", "beir", str(folder), "--mode", "lexical", "--run", str(run_path))
+        printed = float(re.search(r"nDCG@10 (\d+\.\d\d)", output).group(1))
+        ranking = defaultdict(list)
+        for line in run_path.read_text().splitlines():
+            query, q0, document, rank, score, tag = line.split()
+            self.assertEqual((q0, tag), ("Q0", "parley-lexical"))
+            ranking[query].append((int(rank), float(score), document))
+        relevant = defaultdict(set)
+        for line in (folder / "qrels/test.tsv").read_text().splitlines()[1:]:
+            query, document, grade = line.split("\t")
+            if int(grade) > 0:
+                relevant[query].add(document)
+        total = 0.0
+        for query, documents in relevant.items():
+            ranked = ranking.get(query, [])
+            self.assertEqual([rank for rank, _, _ in ranked], list(range(1, len(ranked) + 1)))
+            self.assertEqual([score for _, score, _ in ranked], sorted((score for _, score, _ in ranked), reverse=True))
+            self.assertLessEqual(len(ranked), 100)
+            dcg = sum(1 / math.log2(rank + 1) for rank, _, document in ranked[:10] if document in documents)
+            ideal = sum(1 / math.log2(i + 2) for i in range(min(10, len(documents))))
+            total += dcg / ideal
+        self.assertAlmostEqual(total / len(relevant) * 100, printed, delta=0.006)
+
+
+if __name__ == "__main__":
+    unittest.main()

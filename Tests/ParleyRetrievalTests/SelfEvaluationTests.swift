@@ -1,0 +1,103 @@
+import Foundation
+import ParleyCore
+@testable import ParleyRetrieval
+import ParleyTestSupport
+import Testing
+
+@Suite("Self-evaluation")
+struct SelfEvaluationTests {
+    let tenant = TenantID()
+
+    /// A made-up shop FAQ, chunked as ingestion chunks a FAQ source, plus a guide with headings.
+    func knowledgeBase() -> [KnowledgeChunk] {
+        let faq = FAQParser.document([
+            FAQEntry(question: "How long does delivery take?", answer: "Parcels arrive within three working days; couriers deliver between 9 and 17."),
+            FAQEntry(question: "Can I return a bike?", answer: "Returns are accepted within 30 days of delivery, unused and in the original box, for a full refund."),
+            FAQEntry(question: "Can I pay in instalments?", answer: "We take credit cards, PayPal, iDEAL and bank transfer; instalments are available at 0% interest."),
+            FAQEntry(question: "Do you repair bikes bought elsewhere?", answer: "Our workshop services every brand of electric bicycle, bought from us or not, at the hourly rate."),
+        ], title: "Shop FAQ")
+        let guide = ExtractedDocument(title: "Battery care guide", sections: [
+            .init(headingPath: ["Battery care guide", "Winter storage"], paragraphs: ["Keep the battery indoors between 10 and 20 degrees and charge it to about 60 percent before storing it for months."]),
+            .init(headingPath: ["Battery care guide", "Overview"], paragraphs: ["Lithium cells age more slowly when they are neither full nor empty for long."]),
+        ])
+        let faqSource = SourceID(), guideSource = SourceID()
+        var chunks: [KnowledgeChunk] = []
+        for (source, document) in [(faqSource, faq), (guideSource, guide)] {
+            for piece in TextChunker().chunks(of: document) {
+                chunks.append(KnowledgeChunk(tenantID: tenant, sourceID: source, agentCode: nil, position: chunks.count, text: piece.text,
+                                             title: document.title, url: nil, headingPath: piece.headingPath))
+            }
+        }
+        // A second "Overview" elsewhere makes that heading ambiguous.
+        chunks.append(KnowledgeChunk(tenantID: tenant, sourceID: SourceID(), agentCode: "sales", position: 0, text: "Company overview text.",
+                                     title: "about.pdf", url: nil, headingPath: ["Overview"]))
+        return chunks
+    }
+
+    @Test func faqQuestionsHeadingsAndTitlesBecomeQueriesWithTheirAnswers() {
+        let chunks = knowledgeBase()
+        let queries = SelfQueries.make(from: chunks, limit: 100)
+        let questions = queries.filter { $0.kind == .question }
+        #expect(Set(questions.map(\.text)) == ["How long does delivery take?", "Can I return a bike?",
+                                                 "Can I pay in instalments?", "Do you repair bikes bought elsewhere?"])
+        let returns = try? #require(questions.first { $0.text == "Can I return a bike?" })
+        #expect(returns?.relevant.count == 1)
+        #expect(chunks.first { returns?.relevant.contains($0.id) == true }?.text.contains("30 days") == true)
+        // "Overview" names two places and "about.pdf" is a file name: neither is a query.
+        #expect(queries.filter { $0.kind == .heading }.map(\.text) == ["Winter storage"])
+        #expect(Set(queries.filter { $0.kind == .title }.map(\.text)) == ["Shop FAQ", "Battery care guide"])
+        let guide = queries.first { $0.text == "Battery care guide" }
+        #expect(guide?.relevant.count == 2)
+        // The limit holds per kind, and the choice is the same every time.
+        #expect(SelfQueries.make(from: chunks, limit: 2).filter { $0.kind == .question }.count == 2)
+        #expect(SelfQueries.make(from: chunks, limit: 2) == SelfQueries.make(from: chunks, limit: 2))
+    }
+
+    @Test func theEvaluationIndexHoldsAnswersOnly() {
+        let chunk = knowledgeBase().first { $0.headingPath.last == "Can I return a bike?" }!
+        let stripped = SelfQueries.answerOnly(chunk)
+        #expect(!stripped.text.contains("Can I return a bike?"))
+        #expect(stripped.text.hasPrefix("Returns are accepted"))
+        #expect(stripped.title.isEmpty && stripped.headingPath.isEmpty && stripped.agentCode == nil)
+        #expect(stripped.id == chunk.id)
+    }
+
+    @Test func knownAnswersAreFoundAndReportedPerModeWithIntervals() async throws {
+        let evaluation = SelfEvaluation(embedder: HashingEmbedder(), settings: KnowledgeBaseSettings(), resamples: 200)
+        let report = try await evaluation.run(knowledgeBase())
+        #expect(report.chunks == 7)
+        #expect(report.queries.count == 7)
+        #expect(report.modes.map(\.mode) == [.lexical, .dense, .hybrid])
+        for mode in [RetrievalMode.lexical, .dense, .hybrid] {
+            let estimate = try #require(report.ndcg(mode))
+            #expect(estimate.low <= estimate.mean && estimate.mean <= estimate.high)
+            #expect(estimate.mean > 0 && estimate.mean <= 1)
+        }
+        // "Can I pay in instalments?" shares "instalments" with its answer only: BM25 finds it first.
+        let payment = try #require(report.queries.firstIndex { $0.text == "Can I pay in instalments?" })
+        let lexical = try #require(report.modes.first { $0.mode == .lexical })
+        #expect(lexical.scores[payment].mrrAt10 == 1)
+        // "Winter storage" has no word in common with its section's answer-only text: nothing finds it by its words.
+        let winter = try #require(report.queries.firstIndex { $0.text == "Winter storage" })
+        #expect(lexical.scores[winter].recallAt10 == 0)
+        #expect(report.difference(.hybrid, over: .lexical) != nil)
+        let text = SelfEvaluationText.render(report, tenant: "shop")
+        #expect(text.contains("7 chunks, 7 self-queries (4 questions, 1 headings, 2 titles)"))
+        #expect(text.contains("Fewer than 30 self-queries"))
+    }
+
+    @Test func withoutAnEmbedderOnlyLexicalIsMeasured() async throws {
+        let report = try await SelfEvaluation(embedder: nil, settings: KnowledgeBaseSettings(), resamples: 50).run(knowledgeBase())
+        #expect(report.modes.map(\.mode) == [.lexical])
+        #expect(report.bestMode == .lexical)
+    }
+
+    @Test func theBootstrapIntervalNarrowsWithMoreQueries() {
+        let few = SelfEvaluationReport.bootstrap([0, 1, 0, 1], resamples: 500, seed: 1)
+        let many = SelfEvaluationReport.bootstrap((0 ..< 400).map { Double($0 % 2) }, resamples: 500, seed: 1)
+        #expect(few.mean == 0.5 && many.mean == 0.5)
+        #expect(few.high - few.low > many.high - many.low)
+        #expect(many.low > 0.4 && many.high < 0.6)
+        #expect(SelfEvaluationReport.bootstrap([0.7], resamples: 100, seed: 1) == .init(mean: 0.7, low: 0.7, high: 0.7))
+    }
+}
