@@ -71,14 +71,19 @@ def debian_faq(root):
     return entries
 
 
-def write_set(name, prefix, entries):
+def write_set(name, prefix, entries, titled=False):
+    """`titled`: the question is the document's title (a help centre whose articles are titled
+    by the question they answer); otherwise the document is the answer alone."""
+    queries_name = name
+    if titled:
+        name += '-titled'
     out = os.path.join(HERE, name)
     os.makedirs(os.path.join(out, 'qrels'), exist_ok=True)
     with open(os.path.join(out, 'corpus.jsonl'), 'w', encoding='utf-8') as f:
         for i, entry in enumerate(entries):
-            f.write(json.dumps({'_id': f'{prefix}{i}', 'title': '', 'text': entry['answer'],
+            f.write(json.dumps({'_id': f'{prefix}{i}', 'title': entry['question'] if titled else '', 'text': entry['answer'],
                                 'metadata': {'question': entry['question']}}) + '\n')
-    queries = [line.rstrip('\n').split('\t') for line in open(os.path.join(HERE, 'queries', name + '.tsv'), encoding='utf-8') if line.strip()]
+    queries = [line.rstrip('\n').split('\t') for line in open(os.path.join(HERE, 'queries', queries_name + '.tsv'), encoding='utf-8') if line.strip()]
     with open(os.path.join(out, 'queries.jsonl'), 'w', encoding='utf-8') as fq, open(os.path.join(out, 'qrels', 'test.tsv'), 'w') as fr:
         fr.write('query-id\tcorpus-id\tscore\n')
         for n, (number, text) in enumerate(queries, start=1):
@@ -97,8 +102,9 @@ def main():
         if not args.packages:
             subprocess.run(['apt-get', 'download', 'python3.11-doc', 'debian-faq'], cwd=packages, check=True)
         root = unpack(packages)
-        write_set('faq-python', 'py', python_faq(root))
-        write_set('faq-debian', 'deb', debian_faq(root))
+        for titled in (False, True):
+            write_set('faq-python', 'py', python_faq(root), titled)
+            write_set('faq-debian', 'deb', debian_faq(root), titled)
 
 
 if __name__ == '__main__':

@@ -231,7 +231,38 @@ public struct IngestionService: Sendable {
             progress(.embedded(done: done, total: chunks.count))
             start += embeddingBatch
         }
+        try await blendQuestions(of: chunks, into: &vectors)
         return zip(chunks, vectors).map { StoredChunk(chunk: $0, vector: $1) }
+    }
+
+    /// FAQ-aware vectors: a chunk that answers a question (`KnowledgeChunk.answeredQuestion`)
+    /// gets the mean of its own vector and its question's, normalised. A visitor's question is
+    /// usually closer to the FAQ's question than to its answer; the blend is found by either,
+    /// and keeps one vector per chunk, so every vector store holds it as it is. On the FAQ
+    /// development sets with each answer titled by its question (`eval/*-titled`), it raised
+    /// dense nDCG@10 from 90.41 to 92.22 and 88.38 to 91.12 (README, "Knowledge base"); in a
+    /// trial, a second vector per chunk searched by the better of the two did no better.
+    private func blendQuestions(of chunks: [KnowledgeChunk], into vectors: inout [EmbeddingVector?]) async throws {
+        let asking = chunks.indices.filter { chunks[$0].answeredQuestion != nil && vectors[$0] != nil }
+        var start = 0
+        while start < asking.count {
+            let batch = Array(asking[start ..< min(start + embeddingBatch, asking.count)])
+            guard let questions = try await knowledge.embed(batch.map { chunks[$0].answeredQuestion ?? "" }), questions.count == batch.count else {
+                throw IngestionFailure("the embedder returned no vectors")
+            }
+            for (index, question) in zip(batch, questions) {
+                guard let passage = vectors[index] else { continue }
+                vectors[index] = Self.blend(passage, question)
+            }
+            start += embeddingBatch
+        }
+    }
+
+    /// The normalised mean of two vectors of one model.
+    static func blend(_ first: EmbeddingVector, _ second: EmbeddingVector) -> EmbeddingVector {
+        let sum = zip(first.values, second.values).map { $0 + $1 }
+        let norm = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return EmbeddingVector(values: norm > 0 ? sum.map { $0 / norm } : sum, model: first.model)
     }
 
     /// What the embedder sees: the title and headings give a chunk its context.
@@ -241,8 +272,12 @@ public struct IngestionService: Sendable {
 
     /// SHA-256 over the extracted text and everything that shapes the chunks and vectors, so a
     /// change of chunk size or embedding model re-indexes even unchanged text.
+    /// Names how chunk vectors are made, so that a change of it (such as FAQ questions blended
+    /// into their answers' vectors) re-indexes a source whose text did not change.
+    static let vectorRecipe = "faq-question-blend-1"
+
     static func contentHash(_ content: String, chunker: TextChunker, model: String) -> String {
-        let material = "\(chunker.targetTokens)/\(chunker.overlapTokens)/\(model)\n\(content)"
+        let material = "\(chunker.targetTokens)/\(chunker.overlapTokens)/\(model)/\(vectorRecipe)\n\(content)"
         return SHA256.hash(data: Data(material.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 

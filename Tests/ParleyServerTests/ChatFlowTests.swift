@@ -5,6 +5,7 @@ import ParleyCore
 import ParleyLLM
 import ParleyServer
 import ParleyStore
+import ParleyRetrieval
 import ParleyTestSupport
 import Testing
 
@@ -199,6 +200,25 @@ struct EmbedderSelectionTests {
         let key = try await server.services.provisioner(server.stores).rotateAPIKey(slug: "demo").apiKey
         let health = try await server.send(.GET, "/health", headers: [("Authorization", "Bearer \(key)")])
         #expect(health.json["embedder"]?.stringValue == "all-MiniLM-L6-v2 (384-d)")
+    }
+
+    /// The demo FAQ's questions asked the way a visitor might, in other words: each finds its entry first.
+    @Test func demoFAQQuestionsAreFoundByParaphrase() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        let server = try await ParleyTestServer.start(database) { $0.embeddings.provider = "local" }
+        defer { Task { await server.stop(); await database.destroy() } }
+        let demo = try #require(try await server.stores.tenants.tenant(slug: "demo"))
+        let paraphrases = [
+            "is it ok to cycle when it's pouring": "Can I ride an Aurora in the rain?",
+            "how many hours until the battery is full": "How long does it take to charge the battery?",
+            "do I have to register the bike or get a licence plate": "Do I need a licence or insurance for an Aurora?",
+            "can I test one out first": "Can I try a bike before buying?",
+            "any deals if I'm at university": "Is there a discount for students?",
+        ]
+        for (asked, entry) in paraphrases {
+            let found = try await server.services.knowledge.retrieve(RetrievalQuery(tenantID: demo.id, agentCode: "sales", text: asked, topK: 1))
+            #expect(found.first?.text.contains(entry) == true, "\(asked) -> \(found.first?.text.prefix(80) ?? "nothing")")
+        }
     }
 
     @Test func aMissingModelStopsStartUpWithTheInstallCommand() async throws {

@@ -69,6 +69,16 @@ public struct KnowledgeChunk: Sendable, Equatable {
         self.headingPath = headingPath
     }
 
+    /// The question this chunk answers, when its innermost heading is one (a FAQ entry's question,
+    /// which FAQ sources head each entry with, or a page section headed by a question), or, for a
+    /// chunk without headings, when its title is one (a help-centre article titled by the
+    /// question it answers). Retrieval indexes such a chunk by its question as well as its text.
+    public var answeredQuestion: String? {
+        guard let candidate = (headingPath.last ?? title).trimmingCharacters(in: .whitespaces) as String?,
+              candidate.count > 1, candidate.hasSuffix("?") else { return nil }
+        return candidate
+    }
+
     /// Whether a question put to `agent` may see this chunk.
     public func isVisible(to agent: String?) -> Bool {
         Self.isVisible(scope: agentCode, to: agent)

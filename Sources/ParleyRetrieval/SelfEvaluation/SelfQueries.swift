@@ -45,7 +45,7 @@ public enum SelfQueries {
         for chunk in chunks {
             if let heading = chunk.headingPath.last {
                 let place = "\(chunk.sourceID)|\(chunk.headingPath.joined(separator: "\u{1F}"))"
-                note(isQuestion(heading) ? .question : .heading, heading, place: place, chunk: chunk.id)
+                note(chunk.answeredQuestion != nil ? .question : .heading, heading, place: place, chunk: chunk.id)
             }
             if isNaturalTitle(chunk.title, url: chunk.url) {
                 note(.title, chunk.title, place: chunk.sourceID.description, chunk: chunk.id)
@@ -66,7 +66,7 @@ public enum SelfQueries {
     public static func answerOnly(_ chunk: KnowledgeChunk) -> KnowledgeChunk {
         var stripped = chunk
         var text = chunk.text
-        if let heading = chunk.headingPath.last, isQuestion(heading) {
+        if let heading = chunk.answeredQuestion {
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.hasPrefix(heading) { text = String(trimmed.dropFirst(heading.count)) }
         }
@@ -75,10 +75,6 @@ public enum SelfQueries {
         stripped.headingPath = []
         stripped.agentCode = nil
         return stripped
-    }
-
-    static func isQuestion(_ heading: String) -> Bool {
-        heading.trimmingCharacters(in: .whitespaces).hasSuffix("?")
     }
 
     /// A title a person would type: not a file name (`prices.pdf`) nor an address.
