@@ -81,7 +81,16 @@ struct SelfEvaluationTests {
         let winter = try #require(report.queries.firstIndex { $0.text == "Winter storage" })
         #expect(lexical.scores[winter].recallAt10 == 0)
         #expect(report.difference(.hybrid, over: .lexical) != nil)
+        // Hybrid at every dense weight from 0 to 1. At 0.5 it is the hybrid mode's own ranking
+        // (the configured weight), computed again from the two candidate lists.
+        #expect(report.weights.map(\.alpha) == (0 ... 10).map { Double($0) / 10 })
+        #expect(report.weights.allSatisfy { (0 ... 1).contains($0.ndcgAt10) })
+        let hybrid = try #require(report.mean(.hybrid, \.ndcgAt10))
+        #expect(abs(report.weights[5].ndcgAt10 - hybrid) < 1e-9)
+        let best = try #require(report.bestWeight)
+        #expect(report.weights.allSatisfy { $0.ndcgAt10 <= best.ndcgAt10 })
         let text = SelfEvaluationText.render(report, tenant: "shop")
+        #expect(text.contains("best dense weight on this content: \(String(format: "%.1f", best.alpha))"))
         #expect(text.contains("7 chunks, 7 self-queries (4 questions, 1 headings, 2 titles)"))
         #expect(text.contains("Fewer than 30 self-queries"))
     }
@@ -90,6 +99,13 @@ struct SelfEvaluationTests {
         let report = try await SelfEvaluation(embedder: nil, settings: KnowledgeBaseSettings(), resamples: 50).run(knowledgeBase())
         #expect(report.modes.map(\.mode) == [.lexical])
         #expect(report.bestMode == .lexical)
+        #expect(report.weights.isEmpty && report.bestWeight == nil)
+    }
+
+    @Test func theBestWeightIsTheNearestToOneHalfAmongEquals() {
+        var report = SelfEvaluationReport(chunks: 0, queries: [], modes: [], resamples: 0)
+        report.weights = [.init(alpha: 0.2, ndcgAt10: 0.8), .init(alpha: 0.6, ndcgAt10: 0.8), .init(alpha: 0.9, ndcgAt10: 0.7)]
+        #expect(report.bestWeight?.alpha == 0.6)
     }
 
     @Test func theBootstrapIntervalNarrowsWithMoreQueries() {

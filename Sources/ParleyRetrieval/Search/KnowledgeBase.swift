@@ -192,15 +192,24 @@ public actor KnowledgeBase: Retriever {
             dense = try await denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: query.topK)
             ranked = dense
         case .hybrid:
-            let limit = max(settings.candidates, query.topK)
-            // One after the other: BM25 takes well under a millisecond, and running it beside the
-            // query embedding would only take a core from the encoder's parallel work.
-            lexicalList = lexicalRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
-            dense = try await denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
-            ranked = settings.fusion.fuse(dense: dense, lexical: lexicalList,
-                                          lexicalCeiling: lexical[query.tenantID]?.attainableScore(text) ?? 0)
+            let candidates = try await hybridCandidates(query)
+            (lexicalList, dense) = (candidates.lexical, candidates.dense)
+            ranked = settings.fusion.fuse(dense: dense, lexical: lexicalList, lexicalCeiling: candidates.lexicalCeiling)
         }
         return (Array(ranked.filter { $0.score >= query.minScore }.prefix(query.topK)), lexicalList, dense, mode)
+    }
+
+    /// The two candidate lists hybrid retrieval would fuse for `query`, and the BM25 ceiling it
+    /// would divide by: what fitting a fusion weight needs, without fusing.
+    public func hybridCandidates(_ query: RetrievalQuery) async throws -> (lexical: [ScoredChunkID], dense: [ScoredChunkID], lexicalCeiling: Double) {
+        let text = query.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return ([], [], 0) }
+        let limit = max(settings.candidates, query.topK)
+        // One after the other: BM25 takes well under a millisecond, and running it beside the
+        // query embedding would only take a core from the encoder's parallel work.
+        let lexicalList = lexicalRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit)
+        let dense = canEmbed ? try await denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: limit) : []
+        return (lexicalList, dense, lexical[query.tenantID]?.attainableScore(text) ?? 0)
     }
 
     private func lexicalRanking(_ text: String, tenant: TenantID, agent: String, limit: Int) -> [ScoredChunkID] {

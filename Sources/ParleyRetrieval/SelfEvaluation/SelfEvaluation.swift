@@ -51,6 +51,34 @@ public struct SelfEvaluation: Sendable {
             }
             results.append(.init(mode: mode, scores: perQuery))
         }
-        return SelfEvaluationReport(chunks: chunks.count, queries: queries, modes: results, resamples: resamples)
+        var weights: [SelfEvaluationReport.WeightScore] = []
+        if knowledge.canEmbed, settings.fusion.method == .absolute, let tenant = chunks.first?.tenantID, !queries.isEmpty {
+            weights = try await weightCurve(queries, knowledge: knowledge, tenant: tenant)
+        }
+        return SelfEvaluationReport(chunks: chunks.count, queries: queries, modes: results, resamples: resamples, weights: weights)
     }
+
+    /// Hybrid nDCG@10 over the self-queries for each dense weight of `weightGrid`: how the
+    /// tenant's own content would have the two retrievers weighed (the weight the next step of
+    /// issue 19 fits per tenant). Each query's two candidate lists are fetched once and fused
+    /// with every weight.
+    private func weightCurve(_ queries: [SelfQuery], knowledge: KnowledgeBase, tenant: TenantID) async throws -> [SelfEvaluationReport.WeightScore] {
+        var totals = [Double](repeating: 0, count: Self.weightGrid.count)
+        for query in queries {
+            let candidates = try await knowledge.hybridCandidates(RetrievalQuery(tenantID: tenant, agentCode: "", text: query.text, topK: 10))
+            let grades = Dictionary(uniqueKeysWithValues: query.relevant.map { ($0.description, 1) })
+            for (index, alpha) in Self.weightGrid.enumerated() {
+                var fusion = settings.fusion
+                fusion.alpha = alpha
+                // As `KnowledgeBase.rank` does with the default minimum score of 0.
+                let ranked = fusion.fuse(dense: candidates.dense, lexical: candidates.lexical, lexicalCeiling: candidates.lexicalCeiling)
+                    .filter { $0.score >= 0 }
+                totals[index] += RankingMetrics.ndcg(ranking: ranked.prefix(10).map(\.id.description), judgements: grades, k: 10)
+            }
+        }
+        return zip(Self.weightGrid, totals).map { .init(alpha: $0, ndcgAt10: $1 / Double(queries.count)) }
+    }
+
+    /// The dense weights tried: 0, 0.1, …, 1.
+    static let weightGrid = (0 ... 10).map { Double($0) / 10 }
 }

@@ -30,6 +30,11 @@ public enum SelfEvaluationText {
                 lines.append("  \(best.rawValue) - \(other.rawValue): \(signed(difference.mean)) [\(signed(difference.low)), \(signed(difference.high))], \(verdict)")
             }
         }
+        if let best = report.bestWeight {
+            let curve = report.weights.map { "\(String(format: "%.1f", $0.alpha)) \(number($0.ndcgAt10))" }.joined(separator: "  ")
+            lines.append("  hybrid nDCG@10 by dense weight: \(curve)")
+            lines.append("  best dense weight on this content: \(String(format: "%.1f", best.alpha)) (retrieval.convex_alpha is the weight used now)")
+        }
         if report.queries.count < 30 {
             lines.append("  Fewer than 30 self-queries: the intervals are wide; add FAQ entries or headed sections for a firmer figure.")
         }
