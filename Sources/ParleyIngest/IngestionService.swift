@@ -218,21 +218,27 @@ public struct IngestionService: Sendable {
         guard knowledge.canEmbed else { return chunks.map { StoredChunk(chunk: $0, vector: nil) } }
         let texts = chunks.map(Self.embeddingText)
         let order = texts.indices.sorted { texts[$0].utf8.count > texts[$1].utf8.count }
+        let inOrder = try await embedInBatches(order.map { texts[$0] }) { progress(.embedded(done: $0, total: chunks.count)) }
         var vectors = [EmbeddingVector?](repeating: nil, count: chunks.count)
-        var done = 0
-        var start = 0
-        while start < order.count {
-            let batch = Array(order[start ..< min(start + embeddingBatch, order.count)])
-            guard let embedded = try await knowledge.embed(batch.map { texts[$0] }), embedded.count == batch.count else {
-                throw IngestionFailure("the embedder returned no vectors")
-            }
-            for (index, vector) in zip(batch, embedded) { vectors[index] = vector }
-            done += batch.count
-            progress(.embedded(done: done, total: chunks.count))
-            start += embeddingBatch
-        }
+        for (index, vector) in zip(order, inOrder) { vectors[index] = vector }
         try await blendQuestions(of: chunks, into: &vectors)
         return zip(chunks, vectors).map { StoredChunk(chunk: $0, vector: $1) }
+    }
+
+    /// The vectors of `texts`, in their order, `embeddingBatch` texts per call of the embedder;
+    /// `progress` hears how many are done after each call.
+    private func embedInBatches(_ texts: [String], progress: (Int) -> Void = { _ in }) async throws -> [EmbeddingVector] {
+        var vectors: [EmbeddingVector] = []
+        vectors.reserveCapacity(texts.count)
+        for start in stride(from: 0, to: texts.count, by: embeddingBatch) {
+            let batch = Array(texts[start ..< min(start + embeddingBatch, texts.count)])
+            guard let embedded = try await knowledge.embed(batch), embedded.count == batch.count else {
+                throw IngestionFailure("the embedder returned no vectors")
+            }
+            vectors += embedded
+            progress(vectors.count)
+        }
+        return vectors
     }
 
     /// FAQ-aware vectors: a chunk that answers a question (`KnowledgeChunk.answeredQuestion`)
@@ -243,18 +249,12 @@ public struct IngestionService: Sendable {
     /// dense nDCG@10 from 90.41 to 92.22 and 88.38 to 91.12 (README, "Knowledge base"); in a
     /// trial, a second vector per chunk searched by the better of the two did no better.
     private func blendQuestions(of chunks: [KnowledgeChunk], into vectors: inout [EmbeddingVector?]) async throws {
-        let asking = chunks.indices.filter { chunks[$0].answeredQuestion != nil && vectors[$0] != nil }
-        var start = 0
-        while start < asking.count {
-            let batch = Array(asking[start ..< min(start + embeddingBatch, asking.count)])
-            guard let questions = try await knowledge.embed(batch.map { chunks[$0].answeredQuestion ?? "" }), questions.count == batch.count else {
-                throw IngestionFailure("the embedder returned no vectors")
-            }
-            for (index, question) in zip(batch, questions) {
-                guard let passage = vectors[index] else { continue }
-                vectors[index] = Self.blend(passage, question)
-            }
-            start += embeddingBatch
+        let asking = chunks.indices.compactMap { index in
+            vectors[index] == nil ? nil : chunks[index].answeredQuestion.map { (index: index, question: $0) }
+        }
+        let questions = try await embedInBatches(asking.map(\.question))
+        for (asked, question) in zip(asking, questions) {
+            if let passage = vectors[asked.index] { vectors[asked.index] = Self.blend(passage, question) }
         }
     }
 
@@ -270,12 +270,12 @@ public struct IngestionService: Sendable {
         ([chunk.title] + chunk.headingPath + [chunk.text]).joined(separator: " ")
     }
 
-    /// SHA-256 over the extracted text and everything that shapes the chunks and vectors, so a
-    /// change of chunk size or embedding model re-indexes even unchanged text.
     /// Names how chunk vectors are made, so that a change of it (such as FAQ questions blended
     /// into their answers' vectors) re-indexes a source whose text did not change.
     static let vectorRecipe = "faq-question-blend-1"
 
+    /// SHA-256 over the extracted text and everything that shapes the chunks and vectors, so a
+    /// change of chunk size, embedding model or vector recipe re-indexes even unchanged text.
     static func contentHash(_ content: String, chunker: TextChunker, model: String) -> String {
         let material = "\(chunker.targetTokens)/\(chunker.overlapTokens)/\(model)/\(vectorRecipe)\n\(content)"
         return SHA256.hash(data: Data(material.utf8)).map { String(format: "%02x", $0) }.joined()

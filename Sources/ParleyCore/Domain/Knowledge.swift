@@ -74,9 +74,8 @@ public struct KnowledgeChunk: Sendable, Equatable {
     /// chunk without headings, when its title is one (a help-centre article titled by the
     /// question it answers). Retrieval indexes such a chunk by its question as well as its text.
     public var answeredQuestion: String? {
-        guard let candidate = (headingPath.last ?? title).trimmingCharacters(in: .whitespaces) as String?,
-              candidate.count > 1, candidate.hasSuffix("?") else { return nil }
-        return candidate
+        let candidate = (headingPath.last ?? title).trimmingCharacters(in: .whitespaces)
+        return candidate.count > 1 && candidate.hasSuffix("?") ? candidate : nil
     }
 
     /// Whether a question put to `agent` may see this chunk.

@@ -196,7 +196,12 @@ public actor KnowledgeBase: Retriever {
             (lexicalList, dense) = (candidates.lexical, candidates.dense)
             ranked = settings.fusion.fuse(dense: dense, lexical: lexicalList, lexicalCeiling: candidates.lexicalCeiling)
         }
-        return (Array(ranked.filter { $0.score >= query.minScore }.prefix(query.topK)), lexicalList, dense, mode)
+        return (Self.kept(ranked, for: query), lexicalList, dense, mode)
+    }
+
+    /// What of a ranking a query keeps: the first `topK` scoring at least `minScore`.
+    static func kept(_ ranked: [ScoredChunkID], for query: RetrievalQuery) -> [ScoredChunkID] {
+        Array(ranked.filter { $0.score >= query.minScore }.prefix(query.topK))
     }
 
     /// The two candidate lists hybrid retrieval would fuse for `query`, and the BM25 ceiling it

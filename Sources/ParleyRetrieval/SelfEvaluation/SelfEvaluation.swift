@@ -35,48 +35,62 @@ public struct SelfEvaluation: Sendable {
             indexed += batch.count
             progress(indexed, stripped.count)
         }
-        let modes: [RetrievalMode] = knowledge.canEmbed ? [.lexical, .dense, .hybrid] : [.lexical]
+        // Without chunks there are no self-queries, and the tenant is never asked for.
+        let tenant = chunks.first?.tenantID ?? TenantID()
         var results: [SelfEvaluationReport.ModeResult] = []
-        for mode in modes {
-            var perQuery: [SelfEvaluationReport.QueryScore] = []
+        for mode in knowledge.canEmbed ? [RetrievalMode.lexical, .dense] : [.lexical] {
+            var scores: [SelfEvaluationReport.QueryScore] = []
             for query in queries {
-                guard let tenant = chunks.first?.tenantID else { break }
                 let ranked = try await knowledge.rank(RetrievalQuery(tenantID: tenant, agentCode: "", text: query.text, topK: 10, mode: mode))
-                let ids = ranked.map(\.id.description)
-                let grades = Dictionary(uniqueKeysWithValues: query.relevant.map { ($0.description, 1) })
-                perQuery.append(.init(kind: query.kind,
-                                      ndcgAt10: RankingMetrics.ndcg(ranking: ids, judgements: grades, k: 10),
-                                      mrrAt10: RankingMetrics.reciprocalRank(ranking: ids, judgements: grades, k: 10),
-                                      recallAt10: RankingMetrics.recall(ranking: ids, judgements: grades, k: 10)))
+                scores.append(Self.score(query, ranking: ranked))
             }
-            results.append(.init(mode: mode, scores: perQuery))
+            results.append(.init(mode: mode, scores: scores))
         }
         var weights: [SelfEvaluationReport.WeightScore] = []
-        if knowledge.canEmbed, settings.fusion.method == .absolute, let tenant = chunks.first?.tenantID, !queries.isEmpty {
-            weights = try await weightCurve(queries, knowledge: knowledge, tenant: tenant)
+        if knowledge.canEmbed {
+            let hybrid = try await hybridScores(queries, knowledge: knowledge, tenant: tenant)
+            results.append(hybrid.result)
+            weights = hybrid.weights
         }
         return SelfEvaluationReport(chunks: chunks.count, queries: queries, modes: results, resamples: resamples, weights: weights)
     }
 
-    /// Hybrid nDCG@10 over the self-queries for each dense weight of `weightGrid`: how the
-    /// tenant's own content would have the two retrievers weighed (the weight the next step of
-    /// issue 19 fits per tenant). Each query's two candidate lists are fetched once and fused
-    /// with every weight.
-    private func weightCurve(_ queries: [SelfQuery], knowledge: KnowledgeBase, tenant: TenantID) async throws -> [SelfEvaluationReport.WeightScore] {
+    /// Hybrid retrieval's scores, ranked as `KnowledgeBase.rank` ranks them, and with the
+    /// `absolute` fusion its nDCG@10 for each dense weight of `weightGrid`: how the tenant's own
+    /// content would have the two retrievers weighed (the weight the next step of issue 19 fits
+    /// per tenant). Each query's two candidate lists are fetched once and fused with every weight.
+    private func hybridScores(_ queries: [SelfQuery], knowledge: KnowledgeBase,
+                              tenant: TenantID) async throws -> (result: SelfEvaluationReport.ModeResult, weights: [SelfEvaluationReport.WeightScore]) {
+        let curve = settings.fusion.method == .absolute && !queries.isEmpty
+        var scores: [SelfEvaluationReport.QueryScore] = []
         var totals = [Double](repeating: 0, count: Self.weightGrid.count)
         for query in queries {
-            let candidates = try await knowledge.hybridCandidates(RetrievalQuery(tenantID: tenant, agentCode: "", text: query.text, topK: 10))
-            let grades = Dictionary(uniqueKeysWithValues: query.relevant.map { ($0.description, 1) })
+            let request = RetrievalQuery(tenantID: tenant, agentCode: "", text: query.text, topK: 10)
+            let candidates = try await knowledge.hybridCandidates(request)
+            func ranking(_ fusion: ScoreFusion) -> [ScoredChunkID] {
+                KnowledgeBase.kept(fusion.fuse(dense: candidates.dense, lexical: candidates.lexical, lexicalCeiling: candidates.lexicalCeiling),
+                                   for: request)
+            }
+            scores.append(Self.score(query, ranking: ranking(settings.fusion)))
+            guard curve else { continue }
             for (index, alpha) in Self.weightGrid.enumerated() {
                 var fusion = settings.fusion
                 fusion.alpha = alpha
-                // As `KnowledgeBase.rank` does with the default minimum score of 0.
-                let ranked = fusion.fuse(dense: candidates.dense, lexical: candidates.lexical, lexicalCeiling: candidates.lexicalCeiling)
-                    .filter { $0.score >= 0 }
-                totals[index] += RankingMetrics.ndcg(ranking: ranked.prefix(10).map(\.id.description), judgements: grades, k: 10)
+                totals[index] += Self.score(query, ranking: ranking(fusion)).ndcgAt10
             }
         }
-        return zip(Self.weightGrid, totals).map { .init(alpha: $0, ndcgAt10: $1 / Double(queries.count)) }
+        let weights = curve ? zip(Self.weightGrid, totals).map { SelfEvaluationReport.WeightScore(alpha: $0, ndcgAt10: $1 / Double(queries.count)) } : []
+        return (.init(mode: .hybrid, scores: scores), weights)
+    }
+
+    /// One self-query's nDCG@10, MRR@10 and Recall@10 for a ranking.
+    static func score(_ query: SelfQuery, ranking: [ScoredChunkID]) -> SelfEvaluationReport.QueryScore {
+        let ids = ranking.map(\.id.description)
+        let grades = Dictionary(uniqueKeysWithValues: query.relevant.map { ($0.description, 1) })
+        return .init(kind: query.kind,
+                     ndcgAt10: RankingMetrics.ndcg(ranking: ids, judgements: grades, k: 10),
+                     mrrAt10: RankingMetrics.reciprocalRank(ranking: ids, judgements: grades, k: 10),
+                     recallAt10: RankingMetrics.recall(ranking: ids, judgements: grades, k: 10))
     }
 
     /// The dense weights tried: 0, 0.1, …, 1.
