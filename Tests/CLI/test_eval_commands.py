@@ -89,6 +89,21 @@ class EvalCommandsTest(unittest.TestCase):
             total += dcg / ideal
         self.assertAlmostEqual(total / len(relevant) * 100, printed, delta=0.006)
 
+    def test_hybrid_evaluation_fits_the_dense_weight_to_the_corpus_titles(self):
+        folder = str(REPOSITORY / "eval/faq-debian-titled")
+        output = self.server.cli("eval", "beir", folder)
+        fitted = re.search(r"dense weight (?:fitted to this content|): (\d\.\d)", output)
+        self.assertIsNotNone(fitted, output)
+        self.assertRegex(output, r"\d+ self-queries")
+        curve = re.search(r"by dense weight: (.*)", output).group(1).split()
+        self.assertEqual([float(weight) for weight in curve[0::2]], [i / 10 for i in range(11)])
+        self.assertTrue(all(0 <= float(score) <= 100 for score in curve[1::2]), curve)
+        # The ranking is fused with the weight the fit chose.
+        self.assertIn(f"absolute fusion alpha {float(fitted.group(1))}", output)
+        kept = self.server.cli("eval", "beir", folder, "--no-fit")
+        self.assertIn("absolute fusion alpha 0.5", kept)
+        self.assertNotIn("self-queries", kept)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -31,6 +31,25 @@ struct KnowledgeBaseTests {
         #expect(forC.isEmpty)
     }
 
+    @Test func eachTenantsHybridRetrievalUsesItsOwnFittedWeight() async throws {
+        let knowledge = base()
+        let texts = ["pricing plans start at ten euros a month", "monthly pricing is billed in euros", "our office is in Berlin"]
+        try await knowledge.add(texts.map { chunk(tenantA, $0) } + texts.map { chunk(tenantB, $0) })
+        func scores(_ tenant: TenantID, _ mode: RetrievalMode) async throws -> [Double] {
+            try await knowledge.retrieve(RetrievalQuery(tenantID: tenant, agentCode: "sales", text: "pricing euros office", topK: 3, mode: mode)).map(\.score)
+        }
+        await knowledge.setDenseWeight(1, tenant: tenantA)
+        #expect(await knowledge.fusion(for: tenantA).alpha == 1)
+        // With all the weight on the dense list, A's hybrid scores are its cosines; B keeps 0.5.
+        #expect(try await scores(tenantA, .hybrid) == scores(tenantA, .dense))
+        #expect(await knowledge.fusion(for: tenantB).alpha == 0.5)
+        #expect(try await scores(tenantB, .hybrid) != scores(tenantB, .dense))
+        await knowledge.setDenseWeight(nil, tenant: tenantA)
+        #expect(try await scores(tenantA, .hybrid) == scores(tenantB, .hybrid))
+        await knowledge.setDenseWeight(7, tenant: tenantA)
+        #expect(await knowledge.fusion(for: tenantA).alpha == 1, "weights are clamped to [0, 1]")
+    }
+
     @Test func explanationIsTheChatsRankingWithEachRankingsPlaces() async throws {
         let knowledge = base()
         try await knowledge.add([chunk(tenantA, "pricing plans start at ten euros a month", title: "pricing"),

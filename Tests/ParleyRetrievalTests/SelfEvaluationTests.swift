@@ -87,10 +87,13 @@ struct SelfEvaluationTests {
         #expect(report.weights.allSatisfy { (0 ... 1).contains($0.ndcgAt10) })
         let hybrid = try #require(report.mean(.hybrid, \.ndcgAt10))
         #expect(abs(report.weights[5].ndcgAt10 - hybrid) < 1e-9)
-        let best = try #require(report.bestWeight)
-        #expect(report.weights.allSatisfy { $0.ndcgAt10 <= best.ndcgAt10 })
+        // Seven self-queries are too few to fit a weight: the configured one stays, the best is reported.
+        let fit = try #require(report.fit)
+        #expect(fit.outcome == .tooFewQueries && fit.denseWeight == 0.5)
+        let best = try #require(fit.bestWeight)
+        #expect(report.weights.allSatisfy { $0.ndcgAt10 <= report.weights[Int((best * 10).rounded())].ndcgAt10 })
         let text = SelfEvaluationText.render(report, tenant: "shop")
-        #expect(text.contains("best dense weight on this content: \(String(format: "%.1f", best.alpha))"))
+        #expect(text.contains("dense weight: 0.5, the configured one (7 self-queries; fitting needs 20)"))
         #expect(text.contains("7 chunks, 7 self-queries (4 questions, 1 headings, 2 titles)"))
         #expect(text.contains("Fewer than 30 self-queries"))
     }
@@ -99,13 +102,54 @@ struct SelfEvaluationTests {
         let report = try await SelfEvaluation(embedder: nil, settings: KnowledgeBaseSettings(), resamples: 50).run(knowledgeBase())
         #expect(report.modes.map(\.mode) == [.lexical])
         #expect(report.bestMode == .lexical)
-        #expect(report.weights.isEmpty && report.bestWeight == nil)
+        #expect(report.weights.isEmpty && report.fit == nil)
+        let fit = try await SelfEvaluation(embedder: nil, settings: KnowledgeBaseSettings()).fitDenseWeight(knowledgeBase())
+        #expect(fit.outcome == .notApplicable && fit.denseWeight == 0.5)
     }
 
-    @Test func theBestWeightIsTheNearestToOneHalfAmongEquals() {
-        var report = SelfEvaluationReport(chunks: 0, queries: [], modes: [], resamples: 0)
-        report.weights = [.init(alpha: 0.2, ndcgAt10: 0.8), .init(alpha: 0.6, ndcgAt10: 0.8), .init(alpha: 0.9, ndcgAt10: 0.7)]
-        #expect(report.bestWeight?.alpha == 0.6)
+    /// A parts FAQ with one entry per part: 24 questions, each answered by its own entry.
+    func partsFAQ() -> [KnowledgeChunk] {
+        let parts = ["saddle", "chain", "battery", "motor", "brake", "tyre", "pedal", "light", "lock", "rack", "bell", "mirror",
+                     "helmet", "basket", "pump", "charger", "display", "fork", "gear", "spoke", "frame", "mudguard", "kickstand", "bottle"]
+        let faq = FAQParser.document(parts.enumerated().map { index, part in
+            FAQEntry(question: "How do I look after the \(part)?",
+                     answer: "Wipe the \(part) with a damp cloth every \(index + 2) weeks and have the workshop check it each spring.")
+        }, title: "Parts care")
+        let source = SourceID()
+        return TextChunker().chunks(of: faq).enumerated().map { index, piece in
+            KnowledgeChunk(tenantID: tenant, sourceID: source, agentCode: nil, position: index, text: piece.text, title: faq.title, url: nil,
+                           headingPath: piece.headingPath)
+        }
+    }
+
+    @Test func enoughSelfQueriesFitAWeightFromTheSameCurveTheReportPrints() async throws {
+        let evaluation = SelfEvaluation(embedder: HashingEmbedder(), settings: KnowledgeBaseSettings(), resamples: 50)
+        let chunks = partsFAQ()
+        let fit = try await evaluation.fitDenseWeight(chunks)
+        #expect(fit.outcome == .fitted)
+        #expect(fit.selfQueries >= DenseWeightFit.minimumQueries && fit.indexedChunks == chunks.count)
+        #expect(SelfEvaluation.weightGrid.contains(fit.denseWeight))
+        let report = try await evaluation.run(chunks)
+        #expect(report.fit == fit)
+        #expect(SelfEvaluationText.render(report, tenant: "parts").contains("dense weight fitted to this content: \(String(format: "%.1f", fit.denseWeight))"))
+        // A knowledge base with too few self-queries is not even indexed.
+        let small = try await evaluation.fitDenseWeight(knowledgeBase())
+        #expect(small.outcome == .tooFewQueries && small.indexedChunks == 0 && small.selfQueries == 7)
+    }
+
+    @Test func aLimitedIndexHoldsTheAnswersOfTheQueriesItKeepsAndASampleOfTheRest() {
+        let chunks = partsFAQ()
+        let evaluation = SelfEvaluation(embedder: nil, settings: KnowledgeBaseSettings(), chunkLimit: 10)
+        let sample = evaluation.sample(chunks)
+        #expect(sample.chunks.count == 10)
+        let indexed = Set(sample.chunks.map(\.id))
+        #expect(!sample.queries.isEmpty)
+        #expect(sample.queries.allSatisfy { $0.relevant.isSubset(of: indexed) })
+        #expect(sample.queries.reduce(into: Set<ChunkID>()) { $0.formUnion($1.relevant) }.count <= 5)
+        let reordered: Set<ChunkID> = Set(evaluation.sample(Array(chunks.reversed())).chunks.map(\.id))
+        #expect(reordered == indexed, "the same chunks in any order give the same sample")
+        // Under the limit, everything is indexed.
+        #expect(SelfEvaluation(embedder: nil, settings: KnowledgeBaseSettings(), chunkLimit: 100).sample(chunks).chunks.count == chunks.count)
     }
 
     @Test func theBootstrapIntervalNarrowsWithMoreQueries() {

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import NIOHTTP1
 import ParleyAccounts
@@ -126,7 +127,7 @@ struct AdminPanelTests {
             let added = try await operatorSession.post("/admin/t/alpha/knowledge/add", [("kind", "faq"), ("title", "Delivery"), ("faq", faq)])
             #expect(added.status == 303)
             #expect(try await eventually { try await server.services.ingestion.store.sources(tenant: alpha.id).first?.status == .indexed })
-            try await server.services.indexFollower().catchUp()
+            try await server.services.indexFollower(on: server.app.db(.parley)).catchUp()
             let list = String(decoding: try await viewer.get("/admin/t/alpha/knowledge").body, as: UTF8.self)
             #expect(list.contains("Delivery") && list.contains("indexed"))
             #expect(!list.contains("/knowledge/add"), "a viewer gets no add forms")

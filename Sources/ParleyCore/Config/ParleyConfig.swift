@@ -173,8 +173,14 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         /// `convex_alpha`), `convex` (min-max normalised scores, weighted the same) or `rrf`
         /// (reciprocal ranks, `rrf_k`).
         public var fusion = FusionMethod.absolute
-        /// Weight of the dense ranking in absolute and convex fusion.
+        /// Weight of the dense ranking in absolute and convex fusion (of every tenant without a
+        /// fitted weight).
         public var convexAlpha = 0.5
+        /// Fit each tenant's dense weight to its own content (its FAQ questions, headings and
+        /// titles as queries) after its sources change, starting from `convex_alpha`.
+        public var fitDenseWeight = true
+        /// Chunks a fit re-embeds at most (the self-queries' answers and a sample of the rest).
+        public var fitSampleChunks = 2000
         public var rrfK = 60.0
         /// Candidates each ranking contributes before fusion.
         public var candidates = 100
@@ -187,6 +193,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         enum CodingKeys: String, CodingKey, CaseIterable {
             case mode, fusion, candidates
             case topK = "top_k", minScore = "min_score", convexAlpha = "convex_alpha", rrfK = "rrf_k"
+            case fitDenseWeight = "fit_dense_weight", fitSampleChunks = "fit_sample_chunks"
             case bm25K1 = "bm25_k1", bm25B = "bm25_b", chunkTokens = "chunk_tokens", chunkOverlap = "chunk_overlap"
         }
     }

@@ -114,3 +114,32 @@ public enum VectorStoreError: Error, Equatable, CustomStringConvertible, ParleyE
         .internalFailure(description)
     }
 }
+
+/// A tenant's fitted dense weight as stored, with the newest knowledge change it was fitted after.
+public struct StoredDenseWeightFit: Sendable, Equatable {
+    public var tenantID: TenantID
+    public var fit: DenseWeightFit
+    /// The tenant's newest `knowledge_changes` id when the fit read its chunks (0: none known);
+    /// a newer change of the tenant's sources calls for a new fit.
+    public var knowledgeChange: Int64
+    public var fittedAt: Date
+
+    public init(tenantID: TenantID, fit: DenseWeightFit, knowledgeChange: Int64, fittedAt: Date) {
+        self.tenantID = tenantID
+        self.fit = fit
+        self.knowledgeChange = knowledgeChange
+        self.fittedAt = fittedAt
+    }
+}
+
+/// Each tenant's fitted dense weight (`retrieval_fits`), one row per tenant.
+public protocol DenseWeightFitStore: Sendable {
+    /// Saves the tenant's fit, replacing the one before.
+    func saveFit(_ fit: StoredDenseWeightFit) async throws
+    func fit(tenant: TenantID) async throws -> StoredDenseWeightFit?
+    /// Every tenant's fit stored at or after `since` (what other processes follow), at most `limit`, oldest first.
+    func fits(since: Date, limit: Int) async throws -> [StoredDenseWeightFit]
+    /// Tenants whose sources changed after their fit (or that have none), with their newest
+    /// change id: what the refit sweep queues. Changes are kept a day (housekeeping).
+    func tenantsToRefit(limit: Int) async throws -> [(tenant: TenantID, knowledgeChange: Int64)]
+}

@@ -34,6 +34,9 @@ public actor KnowledgeBase: Retriever {
     /// Each tenant's topic names, computed once after its chunks last changed (the lead
     /// extractor asks for them on every visitor message).
     private var topics: [TenantID: [String]] = [:]
+    /// Each tenant's dense weight fitted to its own content (`DenseWeightFit`); a tenant without
+    /// one uses `settings.fusion.alpha`.
+    private var denseWeights: [TenantID: Double] = [:]
 
     /// `embedder` and `vectors` are nil when embeddings are off: dense and hybrid queries then
     /// fall back to lexical retrieval.
@@ -104,6 +107,19 @@ public actor KnowledgeBase: Retriever {
             chunks[id] = nil
             lexical[tenant]?.remove(id: id.description)
         }
+    }
+
+    /// Sets the tenant's fitted dense weight (nil: back to the configured one). Weights outside
+    /// [0, 1] are clamped.
+    public func setDenseWeight(_ weight: Double?, tenant: TenantID) {
+        denseWeights[tenant] = weight.map { min(max($0, 0), 1) }
+    }
+
+    /// The fusion hybrid retrieval uses for the tenant: the configured one with its fitted weight.
+    public func fusion(for tenant: TenantID) -> ScoreFusion {
+        var fusion = settings.fusion
+        if let weight = denseWeights[tenant] { fusion.alpha = weight }
+        return fusion
     }
 
     public func chunkCount(tenant: TenantID) -> Int { lexical[tenant]?.count ?? 0 }
@@ -194,7 +210,7 @@ public actor KnowledgeBase: Retriever {
         case .hybrid:
             let candidates = try await hybridCandidates(query)
             (lexicalList, dense) = (candidates.lexical, candidates.dense)
-            ranked = settings.fusion.fuse(dense: dense, lexical: lexicalList, lexicalCeiling: candidates.lexicalCeiling)
+            ranked = fusion(for: query.tenantID).fuse(dense: dense, lexical: lexicalList, lexicalCeiling: candidates.lexicalCeiling)
         }
         return (Self.kept(ranked, for: query), lexicalList, dense, mode)
     }

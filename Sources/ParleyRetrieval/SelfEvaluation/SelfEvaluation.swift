@@ -4,7 +4,7 @@ import ParleyCore
 /// How well retrieval works on one tenant's own content, measured with the questions the content
 /// asks itself (`SelfQueries`): each retrieval mode's nDCG@10, MRR@10 and Recall@10, overall and
 /// per kind of question, with a 95% bootstrap interval so that a reader can tell a difference
-/// from noise.
+/// from noise; and the dense weight those questions choose for hybrid retrieval (`DenseWeightFit`).
 ///
 /// It builds a scratch index of the answer-only chunks with the production ranking code
 /// (`KnowledgeBase`, the same fusion settings) and never touches the tenant's own indexes.
@@ -15,26 +15,24 @@ public struct SelfEvaluation: Sendable {
     public var queriesPerKind: Int
     /// Resamples of the bootstrap intervals.
     public var resamples: Int
+    /// Chunks the scratch index holds at most (nil: all). Past it, the index holds the answers
+    /// of the self-queries that fit in half of it and a fixed pseudo-random sample of the other
+    /// chunks, which bounds the embedding work of a large knowledge base.
+    public var chunkLimit: Int?
 
-    public init(embedder: (any Embedder)?, settings: KnowledgeBaseSettings, queriesPerKind: Int = 200, resamples: Int = 1000) {
+    public init(embedder: (any Embedder)?, settings: KnowledgeBaseSettings, queriesPerKind: Int = 200, resamples: Int = 1000,
+                chunkLimit: Int? = nil) {
         self.embedder = embedder
         self.settings = settings
         self.queriesPerKind = queriesPerKind
         self.resamples = resamples
+        self.chunkLimit = chunkLimit
     }
 
     /// Evaluates `chunks` (one tenant's). `progress` hears how many chunks are indexed.
     public func run(_ chunks: [KnowledgeChunk], progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> SelfEvaluationReport {
-        let queries = SelfQueries.make(from: chunks, limit: queriesPerKind)
-        let knowledge = KnowledgeBase(embedder: embedder, vectors: EmbeddedVectorStore(), settings: settings)
-        let stripped = chunks.map(SelfQueries.answerOnly)
-        var indexed = 0
-        for batch in stride(from: 0, to: stripped.count, by: 64).map({ Array(stripped[$0 ..< min($0 + 64, stripped.count)]) }) {
-            let vectors = try await knowledge.embed(batch.map(\.text))
-            try await knowledge.add(batch.enumerated().map { index, chunk in StoredChunk(chunk: chunk, vector: vectors?[index]) })
-            indexed += batch.count
-            progress(indexed, stripped.count)
-        }
+        let (indexed, queries) = sample(chunks)
+        let knowledge = try await scratchIndex(indexed, progress: progress)
         // Without chunks there are no self-queries, and the tenant is never asked for.
         let tenant = chunks.first?.tenantID ?? TenantID()
         var results: [SelfEvaluationReport.ModeResult] = []
@@ -46,24 +44,69 @@ public struct SelfEvaluation: Sendable {
             }
             results.append(.init(mode: mode, scores: scores))
         }
-        var weights: [SelfEvaluationReport.WeightScore] = []
+        var fit: DenseWeightFit?
         if knowledge.canEmbed {
-            let hybrid = try await hybridScores(queries, knowledge: knowledge, tenant: tenant)
+            let hybrid = try await hybridScores(queries, knowledge: knowledge, tenant: tenant, indexedChunks: indexed.count)
             results.append(hybrid.result)
-            weights = hybrid.weights
+            fit = hybrid.fit
         }
-        return SelfEvaluationReport(chunks: chunks.count, queries: queries, modes: results, resamples: resamples, weights: weights)
+        return SelfEvaluationReport(chunks: chunks.count, indexedChunks: indexed.count, queries: queries, modes: results,
+                                    resamples: resamples, fit: fit)
     }
 
-    /// Hybrid retrieval's scores, ranked as `KnowledgeBase.rank` ranks them, and with the
-    /// `absolute` fusion its nDCG@10 for each dense weight of `weightGrid`: how the tenant's own
-    /// content would have the two retrievers weighed (the weight the next step of issue 19 fits
-    /// per tenant). Each query's two candidate lists are fetched once and fused with every weight.
-    private func hybridScores(_ queries: [SelfQuery], knowledge: KnowledgeBase,
-                              tenant: TenantID) async throws -> (result: SelfEvaluationReport.ModeResult, weights: [SelfEvaluationReport.WeightScore]) {
-        let curve = settings.fusion.method == .absolute && !queries.isEmpty
+    /// The dense weight the self-queries of `chunks` choose, measuring hybrid retrieval only.
+    /// A knowledge base with too few self-queries is not indexed at all.
+    public func fitDenseWeight(_ chunks: [KnowledgeChunk], progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> DenseWeightFit {
+        let prior = settings.fusion.alpha
+        guard embedder != nil, settings.fusion.method != .rrf else { return DenseWeightFit(denseWeight: prior, outcome: .notApplicable) }
+        let (indexed, queries) = sample(chunks)
+        guard queries.count >= DenseWeightFit.minimumQueries else {
+            return DenseWeightFit(denseWeight: prior, outcome: .tooFewQueries, selfQueries: queries.count)
+        }
+        let knowledge = try await scratchIndex(indexed, progress: progress)
+        let tenant = chunks.first?.tenantID ?? TenantID()
+        return try await hybridScores(queries, knowledge: knowledge, tenant: tenant, indexedChunks: indexed.count).fit
+    }
+
+    /// The chunks the scratch index holds and the self-queries asked of it (`chunkLimit`).
+    func sample(_ chunks: [KnowledgeChunk]) -> (chunks: [KnowledgeChunk], queries: [SelfQuery]) {
+        let queries = SelfQueries.make(from: chunks, limit: queriesPerKind)
+        guard let limit = chunkLimit, chunks.count > limit else { return (chunks, queries) }
+        var answers = Set<ChunkID>()
+        var kept: [SelfQuery] = []
+        for query in queries where answers.union(query.relevant).count <= limit / 2 {
+            kept.append(query)
+            answers.formUnion(query.relevant)
+        }
+        var random = SplitMix64(seed: 23)
+        let others = chunks.filter { !answers.contains($0.id) }.sorted { $0.id.description < $1.id.description }
+            .shuffled(using: &random).prefix(limit - answers.count)
+        return (chunks.filter { answers.contains($0.id) } + others, kept)
+    }
+
+    /// A knowledge base of the answer-only version of `chunks`, embedded in batches.
+    private func scratchIndex(_ chunks: [KnowledgeChunk], progress: @Sendable (Int, Int) -> Void) async throws -> KnowledgeBase {
+        let knowledge = KnowledgeBase(embedder: embedder, vectors: EmbeddedVectorStore(), settings: settings)
+        let stripped = chunks.map(SelfQueries.answerOnly)
+        var indexed = 0
+        for batch in stride(from: 0, to: stripped.count, by: 64).map({ Array(stripped[$0 ..< min($0 + 64, stripped.count)]) }) {
+            let vectors = try await knowledge.embed(batch.map(\.text))
+            try await knowledge.add(batch.enumerated().map { index, chunk in StoredChunk(chunk: chunk, vector: vectors?[index]) })
+            indexed += batch.count
+            progress(indexed, stripped.count)
+        }
+        return knowledge
+    }
+
+    /// Hybrid retrieval's scores, ranked as `KnowledgeBase.rank` ranks them, and (for the
+    /// weighted fusions) each query's nDCG@10 for every dense weight of `weightGrid`, from which
+    /// `DenseWeightFit` chooses. Each query's two candidate lists are fetched once and fused with
+    /// every weight.
+    private func hybridScores(_ queries: [SelfQuery], knowledge: KnowledgeBase, tenant: TenantID,
+                              indexedChunks: Int) async throws -> (result: SelfEvaluationReport.ModeResult, fit: DenseWeightFit) {
+        let weighted = settings.fusion.method != .rrf
         var scores: [SelfEvaluationReport.QueryScore] = []
-        var totals = [Double](repeating: 0, count: Self.weightGrid.count)
+        var byWeight = [[Double]](repeating: [], count: Self.weightGrid.count)
         for query in queries {
             let request = RetrievalQuery(tenantID: tenant, agentCode: "", text: query.text, topK: 10)
             let candidates = try await knowledge.hybridCandidates(request)
@@ -72,15 +115,17 @@ public struct SelfEvaluation: Sendable {
                                    for: request)
             }
             scores.append(Self.score(query, ranking: ranking(settings.fusion)))
-            guard curve else { continue }
+            guard weighted else { continue }
             for (index, alpha) in Self.weightGrid.enumerated() {
                 var fusion = settings.fusion
                 fusion.alpha = alpha
-                totals[index] += Self.score(query, ranking: ranking(fusion)).ndcgAt10
+                byWeight[index].append(Self.score(query, ranking: ranking(fusion)).ndcgAt10)
             }
         }
-        let weights = curve ? zip(Self.weightGrid, totals).map { SelfEvaluationReport.WeightScore(alpha: $0, ndcgAt10: $1 / Double(queries.count)) } : []
-        return (.init(mode: .hybrid, scores: scores), weights)
+        let fit = weighted
+            ? DenseWeightFit.choose(grid: Self.weightGrid, scores: byWeight, prior: settings.fusion.alpha, indexedChunks: indexedChunks)
+            : DenseWeightFit(denseWeight: settings.fusion.alpha, outcome: .notApplicable, selfQueries: queries.count, indexedChunks: indexedChunks)
+        return (.init(mode: .hybrid, scores: scores), fit)
     }
 
     /// One self-query's nDCG@10, MRR@10 and Recall@10 for a ranking.

@@ -25,25 +25,21 @@ public struct SelfEvaluationReport: Sendable {
     }
 
     /// Hybrid's mean nDCG@10 over the self-queries with one dense weight (`alpha`).
-    public struct WeightScore: Sendable, Equatable {
-        public var alpha: Double
-        public var ndcgAt10: Double
-    }
+    public typealias WeightScore = DenseWeightScore
 
+    /// The tenant's chunks, and how many of them the scratch index held (all of them unless the
+    /// evaluation was limited to a sample).
     public var chunks: Int
+    public var indexedChunks: Int
     public var queries: [SelfQuery]
     public var modes: [ModeResult]
     public var resamples: Int
-    /// Hybrid's score for each dense weight tried (empty without dense retrieval or with a
-    /// fusion other than `absolute`).
-    public var weights: [WeightScore] = []
+    /// The dense weight these self-queries choose, with hybrid's score for each weight tried
+    /// (nil without dense retrieval or with RRF fusion).
+    public var fit: DenseWeightFit?
 
-    /// The weight that scored best, the one nearest 0.5 among equals (nil when none was tried).
-    public var bestWeight: WeightScore? {
-        weights.min { lhs, rhs in
-            lhs.ndcgAt10 != rhs.ndcgAt10 ? lhs.ndcgAt10 > rhs.ndcgAt10 : abs(lhs.alpha - 0.5) < abs(rhs.alpha - 0.5)
-        }
-    }
+    /// Hybrid's score for each dense weight tried.
+    public var weights: [WeightScore] { fit?.curve ?? [] }
 
     public func count(of kind: SelfQuery.Kind?) -> Int {
         queries.filter { kind == nil || $0.kind == kind }.count

@@ -6,7 +6,8 @@ public enum SelfEvaluationText {
     public static func render(_ report: SelfEvaluationReport, tenant: String) -> String {
         var lines: [String] = []
         let kinds = SelfQuery.Kind.allCases.map { "\(report.count(of: $0)) \(label($0))" }.joined(separator: ", ")
-        lines.append("Self-evaluation of \(tenant): \(report.chunks) chunks, \(report.queries.count) self-queries (\(kinds))")
+        let sampled = report.indexedChunks < report.chunks ? " (a sample of \(report.indexedChunks) indexed)" : ""
+        lines.append("Self-evaluation of \(tenant): \(report.chunks) chunks\(sampled), \(report.queries.count) self-queries (\(kinds))")
         guard !report.queries.isEmpty else {
             lines.append("  No FAQ question, heading or title names exactly one place: nothing to measure.")
             return lines.joined(separator: "\n")
@@ -30,16 +31,37 @@ public enum SelfEvaluationText {
                 lines.append("  \(best.rawValue) - \(other.rawValue): \(signed(difference.mean)) [\(signed(difference.low)), \(signed(difference.high))], \(verdict)")
             }
         }
-        if let best = report.bestWeight {
-            let curve = report.weights.map { "\(String(format: "%.1f", $0.alpha)) \(number($0.ndcgAt10))" }.joined(separator: "  ")
-            lines.append("  hybrid nDCG@10 by dense weight: \(curve)")
-            lines.append("  best dense weight on this content: \(String(format: "%.1f", best.alpha)) (retrieval.convex_alpha is the weight used now)")
+        if let fit = report.fit, !fit.curve.isEmpty {
+            lines.append("  hybrid nDCG@10 by dense weight: \(curve(fit))")
+            lines.append("  " + describe(fit))
         }
         if report.queries.count < 30 {
             lines.append("  Fewer than 30 self-queries: the intervals are wide; add FAQ entries or headed sections for a firmer figure.")
         }
         return lines.joined(separator: "\n")
     }
+
+    /// `0.0 76.6  0.1 80.2  …`: the self-queries' hybrid nDCG@10 at each weight tried.
+    public static func curve(_ fit: DenseWeightFit) -> String {
+        fit.curve.map { "\(weight($0.alpha)) \(number($0.ndcgAt10))" }.joined(separator: "  ")
+    }
+
+    /// What the fit chose, and why.
+    public static func describe(_ fit: DenseWeightFit) -> String {
+        let best = fit.bestWeight.map(weight) ?? "-"
+        return switch fit.outcome {
+        case .fitted where fit.bestWeight == fit.denseWeight:
+            "dense weight fitted to this content: \(weight(fit.denseWeight)), the best of \(fit.selfQueries) self-queries"
+        case .fitted:
+            "dense weight fitted to this content: \(weight(fit.denseWeight)) (the best, \(best), is within one standard error of it)"
+        case .tooFewQueries:
+            "dense weight: \(weight(fit.denseWeight)), the configured one (\(fit.selfQueries) self-queries; fitting needs \(DenseWeightFit.minimumQueries))"
+        case .notApplicable:
+            "dense weight: \(weight(fit.denseWeight)), the configured one (no dense retrieval or RRF fusion)"
+        }
+    }
+
+    public static func weight(_ value: Double) -> String { String(format: "%.1f", value) }
 
     static func label(_ kind: SelfQuery.Kind) -> String {
         switch kind {

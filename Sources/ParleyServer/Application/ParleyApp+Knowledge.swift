@@ -24,8 +24,9 @@ extension ParleyApp {
             let repaired = try await pg.repairMissing()
             if repaired > 0 { app.logger.warning("vectors restored", metadata: ["event": "pgvector_repaired", "count": "\(repaired)"]) }
         }
+        let fits = try await services.loadDenseWeights(on: app.db(.parley))
         app.logger.info("knowledge base loaded", metadata: [
-            "event": "knowledge_loaded", "chunks": "\(chunks)", "interrupted_sources": "\(interrupted)",
+            "event": "knowledge_loaded", "chunks": "\(chunks)", "interrupted_sources": "\(interrupted)", "fitted_weights": "\(fits)",
             "ms": "\(started.duration(to: .now).milliseconds)",
         ])
         if services.config.app.seedDemo {

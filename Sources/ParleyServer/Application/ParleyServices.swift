@@ -156,6 +156,7 @@ public struct ParleyServices: Sendable {
                                                                    eventLag: .milliseconds(Int64(max(0, config.email.mailgun.lostSendCheckSeconds) * 1000)))), concurrency: config.jobs.concurrency)
             registry.register(PeriodicJob(EmailSweep(store: store, jobs: jobs, maxAttempts: config.email.mailgun.maxAttempts)))
         }
+        registerDenseWeightJobs(in: &registry, on: database)
         if let ledger = jobs.store as? any JobEffectLedger {
             registry.register(ProbeJob(ledger: ledger), concurrency: config.jobs.concurrency)
         }
@@ -244,7 +245,7 @@ public struct ParleyServices: Sendable {
     /// summaries and, with Mailgun, the e-mail sweep.
     var recurringJobs: [RecurringJob] {
         [HousekeepingJob.recurring(), PeriodicJob<BudgetWarnings>.recurring, PeriodicJob<InactivitySweep>.recurring]
-            + (mailgun == nil ? [] : [PeriodicJob<EmailSweep>.recurring])
+            + (mailgun == nil ? [] : [PeriodicJob<EmailSweep>.recurring]) + denseWeightRecurringJobs
     }
 
     /// A worker for this process: every job kind, the recurring jobs, settings from `jobs.*`.
@@ -271,12 +272,7 @@ public struct ParleyServices: Sendable {
     /// What `parley serve` runs beside the HTTP server: the index follower, and its job worker
     /// (with the PostgreSQL listener) unless jobs run in `parley worker` processes only.
     public func servingServices(on database: any Database, runsJobs: Bool) throws -> [any Service] {
-        (runsJobs ? try jobServices(on: database) : []) + [indexFollower()]
-    }
-
-    /// Keeps this process's in-memory indexes in step with changes made by any process.
-    public func indexFollower() -> IndexFollower {
-        IndexFollower(store: ingestion.store, knowledge: knowledge, cursor: knowledgeCursor)
+        (runsJobs ? try jobServices(on: database) : []) + [indexFollower(on: database)]
     }
 
     public func provisioner(_ stores: Stores) -> TenantProvisioner {

@@ -44,7 +44,7 @@ struct SourcesController: RouteCollection {
             let source = try await sources.waitForIngestion(submitted, timeout: timeout)
             // Any process's worker may have run the job: bring this process's indexes up to date
             // now, so the answer means "searchable through this server".
-            try await context.services.indexFollower().catchUp()
+            try await context.services.indexFollower(on: request.db(.parley)).catchUp()
             let status: HTTPResponseStatus = switch source.status {
             case .pending: .accepted
             case .indexed where submitted.isNew: .created

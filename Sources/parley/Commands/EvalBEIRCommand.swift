@@ -30,6 +30,9 @@ struct EvalBEIRCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Hybrid fusion: absolute, convex or rrf (default: retrieval.fusion of the configuration).")
     var fusion: String?
 
+    @ArgumentParser.Flag(help: "Keep retrieval.convex_alpha instead of fitting the dense weight to the corpus's titles (hybrid mode).")
+    var noFit = false
+
     @ArgumentParser.Option(help: "Qrels split to evaluate.")
     var split = "test"
 
@@ -92,6 +95,10 @@ struct EvalBEIRCommand: AsyncParsableCommand {
         }
         progress.finish()
         let ingestSeconds = started.duration(to: .now).seconds
+        // As a server's refit job would after these sources changed: the titles are the self-queries.
+        let fitStarted = ContinuousClock.now
+        let fit = mode == .hybrid && !noFit ? try await services.denseWeightFitter(on: app.db(.parley))?.refit(tenant: tenant.id) : nil
+        let fitSeconds = fitStarted.duration(to: .now).seconds
 
         let queryStarted = ContinuousClock.now
         var run: RankingMetrics.Run = [:]
@@ -109,7 +116,7 @@ struct EvalBEIRCommand: AsyncParsableCommand {
         let querySeconds = queryStarted.duration(to: .now).seconds
         if let runPath = self.run { try Self.writeTRECRun(run, tag: "parley-\(mode.rawValue)", to: runPath) }
         let summary = RankingMetrics.summarize(run: run, judgements: dataset.judgements)
-        let fusion = services.knowledge.settings.fusion
+        let fusion = await services.knowledge.fusion(for: tenant.id)
         let fusionText = switch (mode, fusion.method) {
         case (.hybrid, .absolute): ", absolute fusion alpha \(fusion.alpha)"
         case (.hybrid, .convex): ", convex fusion alpha \(fusion.alpha)"
@@ -118,6 +125,10 @@ struct EvalBEIRCommand: AsyncParsableCommand {
         }
         print("BEIR \(folder): \(dataset.documents.count) documents (\(documentOfChunk.count) chunks, \(failed) failed), \(summary.queries) judged queries")
         print("  mode \(mode.rawValue)\(fusionText), embedder \(services.knowledge.embeddingModel?.description ?? "none")")
+        if let fit {
+            print("  \(SelfEvaluationText.describe(fit)), \(fit.indexedChunks) chunks re-embedded" + String(format: " in %.1f s", fitSeconds))
+            if !fit.curve.isEmpty { print("  self-queries' hybrid nDCG@10 by dense weight: \(SelfEvaluationText.curve(fit))") }
+        }
         print(String(format: "  nDCG@10 %.2f   Recall@100 %.2f   MRR@10 %.2f", summary.ndcgAt10 * 100, summary.recallAt100 * 100, summary.mrrAt10 * 100))
         print(String(format: "  ingestion %.1f s (%.1f docs/s)   queries %.1f s (%.1f queries/s)",
                      ingestSeconds, Double(dataset.documents.count) / max(ingestSeconds, 1e-9),

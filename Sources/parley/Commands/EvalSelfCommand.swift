@@ -35,7 +35,7 @@ struct EvalSelfCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try Runtime.loadConfiguration(global)
         try Runtime.bootstrapLogging(loaded, stdout: false)
-        let report = try await Runtime.withApplication(loaded) { app -> SelfEvaluationReport in
+        let (report, inUse) = try await Runtime.withApplication(loaded) { app -> (SelfEvaluationReport, StoredDenseWeightFit?) in
             let services = app.parley
             let stores = services.stores(on: app.db(.parley))
             guard let target = try await stores.tenants.tenant(slug: tenant) else {
@@ -51,8 +51,13 @@ struct EvalSelfCommand: AsyncParsableCommand {
             let progress = ProgressBar(total: chunks.count, label: "index")
             let report = try await evaluation.run(chunks) { done, _ in progress.update(done) }
             progress.finish()
-            return report
+            return (report, try await services.denseWeightFits(on: app.db(.parley))?.fit(tenant: target.id))
         }
         print(SelfEvaluationText.render(report, tenant: tenant))
+        if let inUse {
+            let when = inUse.fittedAt.formatted(.iso8601)
+            print("  in use: dense weight \(SelfEvaluationText.weight(inUse.fit.denseWeight)), \(inUse.fit.outcome.rawValue) at \(when)"
+                  + " (the background fit after the last change of the sources, on at most retrieval.fit_sample_chunks chunks)")
+        }
     }
 }

@@ -1,0 +1,109 @@
+import Fluent
+import Foundation
+import ParleyChat
+import ParleyCore
+import ParleyIngest
+import ParleyRetrieval
+import ParleyServer
+import ParleyStore
+import ParleyTestSupport
+import SQLKit
+import Testing
+
+/// Fitting each tenant's dense weight in the background: the sweep queues a fit for every tenant
+/// whose sources changed, the job stores and applies it, and another process picks it up.
+@Suite("Dense weight fit jobs")
+struct DenseWeightFitJobTests {
+    /// A parts FAQ of 24 entries: enough self-queries to fit a weight.
+    static let partsFAQ: Data = {
+        let parts = ["saddle", "chain", "battery", "motor", "brake", "tyre", "pedal", "light", "lock", "rack", "bell", "mirror",
+                     "helmet", "basket", "pump", "charger", "display", "fork", "gear", "spoke", "frame", "mudguard", "kickstand", "bottle"]
+        let entries = parts.enumerated().map { index, part in
+            ["question": "How do I look after the \(part)?",
+             "answer": "Wipe the \(part) with a damp cloth every \(index + 2) weeks and have the workshop check it each spring."]
+        }
+        return try! JSONSerialization.data(withJSONObject: entries)
+    }()
+
+    @Test(arguments: TestBackend.available)
+    func changedTenantsAreRefittedAndOtherProcessesFollow(backend: TestBackend) async throws {
+        let database = try await TestDatabase.make(backend)
+        do {
+            var server = try await ParleyTestServer.start(database, embedder: HashingEmbedder()) { $0.app.seedDemo = false }
+            let provisioner = server.services.provisioner(server.stores)
+            let parts = try await provisioner.createTenant(name: "Parts", slug: "parts").tenant
+            let small = try await provisioner.createTenant(name: "Small", slug: "small").tenant
+            let submission = server.services.sourceSubmission
+            let faq = try await submission.submit(SourceInput(kind: .faq, locator: "parts.json", payload: .file(Self.partsFAQ)), tenant: parts.id)
+            let hours = try await submission.submit(SourceInput(kind: .text, title: "Hours", payload: .text("The shop opens at nine.")), tenant: small.id)
+            for submitted in [faq, hours] {
+                #expect(try await submission.waitForIngestion(submitted, timeout: .seconds(20)).status == .indexed)
+            }
+            let fits = try SQLDenseWeightFits(database: server.app.db(.parley))
+            let due = try await fits.tenantsToRefit(limit: 10)
+            #expect(Set(due.map(\.tenant)) == [parts.id, small.id])
+
+            // One job per tenant and state, however often the sweep runs (the worker's own sweep
+            // may run too, at the turn of a minute).
+            let sweep = DenseWeightSweep(fits: fits, jobs: server.services.jobs)
+            try await sweep.run()
+            #expect(try await sweep.run() == 0)
+            let sql = try #require(server.app.db(.parley) as? any SQLDatabase)
+            let queued = try await sql.raw("SELECT COUNT(*) AS n FROM jobs WHERE kind = \(bind: FitDenseWeightJob.kind.name)").first()?
+                .decode(column: "n", as: Int.self)
+            #expect(queued == 2)
+            #expect(try await eventually {
+                let fitted = try await fits.fit(tenant: parts.id)
+                let kept = try await fits.fit(tenant: small.id)
+                return fitted != nil && kept != nil
+            })
+            let fitted = try #require(try await fits.fit(tenant: parts.id))
+            #expect(fitted.fit.outcome == .fitted && fitted.fit.selfQueries >= DenseWeightFit.minimumQueries)
+            #expect(fitted.knowledgeChange == due.first { $0.tenant == parts.id }?.knowledgeChange)
+            #expect(fitted.fit.curve.count == 11)
+            #expect(try await fits.fit(tenant: small.id)?.fit.outcome == .tooFewQueries)
+            #expect(await server.services.knowledge.fusion(for: parts.id).alpha == fitted.fit.denseWeight)
+            #expect(try await fits.tenantsToRefit(limit: 10).isEmpty, "nothing changed since the fits")
+
+            // A change to the parts knowledge base makes it due again; the small one is not.
+            _ = try await server.services.ingestion.delete(faq.source.id, tenant: parts.id)
+            #expect(try await fits.tenantsToRefit(limit: 10).map(\.tenant) == [parts.id])
+            await server.stop()
+
+            // Another process loads the stored fits at start and follows new ones.
+            let weight = fitted.fit.denseWeight == 0.9 ? 0.8 : 0.9
+            var replaced = fitted
+            replaced.fit.denseWeight = weight
+            replaced.fittedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+            server = try await ParleyTestServer.start(database, embedder: HashingEmbedder()) { $0.app.seedDemo = false; $0.jobs.inProcessWorker = false }
+            #expect(await server.services.knowledge.fusion(for: parts.id).alpha == fitted.fit.denseWeight)
+            #expect(await server.services.knowledge.fusion(for: small.id).alpha == 0.5, "too few self-queries keep the configured weight")
+            let store = try SQLDenseWeightFits(database: server.app.db(.parley))
+            try await store.saveFit(replaced)
+            _ = try await server.services.indexFollower(on: server.app.db(.parley)).followFits(since: Date().addingTimeInterval(-60))
+            #expect(await server.services.knowledge.fusion(for: parts.id).alpha == weight)
+            #expect(await server.services.knowledge.fusion(for: small.id).alpha == 0.5, "one tenant's fit never moves another's")
+            #expect(try await store.fit(tenant: parts.id) == replaced)
+            await server.stop()
+        } catch {
+            await database.destroy()
+            throw error
+        }
+        await database.destroy()
+    }
+
+    @Test(arguments: TestBackend.available)
+    func withoutEmbeddingsNothingIsFitted(backend: TestBackend) async throws {
+        let database = try await TestDatabase.make(backend)
+        do {
+            let server = try await ParleyTestServer.start(database) { $0.app.seedDemo = false }
+            #expect(!server.services.fitsDenseWeights)
+            #expect(server.services.denseWeightFitter(on: server.app.db(.parley)) == nil)
+            await server.stop()
+        } catch {
+            await database.destroy()
+            throw error
+        }
+        await database.destroy()
+    }
+}
