@@ -129,6 +129,31 @@ class PanelTests(unittest.TestCase):
         self.assertRegex(first, r"words: #\d+")
         self.driver.save_screenshot(str(ARTIFACTS / "panel-playground.png"))
 
+    def test_7_retrieval_quality_is_measured_on_request(self):
+        self.sign_in()
+        self.driver.get(self.server.origin + "/admin/t/demo/quality")
+        self.assertEqual(self.find("h1").text, "Retrieval quality")
+        self.find("form.card button[type=submit]").click()
+        self.wait_for(lambda: "done=measure_queued" in self.driver.current_url, message="the measurement to be queued")
+        self.assertIn("being measured", self.find("p.notice").text)
+
+        def measured():
+            self.driver.refresh()
+            return self.driver.find_elements(By.CSS_SELECTOR, "table.quality tbody tr")
+        rows = self.wait_for(measured, timeout=120, message="the report")
+        modes = [row.find_element(By.CSS_SELECTOR, "th").text for row in rows]
+        self.assertEqual(modes, ["lexical", "dense", "hybrid"])
+        for row in rows:
+            value = float(row.find_element(By.CSS_SELECTOR, "meter").get_attribute("value"))
+            self.assertTrue(0 <= value <= 100, value)
+            low, high = re.match(r"([\d.]+) to ([\d.]+)", row.find_elements(By.CSS_SELECTOR, "td")[1].text).groups()
+            self.assertTrue(float(low) <= value <= float(high), (low, value, high))
+        self.assertRegex(self.find("section.card p").text, r"\d+ passages, \d+ self-queries: \d+ questions")
+        curve = self.driver.find_elements(By.CSS_SELECTOR, "table.curve tbody tr")
+        self.assertEqual([row.find_element(By.CSS_SELECTOR, "th").text for row in curve], [f"{i / 10:.1f}" for i in range(11)])
+        self.assertRegex(self.find("#weight").text, r"Dense weight in use: \d\.\d")
+        self.driver.save_screenshot(str(ARTIFACTS / "panel-quality.png"))
+
     def test_3_transcript_and_usage_charts(self):
         answer = self.chat("Do you ship to Austria?")
         self.assertIn("five working days", answer["answer"])

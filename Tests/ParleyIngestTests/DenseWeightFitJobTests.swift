@@ -14,16 +14,6 @@ import Testing
 /// whose sources changed, the job stores and applies it, and another process picks it up.
 @Suite("Dense weight fit jobs")
 struct DenseWeightFitJobTests {
-    /// A parts FAQ of 24 entries: enough self-queries to fit a weight.
-    static let partsFAQ: Data = {
-        let parts = ["saddle", "chain", "battery", "motor", "brake", "tyre", "pedal", "light", "lock", "rack", "bell", "mirror",
-                     "helmet", "basket", "pump", "charger", "display", "fork", "gear", "spoke", "frame", "mudguard", "kickstand", "bottle"]
-        let entries = parts.enumerated().map { index, part in
-            ["question": "How do I look after the \(part)?",
-             "answer": "Wipe the \(part) with a damp cloth every \(index + 2) weeks and have the workshop check it each spring."]
-        }
-        return try! JSONSerialization.data(withJSONObject: entries)
-    }()
 
     @Test(arguments: TestBackend.available)
     func changedTenantsAreRefittedAndOtherProcessesFollow(backend: TestBackend) async throws {
@@ -34,7 +24,7 @@ struct DenseWeightFitJobTests {
             let parts = try await provisioner.createTenant(name: "Parts", slug: "parts").tenant
             let small = try await provisioner.createTenant(name: "Small", slug: "small").tenant
             let submission = server.services.sourceSubmission
-            let faq = try await submission.submit(SourceInput(kind: .faq, locator: "parts.json", payload: .file(Self.partsFAQ)), tenant: parts.id)
+            let faq = try await submission.submit(SourceInput(kind: .faq, locator: "parts.json", payload: .file(PartsFAQ.json)), tenant: parts.id)
             let hours = try await submission.submit(SourceInput(kind: .text, title: "Hours", payload: .text("The shop opens at nine.")), tenant: small.id)
             for submitted in [faq, hours] {
                 #expect(try await submission.waitForIngestion(submitted, timeout: .seconds(20)).status == .indexed)

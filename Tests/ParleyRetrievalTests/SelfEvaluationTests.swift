@@ -109,12 +109,7 @@ struct SelfEvaluationTests {
 
     /// A parts FAQ with one entry per part: 24 questions, each answered by its own entry.
     func partsFAQ() -> [KnowledgeChunk] {
-        let parts = ["saddle", "chain", "battery", "motor", "brake", "tyre", "pedal", "light", "lock", "rack", "bell", "mirror",
-                     "helmet", "basket", "pump", "charger", "display", "fork", "gear", "spoke", "frame", "mudguard", "kickstand", "bottle"]
-        let faq = FAQParser.document(parts.enumerated().map { index, part in
-            FAQEntry(question: "How do I look after the \(part)?",
-                     answer: "Wipe the \(part) with a damp cloth every \(index + 2) weeks and have the workshop check it each spring.")
-        }, title: "Parts care")
+        let faq = FAQParser.document(PartsFAQ.entries.map { FAQEntry(question: $0.question, answer: $0.answer) }, title: "Parts care")
         let source = SourceID()
         return TextChunker().chunks(of: faq).enumerated().map { index, piece in
             KnowledgeChunk(tenantID: tenant, sourceID: source, agentCode: nil, position: index, text: piece.text, title: faq.title, url: nil,

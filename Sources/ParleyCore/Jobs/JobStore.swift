@@ -60,6 +60,8 @@ public protocol JobStore: Sendable {
     func job(_ id: JobID) async throws -> JobRecord?
     /// Number of jobs per state (for `/health`, the admin and benchmarks).
     func counts() async throws -> [JobState: Int]
+    /// How many jobs of `kind` for the tenant are queued or running (a page's "in progress").
+    func unfinished(kind: JobKind, tenant: TenantID) async throws -> Int
     /// Deletes finished jobs that finished before `cutoff`; returns how many.
     func purgeFinished(before cutoff: Date) async throws -> Int
 }

@@ -27,10 +27,7 @@ public struct DenseWeightFitter: Sendable {
     /// change id that the chunks read now include (what the sweep compares against).
     @discardableResult
     public func refit(tenant: TenantID, knowledgeChange: Int64 = 0) async throws -> DenseWeightFit {
-        var chunks: [KnowledgeChunk] = []
-        for source in try await store.sources(tenant: tenant) where source.status == .indexed {
-            chunks += try await store.chunks(of: source.id, tenant: tenant).map(\.chunk)
-        }
+        let chunks = try await store.indexedChunks(tenant: tenant)
         let fit = try await embeddingGate.run { [evaluation, chunks] in try await evaluation.fitDenseWeight(chunks) }
         try await fits.saveFit(StoredDenseWeightFit(tenantID: tenant, fit: fit, knowledgeChange: knowledgeChange, fittedAt: Date()))
         await knowledge.apply(fit, tenant: tenant)

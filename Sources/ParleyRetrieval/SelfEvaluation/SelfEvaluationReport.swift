@@ -93,3 +93,29 @@ public struct SelfEvaluationReport: Sendable {
         return Estimate(mean: mean, low: low, high: high)
     }
 }
+
+extension SelfEvaluationReport {
+    /// The figures the admin panel stores and shows.
+    public var summary: RetrievalQualityReport {
+        func interval(_ estimate: Estimate) -> RetrievalQualityReport.Interval {
+            .init(mean: estimate.mean, low: estimate.low, high: estimate.high)
+        }
+        let figures = modes.compactMap { result -> RetrievalQualityReport.ModeFigures? in
+            guard let all = ndcg(result.mode) else { return nil }
+            var byKind: [String: Double] = [:]
+            for kind in SelfQuery.Kind.allCases where count(of: kind) > 0 { byKind[kind.rawValue] = ndcg(result.mode, kind: kind)?.mean }
+            return .init(mode: result.mode, ndcgAt10: interval(all), mrrAt10: mean(result.mode, \.mrrAt10) ?? 0,
+                         recallAt10: mean(result.mode, \.recallAt10) ?? 0, ndcgByKind: byKind)
+        }
+        var differences: [RetrievalQualityReport.Difference] = []
+        if let best = bestMode {
+            for other in modes.map(\.mode) where other != best {
+                if let difference = difference(best, over: other) { differences.append(.init(better: best, other: other, nDCGAt10: interval(difference))) }
+            }
+        }
+        var counts: [String: Int] = [:]
+        for kind in SelfQuery.Kind.allCases { counts[kind.rawValue] = count(of: kind) }
+        return RetrievalQualityReport(chunks: chunks, indexedChunks: indexedChunks, queries: counts, resamples: resamples, modes: figures,
+                                      differences: differences, fit: fit)
+    }
+}

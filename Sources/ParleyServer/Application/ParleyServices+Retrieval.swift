@@ -21,14 +21,30 @@ extension ParleyServices {
     /// Fits tenants' dense weights on one database handle (nil when weights are not fitted).
     public func denseWeightFitter(on database: any Database) -> DenseWeightFitter? {
         guard let fits = denseWeightFits(on: database) else { return nil }
-        let evaluation = SelfEvaluation(embedder: embedder, settings: knowledge.settings, resamples: 0,
-                                        chunkLimit: max(100, config.retrieval.fitSampleChunks))
-        return DenseWeightFitter(store: ingestion.store, fits: fits, knowledge: knowledge, evaluation: evaluation,
+        return DenseWeightFitter(store: ingestion.store, fits: fits, knowledge: knowledge, evaluation: selfEvaluation(resamples: 0),
                                  embeddingGate: ingestion.embeddingGate)
     }
 
-    /// The refit job and its sweep, when weights are fitted.
-    func registerDenseWeightJobs(in registry: inout JobRegistry, on database: any Database) {
+    /// Each tenant's latest self-evaluation, on one database handle.
+    public func retrievalReports(on database: any Database) throws -> any RetrievalQualityReportStore {
+        try SQLRetrievalQualityReports(database: database)
+    }
+
+    /// The self-evaluation every tenant's panel can ask for, on one database handle.
+    public func retrievalMeasurement(on database: any Database) throws -> RetrievalQualityMeasurement {
+        RetrievalQualityMeasurement(store: ingestion.store, reports: try retrievalReports(on: database),
+                                    evaluation: selfEvaluation(), embeddingGate: ingestion.embeddingGate)
+    }
+
+    /// The self-evaluation as the fit and the panel run it: at most `retrieval.fit_sample_chunks` chunks.
+    func selfEvaluation(resamples: Int = 1000) -> SelfEvaluation {
+        SelfEvaluation(embedder: knowledge.canEmbed ? embedder : nil, settings: knowledge.settings, resamples: resamples,
+                       chunkLimit: max(100, config.retrieval.fitSampleChunks))
+    }
+
+    /// The measurement job, and the refit job and its sweep when weights are fitted.
+    func registerRetrievalJobs(in registry: inout JobRegistry, on database: any Database) {
+        if let measurement = try? retrievalMeasurement(on: database) { registry.register(MeasureRetrievalJob(measurement: measurement)) }
         guard let fitter = denseWeightFitter(on: database) else { return }
         registry.register(FitDenseWeightJob(fitter: fitter))
         registry.register(PeriodicJob(DenseWeightSweep(fits: fitter.fits, jobs: jobs)))

@@ -156,7 +156,7 @@ public struct ParleyServices: Sendable {
                                                                    eventLag: .milliseconds(Int64(max(0, config.email.mailgun.lostSendCheckSeconds) * 1000)))), concurrency: config.jobs.concurrency)
             registry.register(PeriodicJob(EmailSweep(store: store, jobs: jobs, maxAttempts: config.email.mailgun.maxAttempts)))
         }
-        registerDenseWeightJobs(in: &registry, on: database)
+        registerRetrievalJobs(in: &registry, on: database)
         if let ledger = jobs.store as? any JobEffectLedger {
             registry.register(ProbeJob(ledger: ledger), concurrency: config.jobs.concurrency)
         }

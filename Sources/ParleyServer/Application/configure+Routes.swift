@@ -35,5 +35,6 @@ extension ParleyApp {
         try app.register(collection: PanelWidgetController())
         try app.register(collection: PanelPlatformController())
         try app.register(collection: PanelKnowledgeController(maxUploadBytes: services.config.ingest.maxUploadBytes))
+        try app.register(collection: PanelQualityController())
     }
 }

@@ -41,7 +41,7 @@ struct PanelChrome: Encodable {
     /// The sections of a tenant the role can open, `current` marked.
     static func sections(slug: String, role: AdminRole, current: String) -> [Link] {
         var links: [(String, String)] = [("", "Overview"), ("conversations", "Conversations"), ("leads", "Leads"), ("emails", "E-mails"), ("knowledge", "Knowledge"),
-                                         ("playground", "Playground"), ("agents", "Agents"), ("widget", "Widget"), ("usage", "Usage")]
+                                         ("playground", "Playground"), ("quality", "Quality"), ("agents", "Agents"), ("widget", "Widget"), ("usage", "Usage")]
         if role.includes(.owner) { links.append(("people", "People")) }
         return links.map { path, label in
             Link(href: "/admin/t/\(slug)" + (path.isEmpty ? "" : "/\(path)"), label: label, current: path == current)
@@ -114,6 +114,7 @@ enum PanelNotice {
         "password_changed": "Your password is changed; other sessions are signed out.",
         "summary_written": "The summary is written.",
         "summary_emailed": "The summary is written and e-mailed to the sales recipients.",
+        "measure_queued": "The knowledge base is being measured; reload this page in a minute.",
     ]
 
     static func text(_ code: String?) -> String? {

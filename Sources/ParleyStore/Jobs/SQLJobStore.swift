@@ -162,6 +162,13 @@ public struct SQLJobStore: JobStore, JobEffectLedger {
         return counts
     }
 
+    public func unfinished(kind: JobKind, tenant: TenantID) async throws -> Int {
+        try await sql.raw("""
+            SELECT COUNT(*) AS n FROM jobs
+            WHERE kind = \(bind: kind.name) AND tenant_id = \(bind: tenant.uuid) AND state IN ('queued', 'running')
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     public func purgeFinished(before cutoff: Date) async throws -> Int {
         try await sql.raw("""
             DELETE FROM jobs WHERE state IN ('succeeded', 'dead') AND finished_at < \(bind: Millis.of(cutoff)) RETURNING id
