@@ -126,6 +126,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Handing conversations to people: answer confidence (and, next, escalation and operators).
+        .target(
+            name: "ParleyHandoff",
+            dependencies: ["ParleyCore", "ParleyRetrieval"],
+            swiftSettings: strictSettings
+        ),
         // Admin accounts: people, password hashing (scrypt), sign-in with lockouts, roles per tenant.
         .target(
             name: "ParleyAccounts",
@@ -191,7 +197,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Metrics", package: "swift-metrics"),
                 "ParleyCore", "ParleyLLM", "ParleyChat", "ParleyStore", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest", "ParleyJobs",
-                "ParleyAccounts", "ParleyLeads", "ParleyMail",
+                "ParleyAccounts", "ParleyLeads", "ParleyMail", "ParleyHandoff",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
@@ -208,7 +214,7 @@ let package = Package(
             name: "parley",
             dependencies: [
                 "ParleyServer", "ParleyCore", "ParleyStore", "ParleyLLM", "ParleyChat", "ParleyEmbeddings", "ParleyRetrieval", "ParleyIngest", "ParleyJobs",
-                "ParleyAccounts", "ParleyLeads", "ParleyMail",
+                "ParleyAccounts", "ParleyLeads", "ParleyMail", "ParleyHandoff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -258,6 +264,11 @@ let package = Package(
         .testTarget(
             name: "ParleyMailTests",
             dependencies: ["ParleyMail", "ParleyCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParleyHandoffTests",
+            dependencies: ["ParleyHandoff", "ParleyCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

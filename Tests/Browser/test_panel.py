@@ -169,6 +169,9 @@ class PanelTests(unittest.TestCase):
         self.assertIn("fake-model", transcript)
         self.assertRegex(transcript, r"\d+ in, \d+ out tokens")
         self.assertRegex(transcript, r"\$0\.\d+")
+        # Every complete answer carries its confidence (0 to 1).
+        confidence = float(re.search(r"confidence (\d\.\d\d)", transcript).group(1))
+        self.assertTrue(0 <= confidence <= 1, confidence)
         self.driver.save_screenshot(str(ARTIFACTS / "panel-transcript.png"))
 
         self.driver.get(self.server.origin + "/admin/t/demo/usage")

@@ -104,6 +104,29 @@ class EvalCommandsTest(unittest.TestCase):
         self.assertIn("absolute fusion alpha 0.5", kept)
         self.assertNotIn("self-queries", kept)
 
+    def test_confidence_separates_answerable_questions_on_the_demo_knowledge_base(self):
+        folder = REPOSITORY / "eval/confidence-demo"
+        output = self.server.cli("eval", "confidence", str(folder), "--tenant", "demo", "--per-question")
+        labels = [line.split("\t")[1] for line in (folder / "questions.tsv").read_text().splitlines()[1:]]
+        self.assertIn(f"{labels.count('1')} answerable, {labels.count('0')} unanswerable questions", output)
+        auc = float(re.search(r"ROC AUC (\d\.\d+)", output).group(1))
+        self.assertGreater(auc, 0.75, output)
+        rows = [line for line in output.splitlines() if line.startswith(("answerable", "unanswerable"))]
+        self.assertEqual(len(rows), len(labels))
+        scores = [float(row.split()[1]) for row in rows]
+        self.assertEqual(scores, sorted(scores))
+        self.assertRegex(output, r"refused \(below 0\.3\): answerable \d+\.\d%, unanswerable \d+\.\d%")
+        missing = self.run_cli("eval", "confidence", str(folder), "--tenant", "no-such-shop")
+        self.assertNotEqual(missing.returncode, 0)
+        self.assertIn("no tenant has the slug 'no-such-shop'", missing.stderr)
+        broken = self.server.folder / "broken"
+        broken.mkdir(exist_ok=True)
+        (broken / "questions.tsv").write_text("question\tanswerable\nis this labelled\tmaybe\n")
+        refused = self.run_cli("eval", "confidence", str(broken), "--tenant", "demo")
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("Line 2 is not", refused.stderr)
+        self.assertNotIn("Fatal error", refused.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -52,6 +52,40 @@ struct ChatTurnRunnerTests {
         #expect(request.passages == passages)
     }
 
+    /// Scores every answer the same, to see where the score goes.
+    struct FixedScorer: AnswerConfidenceScoring {
+        func confidence(question: String, answer: String, passages: [SourcePassage]) -> AnswerConfidence {
+            AnswerConfidence(retrievalSimilarity: passages.isEmpty ? 0 : 1, sourceCoverage: answer.contains("[1]") ? 1 : 0, answerCoherence: 0.5)
+        }
+    }
+
+    @Test func aCompleteAnswerCarriesItsConfidenceIntoTheResultAndTheStoredMessage() async throws {
+        let store = InMemoryConversationStore()
+        let model = ScriptedChatModel(tokens: ["$49 [1]."], ending: .finish(TokenUsage(promptTokens: 9, completionTokens: 4)))
+        let runner = ChatTurnRunner(conversations: store, retriever: FixedRetriever([tenant: passages]), model: model, scorer: FixedScorer())
+        let (session, question) = try await start(store, "Team plan price?")
+        guard case .done(let result) = await runner.complete(.init(tenant: tenant, session: session, question: question, agent: agent(),
+                                                                   logger: Logger(label: "t"))) else {
+            Issue.record("the turn did not finish")
+            return
+        }
+        #expect(result.confidence == AnswerConfidence(retrievalSimilarity: 1, sourceCoverage: 1, answerCoherence: 0.5))
+        let messageID = try #require(result.messageID)
+        let stored = try #require(try await store.message(tenant: tenant, id: messageID))
+        #expect(stored.metadata["confidence"]?["score"] == .number(0.85))
+        #expect(stored.metadata["confidence"]?["source_coverage"] == .number(1))
+        // A failed turn's partial answer is not scored.
+        let failing = ChatTurnRunner(conversations: store, retriever: FixedRetriever([tenant: passages]),
+                                     model: ScriptedChatModel(tokens: ["$4"], ending: .fail(.upstream("llm_interrupted", "cut"))), scorer: FixedScorer())
+        let (other, second) = try await start(store, "Again?")
+        guard case .failed(_, let partial) = await failing.complete(.init(tenant: tenant, session: other, question: second, agent: agent(),
+                                                                         logger: Logger(label: "t"))) else {
+            Issue.record("the turn did not fail")
+            return
+        }
+        #expect(partial?.confidence == nil)
+    }
+
     @Test func failureStoresThePartialAnswerAsIncomplete() async throws {
         let store = InMemoryConversationStore()
         let failure = ParleyError.upstream("llm_interrupted", "cut")

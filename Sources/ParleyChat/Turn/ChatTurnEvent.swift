@@ -11,6 +11,8 @@ public struct ChatTurnResult: Sendable, Equatable {
     public var usage: TokenUsage?
     public var latencyMs: Int
     public var complete: Bool
+    /// How sure the answer is (nil for an incomplete answer or without a scorer).
+    public var confidence: AnswerConfidence?
 
     public init(messageID: MessageID?, content: String, citations: [Citation], model: String, provider: String,
                 usage: TokenUsage?, latencyMs: Int, complete: Bool) {
@@ -36,6 +38,7 @@ public struct ChatTurnResult: Sendable, Equatable {
             "complete": .bool(complete),
         ]
         if let usage { object["usage"] = usage.jsonValue }
+        if let confidence { object["confidence"] = confidence.jsonValue }
         return .object(object)
     }
 }

@@ -12,13 +12,16 @@ public struct ChatTurnRunner: Sendable {
     private let retriever: any Retriever
     private let model: any ChatModel
     private let prompts: PromptBuilder
+    /// Scores every complete answer (nil: answers carry no confidence).
+    private let scorer: (any AnswerConfidenceScoring)?
 
     public init(conversations: any ConversationStore, retriever: any Retriever, model: any ChatModel,
-                prompts: PromptBuilder = PromptBuilder()) {
+                prompts: PromptBuilder = PromptBuilder(), scorer: (any AnswerConfidenceScoring)? = nil) {
         self.conversations = conversations
         self.retriever = retriever
         self.model = model
         self.prompts = prompts
+        self.scorer = scorer
     }
 
     public struct Input: Sendable {
@@ -121,6 +124,9 @@ public struct ChatTurnRunner: Sendable {
             messageID: nil, content: text, citations: citations, model: model.effectiveModel(requested: input.agent.model), provider: model.provider,
             usage: usage, latencyMs: elapsed.wholeMilliseconds,
             complete: failure == nil)
+        if failure == nil, let scorer {
+            result.confidence = scorer.confidence(question: input.question.content, answer: text, passages: passages)
+        }
         if failure == nil || !text.isEmpty {
             result.messageID = await store(result, input: input, failureCode: failure?.code)
         }
@@ -132,9 +138,9 @@ public struct ChatTurnRunner: Sendable {
         } else if result.messageID == nil {
             emit(.failed(.internalFailure("The answer could not be saved."), partial: nil))
         } else {
-            input.logger.info("chat turn completed", metadata: [
-                "event": "chat_turn", "latency_ms": "\(result.latencyMs)", "citations": "\(citations.count)",
-            ])
+            var metadata: Logger.Metadata = ["event": "chat_turn", "latency_ms": "\(result.latencyMs)", "citations": "\(citations.count)"]
+            if let confidence = result.confidence { metadata["confidence"] = "\((confidence.score * 1000).rounded() / 1000)" }
+            input.logger.info("chat turn completed", metadata: metadata)
             emit(.done(result))
         }
     }

@@ -7,13 +7,22 @@ public struct SourcePassage: Sendable, Hashable, Codable {
     public var url: String?
     public var text: String
     public var score: Double
+    /// The passage's dense cosine with the question, when dense retrieval ran and it was a
+    /// candidate: the same scale in every retrieval mode (what answer confidence reads).
+    public var similarity: Double?
+    /// Its BM25 score as a share of the most the question's terms could score (0...1), when
+    /// lexical retrieval ran and it was a candidate.
+    public var lexicalMatch: Double?
 
-    public init(chunkID: String, title: String, url: String?, text: String, score: Double) {
+    public init(chunkID: String, title: String, url: String?, text: String, score: Double, similarity: Double? = nil,
+                lexicalMatch: Double? = nil) {
         self.chunkID = chunkID
         self.title = title
         self.url = url
         self.text = text
         self.score = score
+        self.similarity = similarity
+        self.lexicalMatch = lexicalMatch
     }
 }
 

@@ -2,13 +2,13 @@ import Foundation
 
 /// Splits a paragraph into sentences at `.`, `!`, `?` (and their CJK forms) followed by
 /// white space, keeping common abbreviations and decimal numbers intact.
-enum SentenceSplitter {
+public enum SentenceSplitter {
     private static let abbreviations: Set<String> = [
         "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co", "no", "fig",
         "approx", "dept", "est", "min", "max", "z.b", "bzw", "ca", "usw",
     ]
 
-    static func sentences(_ paragraph: String) -> [String] {
+    public static func sentences(_ paragraph: String) -> [String] {
         var sentences: [String] = []
         var current = ""
         let characters = Array(paragraph)

@@ -151,10 +151,16 @@ public actor KnowledgeBase: Retriever {
     }
 
     public func retrieve(_ query: RetrievalQuery) async throws -> [SourcePassage] {
-        let ranked = try await rank(query)
-        return ranked.compactMap { item in
+        let started = ContinuousClock.now
+        defer { Self.retrievalTimer(query.mode).recordElapsed(since: started) }
+        let result = try await rankings(query)
+        let cosines = Dictionary(result.dense.map { ($0.id, $0.score) }, uniquingKeysWith: max)
+        let ceiling = result.lexicalCeiling
+        let matches = Dictionary(result.lexical.map { ($0.id, ceiling > 0 ? min($0.score / ceiling, 1) : 0) }, uniquingKeysWith: max)
+        return result.ranked.compactMap { item in
             guard let chunk = chunks[item.id], chunk.tenantID == query.tenantID else { return nil }
-            return SourcePassage(chunkID: chunk.id.description, title: chunk.title, url: chunk.url, text: chunk.text, score: item.score)
+            return SourcePassage(chunkID: chunk.id.description, title: chunk.title, url: chunk.url, text: chunk.text, score: item.score,
+                                 similarity: cosines[item.id], lexicalMatch: matches[item.id])
         }
     }
 
@@ -190,29 +196,40 @@ public actor KnowledgeBase: Retriever {
                                     denseCandidates: result.dense.count)
     }
 
-    /// The final ranking and the two it came from (empty when the mode did not run one).
-    private func rankings(_ query: RetrievalQuery) async throws -> (ranked: [ScoredChunkID], lexical: [ScoredChunkID], dense: [ScoredChunkID], mode: RetrievalMode) {
+    private func rankings(_ query: RetrievalQuery) async throws -> Rankings {
         let text = query.text.trimmingCharacters(in: .whitespacesAndNewlines)
         let mode = canEmbed ? query.mode : (query.mode == .off ? .off : .lexical)
-        guard query.topK > 0, !text.isEmpty else { return ([], [], [], mode) }
+        guard query.topK > 0, !text.isEmpty else { return Rankings(ranked: [], lexical: [], dense: [], lexicalCeiling: 0, mode: mode) }
         var lexicalList: [ScoredChunkID] = []
         var dense: [ScoredChunkID] = []
+        var ceiling = 0.0
         let ranked: [ScoredChunkID]
         switch mode {
         case .off:
             ranked = []
         case .lexical:
             lexicalList = lexicalRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: query.topK)
+            ceiling = lexical[query.tenantID]?.attainableScore(text) ?? 0
             ranked = lexicalList
         case .dense:
             dense = try await denseRanking(text, tenant: query.tenantID, agent: query.agentCode, limit: query.topK)
             ranked = dense
         case .hybrid:
             let candidates = try await hybridCandidates(query)
-            (lexicalList, dense) = (candidates.lexical, candidates.dense)
-            ranked = fusion(for: query.tenantID).fuse(dense: dense, lexical: lexicalList, lexicalCeiling: candidates.lexicalCeiling)
+            (lexicalList, dense, ceiling) = (candidates.lexical, candidates.dense, candidates.lexicalCeiling)
+            ranked = fusion(for: query.tenantID).fuse(dense: dense, lexical: lexicalList, lexicalCeiling: ceiling)
         }
-        return (Self.kept(ranked, for: query), lexicalList, dense, mode)
+        return Rankings(ranked: Self.kept(ranked, for: query), lexical: lexicalList, dense: dense, lexicalCeiling: ceiling, mode: mode)
+    }
+
+    /// The final ranking and the two it came from (empty when the mode did not run one).
+    private struct Rankings {
+        var ranked: [ScoredChunkID]
+        var lexical: [ScoredChunkID]
+        var dense: [ScoredChunkID]
+        /// The most a BM25 score of this question could be (0 when lexical retrieval did not run).
+        var lexicalCeiling: Double
+        var mode: RetrievalMode
     }
 
     /// What of a ranking a query keeps: the first `topK` scoring at least `minScore`.

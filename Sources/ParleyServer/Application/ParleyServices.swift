@@ -3,6 +3,7 @@ import FluentKit
 import Foundation
 import ParleyAccounts
 import ParleyChat
+import ParleyHandoff
 import ParleyCore
 import ParleyIngest
 import ParleyJobs
@@ -131,7 +132,7 @@ public struct ParleyServices: Sendable {
     }
 
     public func turnRunner(_ stores: Stores, model: (any ChatModel)? = nil) -> ChatTurnRunner {
-        ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model)
+        ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model, scorer: ConfidenceScorer())
     }
 
     /// Every job kind this build runs, with its per-process cap.

@@ -67,6 +67,8 @@ struct PanelConversationsController: RouteCollection {
         var tokens: String?
         var cost: String?
         var latency: String?
+        /// The answer's confidence, two decimals (answers stored before confidence existed have none).
+        var confidence: String?
         var incomplete: Bool
     }
 
@@ -207,6 +209,7 @@ struct PanelConversationsController: RouteCollection {
                        text: message.content, time: PanelFormat.time(message.createdAt), citations: citations,
                        model: message.metadata["model"]?.stringValue, tokens: tokens,
                        cost: call?.cost.map(PanelFormat.money), latency: message.metadata["latency_ms"]?.doubleValue.map { "\(Int($0)) ms" },
+                       confidence: message.metadata["confidence"]?["score"]?.doubleValue.map { String(format: "%.2f", $0) },
                        incomplete: !message.isComplete)
     }
 }

@@ -8,7 +8,7 @@ struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Quality evaluations that print figures.",
-        subcommands: [STS.self, EvalBEIRCommand.self, EvalSelfCommand.self, Leads.self])
+        subcommands: [STS.self, EvalBEIRCommand.self, EvalSelfCommand.self, EvalConfidenceCommand.self, Leads.self])
 
     struct STS: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -58,9 +58,9 @@ enum Runtime {
 
     /// Runs `body` with a configured application and shuts it down once, whatever happens;
     /// a `ParleyError` becomes a CLI message naming the problem.
-    static func withApplication<T>(_ loaded: ConfigLoader.Loaded, usesEmbeddings: Bool = true,
+    static func withApplication<T>(_ loaded: ConfigLoader.Loaded, loadsKnowledge: Bool = false, usesEmbeddings: Bool = true,
                                    _ body: (Application) async throws -> T) async throws -> T {
-        let app = try await makeApplication(loaded, usesEmbeddings: usesEmbeddings)
+        let app = try await makeApplication(loaded, loadsKnowledge: loadsKnowledge, usesEmbeddings: usesEmbeddings)
         let result: T
         do {
             result = try await body(app)

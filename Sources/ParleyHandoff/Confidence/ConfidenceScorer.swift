@@ -1,0 +1,80 @@
+import Foundation
+import ParleyCore
+import ParleyRetrieval
+
+/// Scores a finished answer (seed 004): 0.4 retrieval similarity + 0.3 source coverage + 0.3
+/// answer coherence, each in [0, 1].
+///
+/// - Retrieval similarity is the best passage's dense cosine (or, without embeddings, its BM25
+///   share of the question's attainable score), mapped through a logistic curve
+///   (`SimilarityCalibration`) so that it reads as "how likely the knowledge base holds the
+///   answer" whatever the retrieval mode.
+/// - Source coverage is the share of the answer's sentences whose content words are mostly found
+///   in the passages it cites (`[n]`; all passages when it cites none).
+/// - Answer coherence is the share of the question's content words the answer takes up: the
+///   offline answerer picks its sentences by exactly these words, so for it this is its own
+///   selection's fit. For a model's answer it is a lexical stand-in until the model's self-check.
+public struct ConfidenceScorer: AnswerConfidenceScoring {
+    public var calibration: SimilarityCalibration
+    /// A sentence counts as supported when at least this share of its content words is in the cited passages.
+    public var supportShare: Double
+    private let analyzer = Analyzer(stem: PorterStemmer.stem)
+    /// The question's side also drops the words that make it a question ("how long", "can you"),
+    /// which an answer has no reason to repeat.
+    private let questionAnalyzer = Analyzer(stopWords: Analyzer.luceneEnglishStopWords.union(Self.questionWords), stem: PorterStemmer.stem)
+
+    static let questionWords: Set<String> = [
+        "how", "what", "when", "where", "which", "who", "whom", "whose", "why", "long", "much", "many", "can", "could", "would",
+        "should", "do", "does", "did", "i", "me", "my", "you", "your", "we", "our", "us", "please", "tell", "know", "there", "any",
+    ]
+
+    public init(calibration: SimilarityCalibration = SimilarityCalibration(), supportShare: Double = 0.6) {
+        self.calibration = calibration
+        self.supportShare = supportShare
+    }
+
+    public func confidence(question: String, answer: String, passages: [SourcePassage]) -> AnswerConfidence {
+        AnswerConfidence(retrievalSimilarity: calibration.similarity(of: passages),
+                         sourceCoverage: coverage(of: answer, passages: passages),
+                         answerCoherence: coherence(of: answer, question: question))
+    }
+
+    /// The share of the answer's sentences (those with two content words or more) that the cited passages support.
+    func coverage(of answer: String, passages: [SourcePassage]) -> Double {
+        let cited = Self.citedNumbers(in: answer).compactMap { passages.indices.contains($0 - 1) ? passages[$0 - 1] : nil }
+        let evidence = Set((cited.isEmpty ? passages : cited).flatMap { analyzer.terms($0.text + " " + $0.title) })
+        guard !evidence.isEmpty else { return 0 }
+        var counted = 0
+        var supported = 0
+        for sentence in SentenceSplitter.sentences(Self.withoutMarkers(answer)) {
+            let terms = Set(analyzer.terms(sentence))
+            guard terms.count >= 2 else { continue }
+            counted += 1
+            if Double(terms.intersection(evidence).count) >= supportShare * Double(terms.count) { supported += 1 }
+        }
+        return counted == 0 ? 0 : Double(supported) / Double(counted)
+    }
+
+    /// The share of the question's content words that the answer takes up (1 for a question without any).
+    func coherence(of answer: String, question: String) -> Double {
+        let asked = Set(questionAnalyzer.terms(question))
+        guard !asked.isEmpty else { return 1 }
+        return Double(asked.intersection(analyzer.terms(Self.withoutMarkers(answer))).count) / Double(asked.count)
+    }
+
+    /// The numbers of the `[n]` citation markers in a text, in order of first appearance.
+    static func citedNumbers(in text: String) -> [Int] {
+        var numbers: [Int] = []
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
+            let inside = rest[rest.index(after: open) ..< close]
+            if inside.count <= 3, let number = Int(inside), !numbers.contains(number) { numbers.append(number) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return numbers
+    }
+
+    static func withoutMarkers(_ text: String) -> String {
+        text.replacingOccurrences(of: #"\[\d{1,3}\]"#, with: "", options: .regularExpression)
+    }
+}
