@@ -129,7 +129,7 @@ let package = Package(
         // Handing conversations to people: answer confidence (and, next, escalation and operators).
         .target(
             name: "ParleyHandoff",
-            dependencies: ["ParleyCore", "ParleyRetrieval"],
+            dependencies: ["ParleyCore", "ParleyRetrieval", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         // Admin accounts: people, password hashing (scrypt), sign-in with lockouts, roles per tenant.
@@ -268,7 +268,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyHandoffTests",
-            dependencies: ["ParleyHandoff", "ParleyCore"],
+            dependencies: ["ParleyHandoff", "ParleyCore", "ParleyTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -13,6 +13,8 @@ public struct ChatTurnResult: Sendable, Equatable {
     public var complete: Bool
     /// How sure the answer is (nil for an incomplete answer or without a scorer).
     public var confidence: AnswerConfidence?
+    /// Why this turn handed the conversation to a person (nil: it did not).
+    public var escalation: EscalationReason?
 
     public init(messageID: MessageID?, content: String, citations: [Citation], model: String, provider: String,
                 usage: TokenUsage?, latencyMs: Int, complete: Bool) {
@@ -39,6 +41,7 @@ public struct ChatTurnResult: Sendable, Equatable {
         ]
         if let usage { object["usage"] = usage.jsonValue }
         if let confidence { object["confidence"] = confidence.jsonValue }
+        if let escalation { object["escalation"] = .string(escalation.rawValue) }
         return .object(object)
     }
 }

@@ -14,14 +14,18 @@ public struct ChatTurnRunner: Sendable {
     private let prompts: PromptBuilder
     /// Scores every complete answer (nil: answers carry no confidence).
     private let scorer: (any AnswerConfidenceScoring)?
+    /// Hands the conversation to a person when a complete turn calls for it (nil: never).
+    private let escalation: (any TurnEscalating)?
 
     public init(conversations: any ConversationStore, retriever: any Retriever, model: any ChatModel,
-                prompts: PromptBuilder = PromptBuilder(), scorer: (any AnswerConfidenceScoring)? = nil) {
+                prompts: PromptBuilder = PromptBuilder(), scorer: (any AnswerConfidenceScoring)? = nil,
+                escalation: (any TurnEscalating)? = nil) {
         self.conversations = conversations
         self.retriever = retriever
         self.model = model
         self.prompts = prompts
         self.scorer = scorer
+        self.escalation = escalation
     }
 
     public struct Input: Sendable {
@@ -127,8 +131,14 @@ public struct ChatTurnRunner: Sendable {
         if failure == nil, let scorer {
             result.confidence = scorer.confidence(question: input.question.content, answer: text, passages: passages)
         }
+        if failure == nil, let escalation {
+            result.escalation = await escalation.reason(tenant: input.tenant, question: input.question.content, confidence: result.confidence)
+        }
         if failure == nil || !text.isEmpty {
             result.messageID = await store(result, input: input, failureCode: failure?.code)
+        }
+        if let escalation, let reason = result.escalation, let answer = result.messageID {
+            await escalation.escalate(tenant: input.tenant, session: input.session, reason: reason, answer: answer, confidence: result.confidence)
         }
         if let failure {
             input.logger.log(level: failure.logLevel, "chat turn ended early", metadata: [

@@ -23,6 +23,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
     public var admin = AdminSection()
     public var leads = LeadsSection()
     public var webhooks = WebhooksSection()
+    public var handoff = HandoffSection()
     /// Agents by code (`/a/{code}/…`). Catalogue entries synchronised into the `agents` table.
     public var agents: [String: AgentSection] = ["sales": AgentSection()]
 

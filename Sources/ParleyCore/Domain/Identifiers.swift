@@ -43,3 +43,6 @@ public enum ChunkTag {}
 
 public typealias SourceID = Identifier<SourceTag>
 public typealias ChunkID = Identifier<ChunkTag>
+
+public enum EscalationTag {}
+public typealias EscalationID = Identifier<EscalationTag>

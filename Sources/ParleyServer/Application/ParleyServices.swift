@@ -111,6 +111,7 @@ public struct ParleyServices: Sendable {
         public let agents: any AgentStore
         public let tickets: any StreamTicketStore
         public let llmLog: FluentLLMRequestLog
+        public let escalations: any EscalationStore
     }
 
     public func stores(on database: any Database) -> Stores {
@@ -119,7 +120,8 @@ public struct ParleyServices: Sendable {
                personas: FluentPersonaStore(database: database),
                agents: FluentAgentStore(database: database),
                tickets: FluentStreamTicketStore(database: database),
-               llmLog: FluentLLMRequestLog(database: database))
+               llmLog: FluentLLMRequestLog(database: database),
+               escalations: SQLEscalations(database: database))
     }
 
     public func agentResolver(_ stores: Stores) -> AgentResolver {
@@ -132,7 +134,10 @@ public struct ParleyServices: Sendable {
     }
 
     public func turnRunner(_ stores: Stores, model: (any ChatModel)? = nil) -> ChatTurnRunner {
-        ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model, scorer: ConfidenceScorer())
+        ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model, scorer: ConfidenceScorer(),
+                       escalation: TurnEscalation(store: stores.escalations) { [tenants = stores.tenants, handoff = config.handoff] tenant in
+                           HandoffThresholds(config: handoff, tenantSettings: (try? await tenants.tenant(id: tenant))?.settings ?? .object([:]))
+                       })
     }
 
     /// Every job kind this build runs, with its per-process cap.

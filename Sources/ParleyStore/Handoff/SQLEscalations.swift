@@ -1,0 +1,67 @@
+import FluentKit
+import Foundation
+import ParleyCore
+import SQLKit
+
+/// Escalations in `escalations`, every query scoped by tenant.
+public struct SQLEscalations: EscalationStore {
+    static let table = "escalations"
+    static let columns = "id, tenant_id, session_id, reason, message_id, confidence, created_at, resolved_at"
+
+    private let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    private var sql: any SQLDatabase {
+        get throws {
+            guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("Escalations need an SQL database.") }
+            return sql
+        }
+    }
+
+    public func open(_ escalation: Escalation) async throws -> (escalation: Escalation, isNew: Bool) {
+        // The partial unique index keeps one open escalation per conversation, whichever process writes.
+        let inserted = try await sql.raw("""
+            INSERT INTO escalations (id, tenant_id, session_id, reason, message_id, confidence, created_at)
+            SELECT \(bind: escalation.id.uuid), \(bind: escalation.tenantID.uuid), \(bind: escalation.sessionID.uuid), \(bind: escalation.reason.rawValue),
+                   \(bind: escalation.messageID?.uuid), \(bind: escalation.confidence), \(bind: Millis.of(escalation.createdAt))
+            WHERE EXISTS (SELECT 1 FROM sessions WHERE id = \(bind: escalation.sessionID.uuid) AND tenant_id = \(bind: escalation.tenantID.uuid))
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """).all()
+        if !inserted.isEmpty { return (escalation, true) }
+        guard let current = try await openEscalation(tenant: escalation.tenantID, session: escalation.sessionID) else {
+            throw ParleyError.notFound("unknown_session", "The conversation does not exist.")
+        }
+        return (current, false)
+    }
+
+    public func openEscalation(tenant: TenantID, session: SessionID) async throws -> Escalation? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: Self.columns) FROM escalations
+            WHERE tenant_id = \(bind: tenant.uuid) AND session_id = \(bind: session.uuid) AND resolved_at IS NULL
+            """).first().map(Self.decode)
+    }
+
+    public func openEscalations(tenant: TenantID, limit: Int) async throws -> [Escalation] {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: Self.columns) FROM escalations
+            WHERE tenant_id = \(bind: tenant.uuid) AND resolved_at IS NULL ORDER BY created_at, id LIMIT \(literal: max(0, min(limit, 1000)))
+            """).all().map(Self.decode)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Escalation {
+        guard let reason = EscalationReason(rawValue: try row.decode(column: "reason", as: String.self)) else {
+            throw ParleyError.internalFailure("An escalation has an unknown reason.")
+        }
+        return Escalation(id: EscalationID(try row.decode(column: "id", as: UUID.self)),
+                          tenantID: TenantID(try row.decode(column: "tenant_id", as: UUID.self)),
+                          sessionID: SessionID(try row.decode(column: "session_id", as: UUID.self)), reason: reason,
+                          messageID: try row.decode(column: "message_id", as: UUID?.self).map(MessageID.init),
+                          confidence: try row.decode(column: "confidence", as: Double?.self),
+                          createdAt: Millis.date(try row.decode(column: "created_at", as: Int64.self)),
+                          resolvedAt: try row.decode(column: "resolved_at", as: Int64?.self).map(Millis.date))
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import ParleyCore
+import ParleyHandoff
+import ParleyTestSupport
+import Testing
+
+/// When a turn hands its conversation to a person: the visitor asks for one (in the widget's
+/// five languages), or the answer's confidence is below the tenant's threshold.
+@Suite("Turn escalation")
+struct TurnEscalationTests {
+    let tenant = TenantID()
+
+    @Test(arguments: ["Can I talk to a person please?", "I want to speak to a HUMAN", "Kann ich mit einem Mitarbeiter sprechen?",
+                      "Je voudrais parler à quelqu'un", "Kan ik met een medewerker spreken?", "¿Puedo hablar con una persona?"])
+    func visitorsAskingForAPersonAreHeardInFiveLanguages(message: String) {
+        #expect(PersonRequest.asksForPerson(message))
+    }
+
+    @Test(arguments: ["How heavy is the City?", "Do you ship to France?", "Is the person who delivers also assembling it?", "Wie schwer ist das Rad?"])
+    func ordinaryQuestionsAreNotRequests(message: String) {
+        #expect(!PersonRequest.asksForPerson(message))
+    }
+
+    @Test func thresholdsComeFromTheConfigurationUnlessTheTenantSetsValidOnes() {
+        let config = ParleyConfig.HandoffSection()
+        #expect(HandoffThresholds(config: config, tenantSettings: .object([:])) == HandoffThresholds(escalateBelow: 0.6, refuseBelow: 0.3))
+        let own = HandoffThresholds(config: config, tenantSettings: ["handoff": ["escalate_below": 0.45, "refuse_below": 2]])
+        #expect(own == HandoffThresholds(escalateBelow: 0.45, refuseBelow: 0.3), "a value outside [0, 1] is ignored")
+        #expect(HandoffThresholds(config: config, tenantSettings: ["handoff": "high"]).escalateBelow == 0.6)
+    }
+
+    @Test func aRequestOrALowScoreEscalatesOnceWhileOpen() async throws {
+        let store = InMemoryEscalationStore()
+        let escalation = TurnEscalation(store: store) { _ in HandoffThresholds(escalateBelow: 0.5, refuseBelow: 0.2) }
+        let sure = AnswerConfidence(retrievalSimilarity: 0.9, sourceCoverage: 1, answerCoherence: 1)
+        let unsure = AnswerConfidence(retrievalSimilarity: 0.1, sourceCoverage: 0.5, answerCoherence: 0.5)
+        #expect(await escalation.reason(tenant: tenant, question: "How heavy is it?", confidence: sure) == nil)
+        #expect(await escalation.reason(tenant: tenant, question: "How heavy is it?", confidence: unsure) == .lowConfidence)
+        #expect(await escalation.reason(tenant: tenant, question: "Let me talk to someone", confidence: sure) == .visitorRequest)
+        #expect(await escalation.reason(tenant: tenant, question: "How heavy is it?", confidence: nil) == nil)
+        // A greeting's reply scores low (no passages) but asks for no person.
+        for greeting in ["Hello!", "thanks so much", "Vielen Dank", "Merci beaucoup", "Hola, buenos días"] {
+            #expect(await escalation.reason(tenant: tenant, question: greeting, confidence: unsure) == nil, "\(greeting)")
+        }
+
+        let session = SessionID()
+        await escalation.escalate(tenant: tenant, session: session, reason: .lowConfidence, answer: MessageID(), confidence: unsure)
+        await escalation.escalate(tenant: tenant, session: session, reason: .visitorRequest, answer: MessageID(), confidence: sure)
+        let open = try await store.openEscalations(tenant: tenant, limit: 10)
+        #expect(open.count == 1 && open.first?.reason == .lowConfidence && open.first?.confidence == unsure.score)
+        #expect(try await store.openEscalations(tenant: TenantID(), limit: 10).isEmpty)
+    }
+}

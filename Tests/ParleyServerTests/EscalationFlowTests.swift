@@ -1,0 +1,60 @@
+import Fluent
+import Foundation
+import ParleyChat
+import ParleyCore
+import ParleyLLM
+import ParleyServer
+import ParleyStore
+import ParleyTestSupport
+import Testing
+
+/// Chat turns that hand their conversation to a person, through the HTTP chat and the database.
+@Suite("Escalation flow")
+struct EscalationFlowTests {
+    @Test(arguments: TestBackend.available)
+    func askingForAPersonOrAnUnsureAnswerOpensOneEscalationPerConversation(backend: TestBackend) async throws {
+        try await ParleyTestServer.with(backend) { server in
+            let demo = try #require(try await server.stores.tenants.tenant(slug: "demo"))
+            let escalations = server.stores.escalations
+
+            // The demo knowledge base answers this well: no escalation.
+            let (answered, sure) = try await server.chatTurn("How long does it take to charge the battery?")
+            let confident = try #require(answered.last { $0.event == "done" })
+            #expect(confident.json["message_id"] != nil)
+            // A greeting's reply has no sources and scores low, but asks for nobody.
+            _ = try await server.chatTurn("Hello!")
+            #expect(try await escalations.openEscalations(tenant: demo.id, limit: 10).isEmpty)
+
+            // Nothing in the knowledge base answers this: a low-confidence escalation.
+            _ = try await server.chatTurn("What is the capital of Australia?", sessionKey: sure)
+            let open = try await escalations.openEscalations(tenant: demo.id, limit: 10)
+            #expect(open.count == 1 && open.first?.reason == .lowConfidence)
+            let unsure = try #require(open.first?.confidence)
+            #expect(unsure < 0.6)
+            // The answer's metadata says so too.
+            let answerID = try #require(open.first?.messageID)
+            let stored = try #require(try await server.stores.conversations.message(tenant: demo.id, id: answerID))
+            #expect(stored.metadata["escalation"] == .string("low_confidence"))
+            #expect(stored.metadata["confidence"]?["score"]?.doubleValue.map { abs($0 - unsure) < 0.001 } == true)
+
+            // Asking for a person in the same conversation does not open a second one.
+            _ = try await server.chatTurn("Can I talk to a person?", sessionKey: sure)
+            #expect(try await escalations.openEscalations(tenant: demo.id, limit: 10).count == 1)
+
+            // A new conversation asking for a person (in Dutch) opens its own, for that reason.
+            _ = try await server.chatTurn("Kan ik met een medewerker spreken?")
+            let both = try await escalations.openEscalations(tenant: demo.id, limit: 10)
+            #expect(both.map(\.reason) == [.lowConfidence, .visitorRequest])
+
+            // Another tenant sees none of them, and cannot open one on a conversation of this tenant.
+            let other = try await server.services.provisioner(server.stores).createTenant(name: "Other", slug: "other").tenant
+            #expect(try await escalations.openEscalations(tenant: other.id, limit: 10).isEmpty)
+            #expect(try await escalations.openEscalation(tenant: other.id, session: both[0].sessionID) == nil)
+            await #expect(throws: ParleyError.self) {
+                _ = try await escalations.open(Escalation(tenantID: other.id, sessionID: both[0].sessionID, reason: .agentDecision,
+                                                          messageID: nil, confidence: nil, createdAt: Date()))
+            }
+            #expect(try await server.rowCount("escalations") == 2)
+        }
+    }
+}
