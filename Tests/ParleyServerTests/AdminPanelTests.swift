@@ -69,7 +69,7 @@ struct AdminPanelTests {
             let viewer = try await people.panelSession("viewer@demo.example", demo.id, .viewer)
             let stranger = try await people.panelSession("owner@other.example", other.id, .owner)
 
-            for path in ["", "/conversations", "/agents", "/knowledge", "/playground", "/quality", "/usage", "/personas/sales"] {
+            for path in ["", "/conversations", "/escalations", "/agents", "/knowledge", "/playground", "/quality", "/usage", "/personas/sales"] {
                 let page = try await owner.get("/admin/t/demo" + path)
                 #expect(page.status == 200, "\(path): \(page.status)")
                 #expect(page.headers.first(name: "Content-Security-Policy")?.contains("script-src 'self'") == true)

@@ -55,6 +55,17 @@ struct EscalationFlowTests {
                                                           messageID: nil, confidence: nil, createdAt: Date()))
             }
             #expect(try await server.rowCount("escalations") == 2)
+
+            // The panel's inbox lists both, oldest first, each linking to its transcript; another tenant's people get 404.
+            let people = AdminTestPeople(server: server)
+            let viewer = try await people.panelSession("v@demo.example", demo.id, .viewer)
+            let inbox = String(decoding: try await viewer.get("/admin/t/demo/escalations").body, as: UTF8.self)
+            #expect(inbox.contains("Unsure answer") && inbox.contains("Visitor asked for a person"))
+            #expect(inbox.range(of: "Unsure answer")!.lowerBound < inbox.range(of: "Visitor asked for a person")!.lowerBound)
+            #expect(inbox.contains("/admin/t/demo/conversations/\(both[0].sessionID)"))
+            let stranger = try await people.panelSession("v@other.example", other.id, .viewer)
+            #expect(try await stranger.get("/admin/t/demo/escalations").status == 404)
+            #expect(String(decoding: try await stranger.get("/admin/t/other/escalations").body, as: UTF8.self).contains("No conversation is waiting"))
         }
     }
 }

@@ -36,5 +36,6 @@ extension ParleyApp {
         try app.register(collection: PanelPlatformController())
         try app.register(collection: PanelKnowledgeController(maxUploadBytes: services.config.ingest.maxUploadBytes))
         try app.register(collection: PanelQualityController())
+        try app.register(collection: PanelEscalationsController())
     }
 }

@@ -40,7 +40,7 @@ struct PanelChrome: Encodable {
 
     /// The sections of a tenant the role can open, `current` marked.
     static func sections(slug: String, role: AdminRole, current: String) -> [Link] {
-        var links: [(String, String)] = [("", "Overview"), ("conversations", "Conversations"), ("leads", "Leads"), ("emails", "E-mails"), ("knowledge", "Knowledge"),
+        var links: [(String, String)] = [("", "Overview"), ("conversations", "Conversations"), ("escalations", "Escalations"), ("leads", "Leads"), ("emails", "E-mails"), ("knowledge", "Knowledge"),
                                          ("playground", "Playground"), ("quality", "Quality"), ("agents", "Agents"), ("widget", "Widget"), ("usage", "Usage")]
         if role.includes(.owner) { links.append(("people", "People")) }
         return links.map { path, label in
