@@ -42,6 +42,19 @@ public struct TestDatabase: Sendable {
         return TestDatabase(backend: backend, folder: folder, url: components.string, databaseName: String(name))
     }
 
+    /// Runs `body` with a fresh database and destroys it afterwards, whatever happens (for tests
+    /// that start and stop servers on one database themselves).
+    public static func with(_ backend: TestBackend, _ body: (TestDatabase) async throws -> Void) async throws {
+        let database = try await make(backend)
+        do {
+            try await body(database)
+        } catch {
+            await database.destroy()
+            throw error
+        }
+        await database.destroy()
+    }
+
     public func destroy() async {
         try? FileManager.default.removeItem(atPath: folder)
         if let databaseName, let admin = ProcessInfo.processInfo.environment["PARLEY_TEST_POSTGRES_URL"] {

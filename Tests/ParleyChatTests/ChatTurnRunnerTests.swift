@@ -54,10 +54,86 @@ struct ChatTurnRunnerTests {
 
     /// Scores every answer the same, to see where the score goes.
     struct FixedScorer: AnswerConfidenceScoring {
+        var similarity = 1.0
+
         func confidence(question: String, answer: String, passages: [SourcePassage]) -> AnswerConfidence {
-            AnswerConfidence(retrievalSimilarity: passages.isEmpty ? 0 : 1, sourceCoverage: answer.contains("[1]") ? 1 : 0, answerCoherence: 0.5)
+            AnswerConfidence(retrievalSimilarity: passages.isEmpty ? 0 : similarity, sourceCoverage: answer.contains("[1]") ? 1 : 0, answerCoherence: 0.5)
+        }
+
+        func retrievalSimilarity(of passages: [SourcePassage]) -> Double { passages.isEmpty ? 0 : similarity }
+    }
+
+    /// Refuses below 0.5 (the fixed scorer's answers without a citation, at similarity 0.5) and records what it is told.
+    actor FixedEscalation: TurnEscalating {
+        var escalated: [(EscalationReason, MessageID)] = []
+
+        func policy(tenant: TenantID, question: String) async -> HandoffPolicy? {
+            HandoffPolicy(escalateBelow: 0.8, refuseBelow: 0.5, message: "A colleague will answer this.")
+        }
+
+        func reason(tenant: TenantID, question: String, confidence: AnswerConfidence?) async -> EscalationReason? {
+            (confidence?.score ?? 1) < 0.8 ? .lowConfidence : nil
+        }
+
+        func escalate(tenant: TenantID, session: SessionID, reason: EscalationReason, answer: MessageID, confidence: AnswerConfidence?) async {
+            escalated.append((reason, answer))
         }
     }
+
+    @Test func anAnswerThatCouldBeRefusedIsHeldBackAndReplacedWhenItScoresTooLow() async throws {
+        let store = InMemoryConversationStore()
+        let escalation = FixedEscalation()
+        // Similarity 0.5: the least this answer can score is 0.2, under the refusal threshold, so it is held back.
+        let runner = ChatTurnRunner(conversations: store, retriever: FixedRetriever([tenant: passages]),
+                                    model: ScriptedChatModel(tokens: ["It costs ", "a lot."]), scorer: FixedScorer(similarity: 0.5), escalation: escalation)
+        let (session, question) = try await start(store, "Team plan price?")
+        var events: [ChatTurnEvent] = []
+        for await event in runner.run(.init(tenant: tenant, session: session, question: question, agent: agent(), logger: Logger(label: "t"))) {
+            events.append(event)
+        }
+        // 0.4 * 0.5 + 0 + 0.15 = 0.35 < 0.5: the visitor gets the hand-over message, without citations.
+        #expect(events.dropLast() == [.token("A colleague will answer this.")])
+        guard case .done(let result) = events.last else {
+            Issue.record("unexpected events \(events)")
+            return
+        }
+        #expect(result.content == "A colleague will answer this." && result.citations.isEmpty)
+        #expect(result.withheldAnswer == "It costs a lot." && result.escalation == .lowConfidence)
+        let answerID = try #require(result.messageID)
+        let stored = try #require(try await store.message(tenant: tenant, id: answerID))
+        #expect(stored.content == "A colleague will answer this.")
+        #expect(stored.metadata["withheld_answer"] == .string("It costs a lot."))
+        #expect(await escalation.escalated.map(\.0) == [.lowConfidence])
+
+        // Held back but good enough (0.2 + 0.3 + 0.15 = 0.65): given whole, with its citations.
+        let cited = ChatTurnRunner(conversations: store, retriever: FixedRetriever([tenant: passages]),
+                                   model: ScriptedChatModel(tokens: ["It is ", "$49 [1]."]), scorer: FixedScorer(similarity: 0.5), escalation: escalation)
+        let (other, second) = try await start(store, "Team plan price?")
+        var given: [ChatTurnEvent] = []
+        for await event in cited.run(.init(tenant: tenant, session: other, question: second, agent: agent(), logger: Logger(label: "t"))) {
+            given.append(event)
+        }
+        #expect(given.dropLast() == [.citations(prompts.citations(for: passages)), .token("It is $49 [1].")])
+
+        // Similarity 1 and refusal below 0.3: the least it can score, 0.4, cannot be refused, so it streams token by token.
+        let streaming = ChatTurnRunner(conversations: store, retriever: FixedRetriever([tenant: passages]),
+                                       model: ScriptedChatModel(tokens: ["It is ", "$49 [1]."]), scorer: FixedScorer(), escalation: LenientEscalation())
+        let (third, asked) = try await start(store, "Team plan price?")
+        var streamed: [ChatTurnEvent] = []
+        for await event in streaming.run(.init(tenant: tenant, session: third, question: asked, agent: agent(), logger: Logger(label: "t"))) {
+            streamed.append(event)
+        }
+        #expect(streamed.dropFirst().dropLast() == [.token("It is "), .token("$49 [1].")])
+    }
+
+    /// Refuses only below 0.3.
+    struct LenientEscalation: TurnEscalating {
+        func policy(tenant: TenantID, question: String) async -> HandoffPolicy? { HandoffPolicy() }
+        func reason(tenant: TenantID, question: String, confidence: AnswerConfidence?) async -> EscalationReason? { nil }
+        func escalate(tenant: TenantID, session: SessionID, reason: EscalationReason, answer: MessageID, confidence: AnswerConfidence?) async {}
+    }
+
+    let prompts = PromptBuilder()
 
     @Test func aCompleteAnswerCarriesItsConfidenceIntoTheResultAndTheStoredMessage() async throws {
         let store = InMemoryConversationStore()

@@ -21,17 +21,18 @@ struct TurnEscalationTests {
         #expect(!PersonRequest.asksForPerson(message))
     }
 
-    @Test func thresholdsComeFromTheConfigurationUnlessTheTenantSetsValidOnes() {
+    @Test func rulesComeFromTheConfigurationUnlessTheTenantSetsValidOnes() {
         let config = ParleyConfig.HandoffSection()
-        #expect(HandoffThresholds(config: config, tenantSettings: .object([:])) == HandoffThresholds(escalateBelow: 0.6, refuseBelow: 0.3))
-        let own = HandoffThresholds(config: config, tenantSettings: ["handoff": ["escalate_below": 0.45, "refuse_below": 2]])
-        #expect(own == HandoffThresholds(escalateBelow: 0.45, refuseBelow: 0.3), "a value outside [0, 1] is ignored")
-        #expect(HandoffThresholds(config: config, tenantSettings: ["handoff": "high"]).escalateBelow == 0.6)
+        #expect(HandoffPolicy(config: config, tenantSettings: .object([:])) == HandoffPolicy(escalateBelow: 0.6, refuseBelow: 0.3, message: config.message))
+        let own = HandoffPolicy(config: config, tenantSettings: ["handoff": ["escalate_below": 0.45, "refuse_below": 2, "message": " Ask Anna. "]])
+        #expect(own == HandoffPolicy(escalateBelow: 0.45, refuseBelow: 0.3, message: "Ask Anna."), "a value outside [0, 1] is ignored")
+        #expect(HandoffPolicy(config: config, tenantSettings: ["handoff": ["message": .string(String(repeating: "x", count: 1001))]]).message == config.message)
+        #expect(HandoffPolicy(config: config, tenantSettings: ["handoff": "high"]).escalateBelow == 0.6)
     }
 
     @Test func aRequestOrALowScoreEscalatesOnceWhileOpen() async throws {
         let store = InMemoryEscalationStore()
-        let escalation = TurnEscalation(store: store) { _ in HandoffThresholds(escalateBelow: 0.5, refuseBelow: 0.2) }
+        let escalation = TurnEscalation(store: store) { _ in HandoffPolicy(escalateBelow: 0.5, refuseBelow: 0.2) }
         let sure = AnswerConfidence(retrievalSimilarity: 0.9, sourceCoverage: 1, answerCoherence: 1)
         let unsure = AnswerConfidence(retrievalSimilarity: 0.1, sourceCoverage: 0.5, answerCoherence: 0.5)
         #expect(await escalation.reason(tenant: tenant, question: "How heavy is it?", confidence: sure) == nil)
@@ -41,7 +42,9 @@ struct TurnEscalationTests {
         // A greeting's reply scores low (no passages) but asks for no person.
         for greeting in ["Hello!", "thanks so much", "Vielen Dank", "Merci beaucoup", "Hola, buenos días"] {
             #expect(await escalation.reason(tenant: tenant, question: greeting, confidence: unsure) == nil, "\(greeting)")
+            #expect(await escalation.policy(tenant: tenant, question: greeting) == nil)
         }
+        #expect(await escalation.policy(tenant: tenant, question: "How heavy is it?")?.refuseBelow == 0.2)
 
         let session = SessionID()
         await escalation.escalate(tenant: tenant, session: session, reason: .lowConfidence, answer: MessageID(), confidence: unsure)

@@ -17,8 +17,7 @@ struct DenseWeightFitJobTests {
 
     @Test(arguments: TestBackend.available)
     func changedTenantsAreRefittedAndOtherProcessesFollow(backend: TestBackend) async throws {
-        let database = try await TestDatabase.make(backend)
-        do {
+        try await TestDatabase.with(backend) { database in
             // No worker at first (the worker's own sweep would race this test's at the turn of a minute).
             var server = try await ParleyTestServer.start(database, embedder: HashingEmbedder()) { $0.app.seedDemo = false; $0.jobs.inProcessWorker = false }
             let provisioner = server.services.provisioner(server.stores)
@@ -71,11 +70,7 @@ struct DenseWeightFitJobTests {
             #expect(await server.services.knowledge.fusion(for: small.id).alpha == 0.5, "one tenant's fit never moves another's")
             #expect(try await store.fit(tenant: parts.id) == replaced)
             await server.stop()
-        } catch {
-            await database.destroy()
-            throw error
         }
-        await database.destroy()
     }
 
     @Test(arguments: TestBackend.available)

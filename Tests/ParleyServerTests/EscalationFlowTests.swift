@@ -25,8 +25,12 @@ struct EscalationFlowTests {
             _ = try await server.chatTurn("Hello!")
             #expect(try await escalations.openEscalations(tenant: demo.id, limit: 10).isEmpty)
 
-            // Nothing in the knowledge base answers this: a low-confidence escalation.
-            _ = try await server.chatTurn("What is the capital of Australia?", sessionKey: sure)
+            // Nothing in the knowledge base answers this: the answer scores below the refusal
+            // threshold, so the visitor reads the hand-over message instead, and the conversation escalates.
+            let (refused, _) = try await server.chatTurn("What is the capital of Australia?", sessionKey: sure)
+            let handOver = ParleyConfig.HandoffSection().message
+            #expect(refused.filter { $0.event == "token" }.compactMap { $0.json["text"]?.stringValue }.joined() == handOver)
+            #expect(!refused.contains { $0.event == "citations" })
             let open = try await escalations.openEscalations(tenant: demo.id, limit: 10)
             #expect(open.count == 1 && open.first?.reason == .lowConfidence)
             let unsure = try #require(open.first?.confidence)
@@ -35,6 +39,8 @@ struct EscalationFlowTests {
             let answerID = try #require(open.first?.messageID)
             let stored = try #require(try await server.stores.conversations.message(tenant: demo.id, id: answerID))
             #expect(stored.metadata["escalation"] == .string("low_confidence"))
+            #expect(stored.content == handOver)
+            #expect(stored.metadata["withheld_answer"]?.stringValue?.isEmpty == false)
             #expect(stored.metadata["confidence"]?["score"]?.doubleValue.map { abs($0 - unsure) < 0.001 } == true)
 
             // Asking for a person in the same conversation does not open a second one.

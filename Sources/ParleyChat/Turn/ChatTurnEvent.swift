@@ -15,6 +15,9 @@ public struct ChatTurnResult: Sendable, Equatable {
     public var confidence: AnswerConfidence?
     /// Why this turn handed the conversation to a person (nil: it did not).
     public var escalation: EscalationReason?
+    /// The answer the model wrote when it scored below the refusal threshold: the visitor got the
+    /// hand-over message (`content`) instead, and operators can read this one.
+    public var withheldAnswer: String?
 
     public init(messageID: MessageID?, content: String, citations: [Citation], model: String, provider: String,
                 usage: TokenUsage?, latencyMs: Int, complete: Bool) {
@@ -42,6 +45,7 @@ public struct ChatTurnResult: Sendable, Equatable {
         if let usage { object["usage"] = usage.jsonValue }
         if let confidence { object["confidence"] = confidence.jsonValue }
         if let escalation { object["escalation"] = .string(escalation.rawValue) }
+        if let withheldAnswer { object["withheld_answer"] = .string(withheldAnswer) }
         return .object(object)
     }
 }

@@ -89,8 +89,14 @@ public struct ChatTurnRunner: Sendable {
             emit(.failed(.internalFailure("The answer could not be prepared."), partial: nil))
             return
         }
-        let citations = prompts.citations(for: passages)
-        if !citations.isEmpty { emit(.citations(citations)) }
+        var citations = prompts.citations(for: passages)
+        // An answer that could score below the refusal threshold is held back until it is
+        // scored: the visitor then gets it whole, or the hand-over message instead.
+        let policy = await escalation?.policy(tenant: input.tenant, question: input.question.content)
+        let holdsBack = policy.map { policy in
+            scorer.map { AnswerConfidence.lowest(retrievalSimilarity: $0.retrievalSimilarity(of: passages)) < policy.refuseBelow } ?? false
+        } ?? false
+        if !citations.isEmpty, !holdsBack { emit(.citations(citations)) }
         let request = ChatCompletionRequest(
             model: input.agent.model,
             messages: prompts.messages(persona: input.agent.persona, history: history, passages: passages,
@@ -109,7 +115,7 @@ public struct ChatTurnRunner: Sendable {
                 switch event {
                 case .token(let token):
                     text += token
-                    emit(.token(token))
+                    if !holdsBack { emit(.token(token)) }
                 case .finished(let reported, _):
                     usage = reported
                 }
@@ -123,13 +129,25 @@ public struct ChatTurnRunner: Sendable {
             failure = Task.isCancelled ? Self.disconnected : .internalFailure("The answer could not be produced.")
         }
 
+        var withheld: String?
+        if failure == nil, holdsBack, let policy, let scorer {
+            if scorer.confidence(question: input.question.content, answer: text, passages: passages).score < policy.refuseBelow {
+                withheld = text
+                text = policy.message
+                citations = []
+            } else if !citations.isEmpty {
+                emit(.citations(citations))
+            }
+            emit(.token(text))
+        }
         let elapsed = started.duration(to: .now)
         var result = ChatTurnResult(
             messageID: nil, content: text, citations: citations, model: model.effectiveModel(requested: input.agent.model), provider: model.provider,
             usage: usage, latencyMs: elapsed.wholeMilliseconds,
             complete: failure == nil)
+        result.withheldAnswer = withheld
         if failure == nil, let scorer {
-            result.confidence = scorer.confidence(question: input.question.content, answer: text, passages: passages)
+            result.confidence = scorer.confidence(question: input.question.content, answer: withheld ?? text, passages: passages)
         }
         if failure == nil, let escalation {
             result.escalation = await escalation.reason(tenant: input.tenant, question: input.question.content, confidence: result.confidence)

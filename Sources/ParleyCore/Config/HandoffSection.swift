@@ -2,16 +2,20 @@ import Foundation
 
 extension ParleyConfig {
     /// When a conversation is handed to a person (seed 004's thresholds). A tenant's settings
-    /// override both (`handoff.escalate_below`, `handoff.refuse_below`).
+    /// override each (`handoff.escalate_below`, `handoff.refuse_below`, `handoff.message`).
     public struct HandoffSection: Sendable, Codable, Equatable {
         /// An answer scoring below this escalates its conversation.
         public var escalateBelow = 0.6
-        /// An answer scoring below this is not given: the visitor gets the hand-over message (next slice of issue 18).
+        /// An answer scoring below this is withheld: the visitor gets `message` instead.
         public var refuseBelow = 0.3
+        /// What a visitor reads instead of an answer too unsure to give (tenant settings: `handoff.message`).
+        public var message = "I'm not sure enough to answer that correctly, so I've asked a colleague to look at it. "
+            + "If you leave your e-mail address, we'll get back to you."
 
         public init() {}
 
         enum CodingKeys: String, CodingKey, CaseIterable {
+            case message
             case escalateBelow = "escalate_below", refuseBelow = "refuse_below"
         }
     }

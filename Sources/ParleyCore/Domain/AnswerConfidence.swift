@@ -29,10 +29,18 @@ public struct AnswerConfidence: Sendable, Equatable, Codable {
                         "source_coverage": rounded(sourceCoverage), "answer_coherence": rounded(answerCoherence)])
     }
 
+    /// The least an answer can score given its retrieval similarity (its other parts at 0): an
+    /// answer whose least is at or above a refusal threshold can be streamed as it comes.
+    public static func lowest(retrievalSimilarity: Double) -> Double {
+        AnswerConfidence(retrievalSimilarity: retrievalSimilarity, sourceCoverage: 0, answerCoherence: 0).score
+    }
+
     static func unit(_ value: Double) -> Double { value.isFinite ? min(max(value, 0), 1) : 0 }
 }
 
 /// Scores an answer once it is complete (`ParleyHandoff.ConfidenceScorer`).
 public protocol AnswerConfidenceScoring: Sendable {
     func confidence(question: String, answer: String, passages: [SourcePassage]) -> AnswerConfidence
+    /// The retrieval part alone, known before the answer is written.
+    func retrievalSimilarity(of passages: [SourcePassage]) -> Double
 }

@@ -39,6 +39,10 @@ public struct ConfidenceScorer: AnswerConfidenceScoring {
                          answerCoherence: coherence(of: answer, question: question))
     }
 
+    public func retrievalSimilarity(of passages: [SourcePassage]) -> Double {
+        calibration.similarity(of: passages)
+    }
+
     /// The share of the answer's sentences (those with two content words or more) that the cited passages support.
     func coverage(of answer: String, passages: [SourcePassage]) -> Double {
         let cited = Self.citedNumbers(in: answer).compactMap { passages.indices.contains($0 - 1) ? passages[$0 - 1] : nil }

@@ -136,7 +136,7 @@ public struct ParleyServices: Sendable {
     public func turnRunner(_ stores: Stores, model: (any ChatModel)? = nil) -> ChatTurnRunner {
         ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model, scorer: ConfidenceScorer(),
                        escalation: TurnEscalation(store: stores.escalations) { [tenants = stores.tenants, handoff = config.handoff] tenant in
-                           HandoffThresholds(config: handoff, tenantSettings: (try? await tenants.tenant(id: tenant))?.settings ?? .object([:]))
+                           HandoffPolicy(config: handoff, tenantSettings: (try? await tenants.tenant(id: tenant))?.settings ?? .object([:]))
                        })
     }
 
