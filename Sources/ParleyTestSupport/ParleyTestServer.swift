@@ -39,6 +39,8 @@ public final class ParleyTestServer: Sendable {
         config.llm.offlineWordDelayMs = 0
         // A test's fake model answers the turns it scripts; the lead extraction tests switch the model's reading on.
         config.leads.extraction = .rules
+        // Scripted answers rarely fit their passages, so no answer is withheld; the refusal tests switch it on.
+        config.handoff.refuseBelow = 0
         adjust(&config)
         var allSecrets = secrets
         allSecrets.databaseURL = database.url

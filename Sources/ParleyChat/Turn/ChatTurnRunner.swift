@@ -92,7 +92,11 @@ public struct ChatTurnRunner: Sendable {
         var citations = prompts.citations(for: passages)
         // An answer that could score below the refusal threshold is held back until it is
         // scored: the visitor then gets it whole, or the hand-over message instead.
-        let policy = await escalation?.policy(tenant: input.tenant, question: input.question.content)
+        // Only an answer to the question, from passages the knowledge base offered, is scored and
+        // may be withheld: a fixed message is not an answer, and without any passage the model
+        // answers on its own (a knowledge base not filled yet), which the escalation still flags.
+        let scorer = model.answersQuestions ? self.scorer : nil
+        let policy = passages.isEmpty ? nil : await escalation?.policy(tenant: input.tenant, question: input.question.content)
         let holdsBack = policy.map { policy in
             scorer.map { AnswerConfidence.lowest(retrievalSimilarity: $0.retrievalSimilarity(of: passages)) < policy.refuseBelow } ?? false
         } ?? false
@@ -129,9 +133,10 @@ public struct ChatTurnRunner: Sendable {
             failure = Task.isCancelled ? Self.disconnected : .internalFailure("The answer could not be produced.")
         }
 
+        let confidence = failure == nil ? scorer?.confidence(question: input.question.content, answer: text, passages: passages) : nil
         var withheld: String?
-        if failure == nil, holdsBack, let policy, let scorer {
-            if scorer.confidence(question: input.question.content, answer: text, passages: passages).score < policy.refuseBelow {
+        if holdsBack, let policy, let confidence {
+            if confidence.score < policy.refuseBelow {
                 withheld = text
                 text = policy.message
                 citations = []
@@ -146,9 +151,7 @@ public struct ChatTurnRunner: Sendable {
             usage: usage, latencyMs: elapsed.wholeMilliseconds,
             complete: failure == nil)
         result.withheldAnswer = withheld
-        if failure == nil, let scorer {
-            result.confidence = scorer.confidence(question: input.question.content, answer: withheld ?? text, passages: passages)
-        }
+        result.confidence = confidence
         if failure == nil, let escalation {
             result.escalation = await escalation.reason(tenant: input.tenant, question: input.question.content, confidence: result.confidence)
         }

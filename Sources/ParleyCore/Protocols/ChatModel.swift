@@ -77,11 +77,15 @@ public protocol ChatModel: Sendable {
     /// The model that will really answer when `requested` is asked for (the offline
     /// answerer answers every request itself, whatever model the agent names).
     func effectiveModel(requested: String) -> String
+    /// Whether its answers are answers to the question, to be scored and, when unsure, withheld
+    /// (false for a fixed message, such as a tenant's once its budget is spent).
+    var answersQuestions: Bool { get }
     func stream(_ request: ChatCompletionRequest, context: LLMCallContext) -> AsyncThrowingStream<ChatStreamEvent, any Error>
 }
 
 extension ChatModel {
     public func effectiveModel(requested: String) -> String { requested }
+    public var answersQuestions: Bool { true }
 
     /// The whole answer as one text, for callers that do not stream it (summaries, lead
     /// extraction): within `timeout`, and cut off past `maxBytes`.

@@ -25,6 +25,9 @@ public struct ExtractiveAnswerer: ChatModel {
 
     public func effectiveModel(requested: String) -> String { Self.modelName }
 
+    /// A fixed message answers no question: it is neither scored nor withheld.
+    public var answersQuestions: Bool { fixedAnswer == nil }
+
     public func stream(_ request: ChatCompletionRequest, context: LLMCallContext) -> AsyncThrowingStream<ChatStreamEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream<ChatStreamEvent, any Error>.makeStream()
         let answer = compose(question: request.question, passages: request.passages)
