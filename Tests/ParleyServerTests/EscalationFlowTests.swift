@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOHTTP1
 import ParleyChat
 import ParleyCore
 import ParleyLLM
@@ -74,6 +75,25 @@ struct EscalationFlowTests {
             let stranger = try await people.panelSession("v@other.example", other.id, .viewer)
             #expect(try await stranger.get("/admin/t/demo/escalations").status == 404)
             #expect(String(decoding: try await stranger.get("/admin/t/other/escalations").body, as: UTF8.self).contains("No conversation is waiting"))
+
+            // Operators close an escalation; viewers, forms without the token and other tenants cannot.
+            let closePath = "/admin/t/demo/escalations/\(both[0].id)/close"
+            #expect(!inbox.contains(closePath), "a viewer gets no close buttons")
+            #expect(try await viewer.post(closePath, []).status == 403)
+            let operatorSession = try await people.panelSession("op@demo.example", demo.id, .operator)
+            #expect(try await operatorSession.post(closePath, [], csrf: false).status == 403)
+            let otherOperator = try await people.panelSession("op@other.example", other.id, .operator)
+            #expect(try await otherOperator.post(closePath, []).status == 404)
+            #expect(try await otherOperator.post("/admin/t/other/escalations/\(both[0].id)/close", []).status == 404, "not another tenant's escalation")
+            #expect(String(decoding: try await operatorSession.get("/admin/t/demo/escalations").body, as: UTF8.self).contains(closePath))
+            let closed = try await operatorSession.post(closePath, [])
+            #expect(closed.status == 303 && closed.headers.first(name: "Location") == "/admin/t/demo/escalations?done=escalation_closed")
+            #expect(try await operatorSession.post(closePath, []).status == 404, "closed once")
+            #expect(try await operatorSession.post("/admin/t/demo/escalations/not-an-id/close", []).status == 404)
+            #expect(try await escalations.openEscalations(tenant: demo.id, limit: 10).map(\.reason) == [.visitorRequest])
+            // The conversation can escalate again once closed.
+            _ = try await server.chatTurn("Can I talk to a person?", sessionKey: sure)
+            #expect(try await escalations.openEscalation(tenant: demo.id, session: both[0].sessionID)?.reason == .visitorRequest)
         }
     }
 }

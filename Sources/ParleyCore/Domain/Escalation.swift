@@ -43,6 +43,8 @@ public protocol EscalationStore: Sendable {
     func openEscalation(tenant: TenantID, session: SessionID) async throws -> Escalation?
     /// The tenant's open escalations, oldest first (the operators' inbox), at most `limit`.
     func openEscalations(tenant: TenantID, limit: Int) async throws -> [Escalation]
+    /// Closes an open escalation of the tenant; false when it has none with that id open.
+    func resolve(tenant: TenantID, id: EscalationID, at date: Date) async throws -> Bool
 }
 
 /// A tenant's hand-over rules: `handoff.*` of parley.yaml under the tenant's own `handoff.*` settings.

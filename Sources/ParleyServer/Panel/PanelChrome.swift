@@ -115,6 +115,7 @@ enum PanelNotice {
         "summary_written": "The summary is written.",
         "summary_emailed": "The summary is written and e-mailed to the sales recipients.",
         "measure_queued": "The knowledge base is being measured; reload this page in a minute.",
+        "escalation_closed": "The escalation is closed. A new one opens if the conversation calls for a person again.",
     ]
 
     static func text(_ code: String?) -> String? {

@@ -5,13 +5,18 @@ import Vapor
 
 /// `/admin/t/{slug}/escalations` (viewer): the conversations waiting for a person, oldest first,
 /// with why each was handed over and the answer's confidence; each opens its transcript. The
-/// first piece of the operator console (issue 18): taking over and replying come next.
+/// first piece of the operator console (issue 18): operators close an escalation once a person has
+/// dealt with it; taking over and replying come next.
 struct PanelEscalationsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        PanelRoutes(routes).tenant.grouped(AdminTenantMiddleware(needs: .viewer)).get("escalations", use: list)
+        let tenant = PanelRoutes(routes).tenant
+        tenant.grouped(AdminTenantMiddleware(needs: .viewer)).get("escalations", use: list)
+        tenant.grouped(AdminTenantMiddleware(needs: .operator)).on(.POST, "escalations", ":id", "close", body: .collect(maxSize: PanelRoutes.formBytes),
+                                                                    use: close)
     }
 
     struct Row: Encodable {
+        var id: String
         var conversation: String
         var since: String
         var reason: String
@@ -20,6 +25,7 @@ struct PanelEscalationsController: RouteCollection {
 
     struct List: Encodable {
         var slug: String
+        var canClose: Bool
         var rows: [Row]
     }
 
@@ -30,11 +36,21 @@ struct PanelEscalationsController: RouteCollection {
         let (tenant, role) = try await request.adminTenant(needs: .viewer)
         let open = try await request.application.parley.stores(on: request.db(.parley)).escalations.openEscalations(tenant: tenant.id, limit: Self.limit)
         let rows = open.map { escalation in
-            Row(conversation: escalation.sessionID.description, since: PanelFormat.time(escalation.createdAt), reason: Self.label(escalation.reason),
+            Row(id: escalation.id.description, conversation: escalation.sessionID.description, since: PanelFormat.time(escalation.createdAt), reason: Self.label(escalation.reason),
                 confidence: escalation.confidence.map { String(format: "%.2f", $0) })
         }
         let chrome = try await request.panelChrome(title: "Escalations", tenant: (tenant, role), section: "escalations")
-        return try await request.panel("escalations", chrome, List(slug: tenant.slug, rows: rows))
+        return try await request.panel("escalations", chrome, List(slug: tenant.slug, canClose: role.includes(.operator), rows: rows))
+    }
+
+    func close(_ request: Request) async throws -> Response {
+        try PanelForm.requireToken(request)
+        let (tenant, _) = try await request.adminTenant(needs: .operator)
+        guard let id = request.parameters.get("id").flatMap(EscalationID.init(string:)),
+              try await request.application.parley.stores(on: request.db(.parley)).escalations.resolve(tenant: tenant.id, id: id, at: Date()) else {
+            throw ParleyError.notFound("unknown_escalation", "No open escalation has that id.")
+        }
+        return request.redirect(to: "/admin/t/\(tenant.slug)/escalations?done=escalation_closed")
     }
 
     static func label(_ reason: EscalationReason) -> String {

@@ -52,6 +52,14 @@ public struct SQLEscalations: EscalationStore {
             """).all().map(Self.decode)
     }
 
+    public func resolve(tenant: TenantID, id: EscalationID, at date: Date) async throws -> Bool {
+        try await !sql.raw("""
+            UPDATE escalations SET resolved_at = \(bind: Millis.of(date))
+            WHERE id = \(bind: id.uuid) AND tenant_id = \(bind: tenant.uuid) AND resolved_at IS NULL
+            RETURNING id
+            """).all().isEmpty
+    }
+
     static func decode(_ row: any SQLRow) throws -> Escalation {
         guard let reason = EscalationReason(rawValue: try row.decode(column: "reason", as: String.self)) else {
             throw ParleyError.internalFailure("An escalation has an unknown reason.")

@@ -19,6 +19,12 @@ public actor InMemoryEscalationStore: EscalationStore {
         escalations.first { $0.tenantID == tenant && $0.sessionID == session && $0.resolvedAt == nil }
     }
 
+    public func resolve(tenant: TenantID, id: EscalationID, at date: Date) async throws -> Bool {
+        guard let index = escalations.firstIndex(where: { $0.id == id && $0.tenantID == tenant && $0.resolvedAt == nil }) else { return false }
+        escalations[index].resolvedAt = date
+        return true
+    }
+
     public func openEscalations(tenant: TenantID, limit: Int) async throws -> [Escalation] {
         Array(escalations.filter { $0.tenantID == tenant && $0.resolvedAt == nil }.sorted { $0.createdAt < $1.createdAt }.prefix(limit))
     }
