@@ -71,8 +71,8 @@ struct ChatTurnRunnerTests {
             HandoffPolicy(escalateBelow: 0.8, refuseBelow: 0.5, message: "A colleague will answer this.")
         }
 
-        func reason(tenant: TenantID, question: String, confidence: AnswerConfidence?) async -> EscalationReason? {
-            (confidence?.score ?? 1) < 0.8 ? .lowConfidence : nil
+        nonisolated func reason(question: String, confidence: AnswerConfidence?, policy: HandoffPolicy?) -> EscalationReason? {
+            (confidence?.score ?? 1) < (policy?.escalateBelow ?? 0) ? .lowConfidence : nil
         }
 
         func escalate(tenant: TenantID, session: SessionID, reason: EscalationReason, answer: MessageID, confidence: AnswerConfidence?) async {
@@ -129,7 +129,7 @@ struct ChatTurnRunnerTests {
     /// Refuses only below 0.3.
     struct LenientEscalation: TurnEscalating {
         func policy(tenant: TenantID, question: String) async -> HandoffPolicy? { HandoffPolicy() }
-        func reason(tenant: TenantID, question: String, confidence: AnswerConfidence?) async -> EscalationReason? { nil }
+        func reason(question: String, confidence: AnswerConfidence?, policy: HandoffPolicy?) -> EscalationReason? { nil }
         func escalate(tenant: TenantID, session: SessionID, reason: EscalationReason, answer: MessageID, confidence: AnswerConfidence?) async {}
     }
 

@@ -33,15 +33,19 @@ struct TurnEscalationTests {
     @Test func aRequestOrALowScoreEscalatesOnceWhileOpen() async throws {
         let store = InMemoryEscalationStore()
         let escalation = TurnEscalation(store: store) { _ in HandoffPolicy(escalateBelow: 0.5, refuseBelow: 0.2) }
+        // As a chat turn asks: the rules for the question, then the reason under them.
+        func reason(_ question: String, _ confidence: AnswerConfidence?) async -> EscalationReason? {
+            escalation.reason(question: question, confidence: confidence, policy: await escalation.policy(tenant: tenant, question: question))
+        }
         let sure = AnswerConfidence(retrievalSimilarity: 0.9, sourceCoverage: 1, answerCoherence: 1)
         let unsure = AnswerConfidence(retrievalSimilarity: 0.1, sourceCoverage: 0.5, answerCoherence: 0.5)
-        #expect(await escalation.reason(tenant: tenant, question: "How heavy is it?", confidence: sure) == nil)
-        #expect(await escalation.reason(tenant: tenant, question: "How heavy is it?", confidence: unsure) == .lowConfidence)
-        #expect(await escalation.reason(tenant: tenant, question: "Let me talk to someone", confidence: sure) == .visitorRequest)
-        #expect(await escalation.reason(tenant: tenant, question: "How heavy is it?", confidence: nil) == nil)
+        #expect(await reason("How heavy is it?", sure) == nil)
+        #expect(await reason("How heavy is it?", unsure) == .lowConfidence)
+        #expect(await reason("Let me talk to someone", sure) == .visitorRequest)
+        #expect(await reason("How heavy is it?", nil) == nil)
         // A greeting's reply scores low (no passages) but asks for no person.
         for greeting in ["Hello!", "thanks so much", "Vielen Dank", "Merci beaucoup", "Hola, buenos días"] {
-            #expect(await escalation.reason(tenant: tenant, question: greeting, confidence: unsure) == nil, "\(greeting)")
+            #expect(await reason(greeting, unsure) == nil, "\(greeting)")
             #expect(await escalation.policy(tenant: tenant, question: greeting) == nil)
         }
         #expect(await escalation.policy(tenant: tenant, question: "How heavy is it?")?.refuseBelow == 0.2)

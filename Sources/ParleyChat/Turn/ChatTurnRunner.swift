@@ -90,14 +90,14 @@ public struct ChatTurnRunner: Sendable {
             return
         }
         var citations = prompts.citations(for: passages)
-        // An answer that could score below the refusal threshold is held back until it is
-        // scored: the visitor then gets it whole, or the hand-over message instead.
-        // Only an answer to the question, from passages the knowledge base offered, is scored and
-        // may be withheld: a fixed message is not an answer, and without any passage the model
-        // answers on its own (a knowledge base not filled yet), which the escalation still flags.
+        // Only an answer to the question is scored (a fixed message is not one). An answer that
+        // could score below the refusal threshold is held back until it is scored: the visitor
+        // then gets it whole, or the hand-over message instead. Without any passage the model
+        // answers on its own (a knowledge base not filled yet): never withheld, though the
+        // escalation still flags a low score.
         let scorer = model.answersQuestions ? self.scorer : nil
-        let policy = passages.isEmpty ? nil : await escalation?.policy(tenant: input.tenant, question: input.question.content)
-        let holdsBack = policy.map { policy in
+        let policy = await escalation?.policy(tenant: input.tenant, question: input.question.content)
+        let holdsBack = !passages.isEmpty && policy.map { policy in
             scorer.map { AnswerConfidence.lowest(retrievalSimilarity: $0.retrievalSimilarity(of: passages)) < policy.refuseBelow } ?? false
         } ?? false
         if !citations.isEmpty, !holdsBack { emit(.citations(citations)) }
@@ -153,7 +153,7 @@ public struct ChatTurnRunner: Sendable {
         result.withheldAnswer = withheld
         result.confidence = confidence
         if failure == nil, let escalation {
-            result.escalation = await escalation.reason(tenant: input.tenant, question: input.question.content, confidence: result.confidence)
+            result.escalation = escalation.reason(question: input.question.content, confidence: confidence, policy: policy)
         }
         if failure == nil || !text.isEmpty {
             result.messageID = await store(result, input: input, failureCode: failure?.code)

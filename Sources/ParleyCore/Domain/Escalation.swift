@@ -75,11 +75,11 @@ public struct HandoffPolicy: Sendable, Equatable {
 }
 
 /// What a chat turn asks about escalation: the rules it is held to (nil when a low score cannot
-/// matter, as for a greeting), whether this turn calls for a person (before the answer is
-/// stored, so that its metadata says so), then to record it.
+/// matter, as for a greeting), whether this turn calls for a person under those rules (before
+/// the answer is stored, so that its metadata says so), then to record it.
 public protocol TurnEscalating: Sendable {
     func policy(tenant: TenantID, question: String) async -> HandoffPolicy?
-    func reason(tenant: TenantID, question: String, confidence: AnswerConfidence?) async -> EscalationReason?
+    func reason(question: String, confidence: AnswerConfidence?, policy: HandoffPolicy?) -> EscalationReason?
     /// Opens the conversation's escalation (no second one while one is open); failures are logged, not thrown.
     func escalate(tenant: TenantID, session: SessionID, reason: EscalationReason, answer: MessageID, confidence: AnswerConfidence?) async
 }

@@ -42,13 +42,12 @@ public struct ConfidenceEvaluation: Sendable {
     }
 
     public var scorer: any AnswerConfidenceScoring
-    public var refuseBelow: Double
-    public var escalateBelow: Double
+    /// The thresholds the rates are counted at (the tenant's).
+    public var policy: HandoffPolicy
 
-    public init(scorer: any AnswerConfidenceScoring, refuseBelow: Double = 0.3, escalateBelow: Double = 0.6) {
+    public init(scorer: any AnswerConfidenceScoring, policy: HandoffPolicy = HandoffPolicy()) {
         self.scorer = scorer
-        self.refuseBelow = refuseBelow
-        self.escalateBelow = escalateBelow
+        self.policy = policy
     }
 
     /// `retrieve` gives a question's passages, `answer` the answer to it from those passages.
@@ -60,7 +59,7 @@ public struct ConfidenceEvaluation: Sendable {
             let text = try await answer(question.text, passages)
             scored.append(Scored(question: question, confidence: scorer.confidence(question: question.text, answer: text, passages: passages)))
         }
-        return Report(scored: scored, refuseBelow: refuseBelow, escalateBelow: escalateBelow)
+        return Report(scored: scored, refuseBelow: policy.refuseBelow, escalateBelow: policy.escalateBelow)
     }
 
     /// The Mann–Whitney estimate of ROC AUC: the share of (positive, negative) pairs in which the

@@ -1,12 +1,14 @@
 import Foundation
+import ParleyCore
 
 /// Whether a visitor's message asks for a person, in the widget's five languages. A lower-cased
 /// substring scan over a message the chat already bounds (`chat.max_message_chars`).
 public enum PersonRequest {
     public static func asksForPerson(_ message: String) -> Bool {
-        let text = message.lowercased()
-        return phrases.contains { text.contains($0) }
+        phraseSet.occurs(in: message)
     }
+
+    static let phraseSet = PhraseSet(phrases)
 
     static let phrases = [
         // en

@@ -24,9 +24,10 @@ public struct TurnEscalation: TurnEscalating {
         SmallTalk.isSmallTalk(question) ? nil : await policies(tenant)
     }
 
-    public func reason(tenant: TenantID, question: String, confidence: AnswerConfidence?) async -> EscalationReason? {
+    /// `policy` is what `policy(tenant:question:)` gave this turn's question.
+    public func reason(question: String, confidence: AnswerConfidence?, policy: HandoffPolicy?) -> EscalationReason? {
         if PersonRequest.asksForPerson(question) { return .visitorRequest }
-        if let confidence, let policy = await policy(tenant: tenant, question: question), confidence.score < policy.escalateBelow { return .lowConfidence }
+        if let confidence, let policy, confidence.score < policy.escalateBelow { return .lowConfidence }
         return nil
     }
 

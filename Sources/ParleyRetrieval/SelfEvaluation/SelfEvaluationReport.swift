@@ -103,7 +103,7 @@ extension SelfEvaluationReport {
         let figures = modes.compactMap { result -> RetrievalQualityReport.ModeFigures? in
             guard let all = ndcg(result.mode) else { return nil }
             var byKind: [String: Double] = [:]
-            for kind in SelfQuery.Kind.allCases where count(of: kind) > 0 { byKind[kind.rawValue] = ndcg(result.mode, kind: kind)?.mean }
+            for kind in SelfQuery.Kind.allCases where count(of: kind) > 0 { byKind[kind.rawValue] = mean(result.mode, kind: kind, \.ndcgAt10) }
             return .init(mode: result.mode, ndcgAt10: interval(all), mrrAt10: mean(result.mode, \.mrrAt10) ?? 0,
                          recallAt10: mean(result.mode, \.recallAt10) ?? 0, ndcgByKind: byKind)
         }

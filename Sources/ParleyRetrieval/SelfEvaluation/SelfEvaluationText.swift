@@ -4,38 +4,35 @@ import ParleyCore
 /// The self-evaluation report as the CLI prints it.
 public enum SelfEvaluationText {
     public static func render(_ report: SelfEvaluationReport, tenant: String) -> String {
+        let summary = report.summary
         var lines: [String] = []
-        let kinds = SelfQuery.Kind.allCases.map { "\(report.count(of: $0)) \(label($0))" }.joined(separator: ", ")
-        let sampled = report.indexedChunks < report.chunks ? " (a sample of \(report.indexedChunks) indexed)" : ""
-        lines.append("Self-evaluation of \(tenant): \(report.chunks) chunks\(sampled), \(report.queries.count) self-queries (\(kinds))")
-        guard !report.queries.isEmpty else {
+        let kinds = SelfQuery.Kind.allCases.map { "\(summary.queries[$0.rawValue] ?? 0) \(label($0))" }.joined(separator: ", ")
+        let sampled = summary.indexedChunks < summary.chunks ? " (a sample of \(summary.indexedChunks) indexed)" : ""
+        lines.append("Self-evaluation of \(tenant): \(summary.chunks) chunks\(sampled), \(summary.queryCount) self-queries (\(kinds))")
+        guard summary.queryCount > 0 else {
             lines.append("  No FAQ question, heading or title names exactly one place: nothing to measure.")
             return lines.joined(separator: "\n")
         }
-        lines.append("  nDCG@10 with its 95% bootstrap interval (\(report.resamples) resamples); MRR@10, Recall@10")
-        for result in report.modes {
-            guard let all = report.ndcg(result.mode) else { continue }
-            let mrr = report.mean(result.mode, \.mrrAt10) ?? 0
-            let recall = report.mean(result.mode, \.recallAt10) ?? 0
-            var line = "  \(result.mode.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(interval(all))"
-                + "   MRR \(number(mrr))   R@10 \(number(recall))"
-            for kind in SelfQuery.Kind.allCases where report.count(of: kind) > 0 {
-                if let estimate = report.ndcg(result.mode, kind: kind) { line += "   \(label(kind)) \(number(estimate.mean))" }
+        lines.append("  nDCG@10 with its 95% bootstrap interval (\(summary.resamples) resamples); MRR@10, Recall@10")
+        for figures in summary.modes {
+            var line = "  \(figures.mode.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(interval(figures.ndcgAt10))"
+                + "   MRR \(number(figures.mrrAt10))   R@10 \(number(figures.recallAt10))"
+            for kind in SelfQuery.Kind.allCases {
+                if let mean = figures.ndcgByKind[kind.rawValue] { line += "   \(label(kind)) \(number(mean))" }
             }
             lines.append(line)
         }
-        if let best = report.bestMode {
-            for other in report.modes.map(\.mode) where other != best {
-                guard let difference = report.difference(best, over: other) else { continue }
-                let verdict = difference.low > 0 ? "a real difference" : "within noise"
-                lines.append("  \(best.rawValue) - \(other.rawValue): \(signed(difference.mean)) [\(signed(difference.low)), \(signed(difference.high))], \(verdict)")
-            }
+        for difference in summary.differences {
+            let estimate = difference.nDCGAt10
+            let verdict = difference.beyondNoise ? "a real difference" : "within noise"
+            lines.append("  \(difference.better.rawValue) - \(difference.other.rawValue): \(signed(estimate.mean)) "
+                         + "[\(signed(estimate.low)), \(signed(estimate.high))], \(verdict)")
         }
-        if let fit = report.fit, !fit.curve.isEmpty {
+        if let fit = summary.fit, !fit.curve.isEmpty {
             lines.append("  hybrid nDCG@10 by dense weight: \(curve(fit))")
             lines.append("  " + describe(fit))
         }
-        if report.queries.count < 30 {
+        if summary.queryCount < 30 {
             lines.append("  Fewer than 30 self-queries: the intervals are wide; add FAQ entries or headed sections for a firmer figure.")
         }
         return lines.joined(separator: "\n")
@@ -71,7 +68,7 @@ public enum SelfEvaluationText {
         }
     }
 
-    static func interval(_ estimate: SelfEvaluationReport.Estimate) -> String {
+    static func interval(_ estimate: RetrievalQualityReport.Interval) -> String {
         "\(number(estimate.mean)) [\(number(estimate.low)), \(number(estimate.high))]"
     }
 

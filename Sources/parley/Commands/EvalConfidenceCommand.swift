@@ -57,7 +57,9 @@ struct EvalConfidenceCommand: AsyncParsableCommand {
             let answerer = ExtractiveAnswerer(recorder: DiscardingCallRecorder())
             let progress = ProgressBar(total: questions.count, label: "answer")
             var done = 0
-            let report = try await ConfidenceEvaluation(scorer: ConfidenceScorer()).run(questions) { text in
+            // Rates at the tenant's own thresholds (parley.yaml's `handoff.*` unless it sets its own).
+            let policy = HandoffPolicy(config: services.config.handoff, tenantSettings: target.settings)
+            let report = try await ConfidenceEvaluation(scorer: ConfidenceScorer(), policy: policy).run(questions) { text in
                 try await services.retriever.retrieve(RetrievalQuery(tenantID: target.id, agentCode: resolved.code, text: text, topK: resolved.retrievalTopK,
                                                                      mode: resolved.retrievalMode, minScore: resolved.retrievalMinScore))
             } answer: { text, passages in

@@ -41,10 +41,7 @@ struct EvalSelfCommand: AsyncParsableCommand {
             guard let target = try await stores.tenants.tenant(slug: tenant) else {
                 throw ValidationError("no tenant has the slug '\(tenant)' (see `parley tenant list`)")
             }
-            var chunks: [KnowledgeChunk] = []
-            for source in try await services.ingestion.store.sources(tenant: target.id) where source.status == .indexed {
-                chunks += try await services.ingestion.store.chunks(of: source.id, tenant: target.id).map(\.chunk)
-            }
+            let chunks = try await services.ingestion.store.indexedChunks(tenant: target.id)
             guard !chunks.isEmpty else { throw ValidationError("tenant '\(tenant)' has no indexed chunks") }
             let evaluation = SelfEvaluation(embedder: services.knowledge.canEmbed ? services.embedder : nil,
                                             settings: services.knowledge.settings, queriesPerKind: perKind)
