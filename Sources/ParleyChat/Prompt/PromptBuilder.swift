@@ -17,7 +17,8 @@ public struct PromptBuilder: Sendable {
         for message in history {
             switch message.role {
             case .human: messages.append(PromptMessage(role: .user, content: message.content))
-            case .assistant where !message.content.isEmpty:
+            // A person's replies speak for the business too: after a hand-back the model reads them as its own.
+            case .assistant where !message.content.isEmpty, .operator where !message.content.isEmpty:
                 messages.append(PromptMessage(role: .assistant, content: message.content))
             default: continue
             }

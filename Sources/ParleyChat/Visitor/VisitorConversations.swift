@@ -81,10 +81,10 @@ public struct VisitorConversations: Sendable {
         return session?.agentCode == agent ? session : nil
     }
 
-    /// The conversation's messages a visitor may see (no system messages), oldest first.
+    /// The conversation's messages a visitor may see (no system messages, no operators' notes), oldest first.
     public func history(key: String, agent: String, limit: Int = 500) async throws -> [StoredMessage] {
         guard let session = try await session(key: key, agent: agent) else { throw Self.unknownSession }
-        return try await conversations.history(tenant: tenant.id, session: session.id, limit: limit).filter { $0.role != .system }
+        return try await conversations.history(tenant: tenant.id, session: session.id, limit: limit).filter(\.role.reachesVisitor)
     }
 
     public static let unknownSession = ParleyError.notFound("unknown_session", "This conversation does not exist. Start a new one without a session key.")

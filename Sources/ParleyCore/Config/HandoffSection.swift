@@ -12,11 +12,17 @@ extension ParleyConfig {
         public var message = "I'm not sure enough to answer that correctly, so I've asked a colleague to look at it. "
             + "If you leave your e-mail address, we'll get back to you."
 
+        /// Visitors' live channels (`GET /a/{agent}/session/events`) open at once in each process,
+        /// per tenant and per client address: each is a long-lived connection.
+        public var channelsPerTenant = 2_000
+        public var channelsPerIP = 16
+
         public init() {}
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case message
             case escalateBelow = "escalate_below", refuseBelow = "refuse_below"
+            case channelsPerTenant = "channels_per_tenant", channelsPerIP = "channels_per_ip"
         }
     }
 }

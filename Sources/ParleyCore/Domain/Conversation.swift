@@ -7,19 +7,30 @@ public struct ChatSession: Sendable, Hashable {
     public var agentCode: String
     public var createdAt: Date
     public var lastActivityAt: Date
+    /// The person who took the conversation over (nil: the bot answers). Read with the session by
+    /// its key, so that a chat turn knows without another statement.
+    public var heldBy: OperatorIdentity?
 
-    public init(id: SessionID, tenantID: TenantID, agentCode: String, createdAt: Date, lastActivityAt: Date) {
+    public init(id: SessionID, tenantID: TenantID, agentCode: String, createdAt: Date, lastActivityAt: Date, heldBy: OperatorIdentity? = nil) {
         self.id = id
         self.tenantID = tenantID
         self.agentCode = agentCode
         self.createdAt = createdAt
         self.lastActivityAt = lastActivityAt
+        self.heldBy = heldBy
     }
 }
 
-/// Who said a message. Raw values are the ones seed 000 stores.
+/// Who said a message. Raw values are the ones seed 000 stores, and two of the live handoff:
+/// a person of the business answering the visitor (`operator`), and operators' internal notes
+/// (`note`), which neither the visitor nor the model ever reads.
 public enum MessageRole: String, Sendable, Codable, CaseIterable {
     case human, assistant, system
+    case `operator`
+    case note
+
+    /// Whether the visitor reads messages of this role (in the widget and the history).
+    public var reachesVisitor: Bool { self == .human || self == .assistant || self == .operator }
 }
 
 /// A persisted message with its free-form metadata (citations, model, usage, completeness).

@@ -8,6 +8,8 @@ public enum EscalationReason: String, Sendable, Codable, CaseIterable {
     case visitorRequest = "visitor_request"
     /// The model decided so (structured output; a later slice of issue 18).
     case agentDecision = "agent_decision"
+    /// An operator took over a conversation that had not asked for anyone.
+    case operatorTakeover = "operator_takeover"
 }
 
 /// A conversation waiting for (or with) a person, until it is handed back or closed.
@@ -22,6 +24,14 @@ public struct Escalation: Sendable, Equatable {
     public var confidence: Double?
     public var createdAt: Date
     public var resolvedAt: Date?
+    /// The operator responsible for it (assigned, or who took it over).
+    public var assignee: OperatorIdentity?
+    /// When the assignee took the conversation over (nil: the bot still answers).
+    public var takenOverAt: Date?
+    public var outcome: HandoffOutcome?
+
+    /// The person answering the visitor instead of the bot, if any.
+    public var holder: OperatorIdentity? { takenOverAt == nil ? nil : assignee }
 
     public init(id: EscalationID = EscalationID(), tenantID: TenantID, sessionID: SessionID, reason: EscalationReason, messageID: MessageID?,
                 confidence: Double?, createdAt: Date, resolvedAt: Date? = nil) {
@@ -43,8 +53,9 @@ public protocol EscalationStore: Sendable {
     func openEscalation(tenant: TenantID, session: SessionID) async throws -> Escalation?
     /// The tenant's open escalations, oldest first (the operators' inbox), at most `limit`.
     func openEscalations(tenant: TenantID, limit: Int) async throws -> [Escalation]
-    /// Closes an open escalation of the tenant; false when it has none with that id open.
-    func resolve(tenant: TenantID, id: EscalationID, at date: Date) async throws -> Bool
+    /// The tenant's escalation with that id, open or not (nil for another tenant's). Escalations
+    /// end through `LiveConversationStore`, which tells the visitor.
+    func escalation(tenant: TenantID, id: EscalationID) async throws -> Escalation?
 }
 
 /// A tenant's hand-over rules: `handoff.*` of parley.yaml under the tenant's own `handoff.*` settings.

@@ -13,9 +13,12 @@ public struct TranscriptLine: Sendable, Equatable {
     public var text: String
     public var sources: [Source]
     public var at: Date
+    /// The person of the business who wrote an operator's reply or note.
+    public var author: String?
 
     public init(_ message: StoredMessage) {
         role = message.role
+        author = message.metadata["operator"]?["name"]?.stringValue
         text = message.content
         at = message.createdAt
         sources = (message.metadata["citations"]?.arrayValue ?? []).compactMap { item in
@@ -30,6 +33,8 @@ public struct TranscriptLine: Sendable, Equatable {
         case .human: "Visitor"
         case .assistant: "Assistant"
         case .system: "System"
+        case .operator: author.map { "\($0) (colleague)" } ?? "Colleague"
+        case .note: author.map { "Internal note by \($0)" } ?? "Internal note"
         }
     }
 }

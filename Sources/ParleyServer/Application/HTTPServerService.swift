@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ParleyCore
+import ParleyHandoff
 import ServiceLifecycle
 import Vapor
 
@@ -29,6 +30,8 @@ public struct HTTPServerService: Service {
         let services = app.parley
         let active = await services.streams.count
         logger.info("shutting down", metadata: ["event": "server_stopping", "active_streams": "\(active)"])
+        // Live channels would never end by themselves: their clients reconnect to another process.
+        await services.sessionEvents.shutdown()
         let drained = await services.streams.drain(timeout: .milliseconds(Int64(services.config.app.shutdownGraceSeconds * 1000)))
         await app.server.shutdown()
         logger.info("stopped", metadata: ["event": "server_stopped", "streams_drained": "\(drained)"])

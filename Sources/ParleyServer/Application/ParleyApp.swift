@@ -99,6 +99,7 @@ public enum ParleyApp {
                               answerer: answerer,
                               turnLimiter: TurnRateLimiter(store: counters, secret: secret, clock: settings.clock),
                               streamSlots: StreamSlots(perTenant: config.limits.streamsPerTenant, perAddress: config.limits.streamsPerIP),
+                              channelSlots: StreamSlots(perTenant: config.handoff.channelsPerTenant, perAddress: config.handoff.channelsPerIP),
                               adminTokens: await AdminSessionTokens(secret: secret),
                               offlineModel: offline,
                               mailgun: mailgun, mailgunWebhooks: mailgunWebhooks,

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import FluentKit
 import Foundation
+import Logging
 import ParleyAccounts
 import ParleyChat
 import ParleyHandoff
@@ -46,6 +47,10 @@ public struct ParleyServices: Sendable {
     public let turnLimiter: TurnRateLimiter
     /// Caps the answers this process streams at once per tenant and client address.
     public let streamSlots: StreamSlots
+    /// Caps visitors' live channels (long-lived) per tenant and client address in this process.
+    public let channelSlots: StreamSlots
+    /// Carries conversations' hand-over events to the visitors and operators following them.
+    public let sessionEvents = LocalSessionEventBus()
     /// Hashes admin passwords (scrypt, at most two at once in this process).
     public let passwordHasher = PasswordHasher()
     /// Failed admin sign-ins per client address in this process.
@@ -112,6 +117,7 @@ public struct ParleyServices: Sendable {
         public let tickets: any StreamTicketStore
         public let llmLog: FluentLLMRequestLog
         public let escalations: any EscalationStore
+        public let live: any LiveConversationStore
     }
 
     public func stores(on database: any Database) -> Stores {
@@ -121,7 +127,8 @@ public struct ParleyServices: Sendable {
                agents: FluentAgentStore(database: database),
                tickets: FluentStreamTicketStore(database: database),
                llmLog: FluentLLMRequestLog(database: database),
-               escalations: SQLEscalations(database: database))
+               escalations: SQLEscalations(database: database),
+               live: SQLLiveConversations(database: database))
     }
 
     public func agentResolver(_ stores: Stores) -> AgentResolver {
@@ -135,9 +142,12 @@ public struct ParleyServices: Sendable {
 
     public func turnRunner(_ stores: Stores, model: (any ChatModel)? = nil) -> ChatTurnRunner {
         ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model, scorer: ConfidenceScorer(),
-                       escalation: TurnEscalation(store: stores.escalations) { [tenants = stores.tenants, handoff = config.handoff] tenant in
+                       escalation: TurnEscalation(store: stores.escalations, policies: { [tenants = stores.tenants, handoff = config.handoff] tenant in
                            HandoffPolicy(config: handoff, tenantSettings: (try? await tenants.tenant(id: tenant))?.settings ?? .object([:]))
-                       })
+                       }, announce: { [live = stores.live, bus = sessionEvents] tenant, session, reason in
+                           await VisitorHandoff(tenant: tenant, store: live, bus: bus, logger: Logger(label: "parley.handoff"))
+                               .announceEscalation(session, reason: reason)
+                       }))
     }
 
     /// Every job kind this build runs, with its per-process cap.

@@ -6,6 +6,8 @@ extension ParleyApp {
         try app.register(collection: HealthController())
         try app.register(collection: MetricsController())
         try app.register(collection: ChatController(maxBodyBytes: services.config.chat.maxBodyBytes))
+        try app.register(collection: VisitorChannelController())
+        app.lifecycle.use(SessionEventsShutdown(bus: services.sessionEvents))
         try app.register(collection: SourcesController(maxUploadBytes: services.config.ingest.maxUploadBytes))
         try app.register(collection: ConsentController())
         try app.register(collection: LeadFormController())
@@ -37,5 +39,6 @@ extension ParleyApp {
         try app.register(collection: PanelKnowledgeController(maxUploadBytes: services.config.ingest.maxUploadBytes))
         try app.register(collection: PanelQualityController())
         try app.register(collection: PanelEscalationsController())
+        try app.register(collection: ConsoleAPIController())
     }
 }

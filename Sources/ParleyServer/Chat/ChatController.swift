@@ -3,11 +3,14 @@ import Foundation
 import NIOHTTP1
 import ParleyChat
 import ParleyCore
+import ParleyHandoff
 import Vapor
 
 /// The visitor-facing chat API under `/a/{agent}/…`:
 /// `POST chat` stores the message and returns a signed, single-use `stream_id`;
 /// `GET events/stream?stream_id=…` streams the answer as SSE; `GET history` lists the conversation.
+/// While a person holds the conversation, `POST chat` stores the message for them and answers
+/// `202` without a stream: their reply comes on the live channel (`VisitorChannelController`).
 struct ChatController: RouteCollection {
     let maxBodyBytes: Int
 
@@ -39,6 +42,13 @@ struct ChatController: RouteCollection {
         request.logger[metadataKey: "session"] = .string(posted.session.id.description)
         if sessionKey == nil { try await context.countNewSession(sessionKey: posted.sessionKey) }
         await context.queueLeadExtraction(message: posted.question, logger: request.logger)
+        if let person = posted.session.heldBy {
+            // A person holds the conversation: the message goes to them, and the bot stays silent.
+            try await context.visitorHandoff(logger: request.logger).visitorWrote(posted.question)
+            let response = try await ChatHeldResponse(sessionKey: posted.sessionKey, person: .init(name: person.name)).encodeResponse(for: request)
+            response.status = .accepted
+            return response
+        }
 
         if let slot {
             defer { withExtendedLifetime(slot) {} }
@@ -93,7 +103,10 @@ struct ChatController: RouteCollection {
         guard let key = request.headers.first(name: Self.sessionHeader) else {
             throw ParleyError(code: "missing_session", message: "Send the session key in the X-Parley-Session header.", kind: .unauthenticated)
         }
+        guard let session = try await context.conversations.session(key: key, agent: agent.code) else { throw VisitorConversations.unknownSession }
         let messages = try await context.conversations.history(key: key, agent: agent.code)
-        return HistoryResponse(agent: agent.code, messages: messages.map(HistoryMessage.init))
+        let state = try await context.handoffState(of: session.id)
+        return HistoryResponse(agent: agent.code, messages: messages.map(HistoryMessage.init), lastEventID: state.lastEvent,
+                               person: session.heldBy.map { .init(name: $0.name) }, waiting: state.waiting)
     }
 }

@@ -68,15 +68,18 @@ struct HistoryMessage: Content {
     var createdAt: Date
     var citations: [Citation]
     var complete: Bool
+    /// The name of the person who wrote an operator's message.
+    var author: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, role, content, citations, complete
+        case id, role, content, citations, complete, author
         case createdAt = "created_at"
     }
 
     init(_ message: StoredMessage) {
         id = message.id.description
         role = message.role.rawValue
+        author = message.role == .operator ? message.metadata["operator"]?["name"]?.stringValue : nil
         content = message.content
         createdAt = message.createdAt
         citations = (try? message.metadata["citations"]?.decode([Citation].self)) ?? []
@@ -87,4 +90,32 @@ struct HistoryMessage: Content {
 struct HistoryResponse: Content {
     var agent: String
     var messages: [HistoryMessage]
+    /// Follow the live channel from here (`Last-Event-ID`): what came before is in `messages`.
+    var lastEventID: Int64
+    /// The person holding the conversation, if any.
+    var person: Person?
+    /// The conversation waits for a person.
+    var waiting: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case agent, messages, person, waiting
+        case lastEventID = "last_event_id"
+    }
+}
+
+/// A person of the business, as the visitor sees them.
+struct Person: Content {
+    var name: String
+}
+
+/// `POST /a/{agent}/chat` while a person holds the conversation (202): no stream; the reply
+/// comes on the live channel.
+struct ChatHeldResponse: Content {
+    var sessionKey: String
+    var person: Person
+
+    enum CodingKeys: String, CodingKey {
+        case person
+        case sessionKey = "session_key"
+    }
 }

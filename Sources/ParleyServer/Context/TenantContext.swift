@@ -1,6 +1,8 @@
 import Fluent
+import Logging
 import ParleyChat
 import ParleyCore
+import ParleyHandoff
 import ParleyIngest
 import ParleyJobs
 import ParleyLeads
@@ -102,6 +104,33 @@ struct TenantContext: Sendable {
     /// A stream slot for this tenant and client, or `rate_limited` when a cap is full.
     func streamSlot(clientAddress: String?) async throws -> StreamSlot {
         try await StreamSlot.acquire(services.streamSlots, tenant: tenant.id, address: clientAddress.map(ClientAddressKey.blockKey))
+    }
+
+    /// A live channel slot for this tenant and client, or `rate_limited` when a cap is full.
+    func channelSlot(clientAddress: String?) async throws -> StreamSlot {
+        try await StreamSlot.acquire(services.channelSlots, tenant: tenant.id, address: clientAddress.map(ClientAddressKey.blockKey))
+    }
+
+    /// The visitor's side of this tenant's hand-overs.
+    func visitorHandoff(logger: Logger) -> VisitorHandoff {
+        VisitorHandoff(tenant: tenant.id, store: SQLLiveConversations(database: database), bus: services.sessionEvents, logger: logger)
+    }
+
+    /// What `person` does in this tenant's conversations (the caller checked their role).
+    func operatorDesk(person: OperatorIdentity) -> OperatorDesk {
+        OperatorDesk(tenant: tenant.id, person: person, store: SQLLiveConversations(database: database), bus: services.sessionEvents)
+    }
+
+    /// Resumable event feeds of this tenant's conversations.
+    var eventFeed: SessionEventFeed {
+        SessionEventFeed(store: SQLLiveConversations(database: database), bus: services.sessionEvents)
+    }
+
+    /// Whether the conversation waits for a person, and the number of its latest event.
+    func handoffState(of session: ParleyCore.SessionID) async throws -> (waiting: Bool, lastEvent: Int64) {
+        let open = try await SQLEscalations(database: database).openEscalation(tenant: tenant.id, session: session)
+        let last = try await SQLLiveConversations(database: database).lastSequence(tenant: tenant.id, session: session)
+        return (open != nil && open?.holder == nil, last)
     }
 
     /// The path's agent; an internal failure if the route has none (a wiring mistake).

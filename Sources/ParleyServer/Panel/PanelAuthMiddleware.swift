@@ -8,10 +8,14 @@ import Vapor
 /// valid session a page redirects to the sign-in form, which brings the person back afterwards.
 /// CSRF is checked by `PanelForm` when a form is read, after its body has arrived.
 struct PanelAuthMiddleware: AsyncMiddleware {
+    /// For the panel's own scripts (the operator console): 401 in JSON instead of the redirect.
+    var answersJSON = false
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let cookie = request.cookies[AdminCallerMiddleware.cookieName]?.string,
               let principal = try? await request.application.parley.adminSessions(on: request.db(.parley)).principal(for: cookie)
         else {
+            if answersJSON { throw ParleyError.unauthorized("Sign in to the panel again.") }
             return request.redirect(to: "/admin/login" + PanelLoginController.nextQuery(for: request), redirectType: .normal)
         }
         request.logger[metadataKey: "admin_id"] = .string(principal.user.id.description)

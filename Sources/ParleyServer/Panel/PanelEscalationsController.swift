@@ -1,12 +1,12 @@
 import Fluent
 import Foundation
 import ParleyCore
+import ParleyHandoff
 import Vapor
 
 /// `/admin/t/{slug}/escalations` (viewer): the conversations waiting for a person, oldest first,
 /// with why each was handed over and the answer's confidence; each opens its transcript. The
-/// first piece of the operator console (issue 18): operators close an escalation once a person has
-/// dealt with it; taking over and replying come next.
+/// operators close an escalation once a person has dealt with it; the console takes conversations over.
 struct PanelEscalationsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let tenant = PanelRoutes(routes).tenant
@@ -46,10 +46,13 @@ struct PanelEscalationsController: RouteCollection {
     func close(_ request: Request) async throws -> Response {
         try PanelForm.requireToken(request)
         let (tenant, _) = try await request.adminTenant(needs: .operator)
+        let escalations = request.application.parley.stores(on: request.db(.parley)).escalations
         guard let id = request.parameters.get("id").flatMap(EscalationID.init(string:)),
-              try await request.application.parley.stores(on: request.db(.parley)).escalations.resolve(tenant: tenant.id, id: id, at: Date()) else {
+              let escalation = try await escalations.escalation(tenant: tenant.id, id: id), escalation.resolvedAt == nil else {
             throw ParleyError.notFound("unknown_escalation", "No open escalation has that id.")
         }
+        // Through the operator's desk, so that the visitor's widget learns it too.
+        try await request.tenantContext.operatorDesk(person: try ConsoleAPIController.person(request)).close(escalation.sessionID)
         return request.redirect(to: "/admin/t/\(tenant.slug)/escalations?done=escalation_closed")
     }
 
@@ -58,6 +61,7 @@ struct PanelEscalationsController: RouteCollection {
         case .lowConfidence: "Unsure answer"
         case .visitorRequest: "Visitor asked for a person"
         case .agentDecision: "The agent handed it over"
+        case .operatorTakeover: "Taken over by an operator"
         }
     }
 }

@@ -6,7 +6,7 @@ import SQLKit
 /// Escalations in `escalations`, every query scoped by tenant.
 public struct SQLEscalations: EscalationStore {
     static let table = "escalations"
-    static let columns = "id, tenant_id, session_id, reason, message_id, confidence, created_at, resolved_at"
+    static let columns = "id, tenant_id, session_id, reason, message_id, confidence, created_at, resolved_at, operator_id, operator_name, taken_over_at, outcome"
 
     private let database: any Database
 
@@ -52,24 +52,28 @@ public struct SQLEscalations: EscalationStore {
             """).all().map(Self.decode)
     }
 
-    public func resolve(tenant: TenantID, id: EscalationID, at date: Date) async throws -> Bool {
-        try await !sql.raw("""
-            UPDATE escalations SET resolved_at = \(bind: Millis.of(date))
-            WHERE id = \(bind: id.uuid) AND tenant_id = \(bind: tenant.uuid) AND resolved_at IS NULL
-            RETURNING id
-            """).all().isEmpty
+    public func escalation(tenant: TenantID, id: EscalationID) async throws -> Escalation? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: Self.columns) FROM escalations WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: id.uuid)
+            """).first().map(Self.decode)
     }
 
     static func decode(_ row: any SQLRow) throws -> Escalation {
         guard let reason = EscalationReason(rawValue: try row.decode(column: "reason", as: String.self)) else {
             throw ParleyError.internalFailure("An escalation has an unknown reason.")
         }
-        return Escalation(id: EscalationID(try row.decode(column: "id", as: UUID.self)),
+        var escalation = Escalation(id: EscalationID(try row.decode(column: "id", as: UUID.self)),
                           tenantID: TenantID(try row.decode(column: "tenant_id", as: UUID.self)),
                           sessionID: SessionID(try row.decode(column: "session_id", as: UUID.self)), reason: reason,
                           messageID: try row.decode(column: "message_id", as: UUID?.self).map(MessageID.init),
                           confidence: try row.decode(column: "confidence", as: Double?.self),
                           createdAt: Millis.date(try row.decode(column: "created_at", as: Int64.self)),
                           resolvedAt: try row.decode(column: "resolved_at", as: Int64?.self).map(Millis.date))
+        if let operatorID = try row.decode(column: "operator_id", as: UUID?.self) {
+            escalation.assignee = OperatorIdentity(id: AdminUserID(operatorID), name: try row.decode(column: "operator_name", as: String?.self) ?? "")
+        }
+        escalation.takenOverAt = try row.decode(column: "taken_over_at", as: Int64?.self).map(Millis.date)
+        escalation.outcome = try row.decode(column: "outcome", as: String?.self).flatMap(HandoffOutcome.init(rawValue:))
+        return escalation
     }
 }

@@ -8,7 +8,7 @@ public enum ParleyMigrations {
          CreateJobTables(), CreateSourceInputTable(), CreateKnowledgeChangeTable(), CreateRateCounterTable(),
          CreateAdminTables(), CreateAdminSessionTable(), AddAgentRetrievalOverrides(), AddEmailEventKind(), AddSessionActivityIndex(), AddLeadProfileColumns(),
          AddSummaryAndDeliveryColumns(), AddLeadCompanyColumn(), CreateWebhookTables(), AddSessionActivityTrigger(),
-         CreateRetrievalFitTable(), CreateRetrievalReportTable(), CreateEscalationTable()]
+         CreateRetrievalFitTable(), CreateRetrievalReportTable(), CreateEscalationTable(), AddLiveHandoff()]
     }
 }
 

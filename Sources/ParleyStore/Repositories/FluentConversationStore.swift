@@ -23,19 +23,25 @@ public struct FluentConversationStore: ConversationStore {
         }
     }
 
-    static let sessionColumns: SQLQueryString = "id, agent_code, created_at, last_activity_at"
     static let messageColumns: SQLQueryString = "id, session_id, role, content, metadata, created_at"
     static let turnColumns: SQLQueryString = "id, session_id, role, content, created_at"
 
     public func session(tenant: TenantID, keyHash: String) async throws -> ChatSession? {
-        try await sql.raw("SELECT \(Self.sessionColumns) FROM sessions WHERE tenant_id = \(bind: tenant.uuid) AND session_key_hash = \(bind: keyHash)")
+        try await sql.raw("\(Self.sessionWithHolder) WHERE s.tenant_id = \(bind: tenant.uuid) AND s.session_key_hash = \(bind: keyHash)")
             .first().map { try Self.session($0, tenant: tenant) }
     }
 
     public func session(tenant: TenantID, id: SessionID) async throws -> ChatSession? {
-        try await sql.raw("SELECT \(Self.sessionColumns) FROM sessions WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: id.uuid)")
+        try await sql.raw("\(Self.sessionWithHolder) WHERE s.tenant_id = \(bind: tenant.uuid) AND s.id = \(bind: id.uuid)")
             .first().map { try Self.session($0, tenant: tenant) }
     }
+
+    /// A session with the person holding it, if any, in the same statement: the open escalation
+    /// is at most one row (a partial unique index), found through that index.
+    static let sessionWithHolder: SQLQueryString = """
+        SELECT s.id, s.agent_code, s.created_at, s.last_activity_at, e.operator_id, e.operator_name, e.taken_over_at
+        FROM sessions s LEFT JOIN escalations e ON e.session_id = s.id AND e.resolved_at IS NULL AND e.tenant_id = s.tenant_id
+        """
 
     public func createSession(tenant: TenantID, agentCode: String, keyHash: String,
                               firstMessage: NewMessage) async throws -> (ChatSession, StoredMessage) {
@@ -55,7 +61,7 @@ public struct FluentConversationStore: ConversationStore {
         return (session, message)
     }
 
-    private static func insert(_ message: StoredMessage, into sql: any SQLDatabase) async throws {
+    static func insert(_ message: StoredMessage, into sql: any SQLDatabase) async throws {
         try await sql.raw("""
             INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
             VALUES (\(bind: message.id.uuid), \(bind: message.tenantID.uuid), \(bind: message.sessionID.uuid), \(bind: message.role.rawValue),
@@ -139,7 +145,14 @@ public struct FluentConversationStore: ConversationStore {
         ChatSession(id: SessionID(try row.decode(column: "id", as: UUID.self)), tenantID: tenant,
                     agentCode: try row.decode(column: "agent_code", as: String.self),
                     createdAt: try row.decode(column: "created_at", as: Date.self),
-                    lastActivityAt: try row.decode(column: "last_activity_at", as: Date.self))
+                    lastActivityAt: try row.decode(column: "last_activity_at", as: Date.self), heldBy: try holder(row))
+    }
+
+    /// The operator of the row's open escalation, once taken over.
+    static func holder(_ row: any SQLRow) throws -> OperatorIdentity? {
+        guard row.contains(column: "taken_over_at"), try row.decode(column: "taken_over_at", as: Int64?.self) != nil,
+              let id = try row.decode(column: "operator_id", as: UUID?.self) else { return nil }
+        return OperatorIdentity(id: AdminUserID(id), name: try row.decode(column: "operator_name", as: String?.self) ?? "")
     }
 
     static func message(_ row: any SQLRow, tenant: TenantID) throws -> StoredMessage {

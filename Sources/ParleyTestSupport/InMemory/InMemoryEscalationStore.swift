@@ -19,10 +19,8 @@ public actor InMemoryEscalationStore: EscalationStore {
         escalations.first { $0.tenantID == tenant && $0.sessionID == session && $0.resolvedAt == nil }
     }
 
-    public func resolve(tenant: TenantID, id: EscalationID, at date: Date) async throws -> Bool {
-        guard let index = escalations.firstIndex(where: { $0.id == id && $0.tenantID == tenant && $0.resolvedAt == nil }) else { return false }
-        escalations[index].resolvedAt = date
-        return true
+    public func escalation(tenant: TenantID, id: EscalationID) async throws -> Escalation? {
+        escalations.first { $0.id == id && $0.tenantID == tenant }
     }
 
     public func openEscalations(tenant: TenantID, limit: Int) async throws -> [Escalation] {

@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import ParleyCore
+
+/// The visitor's side of a hand-over in one tenant: what the operators learn when the visitor
+/// writes or types while a person holds the conversation, and the notice that a conversation
+/// now waits for a person, with the wait to expect (the median of the tenant's last takeovers).
+public struct VisitorHandoff: Sendable {
+    public let tenant: TenantID
+    private let store: any LiveConversationStore
+    private let bus: any SessionEventBus
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    public init(tenant: TenantID, store: any LiveConversationStore, bus: any SessionEventBus, logger: Logger,
+                now: @escaping @Sendable () -> Date = Date.init) {
+        self.tenant = tenant
+        self.store = store
+        self.bus = bus
+        self.logger = logger
+        self.now = now
+    }
+
+    /// The visitor's message (already stored) reaches the person holding the conversation.
+    public func visitorWrote(_ message: StoredMessage) async throws {
+        let record = try await store.apply(.visitorWrote(message), tenant: tenant, session: message.sessionID, at: now())
+        for event in record.events { await bus.publish(event) }
+    }
+
+    public func visitorTyping(_ session: SessionID) async {
+        await bus.publish(SessionEvent(tenantID: tenant, sessionID: session, kind: .typing, data: ["who": "visitor"], createdAt: now()))
+    }
+
+    /// Tells the visitor and the operators that the conversation waits for a person. Failures
+    /// are logged: the escalation itself is stored, and the operators' inbox shows it.
+    public func announceEscalation(_ session: SessionID, reason: EscalationReason) async {
+        do {
+            let waits = try await store.recentWaits(tenant: tenant, limit: 20)
+            let record = try await store.apply(.escalated(reason, expectedWait: Self.median(waits)), tenant: tenant, session: session, at: now())
+            for event in record.events { await bus.publish(event) }
+        } catch {
+            logger.error("escalation notice failed", metadata: ["event": "escalation_notice_failed", "error": "\(type(of: error))"])
+        }
+    }
+
+    /// Nil below three takeovers: too few to promise anything.
+    static func median(_ waits: [Duration]) -> Duration? {
+        guard waits.count >= 3 else { return nil }
+        return waits.sorted()[waits.count / 2]
+    }
+}
