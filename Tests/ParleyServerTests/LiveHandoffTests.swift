@@ -216,3 +216,53 @@ private func item(_ array: JSONValue?, _ index: Int) -> JSONValue? {
     guard let items = array?.arrayValue, items.indices.contains(index) else { return nil }
     return items[index]
 }
+
+/// Two `parley serve` processes on one PostgreSQL database: the visitor follows one, the
+/// operator works on the other, and the messages cross through LISTEN/NOTIFY.
+@Suite("Live hand-over across processes")
+struct LiveHandoffAcrossProcessesTests {
+    @Test(arguments: [TestBackend.postgres])
+    func anOperatorOnOneServerReachesAVisitorOnAnother(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let visitorSide = try await ParleyTestServer.start(database)
+            let operatorSide = try await ParleyTestServer.start(database) { $0.app.seedDemo = false }
+            defer { Task { await visitorSide.stop(); await operatorSide.stop() } }
+            let demo = try #require(try await visitorSide.stores.tenants.tenant(slug: "demo"))
+            let ada = try await AdminTestPeople(server: operatorSide).panelSession("ada@example.com", demo.id, .operator)
+            let (_, key) = try await visitorSide.chatTurn("Hello")
+            let session = try #require(try await visitorSide.stores.conversations.session(tenant: demo.id, keyHash: KeyMaterial.hash(key))).id
+            let api = "/admin/t/demo/console/api/sessions/\(session)"
+            let channel = try await LiveEventReader.open(visitorSide.client, visitorSide.baseURL + "/a/sales/session/events",
+                                                         headers: [("X-Parley-Session", key)])
+            #expect(channel.status == 200)
+            // The console on the operator's server hears the visitor on the other one.
+            let console = try await LiveEventReader.open(operatorSide.client, operatorSide.baseURL + "/admin/t/demo/console/api/events",
+                                                         headers: [("Cookie", ada.cookie)])
+            #expect(console.status == 200)
+            try await Task.sleep(for: .milliseconds(300))  // both listeners are LISTENing
+
+            #expect(try await ada.post("\(api)/take", []).status == 200)
+            #expect(try await channel.nextEvent()?.event == "operator_joined")
+            #expect(try await console.nextEvent()?.event == "operator_joined")
+            #expect(try await ada.post("\(api)/reply", [("text", "Hello from the other server")]).status == 200)
+            let reply = try #require(try await channel.nextEvent())
+            #expect(reply.event == "operator_message" && reply.json["text"] == "Hello from the other server" && reply.id == "2")
+
+            // The visitor's message, posted to the first server, reaches the console on the second, and so does their typing.
+            #expect(try await visitorSide.send(.POST, "/a/sales/session/typing", headers: [("X-Parley-Session", key)]).status == 204)
+            let held = try await visitorSide.postChat(["message": "Thanks, that was quick", "session_key": key])
+            #expect(held.status == 202)
+            var kinds: [String] = []
+            while kinds.count < 3, let event = try await console.next() { kinds.append(event.event) }
+            #expect(kinds == ["operator_message", "typing", "visitor_message"])
+
+            // A reply too long for a notice's payload is read from the database by the receiving server.
+            let long = String(repeating: "Quite a long answer. ", count: 190)
+            #expect(try await ada.post("\(api)/reply", [("text", long)]).status == 200)
+            let longReply = try #require(try await channel.nextEvent())
+            #expect(longReply.json["text"]?.stringValue == long.trimmingCharacters(in: .whitespaces))
+            channel.close()
+            console.close()
+        }
+    }
+}

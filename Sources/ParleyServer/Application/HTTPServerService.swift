@@ -31,7 +31,7 @@ public struct HTTPServerService: Service {
         let active = await services.streams.count
         logger.info("shutting down", metadata: ["event": "server_stopping", "active_streams": "\(active)"])
         // Live channels would never end by themselves: their clients reconnect to another process.
-        await services.sessionEvents.shutdown()
+        await services.localEvents.shutdown()
         let drained = await services.streams.drain(timeout: .milliseconds(Int64(services.config.app.shutdownGraceSeconds * 1000)))
         await app.server.shutdown()
         logger.info("stopped", metadata: ["event": "server_stopped", "streams_drained": "\(drained)"])

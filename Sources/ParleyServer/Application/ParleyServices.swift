@@ -49,8 +49,16 @@ public struct ParleyServices: Sendable {
     public let streamSlots: StreamSlots
     /// Caps visitors' live channels (long-lived) per tenant and client address in this process.
     public let channelSlots: StreamSlots
-    /// Carries conversations' hand-over events to the visitors and operators following them.
-    public let sessionEvents = LocalSessionEventBus()
+    /// This process's followers of conversations' live events (visitors' channels, consoles).
+    public let localEvents = LocalSessionEventBus()
+    /// Names this process in the notices it sends other processes.
+    public let processID = UUID()
+
+    /// Where live events are published: this process's followers, and on PostgreSQL every
+    /// other process's too (through `NOTIFY` on `database`).
+    public func sessionEvents(on database: any Database) -> any SessionEventBus {
+        databaseKind == .postgres ? PostgresSessionEventBus(local: localEvents, database: database, origin: processID) : localEvents
+    }
     /// Hashes admin passwords (scrypt, at most two at once in this process).
     public let passwordHasher = PasswordHasher()
     /// Failed admin sign-ins per client address in this process.
@@ -118,6 +126,8 @@ public struct ParleyServices: Sendable {
         public let llmLog: FluentLLMRequestLog
         public let escalations: any EscalationStore
         public let live: any LiveConversationStore
+        /// Live events, published on the same database handle.
+        public let events: any SessionEventBus
     }
 
     public func stores(on database: any Database) -> Stores {
@@ -128,7 +138,8 @@ public struct ParleyServices: Sendable {
                tickets: FluentStreamTicketStore(database: database),
                llmLog: FluentLLMRequestLog(database: database),
                escalations: SQLEscalations(database: database),
-               live: SQLLiveConversations(database: database))
+               live: SQLLiveConversations(database: database),
+               events: sessionEvents(on: database))
     }
 
     public func agentResolver(_ stores: Stores) -> AgentResolver {
@@ -144,7 +155,7 @@ public struct ParleyServices: Sendable {
         ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model, scorer: ConfidenceScorer(),
                        escalation: TurnEscalation(store: stores.escalations, policies: { [tenants = stores.tenants, handoff = config.handoff] tenant in
                            HandoffPolicy(config: handoff, tenantSettings: (try? await tenants.tenant(id: tenant))?.settings ?? .object([:]))
-                       }, announce: { [live = stores.live, bus = sessionEvents] tenant, session, reason in
+                       }, announce: { [live = stores.live, bus = stores.events] tenant, session, reason in
                            await VisitorHandoff(tenant: tenant, store: live, bus: bus, logger: Logger(label: "parley.handoff"))
                                .announceEscalation(session, reason: reason)
                        }))
@@ -282,13 +293,23 @@ public struct ParleyServices: Sendable {
         let worker = makeWorker(on: database, registry: registry)
         guard databaseKind == .postgres, let url = secrets.databaseURL else { return [worker] }
         let wake = jobs.wake
-        return [worker, try PostgresJobListener(databaseURL: url) { wake.signal() }]
+        return [worker, try PostgresChannelListener.jobs(databaseURL: url) { wake.signal() }]
     }
 
     /// What `parley serve` runs beside the HTTP server: the index follower, and its job worker
     /// (with the PostgreSQL listener) unless jobs run in `parley worker` processes only.
     public func servingServices(on database: any Database, runsJobs: Bool) throws -> [any Service] {
-        (runsJobs ? try jobServices(on: database) : []) + [indexFollower(on: database)]
+        (runsJobs ? try jobServices(on: database) : []) + [indexFollower(on: database)] + (try liveEventListener(on: database).map { [$0] } ?? [])
+    }
+
+    /// On PostgreSQL, hears the live events other processes publish and hands them to this
+    /// process's followers (nil with SQLite: one process serves).
+    public func liveEventListener(on database: any Database) throws -> PostgresChannelListener? {
+        guard databaseKind == .postgres, let url = secrets.databaseURL else { return nil }
+        let (local, origin, store) = (localEvents, processID, SQLLiveConversations(database: database))
+        return try PostgresChannelListener(databaseURL: url, channel: PostgresSessionEventBus.channel, logger: Logger(label: "parley.handoff.listen")) { payload in
+            await PostgresSessionEventBus.deliver(payload, to: local, origin: origin, store: store)
+        }
     }
 
     public func provisioner(_ stores: Stores) -> TenantProvisioner {

@@ -7,7 +7,7 @@ extension ParleyApp {
         try app.register(collection: MetricsController())
         try app.register(collection: ChatController(maxBodyBytes: services.config.chat.maxBodyBytes))
         try app.register(collection: VisitorChannelController())
-        app.lifecycle.use(SessionEventsShutdown(bus: services.sessionEvents))
+        app.lifecycle.use(SessionEventsShutdown(bus: services.localEvents))
         try app.register(collection: SourcesController(maxUploadBytes: services.config.ingest.maxUploadBytes))
         try app.register(collection: ConsentController())
         try app.register(collection: LeadFormController())
@@ -40,5 +40,6 @@ extension ParleyApp {
         try app.register(collection: PanelQualityController())
         try app.register(collection: PanelEscalationsController())
         try app.register(collection: ConsoleAPIController())
+        try app.register(collection: PanelConsoleController())
     }
 }

@@ -113,17 +113,17 @@ struct TenantContext: Sendable {
 
     /// The visitor's side of this tenant's hand-overs.
     func visitorHandoff(logger: Logger) -> VisitorHandoff {
-        VisitorHandoff(tenant: tenant.id, store: SQLLiveConversations(database: database), bus: services.sessionEvents, logger: logger)
+        VisitorHandoff(tenant: tenant.id, store: SQLLiveConversations(database: database), bus: services.sessionEvents(on: database), logger: logger)
     }
 
     /// What `person` does in this tenant's conversations (the caller checked their role).
     func operatorDesk(person: OperatorIdentity) -> OperatorDesk {
-        OperatorDesk(tenant: tenant.id, person: person, store: SQLLiveConversations(database: database), bus: services.sessionEvents)
+        OperatorDesk(tenant: tenant.id, person: person, store: SQLLiveConversations(database: database), bus: services.sessionEvents(on: database))
     }
 
     /// Resumable event feeds of this tenant's conversations.
     var eventFeed: SessionEventFeed {
-        SessionEventFeed(store: SQLLiveConversations(database: database), bus: services.sessionEvents)
+        SessionEventFeed(store: SQLLiveConversations(database: database), bus: services.localEvents)
     }
 
     /// Whether the conversation waits for a person, and the number of its latest event.

@@ -92,7 +92,7 @@ struct ConsoleAPIController: RouteCollection {
     func events(_ request: Request) async throws -> Response {
         let context = try request.tenantContext
         let slot = try await context.channelSlot(clientAddress: ClientAddress.of(request))
-        let events = await request.application.parley.sessionEvents.subscribe(tenant: context.tenant.id, session: nil)
+        let events = await request.application.parley.localEvents.subscribe(tenant: context.tenant.id, session: nil)
         return SessionEventStream.response(events, holding: slot) { event in
             SessionEventStream.frame(event, extra: ["session": .string(event.sessionID.description)])
         }

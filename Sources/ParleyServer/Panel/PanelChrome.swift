@@ -40,7 +40,7 @@ struct PanelChrome: Encodable {
 
     /// The sections of a tenant the role can open, `current` marked.
     static func sections(slug: String, role: AdminRole, current: String) -> [Link] {
-        var links: [(String, String)] = [("", "Overview"), ("conversations", "Conversations"), ("escalations", "Escalations"), ("leads", "Leads"), ("emails", "E-mails"), ("knowledge", "Knowledge"),
+        var links: [(String, String)] = [("", "Overview"), ("conversations", "Conversations"), ("console", "Console"), ("escalations", "Escalations"), ("leads", "Leads"), ("emails", "E-mails"), ("knowledge", "Knowledge"),
                                          ("playground", "Playground"), ("quality", "Quality"), ("agents", "Agents"), ("widget", "Widget"), ("usage", "Usage")]
         if role.includes(.owner) { links.append(("people", "People")) }
         return links.map { path, label in
@@ -85,7 +85,7 @@ extension Request {
 
 /// Security headers of every panel page: only our own style and script, no framing, no caching.
 enum PanelHeaders {
-    static let policy = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data: https:; form-action 'self'; "
+    static let policy = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data: https:; form-action 'self'; "
         + "frame-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     static func apply(to headers: inout HTTPHeaders) {

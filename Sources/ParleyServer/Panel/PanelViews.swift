@@ -40,7 +40,8 @@ struct PanelAssets: Sendable {
     init(folder: String) throws {
         var files: [String: Asset] = [:]
         for (name, type) in [("panel.css", HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])),
-                             ("panel.js", HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"]))] {
+                             ("panel.js", HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])),
+                             ("console.js", HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"]))] {
             guard let data = FileManager.default.contents(atPath: folder + "/" + name) else {
                 throw Abort(.internalServerError, reason: "The panel asset \(name) is missing.")
             }

@@ -32,7 +32,7 @@ struct WidgetAssets: Sendable {
     /// The script's parts, in order: one function scope, so each part sees the others'
     /// declarations and nothing reaches the page's globals. The last part starts the widget.
     static let scriptParts = ["widget.js", "widget-strings.js", "widget-dom.js", "widget-markdown.js",
-                              "widget-api.js", "widget-pane.js", "widget-messages.js", "widget-leadform.js", "widget-start.js"]
+                              "widget-api.js", "widget-pane.js", "widget-messages.js", "widget-live.js", "widget-leadform.js", "widget-start.js"]
 
     static func load() throws -> WidgetAssets {
         let body = try scriptParts.map(resource).joined(separator: "\n")

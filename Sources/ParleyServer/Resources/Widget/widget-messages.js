@@ -129,6 +129,13 @@
       { "X-Parley-Visitor": this.visitor() })
       .then(function (started) {
         self.store.set(self.sessionKeyName(), started.session_key);
+        self.followLive();
+        if (!started.stream_id) {
+          // A person holds the conversation: their reply comes on the live channel.
+          answer.element.remove();
+          if (started.person) self.setPerson(started.person.name);
+          return;
+        }
         return self.api.stream(started.stream_id, started.session_key, function (event, data) {
           if (event === "citations") answer.citations(data.citations);
           else if (event === "token" && typeof data.text === "string") answer.append(data.text);

@@ -75,7 +75,7 @@
     this.refreshLook();
     this.form.addEventListener("submit", guard(function (event) { event.preventDefault(); self.submit(); }));
     this.input.addEventListener("keydown", guard(function (event) { self.onInputKey(event); }));
-    this.input.addEventListener("input", guard(function () { self.autosize(); }));
+    this.input.addEventListener("input", guard(function () { self.autosize(); self.noteTyping(); }));
     this.clearButton.addEventListener("click", guard(function () { self.clear(); }));
     if (this.closeButton) this.closeButton.addEventListener("click", guard(function () { self.close(); }));
     this.pane.addEventListener("keydown", guard(function (event) { self.onPaneKey(event); }));
@@ -304,8 +304,13 @@
       messages.forEach(function (message) {
         if (message.role === "human") self.addUserMessage(message.content);
         else if (message.role === "assistant") self.addAssistantMessage(message.citations).finish(message.content);
+        else if (message.role === "operator") self.addPersonMessage(message.author, message.content);
       });
+      self.lastEventId = history && typeof history.last_event_id === "number" ? history.last_event_id : 0;
+      self.setPerson(history && history.person ? history.person.name : null);
+      self.setWaiting(!!(history && history.waiting));
       self.scrollToEnd();
+      self.followLive();
     }, function (error) {
       if (error.status === 404) self.store.remove(self.sessionKeyName());
       self.greet();
@@ -318,6 +323,7 @@
 
   Widget.prototype.clear = function () {
     while (this.log.firstChild) this.log.removeChild(this.log.firstChild);
+    this.personTyping = null;
     this.leadCard = null;
     this.showNotice("");
     this.input.focus();

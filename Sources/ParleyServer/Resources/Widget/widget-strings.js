@@ -16,7 +16,11 @@
       unavailable: "This chat is not available on this page right now.",
       consentTitle: "Before we chat",
       consentText: "This chat stores your messages and your browser's details to answer you and to follow up. Do you accept our chat terms (version {version})?",
-      accept: "Accept", decline: "Decline", message: "Message", conversation: "Conversation", answered: "Answer complete."
+      accept: "Accept", decline: "Decline", message: "Message", conversation: "Conversation", answered: "Answer complete.",
+      personJoined: "{name} has joined the conversation.", personLeft: "{name} has left the conversation. The assistant answers again.",
+      personClosed: "The conversation was closed. The assistant answers if you write again.",
+      waiting: "Waiting for a colleague…", waitingAbout: "Waiting for a colleague (about {minutes} min)…",
+      personTyping: "{name} is typing…", colleague: "Colleague", withPerson: "Chat with {name}"
     },
     de: {
       leadTitle: "Ihre Kontaktdaten", leadIntro: "Jemand aus unserem Team meldet sich bei Ihnen.",
@@ -34,7 +38,11 @@
       unavailable: "Dieser Chat ist auf dieser Seite gerade nicht verfügbar.",
       consentTitle: "Bevor wir chatten",
       consentText: "Dieser Chat speichert Ihre Nachrichten und Angaben Ihres Browsers, um Ihnen zu antworten und nachzufassen. Akzeptieren Sie unsere Chat-Bedingungen (Version {version})?",
-      accept: "Akzeptieren", decline: "Ablehnen", message: "Nachricht", conversation: "Unterhaltung", answered: "Antwort vollständig."
+      accept: "Akzeptieren", decline: "Ablehnen", message: "Nachricht", conversation: "Unterhaltung", answered: "Antwort vollständig.",
+      personJoined: "{name} ist dem Gespräch beigetreten.", personLeft: "{name} hat das Gespräch verlassen. Der Assistent antwortet wieder.",
+      personClosed: "Das Gespräch wurde beendet. Der Assistent antwortet, wenn Sie wieder schreiben.",
+      waiting: "Warten auf eine Kollegin oder einen Kollegen…", waitingAbout: "Warten auf eine Kollegin oder einen Kollegen (etwa {minutes} Min.)…",
+      personTyping: "{name} schreibt…", colleague: "Kollege", withPerson: "Chat mit {name}"
     },
     fr: {
       leadTitle: "Vos coordonnées", leadIntro: "Un membre de notre équipe vous recontactera.",
@@ -52,7 +60,11 @@
       unavailable: "Ce chat n'est pas disponible sur cette page pour le moment.",
       consentTitle: "Avant de discuter",
       consentText: "Ce chat enregistre vos messages et les informations de votre navigateur pour vous répondre et vous recontacter. Acceptez-vous nos conditions (version {version}) ?",
-      accept: "Accepter", decline: "Refuser", message: "Message", conversation: "Conversation", answered: "Réponse terminée."
+      accept: "Accepter", decline: "Refuser", message: "Message", conversation: "Conversation", answered: "Réponse terminée.",
+      personJoined: "{name} a rejoint la conversation.", personLeft: "{name} a quitté la conversation. L’assistant répond à nouveau.",
+      personClosed: "La conversation a été clôturée. L’assistant répondra si vous écrivez à nouveau.",
+      waiting: "En attente d’un collègue…", waitingAbout: "En attente d’un collègue (environ {minutes} min)…",
+      personTyping: "{name} écrit…", colleague: "Collègue", withPerson: "Discussion avec {name}"
     },
     nl: {
       leadTitle: "Uw gegevens", leadIntro: "Iemand van ons team neemt contact met u op.",
@@ -70,7 +82,11 @@
       unavailable: "Deze chat is nu niet beschikbaar op deze pagina.",
       consentTitle: "Voordat we chatten",
       consentText: "Deze chat bewaart uw berichten en gegevens van uw browser om u te antwoorden en op te volgen. Gaat u akkoord met onze chatvoorwaarden (versie {version})?",
-      accept: "Akkoord", decline: "Weigeren", message: "Bericht", conversation: "Gesprek", answered: "Antwoord compleet."
+      accept: "Akkoord", decline: "Weigeren", message: "Bericht", conversation: "Gesprek", answered: "Antwoord compleet.",
+      personJoined: "{name} neemt deel aan het gesprek.", personLeft: "{name} heeft het gesprek verlaten. De assistent antwoordt weer.",
+      personClosed: "Het gesprek is afgesloten. De assistent antwoordt als u opnieuw schrijft.",
+      waiting: "Wachten op een collega…", waitingAbout: "Wachten op een collega (ongeveer {minutes} min)…",
+      personTyping: "{name} typt…", colleague: "Collega", withPerson: "Chat met {name}"
     },
     es: {
       leadTitle: "Sus datos de contacto", leadIntro: "Alguien de nuestro equipo se pondrá en contacto con usted.",
@@ -88,6 +104,10 @@
       unavailable: "Este chat no está disponible en esta página en este momento.",
       consentTitle: "Antes de chatear",
       consentText: "Este chat guarda sus mensajes y datos de su navegador para responderle y hacer un seguimiento. ¿Acepta nuestras condiciones del chat (versión {version})?",
-      accept: "Aceptar", decline: "Rechazar", message: "Mensaje", conversation: "Conversación", answered: "Respuesta completa."
+      accept: "Aceptar", decline: "Rechazar", message: "Mensaje", conversation: "Conversación", answered: "Respuesta completa.",
+      personJoined: "{name} se ha unido a la conversación.", personLeft: "{name} ha salido de la conversación. El asistente vuelve a responder.",
+      personClosed: "La conversación se ha cerrado. El asistente responderá si vuelve a escribir.",
+      waiting: "Esperando a un compañero…", waitingAbout: "Esperando a un compañero (unos {minutes} min)…",
+      personTyping: "{name} está escribiendo…", colleague: "Compañero", withPerson: "Chat con {name}"
     }
   };
