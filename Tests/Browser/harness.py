@@ -291,3 +291,18 @@ def chromium(width=1280, height=800, mobile=False):
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
     return driver
+
+
+def wait_until(predicate, timeout=20):
+    """The predicate's first truthy value within `timeout` seconds, or None. An exception counts
+    as "not yet" (a page between loads, an element not drawn yet)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception:
+            pass
+        time.sleep(0.05)
+    return None

@@ -11,7 +11,7 @@ import unittest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from harness import ARTIFACTS, ParleyServer, chromium
+from harness import ARTIFACTS, ParleyServer, chromium, wait_until
 from widget_case import ROOT
 
 PASSWORD = "console test password 42"
@@ -39,16 +39,10 @@ class HandoffTests(unittest.TestCase):
         self.operator.quit()
 
     def wait_for(self, predicate, timeout=20, message="condition"):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                value = predicate()
-                if value:
-                    return value
-            except Exception:  # between loads, or not rendered yet
-                pass
-            time.sleep(0.05)
-        self.fail(f"timed out waiting for {message}")
+        value = wait_until(predicate, timeout)
+        if not value:
+            self.fail(f"timed out waiting for {message}")
+        return value
 
     def widget(self, script):
         return self.visitor.execute_script("const root = " + ROOT + "; " + script)
@@ -132,6 +126,27 @@ class HandoffTests(unittest.TestCase):
         self.widget("root.querySelector('.launcher').click()")
         self.wait_for(lambda: self.widget("return root.querySelectorAll('.msg.person').length") == 2, message="the person's replies after reload")
         self.assertEqual([], [entry for entry in self.visitor.get_log("browser") if "[Parley widget]" in entry["message"]])
+
+    def test_unsure_answers_are_marked_when_the_tenant_asks(self):
+        # Nothing is withheld, so an answer the knowledge base hardly supports is given, marked.
+        self.server.settings("widget.unsure_marker=true", "handoff.refuse_below=0")
+        try:
+            self.visitor.get(self.server.origin + "/demo")
+            self.wait_for(lambda: self.widget("return root.querySelector('.launcher')"), message="the widget")
+            self.widget("root.querySelector('.launcher').click()")
+            self.wait_for(lambda: self.widget("return root.querySelectorAll('.msg.bot').length") >= 1, message="the greeting")
+            self.visitor_sends("How long does it take to charge the battery?")
+            self.wait_for(lambda: self.widget("return root.querySelectorAll('.msg.bot').length") == 2
+                          and self.widget("return root.querySelector('.log').getAttribute('aria-busy')") == "false", message="a sure answer")
+            self.assertEqual(self.widget("return root.querySelectorAll('.msg.bot .unsure').length"), 0)
+            time.sleep(0.3)  # past the widget's double-send guard (debounce_ms)
+            self.visitor_sends("Which football team won the cup in 1974?")
+            marked = self.wait_for(lambda: self.widget("const m = root.querySelectorAll('.msg.bot .unsure'); return m.length && m[m.length - 1].textContent"),
+                                   timeout=30, message="the unsure marker")
+            self.assertIn("not completely sure", marked)
+            self.assertEqual(self.widget("return root.querySelectorAll('.msg.bot .unsure').length"), 1)
+        finally:
+            self.server.settings(unset=("widget.unsure_marker", "handoff.refuse_below"))
 
 
 if __name__ == "__main__":

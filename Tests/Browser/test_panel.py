@@ -14,7 +14,7 @@ import urllib.request
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from harness import ARTIFACTS, FakeLLM, ParleyServer, chromium
+from harness import ARTIFACTS, FakeLLM, ParleyServer, chromium, wait_until
 
 PASSWORD = "panel test password 42"
 PRICES = "  prices:\n    fake-model: {prompt: 3000, completion: 15000}\n"
@@ -61,16 +61,10 @@ class PanelTests(unittest.TestCase):
         return self.driver.find_element(By.CSS_SELECTOR, selector)
 
     def wait_for(self, predicate, timeout=30, message="condition"):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                value = predicate()
-                if value:
-                    return value
-            except Exception:  # the page may be between loads
-                pass
-            time.sleep(0.1)
-        self.fail(f"timed out waiting for {message}")
+        value = wait_until(predicate, timeout)
+        if not value:
+            self.fail(f"timed out waiting for {message}")
+        return value
 
     def sign_in(self):
         self.driver.get(self.server.origin + "/admin/t/demo/agents")

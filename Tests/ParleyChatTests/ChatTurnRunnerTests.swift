@@ -99,6 +99,8 @@ struct ChatTurnRunnerTests {
         }
         #expect(result.content == "A colleague will answer this." && result.citations.isEmpty)
         #expect(result.withheldAnswer == "It costs a lot." && result.escalation == .lowConfidence)
+        // The visitor did not get the unsure answer, so it is not marked as one.
+        #expect(!result.isUnsure)
         let answerID = try #require(result.messageID)
         let stored = try #require(try await store.message(tenant: tenant, id: answerID))
         #expect(stored.content == "A colleague will answer this.")
@@ -114,6 +116,12 @@ struct ChatTurnRunnerTests {
             given.append(event)
         }
         #expect(given.dropLast() == [.citations(prompts.citations(for: passages)), .token("It is $49 [1].")])
+        // Given, but below the escalation threshold (0.8): the widget may mark it as not sure.
+        guard case .done(let givenResult) = given.last else {
+            Issue.record("unexpected events \(given)")
+            return
+        }
+        #expect(givenResult.isUnsure && givenResult.metadata["escalation"] == "low_confidence")
 
         // Similarity 1 and refusal below 0.3: the least it can score, 0.4, cannot be refused, so it streams token by token.
         let streaming = ChatTurnRunner(conversations: store, retriever: FixedRetriever([tenant: passages]),

@@ -132,6 +132,23 @@ struct LiveHandoffTests {
             #expect(try await bob.get("/admin/t/demo/console/api/state").json["escalations"]?.arrayValue?.isEmpty == true)
             #expect(try await bob.post("\(api)/close", []).status == 404)
             channel.close()
+
+            // Outside business hours (a weekday other than today's, on the tenant's clock) the
+            // visitor is told nobody is in, and the escalation still waits for the morning.
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let today = (calendar.component(.weekday, from: Date()) + 5) % 7   // 0 = Monday
+            let closedDay = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][(today + 3) % 7]
+            var editor = TenantSettingsEditor(settings: demo.settings)
+            try editor.apply("handoff.hours=\(closedDay) 09:00-17:00")
+            try await server.stores.tenants.setSettings(demo.id, editor.settings)
+            let (_, night) = try await server.chatTurn("Hello")
+            let late = try await LiveEventReader.open(server.client, server.baseURL + "/a/sales/session/events", headers: [("X-Parley-Session", night)])
+            _ = try await server.chatTurn("I want to speak to a human", sessionKey: night)
+            let away = try #require(try await late.nextEvent())
+            #expect(away.event == "escalated" && away.json["staffed"] == false && away.json["expected_wait_seconds"] == nil)
+            #expect(try await bob.get("/admin/t/demo/console/api/state").json["escalations"]?.arrayValue?.count == 1)
+            late.close()
         }
     }
 
@@ -196,7 +213,7 @@ struct LiveHandoffTests {
             let session = try #require(try await server.stores.conversations.session(tenant: demo.id, keyHash: KeyMaterial.hash(key))).id
             let ada = OperatorIdentity(id: AdminUserID(), name: "Ada")
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 0 ..< 24 {
+                for index in 0 ..< 12 {
                     group.addTask {
                         _ = try await server.stores.live.apply(.note(ada, text: "note \(index)"), tenant: demo.id, session: session, at: Date())
                     }
@@ -204,8 +221,8 @@ struct LiveHandoffTests {
                 try await group.waitForAll()
             }
             let events = try await server.stores.live.events(tenant: demo.id, session: session, after: 0, limit: 100)
-            #expect(events.map(\.sequence) == Array(1 ... 24))
-            #expect(Set(events.compactMap { $0.data["text"]?.stringValue }).count == 24)
+            #expect(events.map(\.sequence) == Array(1 ... 12))
+            #expect(Set(events.compactMap { $0.data["text"]?.stringValue }).count == 12)
             #expect(try await server.stores.live.events(tenant: TenantID(), session: session, after: 0, limit: 100).isEmpty)
         }
     }

@@ -31,6 +31,10 @@ public struct ChatTurnResult: Sendable, Equatable {
         self.complete = complete
     }
 
+    /// The answer was given although it scored below the escalation threshold (a withheld one
+    /// was not given): the widget may mark it as not sure.
+    public var isUnsure: Bool { escalation == .lowConfidence && withheldAnswer == nil }
+
     /// The metadata stored on the assistant message.
     public var metadata: JSONValue {
         var object: [String: JSONValue] = [

@@ -58,33 +58,6 @@ public protocol EscalationStore: Sendable {
     func escalation(tenant: TenantID, id: EscalationID) async throws -> Escalation?
 }
 
-/// A tenant's hand-over rules: `handoff.*` of parley.yaml under the tenant's own `handoff.*` settings.
-public struct HandoffPolicy: Sendable, Equatable {
-    /// An answer scoring below this escalates its conversation.
-    public var escalateBelow: Double
-    /// An answer scoring below this is withheld: the visitor gets `message` instead.
-    public var refuseBelow: Double
-    public var message: String
-
-    public init(escalateBelow: Double = 0.6, refuseBelow: Double = 0.3, message: String = ParleyConfig.HandoffSection().message) {
-        self.escalateBelow = escalateBelow
-        self.refuseBelow = refuseBelow
-        self.message = message
-    }
-
-    /// The configuration's rules, each replaced by the tenant's setting when that is valid (a
-    /// threshold in [0, 1], a message of 1 to 1,000 characters).
-    public init(config: ParleyConfig.HandoffSection, tenantSettings: JSONValue) {
-        func threshold(_ key: String, _ fallback: Double) -> Double {
-            guard let value = tenantSettings["handoff"]?[key]?.doubleValue, (0 ... 1).contains(value) else { return fallback }
-            return value
-        }
-        let own = tenantSettings["handoff"]?["message"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines)
-        self.init(escalateBelow: threshold("escalate_below", config.escalateBelow), refuseBelow: threshold("refuse_below", config.refuseBelow),
-                  message: own.flatMap { (1 ... 1000).contains($0.count) ? $0 : nil } ?? config.message)
-    }
-}
-
 /// What a chat turn asks about escalation: the rules it is held to (nil when a low score cannot
 /// matter, as for a greeting), whether this turn calls for a person under those rules (before
 /// the answer is stored, so that its metadata says so), then to record it.

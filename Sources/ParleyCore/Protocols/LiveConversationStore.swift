@@ -2,8 +2,9 @@ import Foundation
 
 /// A change to a conversation's hand-over, applied atomically with the events it causes.
 public enum HandoffChange: Sendable {
-    /// The conversation started waiting for a person (its escalation is already stored).
-    case escalated(EscalationReason, expectedWait: Duration?)
+    /// The conversation started waiting for a person (its escalation is already stored);
+    /// `staffed` is false outside the tenant's business hours.
+    case escalated(EscalationReason, expectedWait: Duration?, staffed: Bool)
     /// A person takes the conversation over; opens an escalation when none is open. Refused
     /// (conflict) while another person holds it.
     case takeOver(OperatorIdentity)

@@ -6,11 +6,13 @@ import Foundation
 /// Keys: `allowed_origins` (comma-separated origins or a JSON array; `*` for any),
 /// `consent_required` and `allow_basic_html` (true/false), `terms_version`, and the widget's
 /// appearance `widget.title`, `widget.greeting`, `widget.color`, `widget.position`,
-/// `widget.avatar`, `widget.language`, and the chat turn rates `limits.visitor_per_minute`,
+/// `widget.avatar`, `widget.language`, `widget.unsure_marker` (true/false), and the chat turn rates `limits.visitor_per_minute`,
 /// `limits.visitor_per_day`, `limits.ip_per_minute`, `limits.ip_per_day`,
 /// `limits.tenant_per_minute`, `limits.tenant_per_day` (0: no limit), and the knowledge base's
 /// quotas `quotas.sources`, `quotas.chunks`, `quotas.stored_bytes`, `quotas.crawl_pages_per_day`,
-/// and the leads settings `leads.recipients`, `leads.email_on_inactivity`, `leads.form`, `leads.form_fields`.
+/// the leads settings `leads.recipients`, `leads.email_on_inactivity`, `leads.form`, `leads.form_fields`,
+/// and the hand-over's `handoff.escalate_below`, `handoff.refuse_below`, `handoff.message`,
+/// `handoff.hours` (`mon-fri 09:00-17:00; sat 10:00-14:00`) and `handoff.timezone`.
 public struct TenantSettingsEditor: Sendable {
     public struct InvalidSetting: Error, Sendable, Equatable, CustomStringConvertible {
         public var description: String
@@ -18,8 +20,8 @@ public struct TenantSettingsEditor: Sendable {
 
     public static let keys = ["allowed_origins", "consent_required", "terms_version", "allow_basic_html",
                               "widget.title", "widget.greeting", "widget.color", "widget.position",
-                              "widget.avatar", "widget.language"] + TurnRateLimits.settingKeys + KnowledgeQuota.settingKeys + [CostBudget.settingKey, CostBudget.messageKey]
-        + LeadSettings.settingKeys
+                              "widget.avatar", "widget.language", "widget.unsure_marker"] + TurnRateLimits.settingKeys + KnowledgeQuota.settingKeys + [CostBudget.settingKey, CostBudget.messageKey]
+        + LeadSettings.settingKeys + HandoffSettings.settingKeys
 
     /// Settings that are whole numbers from 0, with their largest value and what 0 means.
     static let wholeNumberKeys: [String: (largest: Int, zero: String)] =
@@ -57,7 +59,7 @@ public struct TenantSettingsEditor: Sendable {
         switch key {
         case "allowed_origins":
             return .array(try origins(value).map(JSONValue.string))
-        case "consent_required", "allow_basic_html":
+        case "consent_required", "allow_basic_html", "widget.unsure_marker":
             guard let flag = Bool(settingWord: value) else { throw InvalidSetting(description: "\(key) must be true or false") }
             return .bool(flag)
         case "terms_version":
@@ -106,6 +108,11 @@ public struct TenantSettingsEditor: Sendable {
             return .array(try LeadSettings.parseRecipients(value).get().map(JSONValue.string))
         case LeadSettings.formFieldsKey:
             return .array(try LeadSettings.parseFormFields(value).get().map(JSONValue.string))
+        case _ where HandoffSettings.settingKeys.contains(key):
+            switch HandoffSettings.parse(key, value) {
+            case .success(let parsed): return parsed
+            case .failure(let invalid): throw InvalidSetting(description: invalid.description)
+            }
         case LeadSettings.inactivityKey, LeadSettings.formKey:
             guard let flag = Bool(settingWord: value) else { throw InvalidSetting(description: "\(key) must be true or false") }
             return .bool(flag)

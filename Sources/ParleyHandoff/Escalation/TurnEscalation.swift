@@ -8,13 +8,14 @@ import ParleyCore
 public struct TurnEscalation: TurnEscalating {
     private let store: any EscalationStore
     private let policies: @Sendable (TenantID) async -> HandoffPolicy
-    /// Tells the visitor and the operators that a conversation now waits for a person.
-    private let announce: @Sendable (TenantID, SessionID, EscalationReason) async -> Void
+    /// Tells the visitor and the operators that a conversation now waits for a person, and
+    /// whether anyone is working (the tenant's business hours).
+    private let announce: @Sendable (TenantID, SessionID, EscalationReason, Bool) async -> Void
     private let logger: Logger
     private let now: @Sendable () -> Date
 
     public init(store: any EscalationStore, policies: @escaping @Sendable (TenantID) async -> HandoffPolicy,
-                announce: @escaping @Sendable (TenantID, SessionID, EscalationReason) async -> Void = { _, _, _ in },
+                announce: @escaping @Sendable (TenantID, SessionID, EscalationReason, Bool) async -> Void = { _, _, _, _ in },
                 logger: Logger = Logger(label: "parley.handoff"), now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.policies = policies
@@ -42,7 +43,7 @@ public struct TurnEscalation: TurnEscalating {
             if opened.isNew {
                 logger.info("conversation escalated", metadata: ["event": "escalated", "tenant_id": "\(tenant)", "session_id": "\(session)",
                                                                  "reason": "\(reason.rawValue)"])
-                await announce(tenant, session, reason)
+                await announce(tenant, session, reason, await policies(tenant).isStaffed(at: now()))
             }
         } catch {
             logger.error("escalation could not be recorded", metadata: ["event": "escalation_failed", "error": "\(type(of: error))"])

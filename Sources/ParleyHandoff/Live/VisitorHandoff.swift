@@ -31,12 +31,13 @@ public struct VisitorHandoff: Sendable {
         await bus.publish(SessionEvent(tenantID: tenant, sessionID: session, kind: .typing, data: ["who": "visitor"], createdAt: now()))
     }
 
-    /// Tells the visitor and the operators that the conversation waits for a person. Failures
-    /// are logged: the escalation itself is stored, and the operators' inbox shows it.
-    public func announceEscalation(_ session: SessionID, reason: EscalationReason) async {
+    /// Tells the visitor and the operators that the conversation waits for a person (outside
+    /// business hours, `staffed` false: the widget offers the lead form instead). Failures are
+    /// logged: the escalation itself is stored, and the operators' inbox shows it.
+    public func announceEscalation(_ session: SessionID, reason: EscalationReason, staffed: Bool = true) async {
         do {
             let waits = try await store.recentWaits(tenant: tenant, limit: 20)
-            let record = try await store.apply(.escalated(reason, expectedWait: Self.median(waits)), tenant: tenant, session: session, at: now())
+            let record = try await store.apply(.escalated(reason, expectedWait: staffed ? Self.median(waits) : nil, staffed: staffed), tenant: tenant, session: session, at: now())
             for event in record.events { await bus.publish(event) }
         } catch {
             logger.error("escalation notice failed", metadata: ["event": "escalation_notice_failed", "error": "\(type(of: error))"])

@@ -155,9 +155,9 @@ public struct ParleyServices: Sendable {
         ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model, scorer: ConfidenceScorer(),
                        escalation: TurnEscalation(store: stores.escalations, policies: { [tenants = stores.tenants, handoff = config.handoff] tenant in
                            HandoffPolicy(config: handoff, tenantSettings: (try? await tenants.tenant(id: tenant))?.settings ?? .object([:]))
-                       }, announce: { [live = stores.live, bus = stores.events] tenant, session, reason in
+                       }, announce: { [live = stores.live, bus = stores.events] tenant, session, reason, staffed in
                            await VisitorHandoff(tenant: tenant, store: live, bus: bus, logger: Logger(label: "parley.handoff"))
-                               .announceEscalation(session, reason: reason)
+                               .announceEscalation(session, reason: reason, staffed: staffed)
                        }))
     }
 

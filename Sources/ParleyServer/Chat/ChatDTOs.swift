@@ -70,9 +70,11 @@ struct HistoryMessage: Content {
     var complete: Bool
     /// The name of the person who wrote an operator's message.
     var author: String?
+    /// An answer given below the escalation threshold (see `ChatTurnResult.isUnsure`).
+    var unsure: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case id, role, content, citations, complete, author
+        case id, role, content, citations, complete, author, unsure
         case createdAt = "created_at"
     }
 
@@ -80,6 +82,8 @@ struct HistoryMessage: Content {
         id = message.id.description
         role = message.role.rawValue
         author = message.role == .operator ? message.metadata["operator"]?["name"]?.stringValue : nil
+        let escalated = message.metadata["escalation"]?.stringValue == EscalationReason.lowConfidence.rawValue
+        unsure = escalated && message.metadata["withheld_answer"] == nil ? true : nil
         content = message.content
         createdAt = message.createdAt
         citations = (try? message.metadata["citations"]?.decode([Citation].self)) ?? []

@@ -42,6 +42,7 @@ enum SSEEncoding {
         ]
         if let id = result.messageID { object["message_id"] = .string(id.description) }
         if let usage = result.usage { object["usage"] = usage.jsonValue }
+        if result.isUnsure { object["unsure"] = .bool(true) }
         return .object(object)
     }
 

@@ -10,30 +10,15 @@ import Vapor
 enum SessionEventStream {
     static func response(_ events: AsyncStream<SessionEvent>, holding slot: StreamSlot? = nil, keepAlive: Duration = .seconds(15),
                          frame: @escaping @Sendable (SessionEvent) -> String = { frame($0) }) -> Response {
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
-        headers.replaceOrAdd(name: .cacheControl, value: "no-cache, no-store")
-        headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
         let body = Response.Body(managedAsyncStream: { writer in
             defer { withExtendedLifetime(slot) {} }
-            try await writer.writeBuffer(ByteBuffer(string: SSEEncoding.opening))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await event in events {
-                        try await writer.writeBuffer(ByteBuffer(string: frame(event)))
-                    }
+            try await SSEResponse.writeKeepingAlive(writer, every: keepAlive) {
+                for await event in events {
+                    try await writer.writeBuffer(ByteBuffer(string: frame(event)))
                 }
-                group.addTask {
-                    while true {
-                        try await Task.sleep(for: keepAlive)
-                        try await writer.writeBuffer(ByteBuffer(string: SSEEncoding.keepAlive))
-                    }
-                }
-                defer { group.cancelAll() }
-                try await group.next()
             }
         })
-        return Response(status: .ok, headers: headers, body: body)
+        return Response(status: .ok, headers: SSEResponse.headers, body: body)
     }
 
     /// `extra` joins the event's data (the console's feed names each event's conversation).

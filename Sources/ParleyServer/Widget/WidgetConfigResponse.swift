@@ -44,10 +44,12 @@ struct WidgetConfigResponse: Content {
     var input: Input
     var consent: Consent
     var maxMessageChars: Int
+    /// Mark answers the assistant is not sure of (`done` and history say `unsure`) below them.
+    var unsureMarker: Bool
 
     enum CodingKeys: String, CodingKey {
         case agent, site, appearance, input, consent
-        case leadForm = "lead_form"
+        case leadForm = "lead_form", unsureMarker = "unsure_marker"
         case allowBasicHTML = "allow_basic_html", maxMessageChars = "max_message_chars"
     }
 
@@ -62,6 +64,7 @@ struct WidgetConfigResponse: Content {
         let policy = ConsentPolicy(tenant: tenant, defaults: config.consent)
         consent = Consent(required: policy.required, termsVersion: policy.termsVersion)
         maxMessageChars = config.chat.maxMessageChars
+        unsureMarker = tenant.settings["widget"]?["unsure_marker"]?.boolValue ?? false
         let leads = LeadSettings(tenantSettings: tenant.settings, defaultRecipient: config.email.mockSalesRecipient)
         leadForm = LeadForm(enabled: leads.formEnabled, fields: leads.formFields.map(\.rawValue))
     }

@@ -89,8 +89,8 @@ public struct SQLLiveConversations: LiveConversationStore {
             }
             let open = try await openEscalation()
             switch change {
-            case .escalated(let reason, let wait):
-                var data: [String: JSONValue] = ["reason": .string(reason.rawValue)]
+            case .escalated(let reason, let wait, let staffed):
+                var data: [String: JSONValue] = ["reason": .string(reason.rawValue), "staffed": .bool(staffed)]
                 if let wait { data["expected_wait_seconds"] = .number(Double(wait.components.seconds)) }
                 return HandoffRecord(events: [try await event(.escalated, .object(data))])
             case .takeOver(let person):

@@ -14,7 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks that print figures (not tests).",
         subcommands: [Chat.self, EmbedBenchCommand.self, RetrieveBenchCommand.self, JobsBenchCommand.self, AdminBenchCommand.self,
-                      LeadsBenchCommand.self])
+                      LeadsBenchCommand.self, HandoffBenchCommand.self])
 
     struct Chat: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

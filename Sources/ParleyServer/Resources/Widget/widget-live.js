@@ -36,7 +36,11 @@
 
   Widget.prototype.onLiveEvent = function (event, data) {
     var t = this.strings, person = data.operator && data.operator.name;
-    if (event === "escalated") {
+    if (event === "escalated" && data.staffed === false) {
+      // Nobody is working now: leave details instead of waiting.
+      this.setWaiting(true, null, t.away);
+      this.offerLeadForm();
+    } else if (event === "escalated") {
       this.setWaiting(true, data.expected_wait_seconds);
     } else if (event === "operator_joined") {
       this.setWaiting(false);
@@ -62,13 +66,13 @@
     this.updateAvatar(this.person ? null : this.look().avatar, this.person || this.look().title);
   };
 
-  Widget.prototype.setWaiting = function (waiting, seconds) {
+  Widget.prototype.setWaiting = function (waiting, seconds, text) {
     if (!this.waitingLine) {
       this.waitingLine = el("div", { "class": "waiting", role: "status", hidden: "" });
       this.pane.insertBefore(this.waitingLine, this.log);
     }
     var minutes = typeof seconds === "number" && seconds > 0 ? Math.max(1, Math.round(seconds / 60)) : null;
-    this.waitingLine.textContent = minutes ? format(this.strings.waitingAbout, { minutes: minutes }) : this.strings.waiting;
+    this.waitingLine.textContent = text || (minutes ? format(this.strings.waitingAbout, { minutes: minutes }) : this.strings.waiting);
     this.waitingLine.hidden = !waiting;
   };
 

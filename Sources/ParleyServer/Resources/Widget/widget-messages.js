@@ -84,6 +84,11 @@
         render(false);
       },
       text: function () { return text; },
+      /** Marks the answer as not sure, when the tenant asked for it. */
+      unsure: function () {
+        if (!self.config || !self.config.unsure_marker || bubble.querySelector(".unsure")) return;
+        bubble.appendChild(el("p", { "class": "unsure", text: t.unsure }));
+      },
       fail: function (message, actionLabel, action) {
         render(false);
         var retry = el("button", { type: "button", "class": "secondary", text: actionLabel });
@@ -140,7 +145,10 @@
           if (event === "citations") answer.citations(data.citations);
           else if (event === "token" && typeof data.text === "string") answer.append(data.text);
           else if (event === "error") throw new ApiError(0, "interrupted", data.message);
-          else if (event === "done" && data.lead_form === true) offerForm = true;
+          else if (event === "done") {
+            if (data.lead_form === true) offerForm = true;
+            if (data.unsure === true) answer.unsure();
+          }
         }).then(function () {
           answer.finish();
           if (offerForm) self.offerLeadForm();

@@ -303,7 +303,11 @@
       if (!messages.length) self.greet();
       messages.forEach(function (message) {
         if (message.role === "human") self.addUserMessage(message.content);
-        else if (message.role === "assistant") self.addAssistantMessage(message.citations).finish(message.content);
+        else if (message.role === "assistant") {
+          var answer = self.addAssistantMessage(message.citations);
+          answer.finish(message.content);
+          if (message.unsure) answer.unsure();
+        }
         else if (message.role === "operator") self.addPersonMessage(message.author, message.content);
       });
       self.lastEventId = history && typeof history.last_event_id === "number" ? history.last_event_id : 0;

@@ -20,7 +20,7 @@
       personJoined: "{name} has joined the conversation.", personLeft: "{name} has left the conversation. The assistant answers again.",
       personClosed: "The conversation was closed. The assistant answers if you write again.",
       waiting: "Waiting for a colleague…", waitingAbout: "Waiting for a colleague (about {minutes} min)…",
-      personTyping: "{name} is typing…", colleague: "Colleague", withPerson: "Chat with {name}"
+      unsure: "I'm not completely sure about this answer; a colleague may follow up.", away: "Our team is away right now. Leave your details and we will get back to you.", personTyping: "{name} is typing…", colleague: "Colleague", withPerson: "Chat with {name}"
     },
     de: {
       leadTitle: "Ihre Kontaktdaten", leadIntro: "Jemand aus unserem Team meldet sich bei Ihnen.",
@@ -42,7 +42,7 @@
       personJoined: "{name} ist dem Gespräch beigetreten.", personLeft: "{name} hat das Gespräch verlassen. Der Assistent antwortet wieder.",
       personClosed: "Das Gespräch wurde beendet. Der Assistent antwortet, wenn Sie wieder schreiben.",
       waiting: "Warten auf eine Kollegin oder einen Kollegen…", waitingAbout: "Warten auf eine Kollegin oder einen Kollegen (etwa {minutes} Min.)…",
-      personTyping: "{name} schreibt…", colleague: "Kollege", withPerson: "Chat mit {name}"
+      unsure: "Bei dieser Antwort bin ich mir nicht ganz sicher; eine Kollegin oder ein Kollege meldet sich eventuell.", away: "Unser Team ist gerade nicht da. Hinterlassen Sie Ihre Kontaktdaten, wir melden uns.", personTyping: "{name} schreibt…", colleague: "Kollege", withPerson: "Chat mit {name}"
     },
     fr: {
       leadTitle: "Vos coordonnées", leadIntro: "Un membre de notre équipe vous recontactera.",
@@ -64,7 +64,7 @@
       personJoined: "{name} a rejoint la conversation.", personLeft: "{name} a quitté la conversation. L’assistant répond à nouveau.",
       personClosed: "La conversation a été clôturée. L’assistant répondra si vous écrivez à nouveau.",
       waiting: "En attente d’un collègue…", waitingAbout: "En attente d’un collègue (environ {minutes} min)…",
-      personTyping: "{name} écrit…", colleague: "Collègue", withPerson: "Discussion avec {name}"
+      unsure: "Je ne suis pas entièrement sûr de cette réponse ; un collègue pourra revenir vers vous.", away: "Notre équipe est absente pour le moment. Laissez vos coordonnées, nous vous recontacterons.", personTyping: "{name} écrit…", colleague: "Collègue", withPerson: "Discussion avec {name}"
     },
     nl: {
       leadTitle: "Uw gegevens", leadIntro: "Iemand van ons team neemt contact met u op.",
@@ -86,7 +86,7 @@
       personJoined: "{name} neemt deel aan het gesprek.", personLeft: "{name} heeft het gesprek verlaten. De assistent antwoordt weer.",
       personClosed: "Het gesprek is afgesloten. De assistent antwoordt als u opnieuw schrijft.",
       waiting: "Wachten op een collega…", waitingAbout: "Wachten op een collega (ongeveer {minutes} min)…",
-      personTyping: "{name} typt…", colleague: "Collega", withPerson: "Chat met {name}"
+      unsure: "Ik ben niet helemaal zeker van dit antwoord; een collega neemt mogelijk contact op.", away: "Ons team is er nu niet. Laat uw gegevens achter, dan nemen wij contact op.", personTyping: "{name} typt…", colleague: "Collega", withPerson: "Chat met {name}"
     },
     es: {
       leadTitle: "Sus datos de contacto", leadIntro: "Alguien de nuestro equipo se pondrá en contacto con usted.",
@@ -108,6 +108,6 @@
       personJoined: "{name} se ha unido a la conversación.", personLeft: "{name} ha salido de la conversación. El asistente vuelve a responder.",
       personClosed: "La conversación se ha cerrado. El asistente responderá si vuelve a escribir.",
       waiting: "Esperando a un compañero…", waitingAbout: "Esperando a un compañero (unos {minutes} min)…",
-      personTyping: "{name} está escribiendo…", colleague: "Compañero", withPerson: "Chat con {name}"
+      unsure: "No estoy del todo seguro de esta respuesta; un compañero puede ponerse en contacto.", away: "Nuestro equipo no está disponible ahora. Deje sus datos y le contactaremos.", personTyping: "{name} está escribiendo…", colleague: "Compañero", withPerson: "Chat con {name}"
     }
   };
