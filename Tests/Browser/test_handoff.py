@@ -21,8 +21,7 @@ class HandoffTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = ParleyServer(word_delay_ms=0)
-        cls.server.cli("admin", "create", "--email", "ada@demo.example", "--name", "Ada", "--tenant", "demo", "--role", "operator",
-                       env={"PARLEY_ADMIN_PASSWORD": PASSWORD})
+        cls.server.create_account("ada@demo.example", "operator", PASSWORD, name="Ada")
         cls.server.start()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
 

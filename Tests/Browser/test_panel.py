@@ -41,8 +41,7 @@ class PanelTests(unittest.TestCase):
     def setUpClass(cls):
         cls.llm = FakeLLM("Our e-bikes ship within five working days [1].")
         cls.server = ParleyServer(llm=cls.llm, word_delay_ms=0, extra_config=PRICES)
-        cls.server.cli("admin", "create", "--email", "owner@demo.example", "--tenant", "demo", "--role", "owner",
-                       env={"PARLEY_ADMIN_PASSWORD": PASSWORD})
+        cls.server.create_account("owner@demo.example", "owner", PASSWORD)
         cls.server.start()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
