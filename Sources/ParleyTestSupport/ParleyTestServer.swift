@@ -41,6 +41,11 @@ public final class ParleyTestServer: Sendable {
         config.leads.extraction = .rules
         // Scripted answers rarely fit their passages, so no answer is withheld; the refusal tests switch it on.
         config.handoff.refuseBelow = 0
+        // A test's fake model answers the calls it scripts; the review tests switch the self-check on.
+        config.handoff.selfCheck = false
+        // The whole suite runs at once on two cores: a query may wait far longer for SQLite's one
+        // connection than on a server, and a wait is not what any test is about.
+        config.database.poolTimeoutSeconds = 60
         adjust(&config)
         var allSecrets = secrets
         allSecrets.databaseURL = database.url

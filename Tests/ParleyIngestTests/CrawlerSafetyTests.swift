@@ -90,15 +90,25 @@ struct CrawlerSafetyTests {
     }
 
     @Test func aNameIsResolvedOnceAndConnectedToTheAddressThatWasChecked() async throws {
-        let outside = try await LocalSiteServer.start([
-            "/": Self.page("Shop", "<a href=\"/prices\">Prices</a>"),
-            "/prices": Self.page("Prices"),
-            "/robots.txt": .init(contentType: "text/plain", body: "User-agent: *\nAllow: /\n"),
-        ], host: "127.0.0.2")
         // The "inside" server listens on the same port, one address over: a connection that
-        // resolved the name again would land here.
-        let inside = try await LocalSiteServer.start(["/": Self.page("Internal"), "/prices": Self.page("Internal prices")],
-                                                       host: "127.0.0.1", port: outside.port)
+        // resolved the name again would land here. Another test may hold that port on 127.0.0.1:
+        // then both start again on another.
+        var pair: (outside: LocalSiteServer, inside: LocalSiteServer)?
+        for _ in 0 ..< 10 where pair == nil {
+            let outside = try await LocalSiteServer.start([
+                "/": Self.page("Shop", "<a href=\"/prices\">Prices</a>"),
+                "/prices": Self.page("Prices"),
+                "/robots.txt": .init(contentType: "text/plain", body: "User-agent: *\nAllow: /\n"),
+            ], host: "127.0.0.2")
+            do {
+                let inside = try await LocalSiteServer.start(["/": Self.page("Internal"), "/prices": Self.page("Internal prices")],
+                                                             host: "127.0.0.1", port: outside.port)
+                pair = (outside, inside)
+            } catch {
+                await outside.stop()
+            }
+        }
+        let (outside, inside) = try #require(pair)
         defer { Task { await inside.stop(); await outside.stop() } }
         let resolver = RebindingResolver(first: [Self.publicAddress], later: [NetworkAddress(literal: "127.0.0.1")!])
 

@@ -16,16 +16,20 @@ public struct ChatTurnRunner: Sendable {
     private let scorer: (any AnswerConfidenceScoring)?
     /// Hands the conversation to a person when a complete turn calls for it (nil: never).
     private let escalation: (any TurnEscalating)?
+    /// The model's check of its own answer: the confidence's coherence, and its own call for a
+    /// person (nil: the scorer's lexical coherence, and no such call).
+    private let reviewer: (any AnswerReviewing)?
 
     public init(conversations: any ConversationStore, retriever: any Retriever, model: any ChatModel,
                 prompts: PromptBuilder = PromptBuilder(), scorer: (any AnswerConfidenceScoring)? = nil,
-                escalation: (any TurnEscalating)? = nil) {
+                escalation: (any TurnEscalating)? = nil, reviewer: (any AnswerReviewing)? = nil) {
         self.conversations = conversations
         self.retriever = retriever
         self.model = model
         self.prompts = prompts
         self.scorer = scorer
         self.escalation = escalation
+        self.reviewer = reviewer
     }
 
     public struct Input: Sendable {
@@ -133,7 +137,9 @@ public struct ChatTurnRunner: Sendable {
             failure = Task.isCancelled ? Self.disconnected : .internalFailure("The answer could not be produced.")
         }
 
-        let confidence = failure == nil ? scorer?.confidence(question: input.question.content, answer: text, passages: passages) : nil
+        var confidence = failure == nil ? scorer?.confidence(question: input.question.content, answer: text, passages: passages) : nil
+        let review = confidence == nil ? nil : await reviewer?.review(question: input.question.content, answer: text, passages: passages, call: context)
+        if let review { confidence = confidence?.withCoherence(review.coherence) }
         var withheld: String?
         if holdsBack, let policy, let confidence {
             if confidence.score < policy.refuseBelow {
@@ -153,7 +159,9 @@ public struct ChatTurnRunner: Sendable {
         result.withheldAnswer = withheld
         result.confidence = confidence
         if failure == nil, let escalation {
-            result.escalation = escalation.reason(question: input.question.content, confidence: confidence, policy: policy)
+            let reason = escalation.reason(question: input.question.content, confidence: confidence, policy: policy)
+            // The visitor's own request names the escalation best; the model's call for a person next.
+            result.escalation = reason != .visitorRequest && review?.needsPerson == true ? .agentDecision : reason
         }
         if failure == nil || !text.isEmpty {
             result.messageID = await store(result, input: input, failureCode: failure?.code)

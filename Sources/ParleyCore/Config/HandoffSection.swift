@@ -16,13 +16,17 @@ extension ParleyConfig {
         /// per tenant and per client address: each is a long-lived connection.
         public var channelsPerTenant = 2_000
         public var channelsPerIP = 16
+        /// With a model configured, one more call per answer asks the model how well its answer
+        /// addresses the question (the confidence's coherence) and whether a person should take
+        /// over. It costs a short call per turn and delays `done` by it.
+        public var selfCheck = true
 
         public init() {}
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case message
             case escalateBelow = "escalate_below", refuseBelow = "refuse_below"
-            case channelsPerTenant = "channels_per_tenant", channelsPerIP = "channels_per_ip"
+            case channelsPerTenant = "channels_per_tenant", channelsPerIP = "channels_per_ip", selfCheck = "self_check"
         }
     }
 }

@@ -110,9 +110,12 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         /// SQLite's `synchronous` setting: `normal` (a commit survives a crash of the process, not
         /// a power cut of the machine; one `fsync` per WAL checkpoint) or `full` (an `fsync` per commit).
         public var sqliteSynchronous = Synchronous.normal
+        /// How long a query waits for a free connection before it fails (SQLite has one, PostgreSQL
+        /// four per event loop). Raise it on a machine that is often busier than its cores.
+        public var poolTimeoutSeconds = 10.0
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case sqlitePath = "sqlite_path", sqliteSynchronous = "sqlite_synchronous"
+            case sqlitePath = "sqlite_path", sqliteSynchronous = "sqlite_synchronous", poolTimeoutSeconds = "pool_timeout_seconds"
         }
 
         public enum Synchronous: String, Sendable, Codable, Equatable, ConfigChoice {

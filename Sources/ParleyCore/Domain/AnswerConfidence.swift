@@ -35,7 +35,30 @@ public struct AnswerConfidence: Sendable, Equatable, Codable {
         AnswerConfidence(retrievalSimilarity: retrievalSimilarity, sourceCoverage: 0, answerCoherence: 0).score
     }
 
+    /// The same confidence with the model's own view of whether the answer addresses the question.
+    public func withCoherence(_ coherence: Double) -> AnswerConfidence {
+        AnswerConfidence(retrievalSimilarity: retrievalSimilarity, sourceCoverage: sourceCoverage, answerCoherence: coherence)
+    }
+
     static func unit(_ value: Double) -> Double { value.isFinite ? min(max(value, 0), 1) : 0 }
+}
+
+/// The model's check of its own answer: how well it addresses the question, in [0, 1] (the
+/// confidence's coherence), and whether the visitor should talk to a person instead.
+public struct AnswerReview: Sendable, Equatable {
+    public var coherence: Double
+    public var needsPerson: Bool
+
+    public init(coherence: Double, needsPerson: Bool) {
+        self.coherence = AnswerConfidence.unit(coherence)
+        self.needsPerson = needsPerson
+    }
+}
+
+/// Reviews a finished answer with the model (`ParleyHandoff.ModelAnswerReviewer`); nil when the
+/// review could not be had, and the turn goes on without it.
+public protocol AnswerReviewing: Sendable {
+    func review(question: String, answer: String, passages: [SourcePassage], call: LLMCallContext) async -> AnswerReview?
 }
 
 /// Scores an answer once it is complete (`ParleyHandoff.ConfidenceScorer`).

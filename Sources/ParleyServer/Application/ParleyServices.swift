@@ -158,7 +158,15 @@ public struct ParleyServices: Sendable {
                        }, announce: { [live = stores.live, bus = stores.events] tenant, session, reason, staffed in
                            await VisitorHandoff(tenant: tenant, store: live, bus: bus, logger: Logger(label: "parley.handoff"))
                                .announceEscalation(session, reason: reason, staffed: staffed)
-                       }))
+                       }), reviewer: model == nil ? answerReviewer : nil)
+    }
+
+    /// The model's self-check of each answer (`handoff.self_check`), when a model answers.
+    var answerReviewer: ModelAnswerReviewer? {
+        guard answerer.kind == .model, config.handoff.selfCheck else { return nil }
+        return ModelAnswerReviewer(model: model, modelName: config.llm.model) { [llm = config.llm] schema in
+            llm.responseFormat(name: "answer_review", schema: schema)
+        }
     }
 
     /// Every job kind this build runs, with its per-process cap.

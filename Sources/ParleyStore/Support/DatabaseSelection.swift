@@ -28,11 +28,16 @@ public enum DatabaseSelection {
         try await sql.raw(SQLQueryString("PRAGMA wal_autocheckpoint=\(literal: SQLiteCheckpointer.backgroundWALPages)")).run()
     }
 
+    /// `database.pool_timeout_seconds`, between 1 second and 10 minutes.
+    static func poolTimeout(_ config: ParleyConfig) -> TimeAmount {
+        .milliseconds(Int64(min(max(config.database.poolTimeoutSeconds, 1), 600) * 1000))
+    }
+
     public static func factory(config: ParleyConfig, secrets: ParleySecrets) throws -> DatabaseConfigurationFactory {
         if let url = secrets.databaseURL {
             do {
                 let configuration = try SQLPostgresConfiguration(url: url)
-                return .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4)
+                return .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: poolTimeout(config))
             } catch {
                 throw ConfigError("DATABASE_URL is not a valid PostgreSQL URL (postgres://user:password@host:port/database)")
             }
@@ -46,7 +51,7 @@ public enum DatabaseSelection {
                 throw ConfigError("database.sqlite_path: cannot create folder \(folder)")
             }
         }
-        let sqlite = DatabaseConfigurationFactory.sqlite(.file(path))
+        let sqlite = DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: poolTimeout(config))
         return DatabaseConfigurationFactory { SingleConnectionSQLite(wrapped: sqlite.make()) }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import ParleyCore
 
-/// Reads the JSON object a model meant to write, repairing what models get wrong (seed 002):
+/// Reads the JSON object a model meant to write (lead extraction, answer reviews), repairing what
+/// models get wrong (seed 002):
 /// prose or a Markdown fence around it, raw control characters (line breaks, tabs) inside
 /// strings, trailing commas before `}` or `]`, and `//` or `#` comments are not touched (JSON has
 /// none to repair). Linear in the text; texts over `maxBytes` are refused.
