@@ -206,6 +206,7 @@ let package = Package(
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             resources: [.copy("Resources/DemoKnowledge"), .copy("Resources/Widget"), .copy("Resources/OpenAPI"), .copy("Resources/Panel")],
             swiftSettings: strictSettings

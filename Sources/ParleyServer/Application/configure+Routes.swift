@@ -7,6 +7,7 @@ extension ParleyApp {
         try app.register(collection: MetricsController())
         try app.register(collection: ChatController(maxBodyBytes: services.config.chat.maxBodyBytes))
         try app.register(collection: VisitorChannelController())
+        try app.register(collection: VisitorSocketController())
         app.lifecycle.use(SessionEventsShutdown(bus: services.localEvents))
         try app.register(collection: SourcesController(maxUploadBytes: services.config.ingest.maxUploadBytes))
         try app.register(collection: ConsentController())
