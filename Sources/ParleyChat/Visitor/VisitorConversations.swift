@@ -84,7 +84,12 @@ public struct VisitorConversations: Sendable {
     /// The conversation's messages a visitor may see (no system messages, no operators' notes), oldest first.
     public func history(key: String, agent: String, limit: Int = 500) async throws -> [StoredMessage] {
         guard let session = try await session(key: key, agent: agent) else { throw Self.unknownSession }
-        return try await conversations.history(tenant: tenant.id, session: session.id, limit: limit).filter(\.role.reachesVisitor)
+        return try await history(of: session, limit: limit)
+    }
+
+    /// The same for a conversation already looked up by its key.
+    public func history(of session: ChatSession, limit: Int = 500) async throws -> [StoredMessage] {
+        try await conversations.history(tenant: tenant.id, session: session.id, limit: limit).filter(\.role.reachesVisitor)
     }
 
     public static let unknownSession = ParleyError.notFound("unknown_session", "This conversation does not exist. Start a new one without a session key.")

@@ -51,6 +51,8 @@ public struct ParleyServices: Sendable {
     public let channelSlots: StreamSlots
     /// This process's followers of conversations' live events (visitors' channels, consoles).
     public let localEvents = LocalSessionEventBus()
+    /// Visitors' typing notices let through, per conversation (both channels share it).
+    let typingThrottle = TypingThrottle()
     /// Names this process in the notices it sends other processes.
     public let processID = UUID()
 

@@ -104,7 +104,7 @@ struct ChatController: RouteCollection {
             throw ParleyError(code: "missing_session", message: "Send the session key in the X-Parley-Session header.", kind: .unauthenticated)
         }
         guard let session = try await context.conversations.session(key: key, agent: agent.code) else { throw VisitorConversations.unknownSession }
-        let messages = try await context.conversations.history(key: key, agent: agent.code)
+        let messages = try await context.conversations.history(of: session)
         let state = try await context.handoffState(of: session.id)
         return HistoryResponse(agent: agent.code, messages: messages.map(HistoryMessage.init), lastEventID: state.lastEvent,
                                person: session.heldBy.map { .init(name: $0.name) }, waiting: state.waiting)

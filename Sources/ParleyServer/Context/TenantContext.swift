@@ -116,6 +116,13 @@ struct TenantContext: Sendable {
         VisitorHandoff(tenant: tenant.id, store: SQLLiveConversations(database: database), bus: services.sessionEvents(on: database), logger: logger)
     }
 
+    /// Tells the person holding `session` that the visitor is typing: only while one holds it, and
+    /// at most once a second per conversation in this process (over HTTP and WebSocket alike).
+    func visitorTyping(in session: ChatSession, logger: Logger) async {
+        guard session.heldBy != nil, await services.typingThrottle.admits(session.id) else { return }
+        await visitorHandoff(logger: logger).visitorTyping(session.id)
+    }
+
     /// What `person` does in this tenant's conversations (the caller checked their role).
     func operatorDesk(person: OperatorIdentity) -> OperatorDesk {
         OperatorDesk(tenant: tenant.id, person: person, store: SQLLiveConversations(database: database), bus: services.sessionEvents(on: database))

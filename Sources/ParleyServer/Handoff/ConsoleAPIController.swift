@@ -68,18 +68,16 @@ struct ConsoleAPIController: RouteCollection {
         let live = try await SQLConversationReview(database: request.db(.parley))
             .conversations(tenant: context.tenant.id, filter: ConversationFilter(activeSince: Date().addingTimeInterval(-30 * 60)), after: nil, limit: 50)
             .filter { !escalated.contains($0.session.id) }
-        let colleagues = try await FluentAccountStore(database: request.db(.parley)).members(of: context.tenant.id)
-            .filter { $0.role.includes(.operator) && $0.user.isActive }
-            .map { ConsoleDTO.Person(OperatorIdentity(id: $0.user.id, name: $0.user.displayName)) }
         return ConsoleDTO.State(me: ConsoleDTO.Person(try Self.person(request)), canAct: role.includes(.operator),
-                                escalations: waiting.map(ConsoleDTO.Escalation.init), live: live.map(ConsoleDTO.Live.init), operators: colleagues)
+                                escalations: waiting.map(ConsoleDTO.Escalation.init), live: live.map(ConsoleDTO.Live.init),
+                                operators: try await Self.operators(context, request).map(ConsoleDTO.Person.init))
     }
 
     func transcript(_ request: Request) async throws -> ConsoleDTO.Transcript {
         let context = try request.tenantContext
         let session = try Self.sessionID(request)
+        try await Self.requireConversation(session, context, request)
         let stores = request.application.parley.stores(on: request.db(.parley))
-        guard try await stores.conversations.session(tenant: context.tenant.id, id: session) != nil else { throw Self.unknownConversation }
         let messages = try await stores.conversations.history(tenant: context.tenant.id, session: session, limit: 1000)
         let open = try await stores.escalations.openEscalation(tenant: context.tenant.id, session: session)
         return ConsoleDTO.Transcript(session: session.description, messages: messages.filter { $0.role != .system }.map(ConsoleDTO.Line.init),
@@ -99,8 +97,19 @@ struct ConsoleAPIController: RouteCollection {
     }
 
     static func person(_ request: Request) throws -> OperatorIdentity {
-        let user = try request.adminPrincipal.user
-        return OperatorIdentity(id: user.id, name: user.displayName.isEmpty ? user.email : user.displayName)
+        identity(of: try request.adminPrincipal.user)
+    }
+
+    /// An admin user as visitors and colleagues see them: their display name, else their address.
+    static func identity(of user: AdminUser) -> OperatorIdentity {
+        OperatorIdentity(id: user.id, name: user.displayName.isEmpty ? user.email : user.displayName)
+    }
+
+    /// The tenant's active operators and owners: who conversations can be assigned to.
+    static func operators(_ context: TenantContext, _ request: Request) async throws -> [OperatorIdentity] {
+        try await FluentAccountStore(database: request.db(.parley)).members(of: context.tenant.id)
+            .filter { $0.role.includes(.operator) && $0.user.isActive }
+            .map { identity(of: $0.user) }
     }
 
     static func sessionID(_ request: Request) throws -> ParleyCore.SessionID {
@@ -115,10 +124,9 @@ struct ConsoleAPIController: RouteCollection {
 
     /// An active operator (or owner) of this tenant, by id.
     static func colleague(_ raw: String, _ context: TenantContext, _ request: Request) async throws -> OperatorIdentity {
-        let members = try await FluentAccountStore(database: request.db(.parley)).members(of: context.tenant.id)
-        guard let id = AdminUserID(string: raw), let member = members.first(where: { $0.user.id == id && $0.role.includes(.operator) && $0.user.isActive })
+        guard let id = AdminUserID(string: raw), let colleague = try await operators(context, request).first(where: { $0.id == id })
         else { throw ParleyError.notFound("unknown_operator", "No operator of this tenant has that id.") }
-        return OperatorIdentity(id: member.user.id, name: member.user.displayName.isEmpty ? member.user.email : member.user.displayName)
+        return colleague
     }
 
     static let unknownConversation = ParleyError.notFound("unknown_conversation", "No conversation has that id.")

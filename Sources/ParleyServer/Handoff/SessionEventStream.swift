@@ -23,14 +23,17 @@ enum SessionEventStream {
 
     /// `extra` joins the event's data (the console's feed names each event's conversation).
     static func frame(_ event: SessionEvent, extra: [String: JSONValue] = [:]) -> String {
-        var data = event.data
-        if case .object(var fields) = data {
-            fields.merge(extra) { own, _ in own }
-            fields["at"] = .string(ISO8601DateFormatter.string(from: event.createdAt, timeZone: .gmt, formatOptions: [.withInternetDateTime]))
-            data = .object(fields)
-        }
         let id = event.kind.isTransient ? "" : "id: \(event.sequence)\n"
-        return id + SSEEncoding.frame(event: event.kind.rawValue, data: data)
+        return id + SSEEncoding.frame(event: event.kind.rawValue, data: data(of: event, extra: extra))
+    }
+
+    /// The event's data as clients read it (on this stream and on the WebSocket): with `at`, its
+    /// time, and `extra`.
+    static func data(of event: SessionEvent, extra: [String: JSONValue] = [:]) -> JSONValue {
+        guard case .object(var fields) = event.data else { return event.data }
+        fields.merge(extra) { own, _ in own }
+        fields["at"] = .string(ISO8601DateFormatter.string(from: event.createdAt, timeZone: .gmt, formatOptions: [.withInternetDateTime]))
+        return .object(fields)
     }
 
     /// The number a client resumes after: `Last-Event-ID` (what a browser's EventSource sends),

@@ -11,7 +11,6 @@ import Vapor
 /// `POST /a/{agent}/session/typing` tells the person holding the conversation that the visitor
 /// is typing. Both name the conversation by its session key (`X-Parley-Session`), never in the URL.
 struct VisitorChannelController: RouteCollection {
-    let typing = TypingThrottle()
 
     func boot(routes: any RoutesBuilder) throws {
         let visitor = routes.grouped("a", ":agent", "session").grouped(CallerMiddleware(credential: .widget))
@@ -30,11 +29,7 @@ struct VisitorChannelController: RouteCollection {
 
     func visitorTyping(_ request: Request) async throws -> HTTPStatus {
         let context = try request.tenantContext
-        let session = try await Self.session(request, context)
-        // Only a person can read it, and at most once a second per conversation.
-        if session.heldBy != nil, await typing.admits(session.id) {
-            await context.visitorHandoff(logger: request.logger).visitorTyping(session.id)
-        }
+        await context.visitorTyping(in: try await Self.session(request, context), logger: request.logger)
         return .noContent
     }
 

@@ -16,7 +16,6 @@ import Vapor
 /// and the socket is closed. Frames are at most 4 KB.
 struct VisitorSocketController: RouteCollection {
     var firstFrameTimeout: Duration = .seconds(10)
-    let typing = TypingThrottle()
 
     static let maxFrameBytes = 4096
 
@@ -100,10 +99,9 @@ struct VisitorSocketController: RouteCollection {
                 guard let frame = Self.decode(text), frame.type == "typing" else {
                     throw ParleyError.badRequest("invalid_frame", "Only {\"type\": \"typing\"} may follow the first frame.")
                 }
-                // The session is read again: only a person holding the conversation reads typing.
-                if let current = try await context.conversations.session(key: key, agent: session.agentCode), current.heldBy != nil,
-                   await typing.admits(session.id) {
-                    await context.visitorHandoff(logger: request.logger).visitorTyping(session.id)
+                // The session is read again: whether a person holds it now.
+                if let current = try await context.conversations.session(key: key, agent: session.agentCode) {
+                    await context.visitorTyping(in: current, logger: request.logger)
                 }
             }
             sending.cancel()
@@ -121,12 +119,7 @@ struct VisitorSocketController: RouteCollection {
 
     /// The event as the socket carries it: what the SSE channel sends as `id:`, `event:` and `data:`.
     static func frame(_ event: SessionEvent) -> String {
-        var data = event.data
-        if case .object(var fields) = data {
-            fields["at"] = .string(ISO8601DateFormatter.string(from: event.createdAt, timeZone: .gmt, formatOptions: [.withInternetDateTime]))
-            data = .object(fields)
-        }
         let id: JSONValue = event.kind.isTransient ? .null : .number(Double(event.sequence))
-        return JSONValue.object(["id": id, "event": .string(event.kind.rawValue), "data": data]).jsonString
+        return JSONValue.object(["id": id, "event": .string(event.kind.rawValue), "data": SessionEventStream.data(of: event)]).jsonString
     }
 }
