@@ -31,11 +31,7 @@ public struct BEIRDataset: Sendable {
             }
             judgements[fields[0], default: [:]][fields[1]] = grade
         }
-        var documents: [Document] = []
-        try Self.eachJSONLine(base.appendingPathComponent("corpus.jsonl")) { object, line in
-            guard let id = Self.string(object["_id"]) else { throw FormatError(description: "corpus.jsonl line \(line): no _id") }
-            documents.append(Document(id: id, title: object["title"] as? String ?? "", text: object["text"] as? String ?? ""))
-        }
+        let documents = try Self.corpus(folder: folder)
         var queries: [(String, String)] = []
         try Self.eachJSONLine(base.appendingPathComponent("queries.jsonl")) { object, line in
             guard let id = Self.string(object["_id"]), let text = object["text"] as? String else {
@@ -46,6 +42,16 @@ public struct BEIRDataset: Sendable {
         self.documents = documents
         self.queries = queries
         self.judgements = judgements
+    }
+
+    /// The documents of `folder/corpus.jsonl` alone, for uses that bring their own questions.
+    public static func corpus(folder: String) throws -> [Document] {
+        var documents: [Document] = []
+        try eachJSONLine(URL(fileURLWithPath: folder).appendingPathComponent("corpus.jsonl")) { object, line in
+            guard let id = string(object["_id"]) else { throw FormatError(description: "corpus.jsonl line \(line): no _id") }
+            documents.append(Document(id: id, title: object["title"] as? String ?? "", text: object["text"] as? String ?? ""))
+        }
+        return documents
     }
 
     private static func string(_ value: Any?) -> String? {

@@ -66,35 +66,9 @@ struct EvalBEIRCommand: AsyncParsableCommand {
         let tenant = try await services.provisioner(services.stores(on: app.db(.parley))).createTenant(name: "BEIR evaluation", slug: "beir-eval").tenant
         var ingestion = services.ingestion
         if !chunk { ingestion = IngestionService(store: ingestion.store, knowledge: ingestion.knowledge, loader: ingestion.loader, chunker: .wholeDocuments) }
-        let service = ingestion
 
-        let started = ContinuousClock.now
-        var documentOfChunk: [ChunkID: String] = [:]
-        var failed = 0
-        var done = 0
-        let progress = ProgressBar(total: dataset.documents.count, label: "ingest")
-        try await withThrowingTaskGroup(of: (String, IngestionOutcome).self) { group in
-            var next = 0
-            func addTask() {
-                let document = dataset.documents[next]
-                next += 1
-                group.addTask {
-                    let input = SourceInput(kind: .text, title: document.title, locator: "beir:\(document.id)", payload: .text(document.text))
-                    return (document.id, try await service.ingest(input, tenant: tenant.id))
-                }
-            }
-            // Enough concurrent sources for the embedder to batch them together.
-            for _ in 0 ..< min(64, dataset.documents.count) { addTask() }
-            while let (id, outcome) = try await group.next() {
-                if outcome.change == .failed { failed += 1 }
-                for chunk in outcome.chunkIDs { documentOfChunk[chunk] = id }
-                done += 1
-                progress.update(done)
-                if next < dataset.documents.count { addTask() }
-            }
-        }
-        progress.finish()
-        let ingestSeconds = started.duration(to: .now).seconds
+        let ingested = try await CorpusIngestion(service: ingestion).ingest(dataset.documents, tenant: tenant.id)
+        let documentOfChunk = ingested.documentOfChunk, failed = ingested.failed, ingestSeconds = ingested.seconds
         // As a server's refit job would after these sources changed: the titles are the self-queries.
         let fitStarted = ContinuousClock.now
         let fit = mode == .hybrid && !noFit ? try await services.denseWeightFitter(on: app.db(.parley))?.refit(tenant: tenant.id) : nil
