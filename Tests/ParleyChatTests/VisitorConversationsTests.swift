@@ -43,7 +43,8 @@ struct VisitorConversationsTests {
         await #expect(throws: ParleyError.self) { _ = try await visitor(other).redeem(claims, agent: "sales", sessionKey: nil, historyLimit: 10) }
         let elsewhere = try await visitor(shop).post("Other chat", sessionKey: nil, agent: "sales")
         await #expect(throws: ParleyError.self) { _ = try await visitor(shop).redeem(claims, agent: "sales", sessionKey: elsewhere.sessionKey, historyLimit: 10) }
-        let (session, window) = try await visitor(shop).redeem(claims, agent: "sales", sessionKey: posted.sessionKey, historyLimit: 10)
+        let redeemed = try await visitor(shop).redeem(claims, agent: "sales", sessionKey: posted.sessionKey, historyLimit: 10)
+        let session = redeemed.session, window = redeemed.window
         #expect(session == posted.session.id && window.question.content == "Question" && window.history.isEmpty)
         do {
             _ = try await visitor(shop).redeem(claims, agent: "sales", sessionKey: nil, historyLimit: 10)

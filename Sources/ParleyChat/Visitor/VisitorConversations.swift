@@ -52,11 +52,20 @@ public struct VisitorConversations: Sendable {
         return (token, streamTTLSeconds)
     }
 
+    /// A redeemed stream id: the message to answer with the messages before it, and the person
+    /// who took the conversation over after the id was issued (then no turn may run: the message
+    /// is theirs to answer).
+    public struct RedeemedStream: Sendable {
+        public var session: SessionID
+        public var window: TurnWindow
+        public var heldBy: OperatorIdentity?
+    }
+
     /// Redeems the ticket of a verified stream id once; returns the message to answer with the
     /// `historyLimit` messages before it. A session key, when the caller sends one, must name the
     /// stream's conversation.
     public func redeem(_ claims: StreamTokenSigner.Claims, agent: String, sessionKey: String?, historyLimit: Int,
-                       now: Date = Date()) async throws -> (SessionID, TurnWindow) {
+                       now: Date = Date()) async throws -> RedeemedStream {
         guard claims.tenantID == tenant.id else { throw ParleyError.forbidden("This stream belongs to another site.") }
         if let sessionKey {
             let session = sessionKey.count <= 128
@@ -71,7 +80,7 @@ public struct VisitorConversations: Sendable {
                                                               limit: historyLimit) else {
             throw ParleyError.forbidden("This stream id does not match this conversation.")
         }
-        return (ticket.sessionID, window)
+        return RedeemedStream(session: ticket.sessionID, window: window, heldBy: ticket.heldBy)
     }
 
     /// The conversation `key` names, if it is this tenant's and this agent's.

@@ -68,15 +68,19 @@ public struct StreamTicket: Sendable, Hashable {
     public var messageID: MessageID
     public var agentCode: String
     public var expiresAt: Date
+    /// Set by `redeem`: the person who took the conversation over after this ticket was issued
+    /// (the turn must not run then).
+    public var heldBy: OperatorIdentity?
 
     public init(id: StreamID, tenantID: TenantID, sessionID: SessionID, messageID: MessageID,
-                agentCode: String, expiresAt: Date) {
+                agentCode: String, expiresAt: Date, heldBy: OperatorIdentity? = nil) {
         self.id = id
         self.tenantID = tenantID
         self.sessionID = sessionID
         self.messageID = messageID
         self.agentCode = agentCode
         self.expiresAt = expiresAt
+        self.heldBy = heldBy
     }
 }
 

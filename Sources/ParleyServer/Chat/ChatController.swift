@@ -79,10 +79,17 @@ struct ChatController: RouteCollection {
         let agent = try context.requireAgent()
         // Before the stream id is redeemed: a visitor refused here can try the same id again.
         let slot = try await context.streamSlot(clientAddress: ClientAddress.of(request))
-        let (session, window) = try await context.conversations.redeem(try StreamCredential.verified(request), agent: agent.code,
-                                                                       sessionKey: request.headers.first(name: Self.sessionHeader),
-                                                                       historyLimit: agent.historyWindow)
+        let redeemed = try await context.conversations.redeem(try StreamCredential.verified(request), agent: agent.code,
+                                                              sessionKey: request.headers.first(name: Self.sessionHeader),
+                                                              historyLimit: agent.historyWindow)
+        let session = redeemed.session, window = redeemed.window
         request.logger[metadataKey: "session"] = .string(session.description)
+        if redeemed.heldBy != nil {
+            // Taken over between the POST and this GET: the message goes to the person, as a POST
+            // to a held conversation would have sent it, and the bot stays silent.
+            try await context.visitorHandoff(logger: request.logger).visitorWrote(window.question)
+            throw Self.heldByPerson
+        }
         let question = window.question
         let input = ChatTurnRunner.Input(tenant: context.tenant.id, session: session, question: question, agent: agent, logger: request.logger,
                                          history: window.history)
@@ -94,6 +101,9 @@ struct ChatController: RouteCollection {
         let events = try await context.turns(logger: request.logger).run(input)
         return SSEResponse.make(events: events, registry: context.services.streams, holding: slot, offersLeadForm: offersLeadForm)
     }
+
+    static let heldByPerson = ParleyError(code: "held_by_person", message: "A person has taken over this conversation; their reply comes on the live channel.",
+                                          kind: .conflict)
 
     // MARK: - GET /a/{agent}/history
 

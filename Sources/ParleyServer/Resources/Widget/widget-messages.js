@@ -167,7 +167,11 @@
           return;
         }
         answer.element.remove();
-        if (error.code === "unknown_session" && sessionKey) {
+        if (error.code === "held_by_person") {
+          // A person took the conversation over as this message was sent: it reached them, and
+          // the live channel shows them joining and their reply.
+          return;
+        } else if (error.code === "unknown_session" && sessionKey) {
           self.store.remove(self.sessionKeyName());
           self.send(text, userBubble);
         } else if (error.code === "consent_required") {
