@@ -80,6 +80,25 @@ struct ChatTurnRunnerTests {
         }
     }
 
+    @Test func aConversationAlreadyEscalatedIsNotEscalatedAgain() async throws {
+        let store = InMemoryConversationStore()
+        let escalation = FixedEscalation()
+        let runner = ChatTurnRunner(conversations: store, retriever: FixedRetriever([tenant: passages]),
+                                    model: ScriptedChatModel(tokens: ["It is ", "$49 [1]."]), scorer: FixedScorer(similarity: 0.5), escalation: escalation)
+        for alreadyEscalated in [false, true] {
+            let (session, question) = try await start(store, "Team plan price?")
+            let result = await runner.complete(.init(tenant: tenant, session: session, question: question, agent: agent(), logger: Logger(label: "t"),
+                                                     alreadyEscalated: alreadyEscalated))
+            guard case .done(let done) = result else {
+                Issue.record("unexpected \(result)")
+                return
+            }
+            // The answer still says it was unsure; only the escalation is not recorded a second time.
+            #expect(done.escalation == .lowConfidence && done.isUnsure)
+        }
+        #expect(await escalation.escalated.count == 1)
+    }
+
     @Test func anAnswerThatCouldBeRefusedIsHeldBackAndReplacedWhenItScoresTooLow() async throws {
         let store = InMemoryConversationStore()
         let escalation = FixedEscalation()

@@ -66,6 +66,8 @@ struct ConfidenceScorerTests {
     @Test func citationMarkersAreReadAndRemoved() {
         #expect(ConfidenceScorer.citedNumbers(in: "a [2] b [1] c [2] [x] [1234]") == [2, 1])
         #expect(ConfidenceScorer.withoutMarkers("Yes [1]. No [12].") == "Yes . No .")
+        #expect(ConfidenceScorer.withoutMarkers("[1234] [] [x] [12 fin[7]") == "[1234] [] [x] [12 fin")
+        #expect(ConfidenceScorer.withoutMarkers("Größe [3]: 28\" ✓[999]") == "Größe : 28\" ✓")
     }
 
     @Test func rocAUCIsTheShareOfPairsInOrder() {

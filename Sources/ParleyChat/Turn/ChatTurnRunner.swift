@@ -40,15 +40,20 @@ public struct ChatTurnRunner: Sendable {
         public var logger: Logger
         /// The messages before the question, when the caller read them with it (else the turn reads them).
         public var history: [StoredMessage]?
+        /// The conversation already waits for (or is with) a person, as the caller read it: the
+        /// turn then records no second escalation (the store would keep the open one anyway) and
+        /// spares those statements.
+        public var alreadyEscalated: Bool
 
         public init(tenant: TenantID, session: SessionID, question: StoredMessage, agent: ResolvedAgent, logger: Logger,
-                    history: [StoredMessage]? = nil) {
+                    history: [StoredMessage]? = nil, alreadyEscalated: Bool = false) {
             self.tenant = tenant
             self.session = session
             self.question = question
             self.agent = agent
             self.logger = logger
             self.history = history
+            self.alreadyEscalated = alreadyEscalated
         }
     }
 
@@ -166,7 +171,7 @@ public struct ChatTurnRunner: Sendable {
         if failure == nil || !text.isEmpty {
             result.messageID = await store(result, input: input, failureCode: failure?.code)
         }
-        if let escalation, let reason = result.escalation, let answer = result.messageID {
+        if let escalation, let reason = result.escalation, let answer = result.messageID, !input.alreadyEscalated {
             await escalation.escalate(tenant: input.tenant, session: input.session, reason: reason, answer: answer, confidence: result.confidence)
         }
         if let failure {

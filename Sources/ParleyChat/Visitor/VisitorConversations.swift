@@ -59,6 +59,8 @@ public struct VisitorConversations: Sendable {
         public var session: SessionID
         public var window: TurnWindow
         public var heldBy: OperatorIdentity?
+        /// The conversation has an open escalation.
+        public var escalated: Bool
     }
 
     /// Redeems the ticket of a verified stream id once; returns the message to answer with the
@@ -80,7 +82,7 @@ public struct VisitorConversations: Sendable {
                                                               limit: historyLimit) else {
             throw ParleyError.forbidden("This stream id does not match this conversation.")
         }
-        return RedeemedStream(session: ticket.sessionID, window: window, heldBy: ticket.heldBy)
+        return RedeemedStream(session: ticket.sessionID, window: window, heldBy: ticket.heldBy, escalated: ticket.escalated)
     }
 
     /// The conversation `key` names, if it is this tenant's and this agent's.

@@ -71,6 +71,8 @@ public struct StreamTicket: Sendable, Hashable {
     /// Set by `redeem`: the person who took the conversation over after this ticket was issued
     /// (the turn must not run then).
     public var heldBy: OperatorIdentity?
+    /// Set by `redeem`: the conversation has an open escalation (it waits for a person).
+    public var escalated = false
 
     public init(id: StreamID, tenantID: TenantID, sessionID: SessionID, messageID: MessageID,
                 agentCode: String, expiresAt: Date, heldBy: OperatorIdentity? = nil) {

@@ -78,7 +78,25 @@ public struct ConfidenceScorer: AnswerConfidenceScoring {
         return numbers
     }
 
+    /// The text without its `[n]` citation markers (one to three ASCII digits), in one pass over
+    /// its bytes: every turn scores its answer, and a regular expression costs more than the rest.
     static func withoutMarkers(_ text: String) -> String {
-        text.replacingOccurrences(of: #"\[\d{1,3}\]"#, with: "", options: .regularExpression)
+        let bytes = Array(text.utf8)
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "[") {
+                var end = i + 1
+                while end < bytes.count, end - i <= 3, (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains(bytes[end]) { end += 1 }
+                if end > i + 1, end - i <= 4, end < bytes.count, bytes[end] == UInt8(ascii: "]") {
+                    i = end + 1
+                    continue
+                }
+            }
+            kept.append(bytes[i])
+            i += 1
+        }
+        return String(decoding: kept, as: UTF8.self)
     }
 }

@@ -20,6 +20,34 @@ public struct Analyzer: Sendable {
     }
 
     public func terms(_ text: String) -> [String] {
+        text.utf8.allSatisfy({ $0 < 128 }) ? asciiTerms(text) : characterTerms(text)
+    }
+
+    /// The same rule on ASCII text, byte by byte: there a letter is A–Z or a–z and a number 0–9,
+    /// so no grapheme breaking or Unicode property lookup is needed (most of a turn's text).
+    func asciiTerms(_ text: String) -> [String] {
+        var terms: [String] = []
+        var current: [UInt8] = []
+        current.reserveCapacity(32)
+        func flush() {
+            if current.count >= 2 {
+                let word = String(decoding: current, as: UTF8.self)
+                if !stopWords.contains(word) { terms.append(stem(word)) }
+            }
+            current.removeAll(keepingCapacity: true)
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case 65 ... 90: current.append(byte + 32)          // A–Z, lower-cased
+            case 97 ... 122, 48 ... 57, 95: current.append(byte)  // a–z, 0–9, _
+            default: flush()
+            }
+        }
+        flush()
+        return terms
+    }
+
+    func characterTerms(_ text: String) -> [String] {
         var terms: [String] = []
         var current = ""
         func flush() {

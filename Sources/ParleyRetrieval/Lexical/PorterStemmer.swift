@@ -1,9 +1,13 @@
 /// The Porter (1980) stemming algorithm, for English index terms ("connections" and
 /// "connected" both become "connect"). Words of two letters or fewer are left alone;
 /// words with characters outside a–z are returned unchanged.
+///
+/// Every chat turn stems the passages it scores, so the steps work on the word's bytes in place:
+/// suffixes are compared without copies and the rule tables are ordered once.
 public enum PorterStemmer {
     public static func stem(_ word: String) -> String {
-        guard word.count > 2, word.utf8.allSatisfy({ $0 >= 97 && $0 <= 122 }) else { return word }
+        // All bytes a–z: the byte count is the letter count.
+        guard word.utf8.count > 2, word.utf8.allSatisfy({ $0 >= 97 && $0 <= 122 }) else { return word }
         var w = Array(word.utf8)
         step1a(&w)
         step1b(&w)
@@ -53,8 +57,13 @@ public enum PorterStemmer {
     }
 
     private static func ends(_ w: [UInt8], _ suffix: String) -> Bool {
-        let s = Array(suffix.utf8)
-        return w.count >= s.count && Array(w.suffix(s.count)) == s
+        var i = w.count - suffix.utf8.count
+        guard i >= 0 else { return false }
+        for byte in suffix.utf8 {
+            guard w[i] == byte else { return false }
+            i += 1
+        }
+        return true
     }
 
     private static func replace(_ w: inout [UInt8], _ suffix: String, _ replacement: String) {
@@ -106,23 +115,24 @@ public enum PorterStemmer {
         if ends(w, "y"), hasVowel(w, w.count - 1) { w[w.count - 1] = 105 }
     }
 
+    /// Longest suffix first (a stable sort: equal lengths keep Porter's order).
     private static let step2Rules: [(String, String)] = [
         ("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("izer", "ize"),
         ("abli", "able"), ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous"),
         ("ization", "ize"), ("ation", "ate"), ("ator", "ate"), ("alism", "al"), ("iveness", "ive"),
         ("fulness", "ful"), ("ousness", "ous"), ("aliti", "al"), ("iviti", "ive"), ("biliti", "ble"),
-    ]
+    ].sorted { $0.0.count > $1.0.count }
 
     private static func step2(_ w: inout [UInt8]) {
-        applyRules(&w, step2Rules.sorted { $0.0.count > $1.0.count }, minimum: 0)
+        applyRules(&w, step2Rules, minimum: 0)
     }
 
     private static let step3Rules: [(String, String)] = [
         ("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"), ("ful", ""), ("ness", ""),
-    ]
+    ].sorted { $0.0.count > $1.0.count }
 
     private static func step3(_ w: inout [UInt8]) {
-        applyRules(&w, step3Rules.sorted { $0.0.count > $1.0.count }, minimum: 0)
+        applyRules(&w, step3Rules, minimum: 0)
     }
 
     private static let step4Suffixes = [

@@ -92,7 +92,7 @@ struct ChatController: RouteCollection {
         }
         let question = window.question
         let input = ChatTurnRunner.Input(tenant: context.tenant.id, session: session, question: question, agent: agent, logger: request.logger,
-                                         history: window.history)
+                                         history: window.history, alreadyEscalated: redeemed.escalated)
         let asked = question.content
         var offersLeadForm: (@Sendable (ChatTurnResult) -> Bool)?
         if context.leadSettings.formEnabled {

@@ -28,8 +28,8 @@ public struct FluentStreamTicketStore: StreamTicketStore {
     }
 
     /// The ticket, once: the UPDATE that consumes it returns it, so no second statement reads it,
-    /// with the person holding its conversation (taken over since the ticket was issued) from the
-    /// open escalation, at most one row found through its partial unique index.
+    /// with whether its conversation has an open escalation and the person holding it (taken over
+    /// since the ticket was issued): at most one row, found through its partial unique index.
     public func redeem(tenant: TenantID, id: StreamID, now: Date) async throws -> StreamTicket? {
         guard let row = try await sql.raw("""
             UPDATE stream_tickets SET consumed_at = \(bind: now)
@@ -38,15 +38,18 @@ public struct FluentStreamTicketStore: StreamTicketStore {
              (SELECT e.operator_id FROM escalations e WHERE e.session_id = stream_tickets.session_id AND e.tenant_id = stream_tickets.tenant_id
                AND e.resolved_at IS NULL AND e.taken_over_at IS NOT NULL) AS operator_id,
              (SELECT e.operator_name FROM escalations e WHERE e.session_id = stream_tickets.session_id AND e.tenant_id = stream_tickets.tenant_id
-               AND e.resolved_at IS NULL AND e.taken_over_at IS NOT NULL) AS operator_name
+               AND e.resolved_at IS NULL AND e.taken_over_at IS NOT NULL) AS operator_name,
+             EXISTS (SELECT 1 FROM escalations e WHERE e.session_id = stream_tickets.session_id AND e.tenant_id = stream_tickets.tenant_id
+               AND e.resolved_at IS NULL) AS escalated
             """).first() else { return nil }
         let holder = try row.decode(column: "operator_id", as: UUID?.self).map {
             OperatorIdentity(id: AdminUserID($0), name: try row.decode(column: "operator_name", as: String?.self) ?? "")
         }
-        let ticket = StreamTicket(id: id, tenantID: tenant, sessionID: SessionID(try row.decode(column: "session_id", as: UUID.self)),
+        var ticket = StreamTicket(id: id, tenantID: tenant, sessionID: SessionID(try row.decode(column: "session_id", as: UUID.self)),
                                   messageID: MessageID(try row.decode(column: "message_id", as: UUID.self)),
                                   agentCode: try row.decode(column: "agent_code", as: String.self),
                                   expiresAt: try row.decode(column: "expires_at", as: Date.self), heldBy: holder)
+        ticket.escalated = try row.decode(column: "escalated", as: Bool.self)
         return ticket.expiresAt > now ? ticket : nil
     }
 
