@@ -7,11 +7,16 @@ import Testing
 /// The visitor use cases on in-memory stores: what one tenant's bound use cases can and cannot reach.
 @Suite("Visitor conversations")
 struct VisitorConversationsTests {
-    let conversations = InMemoryConversationStore()
-    let tickets = InMemoryStreamTicketStore()
+    let conversations: InMemoryConversationStore
+    let tickets: InMemoryStreamTicketStore
     let signer = StreamTokenSigner(secret: "unit-test-secret-0123456789")
     let shop = Tenant(id: TenantID(), name: "Shop", slug: "shop", isActive: true, widgetKey: "pk_shop")
     let other = Tenant(id: TenantID(), name: "Other", slug: "other", isActive: true, widgetKey: "pk_other")
+
+    init() {
+        conversations = InMemoryConversationStore()
+        tickets = InMemoryStreamTicketStore(conversations: conversations)
+    }
 
     func visitor(_ tenant: Tenant) -> VisitorConversations {
         VisitorConversations(tenant: tenant, conversations: conversations, tickets: tickets, signer: signer, streamTTLSeconds: 60)
@@ -36,7 +41,7 @@ struct VisitorConversationsTests {
 
     @Test func aStreamIdIsRedeemedOnceByItsOwnTenantAndConversation() async throws {
         let posted = try await visitor(shop).post("Question", sessionKey: nil, agent: "sales")
-        let stream = try await visitor(shop).issueStream(for: posted, agent: "sales")
+        let stream = visitor(shop).issueStream(for: posted, agent: "sales")
         #expect(stream.expiresIn == 60)
         let claims = try signer.verify(stream.streamID)
         // Another tenant, another conversation's key or another agent cannot redeem it.

@@ -16,7 +16,7 @@ struct BadInputTests {
         #expect(reply.json["error"]?["message"]?.stringValue?.isEmpty == false)
         #expect(try await server.rowCount("messages") == 0)
         #expect(try await server.rowCount("sessions") == 0)
-        #expect(try await server.rowCount("stream_tickets") == 0)
+        #expect(try await server.rowCount("llm_requests") == 0)
     }
 
     @Test(arguments: TestBackend.available)

@@ -76,29 +76,39 @@ struct ConversationStoreTests {
     }
 
     @Test(arguments: TestBackend.available)
-    func aStreamTicketIsRedeemedOnceByItsTenantBeforeItExpires(_ backend: TestBackend) async throws {
+    func aVisitorsMessageIsRedeemedOnceByItsTenant(_ backend: TestBackend) async throws {
         try await ParleyTestServer.with(backend, adjust: { $0.app.seedDemo = false }) { server in
             let provisioner = server.services.provisioner(server.stores)
             let acme = try await provisioner.createTenant(name: "Acme", slug: "acme").tenant
             let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
             let database = server.app.db(.parley)
-            let (session, question) = try await FluentConversationStore(database: database).createSession(
+            let conversations = FluentConversationStore(database: database)
+            let (session, question) = try await conversations.createSession(
                 tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("k2"), firstMessage: NewMessage(role: .human, content: "hi"))
+            let answer = try await conversations.append(tenant: acme.id, session: session.id, message: NewMessage(role: .assistant, content: "hello"))
             let tickets = FluentStreamTicketStore(database: database)
-            let now = Date()
-            let ticket = StreamTicket(id: StreamID(), tenantID: acme.id, sessionID: session.id, messageID: question.id, agentCode: "sales",
-                                      expiresAt: now.addingTimeInterval(60))
-            try await tickets.save(ticket)
-            #expect(try await tickets.redeem(tenant: other.id, id: ticket.id, now: now) == nil, "not another tenant's")
-            let redeemed = try #require(try await tickets.redeem(tenant: acme.id, id: ticket.id, now: now))
+            #expect(try await tickets.redeem(tenant: other.id, message: question.id, at: Date()) == nil, "not another tenant's")
+            #expect(try await tickets.redeem(tenant: acme.id, message: answer.id, at: Date()) == nil, "only a visitor's message")
+            #expect(try await tickets.redeem(tenant: acme.id, message: MessageID(), at: Date()) == nil, "unknown")
+            let redeemed = try #require(try await tickets.redeem(tenant: acme.id, message: question.id, at: Date()))
             #expect(redeemed.sessionID == session.id && redeemed.messageID == question.id && redeemed.agentCode == "sales")
-            #expect(abs(redeemed.expiresAt.timeIntervalSince(ticket.expiresAt)) < 0.001)
-            #expect(try await tickets.redeem(tenant: acme.id, id: ticket.id, now: now) == nil, "once")
+            #expect(redeemed.heldBy == nil && !redeemed.escalated)
+            #expect(try await tickets.redeem(tenant: acme.id, message: question.id, at: Date()) == nil, "once")
 
-            let stale = StreamTicket(id: StreamID(), tenantID: acme.id, sessionID: session.id, messageID: question.id, agentCode: "sales",
-                                     expiresAt: now.addingTimeInterval(-1))
-            try await tickets.save(stale)
-            #expect(try await tickets.redeem(tenant: acme.id, id: stale.id, now: now) == nil, "expired")
+            // Many GETs at once with the same id: exactly one wins.
+            let next = try await conversations.append(tenant: acme.id, session: session.id, message: NewMessage(role: .human, content: "again"))
+            let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0 ..< 8 { group.addTask { try await tickets.redeem(tenant: acme.id, message: next.id, at: Date()) != nil } }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(winners == 1)
+
+            // An open escalation is reported with the message.
+            let escalations = SQLEscalations(database: database)
+            _ = try await escalations.open(Escalation(tenantID: acme.id, sessionID: session.id, reason: .visitorRequest, messageID: next.id,
+                                                      confidence: nil, createdAt: Date()))
+            let third = try await conversations.append(tenant: acme.id, session: session.id, message: NewMessage(role: .human, content: "hello?"))
+            #expect(try await tickets.redeem(tenant: acme.id, message: third.id, at: Date())?.escalated == true)
         }
     }
 }

@@ -43,13 +43,12 @@ public struct VisitorConversations: Sendable {
         return Posted(sessionKey: sessionKey, session: session, question: question)
     }
 
-    /// A signed, single-use stream id for the answer to a posted message.
-    public func issueStream(for posted: Posted, agent: String, now: Date = Date()) async throws -> (streamID: String, expiresIn: Int) {
-        let ticket = StreamTicket(id: StreamID(), tenantID: tenant.id, sessionID: posted.session.id, messageID: posted.question.id,
-                                  agentCode: agent, expiresAt: now.addingTimeInterval(TimeInterval(streamTTLSeconds)))
-        try await tickets.save(ticket)
-        let token = signer.sign(.init(streamID: ticket.id, tenantID: tenant.id, sessionID: posted.session.id, expiresAt: ticket.expiresAt))
-        return (token, streamTTLSeconds)
+    /// A signed, single-use stream id for the answer to a posted message: it names the message
+    /// and is checked by its signature, so issuing it writes nothing; redeeming it does.
+    public func issueStream(for posted: Posted, agent: String, now: Date = Date()) -> (streamID: String, expiresIn: Int) {
+        let claims = StreamTokenSigner.Claims(streamID: StreamID(posted.question.id.uuid), tenantID: tenant.id, sessionID: posted.session.id,
+                                              expiresAt: now.addingTimeInterval(TimeInterval(streamTTLSeconds)))
+        return (signer.sign(claims), streamTTLSeconds)
     }
 
     /// A redeemed stream id: the message to answer with the messages before it, and the person
@@ -74,7 +73,8 @@ public struct VisitorConversations: Sendable {
                 ? try await conversations.session(tenant: tenant.id, keyHash: KeyMaterial.hash(sessionKey)) : nil
             guard session?.id == claims.sessionID else { throw ParleyError.forbidden("This stream belongs to another conversation.") }
         }
-        guard let ticket = try await tickets.redeem(tenant: tenant.id, id: claims.streamID, now: now) else {
+        // The id names the visitor's message (its expiry was checked with its signature).
+        guard let ticket = try await tickets.redeem(tenant: tenant.id, message: MessageID(claims.streamID.uuid), at: now) else {
             throw ParleyError(code: "stream_used", message: "This stream id has already been used.", kind: .conflict)
         }
         guard ticket.sessionID == claims.sessionID, ticket.agentCode == agent,

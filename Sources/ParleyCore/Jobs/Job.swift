@@ -5,7 +5,7 @@ public enum JobTag {}
 /// A durable job's id.
 public typealias JobID = Identifier<JobTag>
 
-/// What a job does, as a dotted name (`ingest.source`, `maintenance.purge_stream_tickets`).
+/// What a job does, as a dotted name (`ingest.source`, `maintenance.housekeeping`).
 /// Workers run only the kinds they have a handler for; a job of an unknown kind waits.
 public struct JobKind: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
     public let name: String

@@ -60,40 +60,38 @@ public protocol AgentStore: Sendable {
     func save(_ settings: TenantAgentSettings) async throws
 }
 
-/// A pending answer between the visitor's POST and the GET that streams it.
+/// A visitor's message whose answer may now be streamed, as redeeming its stream id found it.
+///
+/// A stream id names the visitor's message it answers and is signed (`StreamTokenSigner`): the
+/// signature proves it was issued and until when it holds, so issuing one writes nothing, and the
+/// database only enforces single use, on the message's row.
 public struct StreamTicket: Sendable, Hashable {
-    public var id: StreamID
     public var tenantID: TenantID
     public var sessionID: SessionID
     public var messageID: MessageID
+    /// The agent of the message's conversation.
     public var agentCode: String
-    public var expiresAt: Date
-    /// Set by `redeem`: the person who took the conversation over after this ticket was issued
-    /// (the turn must not run then).
+    /// The person who took the conversation over after the id was issued (the turn must not run then).
     public var heldBy: OperatorIdentity?
-    /// Set by `redeem`: the conversation has an open escalation (it waits for a person).
-    public var escalated = false
+    /// The conversation has an open escalation (it waits for a person).
+    public var escalated: Bool
 
-    public init(id: StreamID, tenantID: TenantID, sessionID: SessionID, messageID: MessageID,
-                agentCode: String, expiresAt: Date, heldBy: OperatorIdentity? = nil) {
-        self.id = id
+    public init(tenantID: TenantID, sessionID: SessionID, messageID: MessageID, agentCode: String,
+                heldBy: OperatorIdentity? = nil, escalated: Bool = false) {
         self.tenantID = tenantID
         self.sessionID = sessionID
         self.messageID = messageID
         self.agentCode = agentCode
-        self.expiresAt = expiresAt
         self.heldBy = heldBy
+        self.escalated = escalated
     }
 }
 
-/// Stores stream tickets so that each can be redeemed once, across restarts and instances.
+/// Redeems stream ids once, across restarts and instances.
 public protocol StreamTicketStore: Sendable {
-    func save(_ ticket: StreamTicket) async throws
-    /// Marks the ticket used and returns it, or nil if it is unknown, used or of another tenant.
-    func redeem(tenant: TenantID, id: StreamID, now: Date) async throws -> StreamTicket?
-    /// Deletes tickets that expired before `cutoff` (housekeeping); returns how many.
-    @discardableResult
-    func purge(expiredBefore cutoff: Date) async throws -> Int
+    /// Marks the answer to the visitor's message `message` as streamed and returns it, or nil if
+    /// the message is unknown, of another tenant, not a visitor's, or already redeemed.
+    func redeem(tenant: TenantID, message: MessageID, at now: Date) async throws -> StreamTicket?
 }
 
 /// Persisted LLM call records.

@@ -3,9 +3,10 @@ import Foundation
 
 /// Makes and checks the `stream_id` that links a chat POST to its SSE GET.
 ///
-/// The token carries the ticket id, tenant, session and expiry, followed by an HMAC-SHA256
-/// over all of them with the server secret. A forged, altered or expired token is rejected
-/// before any database work; single use is enforced by redeeming the ticket row.
+/// The token carries the id of the visitor's message it answers (`streamID`), tenant, session
+/// and expiry, followed by an HMAC-SHA256 over all of them with the server secret. A forged,
+/// altered or expired token is rejected before any database work; single use is enforced by
+/// redeeming the message's row.
 public struct StreamTokenSigner: Sendable {
     private let key: SymmetricKey
 

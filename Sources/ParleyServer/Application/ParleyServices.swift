@@ -176,7 +176,7 @@ public struct ParleyServices: Sendable {
         var registry = JobRegistry()
         // Fetching runs beside other sources; embedding is one at a time anyway (EmbeddingGate).
         registry.register(IngestSourceJob(ingestion: ingestion), concurrency: config.jobs.concurrency)
-        registry.register(HousekeepingJob(tickets: FluentStreamTicketStore(database: database), jobs: jobs.store,
+        registry.register(HousekeepingJob(jobs: jobs.store,
                                           knowledge: ingestion.store, keepFinished: .seconds(config.jobs.keepFinishedDays * 86_400),
                                           rateCounters: try? SQLRateCounters(database: database),
                                           adminSessions: FluentAdminSessionStore(database: database)))

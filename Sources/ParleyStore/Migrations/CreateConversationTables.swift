@@ -52,7 +52,7 @@ struct CreateConversationTables: AsyncMigration {
             .field("preferences", .json, .required)
             .field("updated_at", .datetime)
             .create()
-        try await database.schema(StreamTicketModel.schema)
+        try await database.schema(AddMessageStreamRedemption.ticketTable)
             .id()
             .field("tenant_id", .uuid, .required, tenant)
             .field("session_id", .uuid, .required, .references(SessionModel.schema, .id, onDelete: .cascade))
@@ -67,11 +67,11 @@ struct CreateConversationTables: AsyncMigration {
         try await Indexes.create("messages_tenant_idx", on: MessageModel.schema, ["tenant_id"], in: database)
         try await Indexes.create("summaries_session_idx", on: ConversationSummaryModel.schema, ["session_id"], in: database)
         try await Indexes.create("profiles_tenant_session_idx", on: ProfileModel.schema, ["tenant_id", "session_id"], in: database)
-        try await Indexes.create("stream_tickets_expires_idx", on: StreamTicketModel.schema, ["expires_at"], in: database)
+        try await Indexes.create("stream_tickets_expires_idx", on: AddMessageStreamRedemption.ticketTable, ["expires_at"], in: database)
     }
 
     func revert(on database: any Database) async throws {
-        for schema in [StreamTicketModel.schema, ProfileModel.schema, ConversationSummaryModel.schema,
+        for schema in [AddMessageStreamRedemption.ticketTable, ProfileModel.schema, ConversationSummaryModel.schema,
                        MessageModel.schema, SessionModel.schema] {
             try await database.schema(schema).delete()
         }

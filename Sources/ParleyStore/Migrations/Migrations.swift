@@ -8,7 +8,8 @@ public enum ParleyMigrations {
          CreateJobTables(), CreateSourceInputTable(), CreateKnowledgeChangeTable(), CreateRateCounterTable(),
          CreateAdminTables(), CreateAdminSessionTable(), AddAgentRetrievalOverrides(), AddEmailEventKind(), AddSessionActivityIndex(), AddLeadProfileColumns(),
          AddSummaryAndDeliveryColumns(), AddLeadCompanyColumn(), CreateWebhookTables(), AddSessionActivityTrigger(),
-         CreateRetrievalFitTable(), CreateRetrievalReportTable(), CreateEscalationTable(), AddLiveHandoff()]
+         CreateRetrievalFitTable(), CreateRetrievalReportTable(), CreateEscalationTable(), AddLiveHandoff(),
+         AddMessageStreamRedemption()]
     }
 }
 

@@ -38,11 +38,16 @@ public struct FluentSummaryStore: ConversationSummaryStore {
         struct Row: Decodable { var tenant_id: UUID; var id: UUID; var last_activity_at: Date }
         // A conversation whose visitor never wrote has nothing to summarise; one summarised
         // since its last message is done until the visitor writes again.
+        // SQLite, without statistics, would find the visitor's messages through the tenant index
+        // (all of the tenant's messages, for every session: 110 s for 7,000 conversations of 53,000
+        // messages, with the process's one connection held all along); a unary + on the tenant
+        // column leaves it the session index (24 ms).
+        let tenantColumn = sql.dialect.name == "sqlite" ? "+m.tenant_id" : "m.tenant_id"
         let rows = try await sql.select().columns(SQLColumn("tenant_id", table: "s"), SQLColumn("id", table: "s"), SQLColumn("last_activity_at", table: "s"))
             .from(SQLAlias(SQLIdentifier(SessionModel.schema), as: SQLIdentifier("s")))
             .where(SQLColumn("last_activity_at", table: "s"), .greaterThanOrEqual, SQLBind(from))
             .where(SQLColumn("last_activity_at", table: "s"), .lessThan, SQLBind(until))
-            .where(SQLRaw("EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id AND m.tenant_id = s.tenant_id AND m.role = 'human')"))
+            .where(SQLRaw("EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id AND \(tenantColumn) = s.tenant_id AND m.role = 'human')"))
             .where(SQLRaw("NOT EXISTS (SELECT 1 FROM conversation_summaries c WHERE c.session_id = s.id AND c.tenant_id = s.tenant_id AND c.created_at >= s.last_activity_at)"))
             .orderBy(SQLColumn("last_activity_at", table: "s"))
             .limit(limit)

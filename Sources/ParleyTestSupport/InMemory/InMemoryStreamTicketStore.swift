@@ -1,26 +1,20 @@
 import Foundation
 import ParleyCore
 
-/// A `StreamTicketStore` in memory, for fast unit tests of the visitor use cases.
+/// A `StreamTicketStore` in memory, over the messages of an in-memory conversation store.
 public actor InMemoryStreamTicketStore: StreamTicketStore {
-    private var tickets: [StreamID: (ticket: StreamTicket, used: Bool)] = [:]
+    private let conversations: InMemoryConversationStore
+    private var redeemed: Set<MessageID> = []
 
-    public init() {}
-
-    public func save(_ ticket: StreamTicket) async throws {
-        tickets[ticket.id] = (ticket, false)
+    public init(conversations: InMemoryConversationStore) {
+        self.conversations = conversations
     }
 
-    public func redeem(tenant: TenantID, id: StreamID, now: Date) async throws -> StreamTicket? {
-        guard let entry = tickets[id], entry.ticket.tenantID == tenant, !entry.used else { return nil }
-        tickets[id] = (entry.ticket, true)
-        return entry.ticket.expiresAt > now ? entry.ticket : nil
-    }
-
-    public func purge(expiredBefore cutoff: Date) async throws -> Int {
-        let expired = tickets.filter { $0.value.ticket.expiresAt < cutoff }.keys
-        for id in expired { tickets[id] = nil }
-        return expired.count
+    public func redeem(tenant: TenantID, message: MessageID, at now: Date) async throws -> StreamTicket? {
+        guard !redeemed.contains(message), let stored = try await conversations.message(tenant: tenant, id: message), stored.role == .human,
+              let session = try await conversations.session(tenant: tenant, id: stored.sessionID),
+              redeemed.insert(message).inserted else { return nil }
+        return StreamTicket(tenantID: tenant, sessionID: stored.sessionID, messageID: message, agentCode: session.agentCode)
     }
 }
 
