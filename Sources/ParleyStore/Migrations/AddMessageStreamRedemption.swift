@@ -16,7 +16,13 @@ struct AddMessageStreamRedemption: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(Self.ticketTable)
+        try await Self.createTicketTable(on: database)
+        try await database.schema(MessageModel.schema).deleteField("stream_redeemed_at").update()
+    }
+
+    /// `stream_tickets` as migration 001 made it (and as reverting this one makes it again).
+    static func createTicketTable(on database: any Database) async throws {
+        try await database.schema(ticketTable)
             .id()
             .field("tenant_id", .uuid, .required, .references(TenantModel.schema, .id, onDelete: .cascade))
             .field("session_id", .uuid, .required, .references(SessionModel.schema, .id, onDelete: .cascade))
@@ -26,7 +32,6 @@ struct AddMessageStreamRedemption: AsyncMigration {
             .field("consumed_at", .datetime)
             .field("created_at", .datetime)
             .create()
-        try await Indexes.create("stream_tickets_expires_idx", on: Self.ticketTable, ["expires_at"], in: database)
-        try await database.schema(MessageModel.schema).deleteField("stream_redeemed_at").update()
+        try await Indexes.create("stream_tickets_expires_idx", on: ticketTable, ["expires_at"], in: database)
     }
 }

@@ -52,22 +52,12 @@ struct CreateConversationTables: AsyncMigration {
             .field("preferences", .json, .required)
             .field("updated_at", .datetime)
             .create()
-        try await database.schema(AddMessageStreamRedemption.ticketTable)
-            .id()
-            .field("tenant_id", .uuid, .required, tenant)
-            .field("session_id", .uuid, .required, .references(SessionModel.schema, .id, onDelete: .cascade))
-            .field("message_id", .uuid, .required)
-            .field("agent_code", .string, .required)
-            .field("expires_at", .datetime, .required)
-            .field("consumed_at", .datetime)
-            .field("created_at", .datetime)
-            .create()
+        try await AddMessageStreamRedemption.createTicketTable(on: database)
         try await Indexes.create("sessions_tenant_email_idx", on: SessionModel.schema, ["tenant_id", "email"], in: database)
         try await Indexes.create("messages_session_created_idx", on: MessageModel.schema, ["session_id", "created_at"], in: database)
         try await Indexes.create("messages_tenant_idx", on: MessageModel.schema, ["tenant_id"], in: database)
         try await Indexes.create("summaries_session_idx", on: ConversationSummaryModel.schema, ["session_id"], in: database)
         try await Indexes.create("profiles_tenant_session_idx", on: ProfileModel.schema, ["tenant_id", "session_id"], in: database)
-        try await Indexes.create("stream_tickets_expires_idx", on: AddMessageStreamRedemption.ticketTable, ["expires_at"], in: database)
     }
 
     func revert(on database: any Database) async throws {
