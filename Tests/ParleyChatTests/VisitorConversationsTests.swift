@@ -41,7 +41,7 @@ struct VisitorConversationsTests {
 
     @Test func aStreamIdIsRedeemedOnceByItsOwnTenantAndConversation() async throws {
         let posted = try await visitor(shop).post("Question", sessionKey: nil, agent: "sales")
-        let stream = visitor(shop).issueStream(for: posted, agent: "sales")
+        let stream = visitor(shop).issueStream(for: posted)
         #expect(stream.expiresIn == 60)
         let claims = try signer.verify(stream.streamID)
         // Another tenant, another conversation's key or another agent cannot redeem it.

@@ -45,7 +45,7 @@ public struct VisitorConversations: Sendable {
 
     /// A signed, single-use stream id for the answer to a posted message: it names the message
     /// and is checked by its signature, so issuing it writes nothing; redeeming it does.
-    public func issueStream(for posted: Posted, agent: String, now: Date = Date()) -> (streamID: String, expiresIn: Int) {
+    public func issueStream(for posted: Posted, now: Date = Date()) -> (streamID: String, expiresIn: Int) {
         let claims = StreamTokenSigner.Claims(streamID: StreamID(posted.question.id.uuid), tenantID: tenant.id, sessionID: posted.session.id,
                                               expiresAt: now.addingTimeInterval(TimeInterval(streamTTLSeconds)))
         return (signer.sign(claims), streamTTLSeconds)

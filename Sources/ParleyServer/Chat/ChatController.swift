@@ -65,7 +65,7 @@ struct ChatController: RouteCollection {
                 throw ParleyError.internalFailure("The answer could not be produced.")
             }
         }
-        let stream = context.conversations.issueStream(for: posted, agent: agent.code)
+        let stream = context.conversations.issueStream(for: posted)
         let response = try await ChatStartResponse(streamID: stream.streamID, sessionKey: posted.sessionKey, expiresIn: stream.expiresIn)
             .encodeResponse(for: request)
         response.status = .created
