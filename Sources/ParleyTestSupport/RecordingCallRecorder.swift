@@ -6,11 +6,11 @@ public actor RecordingCallRecorder: LLMCallRecorder {
 
     public init() {}
 
-    public func record(_ call: LLMCallRecord) async {
+    public func record(_ call: LLMCallRecord, context: LLMCallContext) async {
         calls.append(call)
     }
 
-    /// Waits until `count` calls were recorded (recording happens just after a stream ends).
+    /// Waits until `count` calls were recorded (models record just before a stream ends).
     public func waitForCalls(_ count: Int, timeout: Duration = .seconds(5)) async -> [LLMCallRecord] {
         let deadline = ContinuousClock.now + timeout
         while calls.count < count, ContinuousClock.now < deadline {

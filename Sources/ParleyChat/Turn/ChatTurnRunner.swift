@@ -7,6 +7,8 @@ import ParleyCore
 ///
 /// The visitor's message has already been stored by the time a turn runs. If the model fails
 /// mid-answer or the visitor disconnects, the partial answer is still stored, marked incomplete.
+/// With a `TurnAnswerStore`, the answer and the records of the turn's LLM calls are written in
+/// one transaction (one commit where there were two).
 public struct ChatTurnRunner: Sendable {
     private let conversations: any ConversationStore
     private let retriever: any Retriever
@@ -19,10 +21,15 @@ public struct ChatTurnRunner: Sendable {
     /// The model's check of its own answer: the confidence's coherence, and its own call for a
     /// person (nil: the scorer's lexical coherence, and no such call).
     private let reviewer: (any AnswerReviewing)?
+    /// Writes the answer with the turn's LLM call records (nil: the answer goes through
+    /// `conversations` and each record is written by the model's recorder on its own).
+    private let answers: (any TurnAnswerStore)?
 
     public init(conversations: any ConversationStore, retriever: any Retriever, model: any ChatModel,
                 prompts: PromptBuilder = PromptBuilder(), scorer: (any AnswerConfidenceScoring)? = nil,
-                escalation: (any TurnEscalating)? = nil, reviewer: (any AnswerReviewing)? = nil) {
+                escalation: (any TurnEscalating)? = nil, reviewer: (any AnswerReviewing)? = nil,
+                answers: (any TurnAnswerStore)? = nil) {
+        self.answers = answers
         self.conversations = conversations
         self.retriever = retriever
         self.model = model
@@ -122,7 +129,8 @@ public struct ChatTurnRunner: Sendable {
         var text = ""
         var usage: TokenUsage?
         var failure: ParleyError?
-        let context = LLMCallContext(tenantID: input.tenant, sessionID: input.session, logger: input.logger)
+        let batch = answers == nil ? nil : LLMCallBatch()
+        let context = LLMCallContext(tenantID: input.tenant, sessionID: input.session, logger: input.logger, batch: batch)
         do {
             for try await event in model.stream(request, context: context) {
                 switch event {
@@ -168,8 +176,11 @@ public struct ChatTurnRunner: Sendable {
             // The visitor's own request names the escalation best; the model's call for a person next.
             result.escalation = reason != .visitorRequest && review?.needsPerson == true ? .agentDecision : reason
         }
+        let calls = await batch?.close() ?? []
         if failure == nil || !text.isEmpty {
-            result.messageID = await store(result, input: input, failureCode: failure?.code)
+            result.messageID = await store(result, input: input, failureCode: failure?.code, calls: calls)
+        } else {
+            await record(calls, input: input)
         }
         if let escalation, let reason = result.escalation, let answer = result.messageID, !input.alreadyEscalated {
             await escalation.escalate(tenant: input.tenant, session: input.session, reason: reason, answer: answer, confidence: result.confidence)
@@ -189,25 +200,43 @@ public struct ChatTurnRunner: Sendable {
         }
     }
 
-    /// Stores the answer outside the turn's task, so that a disconnect (which cancels the
-    /// turn) cannot also cancel the write of the partial answer.
-    private func store(_ result: ChatTurnResult, input: Input, failureCode: String?) async -> MessageID? {
+    /// Stores the answer (with `calls`, the turn's LLM call records) outside the turn's task, so
+    /// that a disconnect (which cancels the turn) cannot also cancel the write of the partial
+    /// answer. When the answer cannot be stored, the calls are still written on their own.
+    private func store(_ result: ChatTurnResult, input: Input, failureCode: String?, calls: [LLMCallRecord]) async -> MessageID? {
         var metadata = result.metadata
         if let failureCode, case .object(var object) = metadata {
             object["error"] = .string(failureCode)
             metadata = .object(object)
         }
         let message = NewMessage(role: .assistant, content: result.content, metadata: metadata)
-        let conversations = self.conversations
+        let (conversations, answers) = (self.conversations, self.answers)
         let write = Task {
-            try await conversations.append(tenant: input.tenant, session: input.session, message: message)
+            guard let answers else { return try await conversations.append(tenant: input.tenant, session: input.session, message: message) }
+            return try await answers.append(tenant: input.tenant, session: input.session, answer: message, calls: calls)
         }
         do {
             return try await write.value.id
         } catch {
             input.logger.error("storing the answer failed", metadata: ["event": "store_failed", "error": "\(type(of: error))"])
+            await record(calls, input: input)
             return nil
         }
+    }
+
+    /// Writes call records that no answer carries (a turn that failed before any text, or whose
+    /// answer could not be stored), each on its own and outside the turn's task.
+    private func record(_ calls: [LLMCallRecord], input: Input) async {
+        guard let answers, !calls.isEmpty else { return }
+        await Task {
+            for call in calls {
+                do {
+                    try await answers.append(call)
+                } catch {
+                    input.logger.error("recording an LLM call failed", metadata: ["event": "llm_record_failed", "error": "\(type(of: error))"])
+                }
+            }
+        }.value
     }
 
     static let disconnected = ParleyError(code: "client_disconnected", message: "The visitor disconnected.", kind: .clientGone)

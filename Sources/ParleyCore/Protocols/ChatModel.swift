@@ -53,11 +53,14 @@ public struct LLMCallContext: Sendable {
     public var tenantID: TenantID
     public var sessionID: SessionID?
     public var logger: Logger
+    /// The turn that writes this call's record with its answer (nil: the recorder writes it).
+    public var batch: LLMCallBatch?
 
-    public init(tenantID: TenantID, sessionID: SessionID?, logger: Logger) {
+    public init(tenantID: TenantID, sessionID: SessionID?, logger: Logger, batch: LLMCallBatch? = nil) {
         self.tenantID = tenantID
         self.sessionID = sessionID
         self.logger = logger
+        self.batch = batch
     }
 }
 
@@ -103,7 +106,9 @@ extension ChatModel {
     }
 }
 
-/// Where every LLM call is recorded. Implementations price the call and persist it.
+/// Where every LLM call is recorded. Implementations price the call and persist it, or hand it
+/// to the context's batch. Models record a call before they end its stream, so that a turn that
+/// read the stream to its end holds its record.
 public protocol LLMCallRecorder: Sendable {
-    func record(_ call: LLMCallRecord) async
+    func record(_ call: LLMCallRecord, context: LLMCallContext) async
 }

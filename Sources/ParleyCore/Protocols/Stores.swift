@@ -99,6 +99,13 @@ public protocol LLMRequestLog: Sendable {
     func append(_ record: LLMCallRecord) async throws
 }
 
+/// Writes a chat turn's answer together with the LLM calls made for it (`LLMCallBatch`), in one
+/// transaction: the turn's last write is one commit.
+public protocol TurnAnswerStore: LLMRequestLog {
+    /// Appends the answer to the tenant's session and the calls, all or nothing.
+    func append(tenant: TenantID, session: SessionID, answer: NewMessage, calls: [LLMCallRecord]) async throws -> StoredMessage
+}
+
 extension ConversationStore {
     public func recentTurns(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage] {
         try await recentMessages(tenant: tenant, session: session, limit: limit, before: before)

@@ -44,19 +44,20 @@ public struct ExtractiveAnswerer: ChatModel {
             let promptChars = request.messages.reduce(0) { $0 + $1.content.count }
             let usage = TokenUsage(promptTokens: Self.estimateTokens(characters: promptChars),
                                    completionTokens: Self.estimateTokens(characters: sent.count))
+            let elapsed = started.duration(to: .now)
+            // Recorded before the stream ends, so that the turn reading it holds the record.
+            await recorder.record(LLMCallRecord(
+                tenantID: context.tenantID, sessionID: context.sessionID, provider: provider, model: Self.modelName,
+                requestBody: ["question": .string(request.question), "passages": .number(Double(request.passages.count))],
+                responseBody: ["content": .string(sent), "finish_reason": cancelled ? "cancelled" : "stop"],
+                usage: usage, latencyMs: elapsed.wholeMilliseconds,
+                succeeded: !cancelled), context: context)
             if cancelled {
                 continuation.finish(throwing: CancellationError())
             } else {
                 continuation.yield(.finished(usage: usage, finishReason: "stop"))
                 continuation.finish()
             }
-            let elapsed = started.duration(to: .now)
-            await recorder.record(LLMCallRecord(
-                tenantID: context.tenantID, sessionID: context.sessionID, provider: provider, model: Self.modelName,
-                requestBody: ["question": .string(request.question), "passages": .number(Double(request.passages.count))],
-                responseBody: ["content": .string(sent), "finish_reason": cancelled ? "cancelled" : "stop"],
-                usage: usage, latencyMs: elapsed.wholeMilliseconds,
-                succeeded: !cancelled))
         }
         continuation.onTermination = { termination in
             if case .cancelled = termination { task.cancel() }

@@ -47,8 +47,7 @@ public struct OpenAICompatibleModel: ChatModel {
         let task = Task {
             let call = StreamingCall(settings: settings, httpClient: httpClient, request: request,
                                      context: context, continuation: continuation)
-            let record = await call.run()
-            await recorder.record(record)
+            await call.run(recordingWith: recorder)
         }
         continuation.onTermination = { termination in
             if case .cancelled = termination { task.cancel() }
@@ -80,28 +79,40 @@ struct StreamingCall: Sendable {
         let state = Mutex(State())
     }
 
-    func run() async -> LLMCallRecord {
+    /// Makes the call, hands its record to `recorder`, then ends the stream: a reader that saw
+    /// the end (a chat turn) can rely on the record having been handed over.
+    func run(recordingWith recorder: any LLMCallRecorder) async {
         let started = ContinuousClock.now
         let progress = Progress()
         let body = ChatCompletionsBody(model: request.model, messages: request.messages,
                                        temperature: request.temperature, maxTokens: request.maxTokens, format: request.responseFormat)
         var failure: LLMFailure?
+        var thrown: (any Error)?
         do {
             let deadline = started + settings.overallTimeout
             try await withOverallDeadline(progress: progress) {
                 try await attemptWithRetries(body: body, progress: progress, deadline: deadline)
             }
-            let state = progress.state.withLock { $0 }
-            continuation.yield(.finished(usage: state.usage, finishReason: state.finishReason))
-            continuation.finish()
         } catch let error as LLMFailure {
             failure = error
-            continuation.finish(throwing: error)
+            thrown = error
         } catch {
             // Cancellation: the visitor went away. The partial answer is still recorded.
             failure = .streamInterrupted("cancelled")
-            continuation.finish(throwing: error)
+            thrown = error
         }
+        await recorder.record(record(of: progress, body: body, started: started, failure: failure), context: context)
+        if let thrown {
+            continuation.finish(throwing: thrown)
+        } else {
+            let state = progress.state.withLock { $0 }
+            continuation.yield(.finished(usage: state.usage, finishReason: state.finishReason))
+            continuation.finish()
+        }
+    }
+
+    private func record(of progress: Progress, body: ChatCompletionsBody, started: ContinuousClock.Instant,
+                        failure: LLMFailure?) -> LLMCallRecord {
         let state = progress.state.withLock { $0 }
         let latency = started.duration(to: .now)
         var response: [String: JSONValue] = [

@@ -23,8 +23,9 @@ public struct PriceTable: Sendable {
     }
 }
 
-/// Prices each call and writes it to the `llm_requests` log. A failure to write is logged,
-/// never thrown into the chat turn: usage accounting must not break a visitor's answer.
+/// Prices each call and writes it to the `llm_requests` log, or hands it to the turn that writes
+/// it with its answer (`LLMCallContext.batch`). A failure to write is never thrown into the chat
+/// turn: usage accounting must not break a visitor's answer.
 public struct PricingRecorder: LLMCallRecorder {
     private let prices: PriceTable
     private let log: any LLMRequestLog
@@ -36,13 +37,14 @@ public struct PricingRecorder: LLMCallRecorder {
         self.redactor = redactor
     }
 
-    public func record(_ call: LLMCallRecord) async {
+    public func record(_ call: LLMCallRecord, context: LLMCallContext) async {
         var priced = call
         priced.unitPrice = prices.price(for: call.model)
         priced.cost = prices.cost(model: call.model, usage: call.usage)
         priced.requestBody = redactor.redact(call.requestBody)
         priced.responseBody = redactor.redact(call.responseBody)
         Self.count(priced)
+        if let batch = context.batch, await batch.add(priced) { return }
         try? await log.append(priced)
     }
 

@@ -126,6 +126,8 @@ public struct ParleyServices: Sendable {
         public let agents: any AgentStore
         public let tickets: any StreamTicketStore
         public let llmLog: FluentLLMRequestLog
+        /// A turn's answer with its LLM call records, in one transaction.
+        public let answers: any TurnAnswerStore
         public let escalations: any EscalationStore
         public let live: any LiveConversationStore
         /// Live events, published on the same database handle.
@@ -139,6 +141,7 @@ public struct ParleyServices: Sendable {
                agents: FluentAgentStore(database: database),
                tickets: FluentStreamTicketStore(database: database),
                llmLog: FluentLLMRequestLog(database: database),
+               answers: SQLTurnAnswerStore(database: database),
                escalations: SQLEscalations(database: database),
                live: SQLLiveConversations(database: database),
                events: sessionEvents(on: database))
@@ -160,7 +163,7 @@ public struct ParleyServices: Sendable {
                        }, announce: { [live = stores.live, bus = stores.events] tenant, session, reason, staffed in
                            await VisitorHandoff(tenant: tenant, store: live, bus: bus, logger: Logger(label: "parley.handoff"))
                                .announceEscalation(session, reason: reason, staffed: staffed)
-                       }), reviewer: model == nil ? answerReviewer : nil)
+                       }), reviewer: model == nil ? answerReviewer : nil, answers: stores.answers)
     }
 
     /// The model's self-check of each answer (`handoff.self_check`), when a model answers.

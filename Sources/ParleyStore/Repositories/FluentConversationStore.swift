@@ -70,6 +70,12 @@ public struct FluentConversationStore: ConversationStore {
     }
 
     public func append(tenant: TenantID, session: SessionID, message: NewMessage) async throws -> StoredMessage {
+        try await Self.append(message, tenant: tenant, session: session, on: sql)
+    }
+
+    /// Appends a message to the tenant's session in one statement that checks the session is
+    /// the tenant's; throws `unknown_session` when it is not.
+    static func append(_ message: NewMessage, tenant: TenantID, session: SessionID, on sql: any SQLDatabase) async throws -> StoredMessage {
         let stored = StoredMessage(id: MessageID(), tenantID: tenant, sessionID: session, role: message.role, content: message.content,
                                    metadata: JSONObject(message.metadata).value, createdAt: Date())
         let inserted = try await sql.raw("""

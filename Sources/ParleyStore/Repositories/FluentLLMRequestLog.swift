@@ -14,6 +14,10 @@ public struct FluentLLMRequestLog: LLMRequestLog {
     /// One INSERT written with SQLKit: every chat turn writes one row.
     public func append(_ record: LLMCallRecord) async throws {
         guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
+        try await Self.insert(record, on: sql)
+    }
+
+    static func insert(_ record: LLMCallRecord, on sql: any SQLDatabase) async throws {
         try await sql.raw("""
             INSERT INTO llm_requests (id, tenant_id, session_id, provider, model, request_body, response_body, prompt_tokens,
                                       completion_tokens, total_tokens, unit_cost_prompt, unit_cost_completion, computed_cost,

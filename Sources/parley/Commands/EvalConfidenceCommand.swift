@@ -139,5 +139,5 @@ struct EvalConfidenceCommand: AsyncParsableCommand {
 
 /// Records nothing: the evaluation's answers are not usage.
 private struct DiscardingCallRecorder: LLMCallRecorder {
-    func record(_ call: LLMCallRecord) async {}
+    func record(_ call: LLMCallRecord, context: LLMCallContext) async {}
 }
