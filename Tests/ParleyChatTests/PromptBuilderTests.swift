@@ -1,5 +1,5 @@
 import Foundation
-import ParleyChat
+@testable import ParleyChat
 import ParleyCore
 import Testing
 
@@ -37,5 +37,23 @@ struct PromptBuilderTests {
         #expect(citations[0].snippet.count <= 281)
         #expect(citations[0].snippet.hasSuffix("…"))
         #expect(citations[1].snippet == "short")
+    }
+
+    /// The snippet reads only the start of a passage; it must still be what collapsing the whole
+    /// passage's whitespace and cutting at the last word boundary gives.
+    @Test func snippetsReadOnlyTheStartAndEqualTheWholeTextsCut() {
+        func whole(_ text: String, length: Int) -> String {
+            let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            guard collapsed.count > length else { return collapsed }
+            let cut = collapsed.prefix(length)
+            return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + "…"
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ab yz\n\t\r\u{a0}é€😀") + ["e\u{301}", "\r\n"]
+        for _ in 0 ..< 3_000 {
+            let text = String((0 ..< Int.random(in: 0 ... 40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let length = Int.random(in: 0 ... 20, using: &generator)
+            #expect(PromptBuilder.snippet(text, length: length) == whole(text, length: length), "\(text.debugDescription) \(length)")
+        }
     }
 }

@@ -68,7 +68,7 @@ struct IngestionJobTests {
                 config.ingest.allowPrivateNetworks = true
                 config.ingest.useSitemap = false
                 // Long enough that the other tenant's source is indexed well inside it on a busy machine.
-                config.ingest.fetchTimeoutSeconds = 12
+                config.ingest.fetchTimeoutSeconds = 20
             }) { server in
                 let provisioner = server.services.provisioner(server.stores)
                 let a = try await provisioner.createTenant(name: "Slow site", slug: "slow").tenant
@@ -81,16 +81,16 @@ struct IngestionJobTests {
                 try await Task.sleep(for: .milliseconds(300))
                 let quick = try await submission.submit(SourceInput(kind: .text, title: "Returns", payload: .text("Returns are free for thirty days.")),
                                                         tenant: b.id)
-                let indexed = try await waitForStatus(server, quick.source.id, b.id, timeout: .seconds(10))
+                let indexed = try await waitForStatus(server, quick.source.id, b.id, timeout: .seconds(16))
                 #expect(indexed?.status == .indexed, "another tenant's source waited for the stalled site")
                 #expect(try await status(server, stalled.source.id, a.id)?.status == .pending, "the stalled fetch was still running")
-                let failed = try await waitForStatus(server, stalled.source.id, a.id, timeout: .seconds(45))
+                let failed = try await waitForStatus(server, stalled.source.id, a.id, timeout: .seconds(60))
                 #expect(failed?.status == .failed)
                 #expect(failed?.failureReason?.contains("timed out") == true, "\(failed?.failureReason ?? "")")
                 let took = started.duration(to: .now)
                 // Without a deadline over the body the stalled page would hold the fetch for ten minutes;
                 // the upper bound leaves room for a machine busy with the rest of the suite.
-                #expect(took >= .seconds(11.5) && took < .seconds(45), "the fetch deadline covers the body: \(took)")
+                #expect(took >= .seconds(19.5) && took < .seconds(60), "the fetch deadline covers the body: \(took)")
             }
         } catch {
             await site.stop()

@@ -20,7 +20,38 @@ public struct Analyzer: Sendable {
     }
 
     public func terms(_ text: String) -> [String] {
-        text.utf8.allSatisfy({ $0 < 128 }) ? asciiTerms(text) : characterTerms(text)
+        text.utf8.allSatisfy({ $0 < 128 }) ? asciiTerms(text) : mixedTerms(text)
+    }
+
+    /// Text with some non-ASCII characters (a dash, a currency sign, an accented name in an
+    /// English page): it is cut at its ASCII separators, which are separators on both paths;
+    /// runs of ASCII word bytes are read byte by byte, and only the runs holding a non-ASCII
+    /// byte go through the grapheme path. A combining mark is never ASCII, so it stays in the
+    /// run of the letter it modifies.
+    func mixedTerms(_ text: String) -> [String] {
+        var terms: [String] = []
+        var run: [UInt8] = []
+        run.reserveCapacity(32)
+        var runIsASCII = true
+        func flush() {
+            if !run.isEmpty {
+                terms += runIsASCII ? asciiTerms(String(decoding: run, as: UTF8.self))
+                                    : characterTerms(String(decoding: run, as: UTF8.self))
+            }
+            run.removeAll(keepingCapacity: true)
+            runIsASCII = true
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case 65 ... 90, 97 ... 122, 48 ... 57, 95: run.append(byte)
+            case 128...:
+                run.append(byte)
+                runIsASCII = false
+            default: flush()
+            }
+        }
+        flush()
+        return terms
     }
 
     /// The same rule on ASCII text, byte by byte: there a letter is A–Z or a–z and a number 0–9,
