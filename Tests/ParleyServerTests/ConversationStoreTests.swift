@@ -111,4 +111,39 @@ struct ConversationStoreTests {
             #expect(try await tickets.redeem(tenant: acme.id, message: third.id, at: Date())?.escalated == true)
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func aMessageIsAppendedByItsSessionsKeyOnlyToThatTenantsAndAgentsSession(_ backend: TestBackend) async throws {
+        try await ParleyTestServer.with(backend, adjust: { $0.app.seedDemo = false }) { server in
+            let provisioner = server.services.provisioner(server.stores)
+            let acme = try await provisioner.createTenant(name: "Acme", slug: "acme").tenant
+            let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
+            let database = server.app.db(.parley)
+            let store = FluentConversationStore(database: database)
+            let key = KeyMaterial.hash("k3")
+            let (session, _) = try await store.createSession(tenant: acme.id, agentCode: "sales", keyHash: key,
+                                                            firstMessage: NewMessage(role: .human, content: "first"))
+            try await Task.sleep(for: .milliseconds(5))
+            let (found, message) = try #require(try await store.append(tenant: acme.id, keyHash: key, agentCode: "sales",
+                                                                      message: NewMessage(role: .human, content: "second")))
+            #expect(found.id == session.id && found.agentCode == "sales" && found.heldBy == nil)
+            #expect(abs(found.createdAt.timeIntervalSince(session.createdAt)) < 0.001)
+            #expect(try await store.message(tenant: acme.id, id: message.id)?.content == "second")
+            let touched = try #require(try await store.session(tenant: acme.id, keyHash: key))
+            #expect(abs(touched.lastActivityAt.timeIntervalSince(message.createdAt)) < 0.001, "the trigger moved the activity time")
+
+            // Another agent's, another tenant's or an unknown key: nothing found, nothing written.
+            #expect(try await store.append(tenant: acme.id, keyHash: key, agentCode: "support", message: NewMessage(role: .human, content: "x")) == nil)
+            #expect(try await store.append(tenant: other.id, keyHash: key, agentCode: "sales", message: NewMessage(role: .human, content: "x")) == nil)
+            #expect(try await store.append(tenant: acme.id, keyHash: KeyMaterial.hash("nope"), agentCode: "sales",
+                                           message: NewMessage(role: .human, content: "x")) == nil)
+            #expect(try await store.history(tenant: acme.id, session: session.id, limit: 10).map(\.content) == ["first", "second"])
+
+            // A person who took the conversation over comes back with the message.
+            let ada = OperatorIdentity(id: AdminUserID(), name: "Ada")
+            _ = try await SQLLiveConversations(database: database).apply(.takeOver(ada), tenant: acme.id, session: session.id, at: Date())
+            let held = try #require(try await store.append(tenant: acme.id, keyHash: key, agentCode: "sales", message: NewMessage(role: .human, content: "hi Ada")))
+            #expect(held.0.heldBy == ada)
+        }
+    }
 }

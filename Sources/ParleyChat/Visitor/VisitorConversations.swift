@@ -38,8 +38,9 @@ public struct VisitorConversations: Sendable {
                                                                            keyHash: KeyMaterial.hash(key), firstMessage: visitorMessage)
             return Posted(sessionKey: key, session: session, question: question)
         }
-        guard let session = try await session(key: sessionKey, agent: agent) else { throw Self.unknownSession }
-        let question = try await conversations.append(tenant: tenant.id, session: session.id, message: visitorMessage)
+        guard sessionKey.count <= 128,
+              let (session, question) = try await conversations.append(tenant: tenant.id, keyHash: KeyMaterial.hash(sessionKey), agentCode: agent,
+                                                                       message: visitorMessage) else { throw Self.unknownSession }
         return Posted(sessionKey: sessionKey, session: session, question: question)
     }
 

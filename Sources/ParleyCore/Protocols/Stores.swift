@@ -10,6 +10,10 @@ public protocol ConversationStore: Sendable {
     func createSession(tenant: TenantID, agentCode: String, keyHash: String, firstMessage: NewMessage) async throws -> (ChatSession, StoredMessage)
     /// Appends a message and marks the session active now.
     func append(tenant: TenantID, session: SessionID, message: NewMessage) async throws -> StoredMessage
+    /// Appends a message to the tenant's session whose key hashes to `keyHash`, if that session
+    /// is `agentCode`'s, and returns the session (with the person holding it) and the message;
+    /// nil, with nothing written, when there is no such session.
+    func append(tenant: TenantID, keyHash: String, agentCode: String, message: NewMessage) async throws -> (ChatSession, StoredMessage)?
     /// The last `limit` messages before `before` (exclusive), oldest first.
     func recentMessages(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage]
     /// As `recentMessages`, with each message's role and content only (`metadata` left empty):
@@ -107,6 +111,12 @@ public protocol TurnAnswerStore: LLMRequestLog {
 }
 
 extension ConversationStore {
+    /// The keyed append as a read of the session and then an append.
+    public func append(tenant: TenantID, keyHash: String, agentCode: String, message: NewMessage) async throws -> (ChatSession, StoredMessage)? {
+        guard let session = try await session(tenant: tenant, keyHash: keyHash), session.agentCode == agentCode else { return nil }
+        return (session, try await append(tenant: tenant, session: session.id, message: message))
+    }
+
     public func recentTurns(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage] {
         try await recentMessages(tenant: tenant, session: session, limit: limit, before: before)
     }

@@ -172,7 +172,7 @@ public struct SQLLiveConversations: LiveConversationStore {
         private func event(_ kind: SessionEventKind, _ data: JSONValue) async throws -> SessionEvent {
             let row = try await sql.raw("""
                 INSERT INTO session_events (tenant_id, session_id, seq, kind, data, created_at)
-                SELECT \(bind: tenant.uuid), \(bind: session.uuid), COALESCE(MAX(seq), 0) + 1, \(bind: kind.rawValue), \(bind: JSONObject(data)),
+                SELECT \(bind: tenant.uuid), \(bind: session.uuid), COALESCE(MAX(seq), 0) + 1, \(bind: kind.rawValue), \(JSONObject(data).bound),
                        \(bind: Millis.of(at))
                 FROM session_events WHERE session_id = \(bind: session.uuid)
                 RETURNING seq

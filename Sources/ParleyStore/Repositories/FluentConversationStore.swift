@@ -54,7 +54,7 @@ public struct FluentConversationStore: ConversationStore {
             try await sql.raw("""
                 INSERT INTO sessions (id, tenant_id, session_key_hash, agent_code, is_anonymous, created_at, last_activity_at, metadata)
                 VALUES (\(bind: session.id.uuid), \(bind: tenant.uuid), \(bind: keyHash), \(bind: agentCode), \(bind: true),
-                        \(bind: now), \(bind: now), \(bind: JSONObject(.object([:]))))
+                        \(bind: now), \(bind: now), \(JSONObject(.object([:])).bound))
                 """).run()
             try await Self.insert(message, into: sql)
         }
@@ -65,12 +65,37 @@ public struct FluentConversationStore: ConversationStore {
         try await sql.raw("""
             INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
             VALUES (\(bind: message.id.uuid), \(bind: message.tenantID.uuid), \(bind: message.sessionID.uuid), \(bind: message.role.rawValue),
-                    \(bind: message.content), \(bind: JSONObject(message.metadata)), \(bind: message.createdAt))
+                    \(bind: message.content), \(JSONObject(message.metadata).bound), \(bind: message.createdAt))
             """).run()
     }
 
     public func append(tenant: TenantID, session: SessionID, message: NewMessage) async throws -> StoredMessage {
         try await Self.append(message, tenant: tenant, session: session, on: sql)
+    }
+
+    /// The session found by its key and the message appended to it in one statement: the
+    /// INSERT takes its session from the key's row, and returns the session's creation time and
+    /// the person holding it (at most one open escalation, through its partial unique index).
+    /// A visitor's every message after the first comes through here.
+    public func append(tenant: TenantID, keyHash: String, agentCode: String, message: NewMessage) async throws -> (ChatSession, StoredMessage)? {
+        let id = MessageID()
+        let now = Date()
+        let metadata = JSONObject(message.metadata)
+        guard let row = try await sql.raw("""
+            INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
+            SELECT \(bind: id.uuid), s.tenant_id, s.id, \(bind: message.role.rawValue), \(bind: message.content), \(metadata.bound), \(bind: now)
+            FROM sessions s
+            WHERE s.tenant_id = \(bind: tenant.uuid) AND s.session_key_hash = \(bind: keyHash) AND s.agent_code = \(bind: agentCode)
+            RETURNING session_id,
+             (SELECT s.created_at FROM sessions s WHERE s.id = messages.session_id AND s.tenant_id = messages.tenant_id) AS session_created_at,
+             \(Self.returnedHolder)
+            """).first() else { return nil }
+        let sessionID = SessionID(try row.decode(column: "session_id", as: UUID.self))
+        let session = ChatSession(id: sessionID, tenantID: tenant, agentCode: agentCode,
+                                  createdAt: try row.decode(column: "session_created_at", as: Date.self), lastActivityAt: now,
+                                  heldBy: try Self.holder(returnedBy: row))
+        return (session, StoredMessage(id: id, tenantID: tenant, sessionID: sessionID, role: message.role, content: message.content,
+                                       metadata: metadata.value, createdAt: now))
     }
 
     /// Appends a message to the tenant's session in one statement that checks the session is
@@ -81,7 +106,7 @@ public struct FluentConversationStore: ConversationStore {
         let inserted = try await sql.raw("""
             INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
             SELECT \(bind: stored.id.uuid), \(bind: tenant.uuid), \(bind: session.uuid), \(bind: stored.role.rawValue),
-                   \(bind: stored.content), \(bind: JSONObject(stored.metadata)), \(bind: stored.createdAt)
+                   \(bind: stored.content), \(JSONObject(stored.metadata).bound), \(bind: stored.createdAt)
             WHERE EXISTS (SELECT 1 FROM sessions WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: session.uuid))
             RETURNING id
             """).all()
@@ -152,6 +177,23 @@ public struct FluentConversationStore: ConversationStore {
                     agentCode: try row.decode(column: "agent_code", as: String.self),
                     createdAt: try row.decode(column: "created_at", as: Date.self),
                     lastActivityAt: try row.decode(column: "last_activity_at", as: Date.self), heldBy: try holder(row))
+    }
+
+    /// `RETURNING` columns of a statement on `messages`: the person holding the message's
+    /// conversation (its open escalation, once taken over; at most one row, found through the
+    /// partial unique index). An `UPDATE … RETURNING` cannot join, so these are subqueries.
+    static let returnedHolder: SQLQueryString = """
+        (SELECT e.operator_id FROM escalations e WHERE e.session_id = messages.session_id AND e.tenant_id = messages.tenant_id
+          AND e.resolved_at IS NULL AND e.taken_over_at IS NOT NULL) AS operator_id,
+        (SELECT e.operator_name FROM escalations e WHERE e.session_id = messages.session_id AND e.tenant_id = messages.tenant_id
+          AND e.resolved_at IS NULL AND e.taken_over_at IS NOT NULL) AS operator_name
+        """
+
+    /// The person `returnedHolder` returned, if any.
+    static func holder(returnedBy row: any SQLRow) throws -> OperatorIdentity? {
+        try row.decode(column: "operator_id", as: UUID?.self).map {
+            OperatorIdentity(id: AdminUserID($0), name: try row.decode(column: "operator_name", as: String?.self) ?? "")
+        }
     }
 
     /// The operator of the row's open escalation, once taken over.

@@ -23,7 +23,7 @@ public struct FluentLLMRequestLog: LLMRequestLog {
                                       completion_tokens, total_tokens, unit_cost_prompt, unit_cost_completion, computed_cost,
                                       latency_ms, succeeded, created_at)
             VALUES (\(bind: UUID()), \(bind: record.tenantID.uuid), \(bind: record.sessionID?.uuid), \(bind: record.provider),
-                    \(bind: record.model), \(bind: JSONObject(record.requestBody)), \(bind: JSONObject(record.responseBody)),
+                    \(bind: record.model), \(JSONObject(record.requestBody).bound), \(JSONObject(record.responseBody).bound),
                     \(bind: record.usage?.promptTokens), \(bind: record.usage?.completionTokens), \(bind: record.usage?.totalTokens),
                     \(bind: record.unitPrice?.prompt), \(bind: record.unitPrice?.completion), \(bind: record.cost),
                     \(bind: record.latencyMs), \(bind: record.succeeded), \(bind: Date()))

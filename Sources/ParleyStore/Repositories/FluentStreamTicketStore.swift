@@ -31,18 +31,12 @@ public struct FluentStreamTicketStore: StreamTicketStore {
               AND stream_redeemed_at IS NULL
             RETURNING session_id,
              (SELECT s.agent_code FROM sessions s WHERE s.id = messages.session_id AND s.tenant_id = messages.tenant_id) AS agent_code,
-             (SELECT e.operator_id FROM escalations e WHERE e.session_id = messages.session_id AND e.tenant_id = messages.tenant_id
-               AND e.resolved_at IS NULL AND e.taken_over_at IS NOT NULL) AS operator_id,
-             (SELECT e.operator_name FROM escalations e WHERE e.session_id = messages.session_id AND e.tenant_id = messages.tenant_id
-               AND e.resolved_at IS NULL AND e.taken_over_at IS NOT NULL) AS operator_name,
+             \(FluentConversationStore.returnedHolder),
              EXISTS (SELECT 1 FROM escalations e WHERE e.session_id = messages.session_id AND e.tenant_id = messages.tenant_id
                AND e.resolved_at IS NULL) AS escalated
             """).first() else { return nil }
-        let holder = try row.decode(column: "operator_id", as: UUID?.self).map {
-            OperatorIdentity(id: AdminUserID($0), name: try row.decode(column: "operator_name", as: String?.self) ?? "")
-        }
         return StreamTicket(tenantID: tenant, sessionID: SessionID(try row.decode(column: "session_id", as: UUID.self)), messageID: message,
-                            agentCode: try row.decode(column: "agent_code", as: String.self), heldBy: holder,
+                            agentCode: try row.decode(column: "agent_code", as: String.self), heldBy: try FluentConversationStore.holder(returnedBy: row),
                             escalated: try row.decode(column: "escalated", as: Bool.self))
     }
 }

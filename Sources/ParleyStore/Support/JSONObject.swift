@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import SQLKit
 
 /// A JSON object column (JSONB on PostgreSQL, JSON text on SQLite).
 ///
@@ -32,5 +33,23 @@ struct JSONObject: Codable, Sendable, Equatable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         for (key, value) in fields { try container.encode(value, forKey: Key(stringValue: key)) }
+    }
+}
+
+extension JSONObject {
+    /// This object bound as its JSON text, written by `JSONText` instead of through
+    /// `JSONEncoder`'s keyed containers: every chat turn stores three such columns, and the
+    /// encoder's set-up and boxing cost more than the statements' own work. SQLite stores the
+    /// text as its driver would; PostgreSQL reads it as `jsonb` through a cast.
+    var bound: JSONTextBind { JSONTextBind(text: value.jsonString) }
+}
+
+/// A bind of JSON text into a JSON column (`jsonb` on PostgreSQL, text on SQLite).
+struct JSONTextBind: SQLExpression {
+    let text: String
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(bind: text)
+        if serializer.dialect.name == "postgresql" { serializer.write("::jsonb") }
     }
 }
