@@ -101,17 +101,28 @@ public struct FluentConversationStore: ConversationStore {
     /// Appends a message to the tenant's session in one statement that checks the session is
     /// the tenant's; throws `unknown_session` when it is not.
     static func append(_ message: NewMessage, tenant: TenantID, session: SessionID, on sql: any SQLDatabase) async throws -> StoredMessage {
-        let stored = StoredMessage(id: MessageID(), tenantID: tenant, sessionID: session, role: message.role, content: message.content,
-                                   metadata: JSONObject(message.metadata).value, createdAt: Date())
-        let inserted = try await sql.raw("""
-            INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
-            SELECT \(bind: stored.id.uuid), \(bind: tenant.uuid), \(bind: session.uuid), \(bind: stored.role.rawValue),
-                   \(bind: stored.content), \(JSONObject(stored.metadata).bound), \(bind: stored.createdAt)
-            WHERE EXISTS (SELECT 1 FROM sessions WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: session.uuid))
-            RETURNING id
-            """).all()
-        guard inserted.count == 1 else { throw ParleyError.notFound("unknown_session", "No such conversation.") }
+        let stored = appended(message, tenant: tenant, session: session)
+        let inserted = try await sql.raw("\(checkedInsertion(of: stored)) RETURNING id").all()
+        guard inserted.count == 1 else { throw unknownSession }
         return stored
+    }
+
+    static let unknownSession = ParleyError.notFound("unknown_session", "No such conversation.")
+
+    /// The message `message` becomes when appended now to the tenant's session.
+    static func appended(_ message: NewMessage, tenant: TenantID, session: SessionID) -> StoredMessage {
+        StoredMessage(id: MessageID(), tenantID: tenant, sessionID: session, role: message.role, content: message.content,
+                      metadata: JSONObject(message.metadata).value, createdAt: Date())
+    }
+
+    /// The INSERT of a stored message that writes it only if its session is its tenant's.
+    static func checkedInsertion(of stored: StoredMessage) -> SQLQueryString {
+        """
+        INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
+        SELECT \(bind: stored.id.uuid), \(bind: stored.tenantID.uuid), \(bind: stored.sessionID.uuid), \(bind: stored.role.rawValue),
+               \(bind: stored.content), \(JSONObject(stored.metadata).bound), \(bind: stored.createdAt)
+        WHERE EXISTS (SELECT 1 FROM sessions WHERE tenant_id = \(bind: stored.tenantID.uuid) AND id = \(bind: stored.sessionID.uuid))
+        """
     }
 
     public func recentMessages(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage] {

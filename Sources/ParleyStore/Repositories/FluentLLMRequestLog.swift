@@ -18,16 +18,24 @@ public struct FluentLLMRequestLog: LLMRequestLog {
     }
 
     static func insert(_ record: LLMCallRecord, on sql: any SQLDatabase) async throws {
-        try await sql.raw("""
-            INSERT INTO llm_requests (id, tenant_id, session_id, provider, model, request_body, response_body, prompt_tokens,
-                                      completion_tokens, total_tokens, unit_cost_prompt, unit_cost_completion, computed_cost,
-                                      latency_ms, succeeded, created_at)
-            VALUES (\(bind: UUID()), \(bind: record.tenantID.uuid), \(bind: record.sessionID?.uuid), \(bind: record.provider),
-                    \(bind: record.model), \(JSONObject(record.requestBody).bound), \(JSONObject(record.responseBody).bound),
-                    \(bind: record.usage?.promptTokens), \(bind: record.usage?.completionTokens), \(bind: record.usage?.totalTokens),
-                    \(bind: record.unitPrice?.prompt), \(bind: record.unitPrice?.completion), \(bind: record.cost),
-                    \(bind: record.latencyMs), \(bind: record.succeeded), \(bind: Date()))
-            """).run()
+        try await sql.raw("\(insertion) VALUES (\(values(of: record)))").run()
+    }
+
+    static let insertion: SQLQueryString = """
+        INSERT INTO llm_requests (id, tenant_id, session_id, provider, model, request_body, response_body, prompt_tokens,
+                                  completion_tokens, total_tokens, unit_cost_prompt, unit_cost_completion, computed_cost,
+                                  latency_ms, succeeded, created_at)
+        """
+
+    /// A row's values, in the order of `insertion`'s columns.
+    static func values(of record: LLMCallRecord) -> SQLQueryString {
+        """
+        \(bind: UUID()), \(bind: record.tenantID.uuid), \(bind: record.sessionID?.uuid), \(bind: record.provider),
+        \(bind: record.model), \(JSONObject(record.requestBody).bound), \(JSONObject(record.responseBody).bound),
+        \(bind: record.usage?.promptTokens), \(bind: record.usage?.completionTokens), \(bind: record.usage?.totalTokens),
+        \(bind: record.unitPrice?.prompt), \(bind: record.unitPrice?.completion), \(bind: record.cost),
+        \(bind: record.latencyMs), \(bind: record.succeeded), \(bind: Date())
+        """
     }
 
     /// One stored call, as read back for reports.

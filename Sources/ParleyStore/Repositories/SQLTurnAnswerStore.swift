@@ -4,13 +4,15 @@ import ParleyCore
 import SQLKit
 
 /// `TurnAnswerStore` in SQL: a chat turn's answer and its `llm_requests` rows, written with the
-/// same statements as `FluentConversationStore.append` and `FluentLLMRequestLog.append`.
+/// same INSERTs as `FluentConversationStore.append` and `FluentLLMRequestLog.append`.
 ///
-/// On PostgreSQL they are one transaction: one commit (one WAL flush) for the turn's last write
-/// instead of one per row. On SQLite a commit in WAL mode with `synchronous=NORMAL` flushes
-/// nothing, while BEGIN and COMMIT are two more statements, each a hop to the connection's
-/// thread; there the calls are written right after the answer, and only once it was accepted
-/// (a refused answer leaves no call row either way).
+/// On PostgreSQL they are one statement: the answer's INSERT and each call's in data-modifying
+/// CTEs, each call written only if the answer was (its session is the tenant's). One round trip
+/// and one commit (one WAL flush) for the turn's last write, where a transaction would take four
+/// round trips. On SQLite a commit in WAL mode with `synchronous=NORMAL` flushes nothing and
+/// SQLite has no such CTEs, while BEGIN and COMMIT would be two more statements, each a hop to
+/// the process's one connection: there the calls are written right after the answer, and only
+/// once it was accepted (a refused answer leaves no call row either way).
 public struct SQLTurnAnswerStore: TurnAnswerStore {
     private let database: any Database
 
@@ -20,21 +22,23 @@ public struct SQLTurnAnswerStore: TurnAnswerStore {
 
     public func append(tenant: TenantID, session: SessionID, answer: NewMessage, calls: [LLMCallRecord]) async throws -> StoredMessage {
         guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
-        if sql.dialect.name == "sqlite" {
+        guard sql.dialect.name == "postgresql" else {
             let stored = try await FluentConversationStore.append(answer, tenant: tenant, session: session, on: sql)
             for call in calls {
                 try await FluentLLMRequestLog.insert(call, on: sql)
             }
             return stored
         }
-        return try await database.transaction { transaction in
-            guard let sql = transaction as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
-            let stored = try await FluentConversationStore.append(answer, tenant: tenant, session: session, on: sql)
-            for call in calls {
-                try await FluentLLMRequestLog.insert(call, on: sql)
-            }
-            return stored
+        let stored = FluentConversationStore.appended(answer, tenant: tenant, session: session)
+        var statement: SQLQueryString = "WITH answer AS (\(FluentConversationStore.checkedInsertion(of: stored)) RETURNING id)"
+        for (index, call) in calls.enumerated() {
+            statement = statement + """
+                , call\(unsafeRaw: String(index)) AS (\(FluentLLMRequestLog.insertion)
+                  SELECT \(FluentLLMRequestLog.values(of: call)) WHERE EXISTS (SELECT 1 FROM answer))
+                """
         }
+        guard try await sql.raw(statement + " SELECT id FROM answer").all().count == 1 else { throw FluentConversationStore.unknownSession }
+        return stored
     }
 
     public func append(_ record: LLMCallRecord) async throws {
