@@ -15,10 +15,7 @@ import Testing
 struct ConversationStoreTests {
     @Test(arguments: TestBackend.available)
     func appendsChecksTenantsMoveActivityAndReadWindows(_ backend: TestBackend) async throws {
-        try await ParleyTestServer.with(backend, adjust: { $0.app.seedDemo = false }) { server in
-            let provisioner = server.services.provisioner(server.stores)
-            let acme = try await provisioner.createTenant(name: "Acme", slug: "acme").tenant
-            let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
+        try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
             let store = FluentConversationStore(database: server.app.db(.parley))
             let (session, first) = try await store.createSession(tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("k1"),
                                                                 firstMessage: NewMessage(role: .human, content: "m0"))
@@ -77,10 +74,7 @@ struct ConversationStoreTests {
 
     @Test(arguments: TestBackend.available)
     func aVisitorsMessageIsRedeemedOnceByItsTenant(_ backend: TestBackend) async throws {
-        try await ParleyTestServer.with(backend, adjust: { $0.app.seedDemo = false }) { server in
-            let provisioner = server.services.provisioner(server.stores)
-            let acme = try await provisioner.createTenant(name: "Acme", slug: "acme").tenant
-            let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
+        try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
             let database = server.app.db(.parley)
             let conversations = FluentConversationStore(database: database)
             let (session, question) = try await conversations.createSession(
@@ -114,10 +108,7 @@ struct ConversationStoreTests {
 
     @Test(arguments: TestBackend.available)
     func aMessageIsAppendedByItsSessionsKeyOnlyToThatTenantsAndAgentsSession(_ backend: TestBackend) async throws {
-        try await ParleyTestServer.with(backend, adjust: { $0.app.seedDemo = false }) { server in
-            let provisioner = server.services.provisioner(server.stores)
-            let acme = try await provisioner.createTenant(name: "Acme", slug: "acme").tenant
-            let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
+        try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
             let database = server.app.db(.parley)
             let store = FluentConversationStore(database: database)
             let key = KeyMaterial.hash("k3")

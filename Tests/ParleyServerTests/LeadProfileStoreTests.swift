@@ -14,10 +14,7 @@ import Testing
 struct LeadProfileStoreTests {
     @Test(arguments: TestBackend.available)
     func profilesRoundTripPerConversationAndTenant(_ backend: TestBackend) async throws {
-        try await ParleyTestServer.with(backend, adjust: { $0.app.seedDemo = false }) { server in
-            let provisioner = server.services.provisioner(server.stores)
-            let acme = try await provisioner.createTenant(name: "Acme", slug: "acme").tenant
-            let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
+        try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
             let database = server.app.db(.parley)
             let (session, message) = try await FluentConversationStore(database: database).createSession(
                 tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("lead-test"),

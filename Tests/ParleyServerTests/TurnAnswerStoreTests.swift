@@ -18,10 +18,7 @@ struct TurnAnswerStoreTests {
 
     @Test(arguments: TestBackend.available)
     func theAnswerAndItsCallsAreWrittenTogetherOrNotAtAll(_ backend: TestBackend) async throws {
-        try await ParleyTestServer.with(backend, adjust: { $0.app.seedDemo = false }) { server in
-            let provisioner = server.services.provisioner(server.stores)
-            let acme = try await provisioner.createTenant(name: "Acme", slug: "acme").tenant
-            let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
+        try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
             let database = server.app.db(.parley)
             let conversations = FluentConversationStore(database: database)
             let answers = SQLTurnAnswerStore(database: database)

@@ -1,0 +1,17 @@
+import ParleyChat
+import ParleyCore
+import ParleyServer
+import ParleyTestSupport
+
+extension ParleyTestServer {
+    /// A server without the demo tenant, holding two tenants, Acme and Other: the set-up of the
+    /// store tests that show one tenant cannot reach the other's rows.
+    static func withTwoTenants(_ backend: TestBackend, _ body: (ParleyTestServer, _ acme: Tenant, _ other: Tenant) async throws -> Void) async throws {
+        try await with(backend, adjust: { $0.app.seedDemo = false }) { server in
+            let provisioner = server.services.provisioner(server.stores)
+            let acme = try await provisioner.createTenant(name: "Acme", slug: "acme").tenant
+            let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
+            try await body(server, acme, other)
+        }
+    }
+}
