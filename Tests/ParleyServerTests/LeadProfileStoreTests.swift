@@ -16,9 +16,8 @@ struct LeadProfileStoreTests {
     func profilesRoundTripPerConversationAndTenant(_ backend: TestBackend) async throws {
         try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
             let database = server.app.db(.parley)
-            let (session, message) = try await FluentConversationStore(database: database).createSession(
-                tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("lead-test"),
-                firstMessage: NewMessage(role: .human, content: "I'm Anna, anna@example.com, interested in the Aurora City"))
+            let (session, message) = try await server.conversation(of: acme, key: "lead-test",
+                                                                   saying: "I'm Anna, anna@example.com, interested in the Aurora City")
             let store = FluentLeadProfileStore(database: database)
             #expect(try await store.profile(tenant: acme.id, session: session.id) == nil)
 

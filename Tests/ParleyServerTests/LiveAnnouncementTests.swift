@@ -14,10 +14,8 @@ struct LiveAnnouncementTests {
     @Test(arguments: TestBackend.available)
     func announcementsCheckTheTenantAndNumberEventsWithoutGaps(_ backend: TestBackend) async throws {
         try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
-            let database = server.app.db(.parley)
-            let live = SQLLiveConversations(database: database)
-            let (session, question) = try await FluentConversationStore(database: database).createSession(
-                tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("k"), firstMessage: NewMessage(role: .human, content: "a person please"))
+            let live = SQLLiveConversations(database: server.app.db(.parley))
+            let (session, question) = try await server.conversation(of: acme, key: "k", saying: "a person please")
 
             let escalated = try await live.apply(.escalated(.visitorRequest, expectedWait: .seconds(90), staffed: true),
                                                  tenant: acme.id, session: session.id, at: Date())

@@ -1,6 +1,8 @@
+import Fluent
 import ParleyChat
 import ParleyCore
 import ParleyServer
+import ParleyStore
 import ParleyTestSupport
 
 extension ParleyTestServer {
@@ -13,5 +15,11 @@ extension ParleyTestServer {
             let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
             try await body(server, acme, other)
         }
+    }
+
+    /// A new conversation of `tenant`'s sales agent, keyed `key`, opened by the visitor's `text`.
+    func conversation(of tenant: Tenant, key: String, saying text: String) async throws -> (ChatSession, StoredMessage) {
+        try await FluentConversationStore(database: app.db(.parley)).createSession(
+            tenant: tenant.id, agentCode: "sales", keyHash: KeyMaterial.hash(key), firstMessage: NewMessage(role: .human, content: text))
     }
 }
