@@ -7,8 +7,8 @@ import ParleyCore
 ///
 /// The visitor's message has already been stored by the time a turn runs. If the model fails
 /// mid-answer or the visitor disconnects, the partial answer is still stored, marked incomplete.
-/// With a `TurnAnswerStore`, the answer and the records of the turn's LLM calls are written in
-/// one transaction (one commit where there were two).
+/// With a `TurnAnswerStore`, the answer and the records of the turn's LLM calls are written
+/// together (on PostgreSQL one statement and one commit where there were two).
 public struct ChatTurnRunner: Sendable {
     private let conversations: any ConversationStore
     private let retriever: any Retriever

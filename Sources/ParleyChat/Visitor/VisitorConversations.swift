@@ -38,8 +38,8 @@ public struct VisitorConversations: Sendable {
                                                                            keyHash: KeyMaterial.hash(key), firstMessage: visitorMessage)
             return Posted(sessionKey: key, session: session, question: question)
         }
-        guard sessionKey.count <= 128,
-              let (session, question) = try await conversations.append(tenant: tenant.id, keyHash: KeyMaterial.hash(sessionKey), agentCode: agent,
+        guard let keyHash = Self.keyHash(sessionKey),
+              let (session, question) = try await conversations.append(tenant: tenant.id, keyHash: keyHash, agentCode: agent,
                                                                        message: visitorMessage) else { throw Self.unknownSession }
         return Posted(sessionKey: sessionKey, session: session, question: question)
     }
@@ -70,8 +70,7 @@ public struct VisitorConversations: Sendable {
                        now: Date = Date()) async throws -> RedeemedStream {
         guard claims.tenantID == tenant.id else { throw ParleyError.forbidden("This stream belongs to another site.") }
         if let sessionKey {
-            let session = sessionKey.count <= 128
-                ? try await conversations.session(tenant: tenant.id, keyHash: KeyMaterial.hash(sessionKey)) : nil
+            let session = try await Self.keyHash(sessionKey).asyncFlatMap { try await conversations.session(tenant: tenant.id, keyHash: $0) }
             guard session?.id == claims.sessionID else { throw ParleyError.forbidden("This stream belongs to another conversation.") }
         }
         // The id names the visitor's message (its expiry was checked with its signature).
@@ -88,9 +87,15 @@ public struct VisitorConversations: Sendable {
 
     /// The conversation `key` names, if it is this tenant's and this agent's.
     public func session(key: String, agent: String) async throws -> ChatSession? {
-        guard key.count <= 128 else { return nil }
-        let session = try await conversations.session(tenant: tenant.id, keyHash: KeyMaterial.hash(key))
+        guard let keyHash = Self.keyHash(key) else { return nil }
+        let session = try await conversations.session(tenant: tenant.id, keyHash: keyHash)
         return session?.agentCode == agent ? session : nil
+    }
+
+    /// The hash a session key is stored under; nil for a key longer than any issued (128
+    /// characters), which names no conversation and is not worth hashing.
+    static func keyHash(_ key: String) -> String? {
+        key.count <= 128 ? KeyMaterial.hash(key) : nil
     }
 
     /// The conversation's messages a visitor may see (no system messages, no operators' notes), oldest first.

@@ -103,10 +103,11 @@ public protocol LLMRequestLog: Sendable {
     func append(_ record: LLMCallRecord) async throws
 }
 
-/// Writes a chat turn's answer together with the LLM calls made for it (`LLMCallBatch`), in one
-/// transaction: the turn's last write is one commit.
+/// Writes a chat turn's answer together with the LLM calls made for it (`LLMCallBatch`), so that
+/// the turn's last write costs as few statements and commits as the database allows.
 public protocol TurnAnswerStore: LLMRequestLog {
-    /// Appends the answer to the tenant's session and the calls, all or nothing.
+    /// Appends the answer to the tenant's session and then the calls; a refused answer (not the
+    /// tenant's session) writes no call.
     func append(tenant: TenantID, session: SessionID, answer: NewMessage, calls: [LLMCallRecord]) async throws -> StoredMessage
 }
 

@@ -126,7 +126,7 @@ public struct ParleyServices: Sendable {
         public let agents: any AgentStore
         public let tickets: any StreamTicketStore
         public let llmLog: FluentLLMRequestLog
-        /// A turn's answer with its LLM call records, in one transaction.
+        /// A turn's answer with its LLM call records, written together.
         public let answers: any TurnAnswerStore
         public let escalations: any EscalationStore
         public let live: any LiveConversationStore

@@ -39,10 +39,15 @@ public struct SQLEscalations: EscalationStore {
     }
 
     public func openEscalation(tenant: TenantID, session: SessionID) async throws -> Escalation? {
+        try await Self.openEscalation(tenant: tenant, session: session, on: sql)
+    }
+
+    /// The conversation's open escalation (at most one), on a given connection or transaction.
+    static func openEscalation(tenant: TenantID, session: SessionID, on sql: any SQLDatabase) async throws -> Escalation? {
         try await sql.raw("""
-            SELECT \(unsafeRaw: Self.columns) FROM escalations
+            SELECT \(unsafeRaw: columns) FROM escalations
             WHERE tenant_id = \(bind: tenant.uuid) AND session_id = \(bind: session.uuid) AND resolved_at IS NULL
-            """).first().map(Self.decode)
+            """).first().map(decode)
     }
 
     public func openEscalations(tenant: TenantID, limit: Int) async throws -> [Escalation] {

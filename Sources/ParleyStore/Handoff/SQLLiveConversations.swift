@@ -32,8 +32,8 @@ public struct SQLLiveConversations: LiveConversationStore {
         var attempt = 0
         while true {
             do {
-                if let (kind, data) = Self.announcement(change) {
-                    return HandoffRecord(events: [try await Transaction(sql: sql, tenant: tenant, session: session, at: date).event(kind, data)])
+                if change.onlyAnnounces {
+                    return try await Transaction(sql: sql, tenant: tenant, session: session, at: date).apply(change)
                 }
                 return try await database.transaction { transaction in
                     guard let sql = transaction as? any SQLDatabase else { throw ParleyError.internalFailure("The hand-over needs an SQL database.") }
@@ -46,20 +46,6 @@ public struct SQLLiveConversations: LiveConversationStore {
                 attempt += 1
                 if attempt >= 5 { throw error }
             }
-        }
-    }
-
-    /// The event of a change that only announces, and nothing else to change.
-    static func announcement(_ change: HandoffChange) -> (SessionEventKind, JSONValue)? {
-        switch change {
-        case .escalated(let reason, let wait, let staffed):
-            var data: [String: JSONValue] = ["reason": .string(reason.rawValue), "staffed": .bool(staffed)]
-            if let wait { data["expected_wait_seconds"] = .number(Double(wait.components.seconds)) }
-            return (.escalated, .object(data))
-        case .visitorWrote(let message):
-            return (.visitorMessage, ["message_id": .string(message.id.description), "text": .string(message.content)])
-        case .takeOver, .assign, .reply, .note, .release:
-            return nil
         }
     }
 
@@ -98,7 +84,7 @@ public struct SQLLiveConversations: LiveConversationStore {
         }
     }
 
-    /// One change inside its transaction.
+    /// One change inside its transaction (an announcement, one statement, runs without one).
     private struct Transaction {
         let sql: any SQLDatabase
         let tenant: TenantID
@@ -106,18 +92,18 @@ public struct SQLLiveConversations: LiveConversationStore {
         let at: Date
 
         func apply(_ change: HandoffChange) async throws -> HandoffRecord {
-            guard try await sql.raw("SELECT id FROM sessions WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: session.uuid)").first() != nil else {
-                throw SQLLiveConversations.unknownConversation
-            }
-            let open = try await openEscalation()
             switch change {
-            case .escalated, .visitorWrote:
-                guard let (kind, data) = SQLLiveConversations.announcement(change) else { throw ParleyError.internalFailure("Not an announcement.") }
-                return HandoffRecord(events: [try await event(kind, data)])
+            case .escalated(let reason, let wait, let staffed):
+                var data: [String: JSONValue] = ["reason": .string(reason.rawValue), "staffed": .bool(staffed)]
+                if let wait { data["expected_wait_seconds"] = .number(Double(wait.components.seconds)) }
+                return HandoffRecord(events: [try await event(.escalated, .object(data))])
+            case .visitorWrote(let message):
+                return HandoffRecord(events: [try await event(.visitorMessage, ["message_id": .string(message.id.description),
+                                                                               "text": .string(message.content)])])
             case .takeOver(let person):
-                return try await takeOver(open, by: person)
+                return try await takeOver(try await openEscalationOfConversation(), by: person)
             case .assign(let person):
-                guard let open else { throw Self.noEscalation }
+                guard let open = try await openEscalationOfConversation() else { throw Self.noEscalation }
                 if let holder = open.holder, holder.id != person.id { throw Self.held(by: holder) }
                 if open.holder != nil || open.assignee == person { return HandoffRecord(events: []) }
                 try await require(sql.raw("""
@@ -126,17 +112,18 @@ public struct SQLLiveConversations: LiveConversationStore {
                     """).all())
                 return HandoffRecord(events: [try await event(.assigned, ["operator": person.jsonValue])])
             case .reply(let person, let text):
-                guard let holder = open?.holder else {
+                guard let holder = try await openEscalationOfConversation()?.holder else {
                     throw ParleyError(code: "not_taken_over", message: "Take the conversation over before replying to the visitor.", kind: .conflict)
                 }
                 guard holder.id == person.id else { throw Self.held(by: holder) }
                 return try await write(NewMessage(role: .operator, content: text, metadata: ["operator": person.jsonValue]),
                                        kind: .operatorMessage, extra: ["operator": person.jsonValue])
             case .note(let person, let text):
+                try await requireConversation()
                 return try await write(NewMessage(role: .note, content: text, metadata: ["operator": person.jsonValue]),
                                        kind: .note, extra: ["operator": person.jsonValue])
             case .release(let outcome, let person):
-                guard let open else { throw Self.noEscalation }
+                guard let open = try await openEscalationOfConversation() else { throw Self.noEscalation }
                 try await require(sql.raw("""
                     UPDATE escalations SET resolved_at = \(bind: Millis.of(at)), outcome = \(bind: outcome.rawValue)
                     WHERE id = \(bind: open.id.uuid) AND resolved_at IS NULL RETURNING id
@@ -179,11 +166,17 @@ public struct SQLLiveConversations: LiveConversationStore {
             return HandoffRecord(events: [try await event(kind, .object(data))], message: message)
         }
 
-        private func openEscalation() async throws -> Escalation? {
-            try await sql.raw("""
-                SELECT \(unsafeRaw: SQLEscalations.columns) FROM escalations
-                WHERE tenant_id = \(bind: tenant.uuid) AND session_id = \(bind: session.uuid) AND resolved_at IS NULL
-                """).first().map(SQLEscalations.decode)
+        /// Fails with `unknown_conversation` unless the conversation is the tenant's.
+        private func requireConversation() async throws {
+            guard try await sql.raw("SELECT id FROM sessions WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: session.uuid)").first() != nil else {
+                throw SQLLiveConversations.unknownConversation
+            }
+        }
+
+        /// The conversation's open escalation, once it is known to be the tenant's conversation.
+        private func openEscalationOfConversation() async throws -> Escalation? {
+            try await requireConversation()
+            return try await SQLEscalations.openEscalation(tenant: tenant, session: session, on: sql)
         }
 
         /// Appends an event numbered after the conversation's last, if the conversation is the
@@ -211,6 +204,17 @@ public struct SQLLiveConversations: LiveConversationStore {
 
         static func held(by holder: OperatorIdentity) -> ParleyError {
             ParleyError(code: "held_by_another", message: "\(holder.name) is handling this conversation.", kind: .conflict)
+        }
+    }
+}
+
+extension HandoffChange {
+    /// The change only announces something (its one event is all it writes): an escalation the
+    /// turn has just opened, a visitor's message to a person.
+    fileprivate var onlyAnnounces: Bool {
+        switch self {
+        case .escalated, .visitorWrote: true
+        case .takeOver, .assign, .reply, .note, .release: false
         }
     }
 }
