@@ -113,9 +113,14 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         /// How long a query waits for a free connection before it fails (SQLite has one, PostgreSQL
         /// four per event loop). Raise it on a machine that is often busier than its cores.
         public var poolTimeoutSeconds = 10.0
+        /// PostgreSQL: run SQL statements prepared once per connection instead of parsed and
+        /// planned on every call. Turn off behind a pooler that hands a client's statements to
+        /// different server connections (PgBouncer in transaction or statement mode).
+        public var postgresPreparedStatements = true
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case sqlitePath = "sqlite_path", sqliteSynchronous = "sqlite_synchronous", poolTimeoutSeconds = "pool_timeout_seconds"
+            case postgresPreparedStatements = "postgres_prepared_statements"
         }
 
         public enum Synchronous: String, Sendable, Codable, Equatable, ConfigChoice {

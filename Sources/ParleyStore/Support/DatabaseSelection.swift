@@ -37,7 +37,10 @@ public enum DatabaseSelection {
         if let url = secrets.databaseURL {
             do {
                 let configuration = try SQLPostgresConfiguration(url: url)
-                return .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: poolTimeout(config))
+                let postgres = DatabaseConfigurationFactory.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4,
+                                                                     connectionPoolTimeout: poolTimeout(config))
+                guard config.database.postgresPreparedStatements else { return postgres }
+                return DatabaseConfigurationFactory { PreparedStatementsPostgres(wrapped: postgres.make()) }
             } catch {
                 throw ConfigError("DATABASE_URL is not a valid PostgreSQL URL (postgres://user:password@host:port/database)")
             }

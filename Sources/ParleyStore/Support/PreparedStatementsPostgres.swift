@@ -1,0 +1,158 @@
+import FluentKit
+import Logging
+import NIOCore
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// PostgreSQL through FluentPostgresDriver, with every SQLKit statement that can be prepared run
+/// as a statement prepared once per connection (``PostgresStatementNames``).
+///
+/// The chat turn's statements are short and run thousands of times a minute; unnamed, each was
+/// parsed and planned on every call, which took as long on the server as running it. Fluent's
+/// own model queries, DDL and statements that cannot be prepared go through the driver as before.
+///
+/// `database.postgres_prepared_statements: false` turns this off, for a connection pooler that
+/// does not keep a server connection per client connection (PgBouncer in transaction mode).
+struct PreparedStatementsPostgres: DatabaseConfiguration {
+    var wrapped: any DatabaseConfiguration
+
+    var middleware: [any AnyModelMiddleware] {
+        get { wrapped.middleware }
+        set { wrapped.middleware = newValue }
+    }
+
+    func makeDriver(for databases: Databases) -> any DatabaseDriver {
+        Driver(wrapped: wrapped.makeDriver(for: databases), budget: PreparedStatementBudget())
+    }
+
+    struct Driver: DatabaseDriver {
+        let wrapped: any DatabaseDriver
+        let budget: PreparedStatementBudget
+
+        func makeDatabase(with context: DatabaseContext) -> any Database {
+            let database = wrapped.makeDatabase(with: context)
+            return PreparingPostgresDatabase(wrapping: database, budget: budget) ?? database
+        }
+
+        func shutdown() { wrapped.shutdown() }
+        func shutdownAsync() async { await wrapped.shutdownAsync() }
+    }
+}
+
+/// A FluentPostgresDriver database whose SQLKit statements run prepared; everything else is
+/// the wrapped database's.
+struct PreparingPostgresDatabase: Database, SQLDatabase, PostgresDatabase, TransactionControlDatabase {
+    private let base: any Database
+    private let baseSQL: any SQLDatabase
+    private let basePostgres: any PostgresDatabase
+    private let budget: PreparedStatementBudget
+
+    init?(wrapping base: any Database, budget: PreparedStatementBudget) {
+        guard let sql = base as? any SQLDatabase, let postgres = base as? any PostgresDatabase else { return nil }
+        self.base = base
+        self.baseSQL = sql
+        self.basePostgres = postgres
+        self.budget = budget
+    }
+
+    private func wrap(_ database: any Database) -> any Database {
+        PreparingPostgresDatabase(wrapping: database, budget: budget) ?? database
+    }
+
+    // MARK: Database
+
+    var context: DatabaseContext { base.context }
+    var inTransaction: Bool { base.inTransaction }
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
+        base.execute(query: query, onOutput: onOutput)
+    }
+
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { base.execute(schema: schema) }
+    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { base.execute(enum: `enum`) }
+
+    func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        base.transaction { [self] in closure(wrap($0)) }
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        base.withConnection { [self] in closure(wrap($0)) }
+    }
+
+    // MARK: TransactionControlDatabase (statements that are never prepared)
+
+    func beginTransaction() -> EventLoopFuture<Void> { raw("BEGIN").run() }
+    func commitTransaction() -> EventLoopFuture<Void> { raw("COMMIT").run() }
+    func rollbackTransaction() -> EventLoopFuture<Void> { raw("ROLLBACK").run() }
+
+    // MARK: SQLDatabase
+
+    var version: (any SQLDatabaseReportedVersion)? { baseSQL.version }
+    var dialect: any SQLDialect { baseSQL.dialect }
+    var queryLogLevel: Logger.Level? { baseSQL.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        var serializer = SQLSerializer(database: self)
+        query.serialize(to: &serializer)
+        guard let statement = PreparableStatement(text: serializer.sql, binds: serializer.binds),
+              let slot = budget.slot(for: statement.key) else {
+            return baseSQL.execute(sql: query, onRow)
+        }
+        let (logger, budget) = (logger, budget)
+        return basePostgres.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask {
+                try await Self.run(statement, as: slot, on: connection, budget: budget, logger: logger, onRow)
+            }
+        }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try await execute(sql: query, onRow).get()
+    }
+
+    func withSession<R: Sendable>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await baseSQL.withSession(closure)
+    }
+
+    /// Executes the statement under its slot's name. A statement that failed in a way that may
+    /// pass later gets a new name; one whose name the server no longer knows (SQLSTATE 26000:
+    /// a pooler, `DISCARD ALL`) did not run, and runs again once under its new name.
+    private static func run(_ statement: PreparableStatement, as slot: any StatementSlot.Type, on connection: PostgresConnection,
+                            budget: PreparedStatementBudget, logger: Logger, isRetry: Bool = false,
+                            _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        do {
+            try await execute(statement, as: slot, on: connection, logger: logger, onRow)
+        } catch let error as PSQLError where mayPassLater(error) {
+            budget.retire(statement.key, slot: slot)
+            guard !isRetry, error.serverInfo?[.sqlState] == "26000", let renamed = budget.slot(for: statement.key) else { throw error }
+            try await run(statement, as: renamed, on: connection, budget: budget, logger: logger, isRetry: true, onRow)
+        }
+    }
+
+    /// PostgresNIO prepares the statement first on a connection that has not seen its name.
+    private static func execute<Slot: StatementSlot>(_ statement: PreparableStatement, as _: Slot.Type, on connection: PostgresConnection,
+                                                     logger: Logger, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        for try await row in try await connection.execute(SlotStatement<Slot>(statement: statement), logger: logger) {
+            onRow(row.sql())
+        }
+    }
+
+    /// Errors of a statement that may pass once something else changed (SQLSTATE class 42, a
+    /// table or column missing or not allowed; 0A, a prepared plan whose result changed). The
+    /// connection remembers a failed preparation for good, so such a statement gets a new name.
+    private static func mayPassLater(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("42") || state.hasPrefix("0A") || state.hasPrefix("26")
+    }
+
+    // MARK: PostgresDatabase
+
+    func send(_ request: any PostgresRequest, logger: Logger) -> EventLoopFuture<Void> {
+        basePostgres.send(request, logger: logger)
+    }
+
+    func withConnection<T>(_ closure: @escaping (PostgresConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        basePostgres.withConnection(closure)
+    }
+}
