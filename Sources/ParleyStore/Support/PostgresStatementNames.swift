@@ -1,5 +1,4 @@
 import PostgresNIO
-import SQLKit
 import Synchronization
 
 /// The names under which SQL statement texts are prepared on PostgreSQL, one per text and
@@ -9,17 +8,17 @@ import Synchronization
 /// analyses and plans on every call; for the chat turn's short statements that cost about as
 /// much server time as running them. PostgresNIO also prepares statements once per connection
 /// and executes them by name (`PostgresPreparedStatement`), but it knows a statement by its
-/// type's static `name` and `sql`. So each name is a type: ``StatementSlot`` number *n* is the
-/// type `NextSlot<…<FirstSlot>>` nested *n − 1* times, made once and kept here, and
-/// ``SlotStatement`` reads its text from here by its slot's number.
+/// type's static `name` and `sql`. So each name is a type: slot *n* is the type
+/// `NextSlot<…<FirstSlot>>` nested *n − 1* times (``StatementSlot``), made once and kept here,
+/// and ``SlotStatement`` reads its name and text from here by its slot.
 ///
 /// Read from event loops and from PostgresNIO's statement builders, so its state sits behind
 /// a `Mutex` rather than in an actor.
 final class PostgresStatementNames: Sendable {
     static let shared = PostgresStatementNames()
 
-    /// A statement's text and its parameters' types as PostgresNIO sends them: the same text
-    /// bound with a NULL (sent untyped) where a value was before is another statement.
+    /// A statement's text and its parameters' types as PostgresKit sends them: the same text
+    /// bound with values of other types is another statement.
     struct Key: Hashable, Sendable {
         let text: String
         let parameterTypes: [UInt32]
@@ -30,6 +29,7 @@ final class PostgresStatementNames: Sendable {
         /// Index *n − 1* holds slot *n*'s text and type; a retired text keeps its slot.
         var texts: [String] = []
         var slots: [any StatementSlot.Type] = []
+        var numbersOfSlots: [ObjectIdentifier: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -48,22 +48,28 @@ final class PostgresStatementNames: Sendable {
             state.slots.append(slot)
             state.texts.append(key.text)
             state.numbers[key] = state.slots.count
+            state.numbersOfSlots[ObjectIdentifier(slot)] = state.slots.count
             return slot
         }
     }
 
-    /// The text prepared under slot `number`.
-    func text(ofSlot number: Int) -> String {
-        state.withLock { $0.texts[number - 1] }
+    /// The name and text of a slot given here (no other code makes slots).
+    func statement(of slot: any StatementSlot.Type) -> (name: String, text: String) {
+        state.withLock { state in
+            guard let number = state.numbersOfSlots[ObjectIdentifier(slot)] else {
+                preconditionFailure("statement slots are only made by PostgresStatementNames")
+            }
+            return ("parley_\(number)", state.texts[number - 1])
+        }
     }
 
     /// Gives the statement a new slot on its next use, unless another caller did already. A
     /// connection that failed to prepare a name keeps that failure for the name (PostgresNIO
     /// does not prepare it again), so a statement that failed for a reason that can pass (a
     /// table created later, a name the server forgot) must not keep its name.
-    fileprivate func retire(_ key: Key, slot number: Int) {
+    fileprivate func retire(_ key: Key, slot: any StatementSlot.Type) {
         state.withLock { state in
-            if state.numbers[key] == number { state.numbers[key] = nil }
+            if let number = state.numbers[key], state.numbersOfSlots[ObjectIdentifier(slot)] == number { state.numbers[key] = nil }
         }
     }
 }
@@ -97,97 +103,17 @@ final class PreparedStatementBudget: Sendable {
 
     /// Retires the statement's name (see ``PostgresStatementNames/retire(_:slot:)``).
     func retire(_ key: PostgresStatementNames.Key, slot: any StatementSlot.Type) {
-        names.retire(key, slot: slot.number)
+        names.retire(key, slot: slot)
     }
 }
 
 /// A type standing for one prepared statement's name (see ``PostgresStatementNames``).
-protocol StatementSlot: Sendable {
-    static var number: Int { get }
-}
+protocol StatementSlot: Sendable {}
 
 extension StatementSlot {
     static var next: any StatementSlot.Type { NextSlot<Self>.self }
 }
 
-enum FirstSlot: StatementSlot {
-    static var number: Int { 1 }
-}
+enum FirstSlot: StatementSlot {}
 
-enum NextSlot<Previous: StatementSlot>: StatementSlot {
-    static var number: Int { Previous.number + 1 }
-}
-
-/// A serialised SQLKit statement that can run prepared: a plain SELECT, INSERT, UPDATE,
-/// DELETE, VALUES or WITH statement whose binds are all NULL or values PostgresNIO encodes
-/// itself (how PostgresKit sends them too), so that the prepared statement means exactly what
-/// the unnamed one meant.
-struct PreparableStatement: Sendable {
-    let key: PostgresStatementNames.Key
-    let binds: [any Encodable & Sendable]
-
-    /// Longer texts (bulk inserts) run unnamed.
-    static let maximumTextLength = 8_192
-
-    /// The keywords a statement PostgreSQL can prepare starts with.
-    static let preparableKeywords: Set<String> = ["select", "insert", "update", "delete", "values", "with"]
-
-    init?(text: String, binds: [any Encodable & Sendable]) {
-        guard text.utf8.count <= Self.maximumTextLength,
-              let keyword = text.split(maxSplits: 1, whereSeparator: { $0.isWhitespace || $0 == "(" }).first,
-              Self.preparableKeywords.contains(keyword.lowercased()) else { return nil }
-        var types: [UInt32] = []
-        types.reserveCapacity(binds.count)
-        for bind in binds {
-            guard let type = Self.parameterType(of: bind) else { return nil }
-            types.append(type.rawValue)
-        }
-        self.key = .init(text: text, parameterTypes: types)
-        self.binds = binds
-    }
-
-    /// The type a bind is sent with, as PostgresKit sends it for an unnamed statement: a value
-    /// PostgresNIO encodes with its own type, a NULL with the type of what it would hold; nil
-    /// for anything PostgresKit encodes another way (those statements run unnamed).
-    static func parameterType(of value: any Encodable) -> PostgresDataType? {
-        if let optional = value as? any NullableBind, optional.isNull { return type(of: optional).nullType }
-        return (value as? any PostgresThrowingDynamicTypeEncodable)?.psqlType
-    }
-
-    /// The binds encoded as PostgresKit encodes them for an unnamed statement.
-    func bindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: binds.count)
-        for bind in binds {
-            if let optional = bind as? any NullableBind, optional.isNull, let type = type(of: optional).nullType {
-                bindings.append(PostgresData(type: type))
-            } else if let value = bind as? any PostgresThrowingDynamicTypeEncodable {
-                try bindings.append(value, context: .default)
-            }
-        }
-        return bindings
-    }
-}
-
-/// An optional bind, which PostgresKit sends as a NULL of its wrapped type when it is nil.
-protocol NullableBind {
-    var isNull: Bool { get }
-    static var nullType: PostgresDataType? { get }
-}
-
-extension Optional: NullableBind {
-    var isNull: Bool { self == nil }
-    static var nullType: PostgresDataType? { (Wrapped.self as? any PostgresEncodable.Type)?.psqlType }
-}
-
-/// One named statement as PostgresNIO prepares and executes it: the name and text of `Slot`.
-struct SlotStatement<Slot: StatementSlot>: PostgresPreparedStatement {
-    typealias Row = PostgresRow
-
-    static var name: String { "parley_\(Slot.number)" }
-    static var sql: String { PostgresStatementNames.shared.text(ofSlot: Slot.number) }
-
-    let statement: PreparableStatement
-
-    func makeBindings() throws -> PostgresBindings { try statement.bindings() }
-    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
-}
+enum NextSlot<Previous: StatementSlot>: StatementSlot {}

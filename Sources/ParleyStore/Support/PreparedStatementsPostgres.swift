@@ -93,22 +93,44 @@ struct PreparingPostgresDatabase: Database, SQLDatabase, PostgresDatabase, Trans
     var queryLogLevel: Logger.Level? { baseSQL.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        eventLoop.makeFutureWithTask { try await execute(sql: query, onRow) }
+    }
+
+    /// Runs in the calling task on a connection lent by the pool: a task of its own per
+    /// statement would add two thread hops to each.
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         var serializer = SQLSerializer(database: self)
         query.serialize(to: &serializer)
-        guard let statement = PreparableStatement(text: serializer.sql, binds: serializer.binds),
+        guard let statement = try PreparableStatement(text: serializer.sql, binds: serializer.binds),
               let slot = budget.slot(for: statement.key) else {
-            return baseSQL.execute(sql: query, onRow)
+            return try await baseSQL.execute(sql: query, onRow)
         }
-        let (logger, budget) = (logger, budget)
-        return basePostgres.withConnection { connection in
-            connection.eventLoop.makeFutureWithTask {
-                try await Self.run(statement, as: slot, on: connection, budget: budget, logger: logger, onRow)
-            }
+        try await withLentConnection { connection in
+            try await Self.run(statement, as: slot, on: connection, budget: budget, logger: logger, onRow)
         }
     }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        try await execute(sql: query, onRow).get()
+    /// Borrows a connection from the pool for `body`, and gives it back when `body` is done.
+    private func withLentConnection(_ body: (PostgresConnection) async throws -> Void) async throws {
+        let loop = basePostgres.eventLoop
+        let done = loop.makePromise(of: Void.self)
+        let connection: PostgresConnection
+        do {
+            connection = try await withCheckedThrowingContinuation { lent in
+                basePostgres.withConnection { connection in
+                    lent.resume(returning: connection)
+                    return done.futureResult
+                }.whenFailure { error in
+                    // Only a failure to lend reaches here: `done` never fails.
+                    lent.resume(throwing: error)
+                }
+            }
+        } catch {
+            done.succeed()
+            throw error
+        }
+        defer { done.succeed() }
+        try await body(connection)
     }
 
     func withSession<R: Sendable>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
