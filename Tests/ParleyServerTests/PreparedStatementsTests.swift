@@ -101,6 +101,24 @@ struct PreparedStatementsTests {
         #expect(before.count == 1 && after.count == 1 && after != before)
     }
 
+    /// A statement with a value written into its text would take a new name on every call, until
+    /// the database's budget of names was spent; the job queue's completion once did that.
+    @Test func completingJobsRunsOneStatement() async throws {
+        let (completed, texts) = try await onOneConnection { sql in
+            let jobs = try SQLJobStore(database: try #require(sql as? any Database))
+            var completed = 0
+            for _ in 1...3 {
+                _ = try await jobs.enqueue(NewJob(kind: "probe"))
+                for lease in try await jobs.claim(JobClaim(slots: ["probe": 1], worker: "w", leaseDuration: .seconds(30))) {
+                    completed += try await jobs.complete(lease, now: Date()) ? 1 : 0
+                }
+            }
+            return (completed, try await prepared(on: sql).keys.filter { $0.contains("state = 'succeeded'") })
+        }
+        #expect(completed == 3)
+        #expect(texts.count == 1)
+    }
+
     @Test func preparedWritesInsideATransactionRollBackWithIt() async throws {
         try await ParleyTestServer.with(.postgres) { server in
             let database = server.app.db(.parley)

@@ -97,7 +97,7 @@ public struct SQLJobStore: JobStore, JobEffectLedger {
 
     @discardableResult
     public func complete(_ lease: JobLease, now: Date) async throws -> Bool {
-        try await settle(lease, "state = 'succeeded', finished_at = \(Millis.of(now)), locked_by = NULL, locked_until = NULL, last_error = NULL")
+        try await settle(lease, "state = 'succeeded', finished_at = \(bind: Millis.of(now)), locked_by = NULL, locked_until = NULL, last_error = NULL")
     }
 
     @discardableResult
@@ -136,10 +136,11 @@ public struct SQLJobStore: JobStore, JobEffectLedger {
         return renewed
     }
 
-    /// Applies `assignments` (fixed SQL, no input) when the lease still holds.
-    private func settle(_ lease: JobLease, _ assignments: String) async throws -> Bool {
+    /// Applies `assignments` when the lease still holds. Values are bound, so that the
+    /// statement's text stays the same (PostgreSQL prepares each text once per connection).
+    private func settle(_ lease: JobLease, _ assignments: SQLQueryString) async throws -> Bool {
         let rows = try await sql.raw("""
-            UPDATE jobs SET \(unsafeRaw: assignments)
+            UPDATE jobs SET \(assignments)
             WHERE id = \(bind: lease.job.id.uuid) AND state = 'running' AND locked_by = \(bind: lease.worker) AND attempts = \(bind: lease.attempt)
             RETURNING id
             """).all()
