@@ -278,7 +278,7 @@ public struct IngestionService: Sendable {
     /// change of chunk size, embedding model or vector recipe re-indexes even unchanged text.
     static func contentHash(_ content: String, chunker: TextChunker, model: String) -> String {
         let material = "\(chunker.targetTokens)/\(chunker.overlapTokens)/\(model)/\(vectorRecipe)\n\(content)"
-        return SHA256.hash(data: Data(material.utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(material.utf8)).hexString
     }
 
     static func describe(_ error: any Error) -> String {

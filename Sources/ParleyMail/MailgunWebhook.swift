@@ -30,7 +30,7 @@ public actor MailgunWebhookVerifier {
     public func verify(timestamp: String, token: String, signature: String, now: Date = Date()) throws(Rejection) {
         guard timestamp.count <= 20, token.count <= 200, signature.count == 64 else { throw .badSignature }
         let mac = HMAC<SHA256>.authenticationCode(for: Data((timestamp + token).utf8), using: key)
-        let expected = mac.map { String(format: "%02x", $0) }.joined()
+        let expected = mac.hexString
         guard ConstantTime.equal(expected, signature.lowercased()) else { throw .badSignature }
         guard let seconds = Double(timestamp), seconds.isFinite else { throw .badSignature }
         let current = now.timeIntervalSince1970

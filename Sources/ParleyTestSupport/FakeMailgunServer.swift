@@ -105,7 +105,7 @@ public final class FakeMailgunServer: Sendable {
     /// Mailgun's webhook signature: hex HMAC-SHA256 of `timestamp + token` under the signing key.
     public static func sign(key: String, timestamp: String, token: String) -> String {
         HMAC<SHA256>.authenticationCode(for: Data((timestamp + token).utf8), using: SymmetricKey(data: Data(key.utf8)))
-            .map { String(format: "%02x", $0) }.joined()
+            .hexString
     }
 }
 

@@ -49,11 +49,13 @@ struct PromptBuilderTests {
             return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + "…"
         }
         var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("ab yz\n\t\r\u{a0}é€😀") + ["e\u{301}", "\r\n"]
-        for _ in 0 ..< 3_000 {
-            let text = String((0 ..< Int.random(in: 0 ... 40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
-            let length = Int.random(in: 0 ... 20, using: &generator)
-            #expect(PromptBuilder.snippet(text, length: length) == whole(text, length: length), "\(text.debugDescription) \(length)")
+        // ASCII and other whitespace, marks that join the character before them (an ASCII one
+        // too), regional indicators that pair up, a joiner, emoji.
+        let alphabet: [Character] = Array("ab yz.\n\t\r\u{0B}\u{0C}\u{85}\u{a0}\u{2028}é€😀\u{200d}") + ["e\u{301}", "\r\n", "\u{301}", "\u{308}", "\u{1F1E9}", "\u{1F1EA}"]
+        for _ in 0 ..< 5_000 {
+            let text = String((0 ..< Int.random(in: 0 ... 50, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let length = Int.random(in: 0 ... 30, using: &generator)
+            #expect(CitationSnippet.of(text, length: length) == whole(text, length: length), "\(text.debugDescription) \(length)")
         }
     }
 }

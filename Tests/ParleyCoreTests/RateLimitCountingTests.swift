@@ -25,6 +25,21 @@ struct RateLimitCountingTests {
         #expect(try await store.consume([other, address], at: now)?.scope == .ip)
     }
 
+    @Test func onlySubjectsWithALimitAreCounted() async throws {
+        let store = InMemoryRateCounters()
+        let limiter = TurnRateLimiter(store: store, secret: "s")
+        let addressOnly = TurnRateLimits(rates: [.ip: [.minute: 1]])
+        try await limiter.admit(tenant: tenant, limits: addressOnly, clientAddress: "192.0.2.7", sessionKey: "visitor-key")
+        #expect(await store.storedCounters == 1, "the address's minute, nothing for the visitor or the tenant")
+        await #expect(throws: ParleyError.self) {
+            try await limiter.admit(tenant: tenant, limits: addressOnly, clientAddress: "192.0.2.7", sessionKey: "another-key")
+        }
+        try await limiter.countNewSession(tenant: tenant, limits: addressOnly, sessionKey: "visitor-key")
+        #expect(await store.storedCounters == 1)
+        try await limiter.admit(tenant: tenant, limits: TurnRateLimits(rates: [:]), clientAddress: "192.0.2.7", sessionKey: "k")
+        #expect(await store.storedCounters == 1, "no limits, nothing counted")
+    }
+
     @Test func windowsStartOnWholeMinutesAndDaysAndCountAgainAfterwards() async throws {
         let store = InMemoryRateCounters()
         let minute = counter(.tenant, "all", .minute, limit: 1)

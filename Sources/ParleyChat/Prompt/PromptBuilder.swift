@@ -49,34 +49,7 @@ public struct PromptBuilder: Sendable {
     public func citations(for passages: [SourcePassage], snippetLength: Int = 280) -> [Citation] {
         passages.enumerated().map { index, passage in
             Citation(number: index + 1, chunkID: passage.chunkID, title: passage.title, url: passage.url,
-                     score: passage.score, snippet: Self.snippet(passage.text, length: snippetLength))
+                     score: passage.score, snippet: CitationSnippet.of(passage.text, length: snippetLength))
         }
-    }
-
-    /// The text with its whitespace collapsed, cut at the last word boundary within `length`
-    /// characters (with "…") when longer. Only the first `length + 1` characters are read: a
-    /// passage is often thousands, and every turn makes a snippet of each.
-    static func snippet(_ text: String, length: Int) -> String {
-        var collapsed = ""
-        var count = 0
-        var spaceBefore = false
-        for character in text {
-            if character.isWhitespace {
-                spaceBefore = count > 0
-                continue
-            }
-            if spaceBefore {
-                collapsed.append(" ")
-                count += 1
-                spaceBefore = false
-            }
-            collapsed.append(character)
-            count += 1
-            if count > length { break }
-        }
-        guard count > length else { return collapsed }
-        let cut = collapsed.prefix(length)
-        let boundary = cut.lastIndex(of: " ") ?? cut.endIndex
-        return String(cut[..<boundary]) + "…"
     }
 }

@@ -22,9 +22,12 @@ public struct TurnRateLimiter: Sendable {
     /// `clientAddress` is the caller's address (IPv6 counted per /64, the block one subscriber
     /// usually gets); `sessionKey` the visitor's session, when it has one.
     public func admit(tenant: TenantID, limits: TurnRateLimits, clientAddress: String?, sessionKey: String?) async throws {
+        // A subject is hashed only when one of its limits is set.
         var subjects: [RateScope: String] = [:]
-        if let clientAddress, !clientAddress.isEmpty { subjects[.ip] = hashed("ip", ClientAddressKey.blockKey(clientAddress)) }
-        if let sessionKey, !sessionKey.isEmpty { subjects[.visitor] = hashed("visitor", String(sessionKey.prefix(256))) }
+        if limits.limits(.ip), let clientAddress, !clientAddress.isEmpty {
+            subjects[.ip] = hashed("ip", ClientAddressKey.blockKey(clientAddress))
+        }
+        if limits.limits(.visitor), let sessionKey, !sessionKey.isEmpty { subjects[.visitor] = hashed("visitor", String(sessionKey.prefix(256))) }
         let counters = limits.counters(tenant: tenant, subjects: subjects)
         guard !counters.isEmpty, let refusal = try await store.consume(counters, at: clock()) else { return }
         throw ParleyError(code: "rate_limited", message: Self.message(for: refusal), kind: .rateLimited,
@@ -35,6 +38,7 @@ public struct TurnRateLimiter: Sendable {
     /// message counts toward its session's rate like every later one (a request without a key
     /// cannot be counted per visitor before the session exists).
     public func countNewSession(tenant: TenantID, limits: TurnRateLimits, sessionKey: String) async throws {
+        guard limits.limits(.visitor) else { return }
         let counters = limits.counters(tenant: tenant, subjects: [.visitor: hashed("visitor", String(sessionKey.prefix(256)))])
             .filter { $0.scope == .visitor }
         guard !counters.isEmpty else { return }
@@ -43,7 +47,7 @@ public struct TurnRateLimiter: Sendable {
 
     private func hashed(_ scope: String, _ value: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data((scope + ":" + value).utf8), using: key)
-        return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return mac.prefix(16).hexString
     }
 
     static func message(for refusal: RateRefusal) -> String {

@@ -35,6 +35,9 @@ public struct TurnRateLimits: Sendable, Equatable {
 
     public func rate(_ scope: RateScope, per window: RateWindow) -> Int { rates[scope]?[window] ?? 0 }
 
+    /// Whether any window of `scope` has a limit.
+    public func limits(_ scope: RateScope) -> Bool { RateWindow.allCases.contains { rate(scope, per: $0) > 0 } }
+
     /// The counters one turn must fit under; scopes without a subject (a first message has no
     /// session yet) and rates of 0 are left out.
     public func counters(tenant: TenantID, subjects: [RateScope: String]) -> [RateCounter] {

@@ -14,7 +14,7 @@ public enum KeyMaterial {
 
     /// Lower-case hex SHA-256 of the UTF-8 text.
     public static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(key.utf8)).hexString
     }
 }
 

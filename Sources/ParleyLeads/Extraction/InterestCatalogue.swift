@@ -10,6 +10,9 @@ public struct InterestCatalogue: Sendable {
     }
 
     private let entries: [Entry]
+    /// Every significant word of the catalogue (lower-case, accent-free). Kept, not computed:
+    /// the extractor reads it for every visitor message.
+    public let vocabulary: Set<String>
 
     /// Words too common to make a match on their own.
     static let stopWords: Set<String> = ["the", "and", "our", "your", "for", "with", "of", "a", "an", "to", "in", "on", "faq", "about",
@@ -23,13 +26,11 @@ public struct InterestCatalogue: Sendable {
             guard !words.isEmpty, words.count <= 4, seen.insert(words.joined(separator: " ")).inserted else { return nil }
             return Entry(name: name, words: words)
         }
+        vocabulary = Set(entries.flatMap(\.words))
     }
 
     /// The catalogue's names, as the knowledge base writes them.
     public var names: [String] { entries.map(\.name) }
-
-    /// Every significant word of the catalogue (lower-case, accent-free).
-    public var vocabulary: Set<String> { Set(entries.flatMap(\.words)) }
 
     /// The catalogue's names that `text` mentions, most specific (most words) first.
     public func interests(in text: String) -> [String] {

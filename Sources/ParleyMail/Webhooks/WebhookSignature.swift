@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ParleyCore
 
 /// How a receiver knows a webhook is Parley's: `Parley-Signature: t=<unix seconds>,v1=<hex>`,
 /// the hex being HMAC-SHA256 under the endpoint's secret of `<unix seconds>.<body>`. Receivers
@@ -12,6 +13,6 @@ public enum WebhookSignature {
 
     public static func hex(secret: String, timestamp: Int, body: String) -> String {
         HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
-            .map { String(format: "%02x", $0) }.joined()
+            .hexString
     }
 }

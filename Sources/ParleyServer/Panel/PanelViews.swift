@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ParleyCore
 import Leaf
 import LeafKit
 import Vapor
@@ -46,7 +47,7 @@ struct PanelAssets: Sendable {
                 throw Abort(.internalServerError, reason: "The panel asset \(name) is missing.")
             }
             let body = String(decoding: data, as: UTF8.self)
-            files[name] = Asset(body: body, type: type, etag: "\"" + SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined() + "\"")
+            files[name] = Asset(body: body, type: type, etag: "\"" + SHA256.hash(data: data).prefix(8).hexString + "\"")
         }
         self.files = files
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ParleyCore
 
 /// The widget's static files, read once from the bundle at start: `widget.js` with its
 /// stylesheet inlined (one request, one cache entry for the host page), and the two pages
@@ -11,7 +12,7 @@ struct WidgetAssets: Sendable {
 
         init(_ body: String) {
             self.body = body
-            let digest = SHA256.hash(data: Data(body.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+            let digest = SHA256.hash(data: Data(body.utf8)).prefix(12).hexString
             // Weak: the same content is sent gzipped or not.
             etag = "W/\"\(digest)\""
         }
