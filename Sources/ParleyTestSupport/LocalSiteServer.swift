@@ -106,9 +106,15 @@ public final class LocalSiteServer: Sendable {
                 let first = page.body
                 return Response(status: .ok, headers: ["Content-Type": page.contentType, "Content-Length": "1000000"],
                                 body: .init(asyncStream: { writer in
-                                    try await writer.write(.buffer(ByteBuffer(bytes: first)))
-                                    try? await Task.sleep(for: .seconds(600))
-                                    try await writer.write(.end)
+                                    // Vapor requires an end or an error, even after the client has gone
+                                    // (a debug build asserts otherwise when the writer goes away).
+                                    do {
+                                        try await writer.write(.buffer(ByteBuffer(bytes: first)))
+                                        try? await Task.sleep(for: .seconds(600))
+                                        try await writer.write(.end)
+                                    } catch {
+                                        try? await writer.write(.error(error))
+                                    }
                                 }))
             }
             if page.isEndless {

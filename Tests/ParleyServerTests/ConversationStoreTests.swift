@@ -106,6 +106,48 @@ struct ConversationStoreTests {
         }
     }
 
+    /// On PostgreSQL one statement, on SQLite two: the same ticket and window either way.
+    @Test(arguments: TestBackend.available)
+    func redeemingReadsTheTurnsWindowOnceForItsTenant(_ backend: TestBackend) async throws {
+        try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
+            let database = server.app.db(.parley)
+            let conversations = FluentConversationStore(database: database)
+            let tickets = FluentStreamTicketStore(database: database)
+            let (session, first) = try await conversations.createSession(
+                tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("k4"), firstMessage: NewMessage(role: .human, content: "m0"))
+            var messages = [first]
+            for index in 1...4 {
+                try await Task.sleep(for: .milliseconds(5))
+                messages.append(try await conversations.append(tenant: acme.id, session: session.id,
+                                                               message: NewMessage(role: index.isMultiple(of: 2) ? .human : .assistant, content: "m\(index)")))
+            }
+            func redeem(_ tenant: TenantID, _ message: MessageID, limit: Int) async throws -> (StreamTicket, TurnWindow?)? {
+                try await tickets.redeem(tenant: tenant, message: message, at: Date(), readingWindow: limit, of: conversations)
+            }
+            #expect(try await redeem(other.id, messages[4].id, limit: 2) == nil, "not another tenant's")
+            #expect(try await redeem(acme.id, messages[3].id, limit: 2) == nil, "only a visitor's message")
+            let (ticket, window) = try #require(try await redeem(acme.id, messages[4].id, limit: 2))
+            #expect(ticket.sessionID == session.id && ticket.messageID == messages[4].id && ticket.agentCode == "sales" && !ticket.escalated)
+            #expect(window?.question.content == "m4" && window?.history.map(\.content) == ["m2", "m3"])
+            #expect(try await redeem(acme.id, messages[4].id, limit: 2) == nil, "once")
+            #expect(try await redeem(acme.id, messages[2].id, limit: 0)?.1?.history.isEmpty == true)
+
+            // More messages in the question's instant than the one read has room for: the window
+            // is read again, and still holds the three before that instant.
+            let instant = Date()
+            var ties: [UUID] = []
+            for index in 1...4 {
+                ties.append(UUID())
+                try await (database as! any SQLDatabase).raw("""
+                    INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
+                    VALUES (\(bind: ties[index - 1]), \(bind: acme.id.uuid), \(bind: session.id.uuid), 'human', \(bind: "t\(index)"), '{}', \(bind: instant))
+                    """).run()
+            }
+            let tied = try #require(try await redeem(acme.id, MessageID(ties[3]), limit: 3)?.1)
+            #expect(tied.question.content == "t4" && tied.history.map(\.content) == ["m2", "m3", "m4"])
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func aMessageIsAppendedByItsSessionsKeyOnlyToThatTenantsAndAgentsSession(_ backend: TestBackend) async throws {
         try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in

@@ -74,12 +74,11 @@ public struct VisitorConversations: Sendable {
             guard session?.id == claims.sessionID else { throw ParleyError.forbidden("This stream belongs to another conversation.") }
         }
         // The id names the visitor's message (its expiry was checked with its signature).
-        guard let ticket = try await tickets.redeem(tenant: tenant.id, message: MessageID(claims.streamID.uuid), at: now) else {
+        guard let (ticket, window) = try await tickets.redeem(tenant: tenant.id, message: MessageID(claims.streamID.uuid), at: now,
+                                                              readingWindow: historyLimit, of: conversations) else {
             throw ParleyError(code: "stream_used", message: "This stream id has already been used.", kind: .conflict)
         }
-        guard ticket.sessionID == claims.sessionID, ticket.agentCode == agent,
-              let window = try await conversations.turnWindow(tenant: tenant.id, session: ticket.sessionID, question: ticket.messageID,
-                                                              limit: historyLimit) else {
+        guard ticket.sessionID == claims.sessionID, ticket.agentCode == agent, let window else {
             throw ParleyError.forbidden("This stream id does not match this conversation.")
         }
         return RedeemedStream(session: ticket.sessionID, window: window, heldBy: ticket.heldBy, escalated: ticket.escalated)

@@ -96,6 +96,25 @@ public protocol StreamTicketStore: Sendable {
     /// Marks the answer to the visitor's message `message` as streamed and returns it, or nil if
     /// the message is unknown, of another tenant, not a visitor's, or already redeemed.
     func redeem(tenant: TenantID, message: MessageID, at now: Date) async throws -> StreamTicket?
+    /// Redeems as `redeem` does, and reads the message's turn window from `conversations` as
+    /// `ConversationStore.turnWindow` does (nil window when the message is not in the ticket's
+    /// conversation): in one round trip where the database can run both in one statement.
+    func redeem(tenant: TenantID, message: MessageID, at now: Date, readingWindow limit: Int,
+                of conversations: any ConversationStore) async throws -> (StreamTicket, TurnWindow?)?
+}
+
+extension StreamTicketStore {
+    public func redeem(tenant: TenantID, message: MessageID, at now: Date, readingWindow limit: Int,
+                       of conversations: any ConversationStore) async throws -> (StreamTicket, TurnWindow?)? {
+        try await redeemThenReadWindow(tenant: tenant, message: message, at: now, limit: limit, of: conversations)
+    }
+
+    /// The redemption, then the window in a second read.
+    public func redeemThenReadWindow(tenant: TenantID, message: MessageID, at now: Date, limit: Int,
+                                     of conversations: any ConversationStore) async throws -> (StreamTicket, TurnWindow?)? {
+        guard let ticket = try await redeem(tenant: tenant, message: message, at: now) else { return nil }
+        return (ticket, try await conversations.turnWindow(tenant: tenant, session: ticket.sessionID, question: message, limit: limit))
+    }
 }
 
 /// Persisted LLM call records.

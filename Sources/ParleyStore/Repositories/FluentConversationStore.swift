@@ -137,17 +137,28 @@ public struct FluentConversationStore: ConversationStore {
     /// messages stored in the same instant as the question; when more than that share it, the
     /// window is read as two statements instead.
     public func turnWindow(tenant: TenantID, session: SessionID, question: MessageID, limit: Int) async throws -> TurnWindow? {
-        let slack = 3
         let rows = try await sql.raw("""
             SELECT \(Self.turnColumns) FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND session_id = \(bind: session.uuid)
              AND created_at <= (SELECT created_at FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: question.uuid))
-            ORDER BY created_at DESC LIMIT \(literal: max(0, limit) + slack)
+            ORDER BY created_at DESC LIMIT \(literal: Self.windowRows(limit))
             """).all().map { try Self.message($0, tenant: tenant) }
+        return try await window(newestFirst: rows, tenant: tenant, session: session, question: question, limit: limit)
+    }
+
+    /// How many rows a turn's window reads: the history, the question and room for a few
+    /// messages stored in the same instant as the question.
+    static func windowRows(_ limit: Int) -> Int { max(0, limit) + 3 }
+
+    /// The window in `rows`, the newest `windowRows(limit)` messages up to the question's instant,
+    /// newest first; read again in two statements when the question's instant holds more
+    /// messages than the rows had room for.
+    func window(newestFirst rows: [StoredMessage], tenant: TenantID, session: SessionID, question: MessageID,
+                limit: Int) async throws -> TurnWindow? {
         guard let asked = rows.first(where: { $0.id == question }) else {
-            return rows.count < limit + slack ? nil : try await turnWindowInTwoReads(tenant: tenant, session: session, question: question, limit: limit)
+            return rows.count < Self.windowRows(limit) ? nil : try await turnWindowInTwoReads(tenant: tenant, session: session, question: question, limit: limit)
         }
         let earlier = rows.filter { $0.createdAt < asked.createdAt }
-        if earlier.count < limit, rows.count == limit + slack {
+        if earlier.count < limit, rows.count == Self.windowRows(limit) {
             return try await turnWindowInTwoReads(tenant: tenant, session: session, question: question, limit: limit)
         }
         return TurnWindow(question: asked, history: earlier.prefix(limit).reversed())
