@@ -21,17 +21,12 @@ public enum KeyMaterial {
 extension Data {
     /// Base64url without padding (RFC 4648 §5), safe in URLs and headers.
     public func base64URLEncoded() -> String {
-        base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(self)
     }
 
-    /// Decodes base64url with or without padding; nil on any other character.
+    /// Decodes unpadded base64url; nil on any other character.
     public init?(base64URLEncoded text: String) {
-        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64.append("=") }
-        self.init(base64Encoded: base64)
+        guard let bytes = Base64URL.decode(text) else { return nil }
+        self.init(bytes)
     }
 }
