@@ -91,6 +91,18 @@ struct VectorStoreTests {
             if kind == .pgvector {
                 #expect(try await fixture.server.rowCount("chunk_vectors_d64") == 13)
             }
+
+            // The reload loop may apply a deletion before the deleting request removes the
+            // vectors (it forgets the chunks, and leaves a shared store alone): they still go.
+            let raced = try await ingestion.ingest(SourceInput(kind: .text, title: "Raced", payload: .text("charlie raced deletion")), tenant: fixture.b.id)
+            try await fixture.server.services.knowledge.synchronize(source: raced.source.id, tenant: fixture.b.id, to: [])
+            #expect(try await ingestion.delete(raced.source.id, tenant: fixture.b.id))
+            if let pinecone = fixture.pinecone {
+                #expect(await pinecone.count(namespace: "parley-test-t-\(fixture.b.id)") == 12)
+            }
+            if kind == .pgvector {
+                #expect(try await fixture.server.rowCount("chunk_vectors_d64") == 13)
+            }
         }
     }
 

@@ -73,10 +73,14 @@ public actor KnowledgeBase: Retriever {
         }
     }
 
+    /// Removes the tenant's chunks `ids` (a deleted source's, as the database returned them).
+    /// The vector store deletes them whether or not this process still holds them in memory: the
+    /// reload loop may have applied the source's deletion first (it forgets the chunks without
+    /// touching a shared store), and the vectors must not outlive their source. Every vector
+    /// store deletes within the tenant only.
     public func remove(_ ids: [ChunkID], tenant: TenantID) async throws {
-        let owned = ids.filter { chunks[$0]?.tenantID == tenant }
-        if let vectors, !owned.isEmpty { try await vectors.delete(owned, tenant: tenant) }
-        forget(owned, tenant: tenant)
+        if let vectors, !ids.isEmpty { try await vectors.delete(ids, tenant: tenant) }
+        forget(ids.filter { chunks[$0]?.tenantID == tenant }, tenant: tenant)
     }
 
     /// Makes this process's view of one source what the database holds now (`stored`; empty

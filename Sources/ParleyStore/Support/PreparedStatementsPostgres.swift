@@ -14,19 +14,14 @@ import SQLKit
 ///
 /// `database.postgres_prepared_statements: false` turns this off, for a connection pooler that
 /// does not keep a server connection per client connection (PgBouncer in transaction mode).
-struct PreparedStatementsPostgres: DatabaseConfiguration {
+struct PreparedStatementsPostgres: WrappingDatabaseConfiguration {
     var wrapped: any DatabaseConfiguration
-
-    var middleware: [any AnyModelMiddleware] {
-        get { wrapped.middleware }
-        set { wrapped.middleware = newValue }
-    }
 
     func makeDriver(for databases: Databases) -> any DatabaseDriver {
         Driver(wrapped: wrapped.makeDriver(for: databases), budget: PreparedStatementBudget())
     }
 
-    struct Driver: DatabaseDriver {
+    struct Driver: WrappingDatabaseDriver {
         let wrapped: any DatabaseDriver
         let budget: PreparedStatementBudget
 
@@ -34,9 +29,6 @@ struct PreparedStatementsPostgres: DatabaseConfiguration {
             let database = wrapped.makeDatabase(with: context)
             return PreparingPostgresDatabase(wrapping: database, budget: budget) ?? database
         }
-
-        func shutdown() { wrapped.shutdown() }
-        func shutdownAsync() async { await wrapped.shutdownAsync() }
     }
 }
 

@@ -13,13 +13,8 @@ import NIOCore
 ///
 /// The driver's pool is built on one event loop of the application's group; every `Database`
 /// made from it runs there, whichever loop the request came in on (async callers do not mind).
-struct SingleConnectionSQLite: DatabaseConfiguration {
+struct SingleConnectionSQLite: WrappingDatabaseConfiguration {
     var wrapped: any DatabaseConfiguration
-
-    var middleware: [any AnyModelMiddleware] {
-        get { wrapped.middleware }
-        set { wrapped.middleware = newValue }
-    }
 
     func makeDriver(for databases: Databases) -> any DatabaseDriver {
         let loop = databases.eventLoopGroup.next()
@@ -27,7 +22,7 @@ struct SingleConnectionSQLite: DatabaseConfiguration {
         return Driver(wrapped: wrapped.makeDriver(for: oneLoop), loop: loop)
     }
 
-    struct Driver: DatabaseDriver {
+    struct Driver: WrappingDatabaseDriver {
         let wrapped: any DatabaseDriver
         let loop: any EventLoop
 
@@ -36,8 +31,5 @@ struct SingleConnectionSQLite: DatabaseConfiguration {
                                                        history: context.history, pageSizeLimit: context.pageSizeLimit,
                                                        shouldTrace: context.shouldTrace))
         }
-
-        func shutdown() { wrapped.shutdown() }
-        func shutdownAsync() async { await wrapped.shutdownAsync() }
     }
 }
