@@ -14,11 +14,9 @@ public enum SentenceSplitter {
         let characters = Array(paragraph)
         for (index, character) in characters.enumerated() {
             current.append(character)
-            let isTerminal = ".!?。！？".contains(character)
-            guard isTerminal else { continue }
+            guard let terminal = terminal(character) else { continue }
             let next = index + 1 < characters.count ? characters[index + 1] : " "
-            let isCJK = "。！？".contains(character)
-            guard isCJK || next.isWhitespace else { continue }
+            guard terminal == .cjk || next.isWhitespace else { continue }
             if character == ".", endsWithAbbreviation(current) { continue }
             let sentence = current.trimmingCharacters(in: .whitespaces)
             if !sentence.isEmpty { sentences.append(sentence) }
@@ -27,6 +25,21 @@ public enum SentenceSplitter {
         let rest = current.trimmingCharacters(in: .whitespaces)
         if !rest.isEmpty { sentences.append(rest) }
         return sentences
+    }
+
+    enum Terminal { case latin, cjk }
+
+    /// Whether the character ends a sentence: a lone `.`, `!`, `?` or their CJK forms. Read from
+    /// its one scalar: `String.contains(Character)` walked the six terminals' graphemes for
+    /// every character of every paragraph (no other character is canonically equal to these).
+    static func terminal(_ character: Character) -> Terminal? {
+        let scalars = character.unicodeScalars
+        guard let scalar = scalars.first, scalars.index(after: scalars.startIndex) == scalars.endIndex else { return nil }
+        switch scalar.value {
+        case 0x2E, 0x21, 0x3F: return .latin
+        case 0x3002, 0xFF01, 0xFF1F: return .cjk
+        default: return nil
+        }
     }
 
     private static func endsWithAbbreviation(_ text: String) -> Bool {
