@@ -8,7 +8,7 @@ import Vapor
 /// panel). A cookie is sent by the browser on its own, so a state-changing request that
 /// authenticates by cookie must also carry the session's CSRF token (`X-CSRF-Token`, or the
 /// `_csrf` field of a form); a bearer token is never sent by the browser unasked, and needs none.
-struct AdminCallerMiddleware: AsyncMiddleware {
+struct AdminCallerMiddleware: SameTaskMiddleware {
     static let cookieName = "parley_admin"
     static let csrfHeader = "X-CSRF-Token"
 

@@ -7,7 +7,7 @@ import Vapor
 /// After `AdminCallerMiddleware`: resolves the `{slug}` tenant of an admin path for the
 /// signed-in person, with at least `needs` role there, and hands the handlers the same
 /// `TenantContext` the tenant's own API key would, so tenant-scoped handlers serve both.
-struct AdminTenantMiddleware: AsyncMiddleware {
+struct AdminTenantMiddleware: SameTaskMiddleware {
     let needs: AdminRole
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {

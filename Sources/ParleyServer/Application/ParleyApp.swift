@@ -144,6 +144,10 @@ public enum ParleyApp {
         // A provider that refuses connections should fail a turn in seconds, not after AHC's 10 s default.
         app.http.client.configuration.timeout.connect = .seconds(5)
         app.routes.defaultMaxBodySize = ByteCount(value: config.chat.maxBodyBytes)
+        // The application-wide middlewares are future-based, not `AsyncMiddleware`: Vapor runs
+        // every async middleware in a task of its own and awaits the next one's future, so each
+        // cost every request a task and two thread hops. Only the route group's caller middleware
+        // and the handler run as tasks.
         app.middleware = Middlewares()
         app.middleware.use(RequestLogMiddleware())
         // Outside the error middleware, so an error is already its JSON response (logged when it

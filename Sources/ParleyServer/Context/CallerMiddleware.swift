@@ -12,7 +12,7 @@ import Vapor
 /// - `.page` (`/a/{agent}/`, `/demo`): the default tenant, or in multi-tenant mode the one whose
 ///   public widget key is in `?site=` (public by design, so it may travel in a URL).
 /// On `/a/{agent}/…` it also resolves the agent, which the tenant must have enabled.
-struct CallerMiddleware: AsyncMiddleware {
+struct CallerMiddleware: SameTaskMiddleware {
     enum Credential: Sendable { case widget, apiKey, streamToken, page }
 
     let credential: Credential

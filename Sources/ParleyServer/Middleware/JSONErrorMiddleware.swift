@@ -5,11 +5,9 @@ import Vapor
 /// Maps every error to a JSON error body with the right status, at one place at the edge.
 /// Internal errors are logged with their type and answered with a generic message:
 /// no stack trace, SQL text or secret ever reaches a client.
-struct JSONErrorMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
+struct JSONErrorMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapErrorThrowing { error in
             let mapped = Self.mapAndLog(error, request)
             return ErrorBody(mapped).response(status: mapped.kind.httpStatus)
         }

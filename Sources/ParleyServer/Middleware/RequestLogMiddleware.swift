@@ -7,22 +7,22 @@ import Vapor
 /// stream id), status and latency, and tags the request's logger with `request_id`; counts it in
 /// `parley_http_requests_total` and `parley_http_request_seconds` by route (the route's pattern,
 /// never the path, so ids and hostile paths cannot multiply the series), method and status.
-struct RequestLogMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+///
+/// Future-based, like every application-wide middleware (see `ParleyApp`): it waits for nothing of its own.
+struct RequestLogMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let started = ContinuousClock.now
         let requestID = request.headers.first(name: "X-Request-ID").flatMap(Self.sanitized) ?? request.id
         request.logger[metadataKey: "request_id"] = .string(requestID)
         request.logger[metadataKey: "request-id"] = nil
-        let response: Response
-        do {
-            response = try await next.respond(to: request)
-        } catch {
+        return next.respond(to: request).map { response in
+            response.headers.replaceOrAdd(name: "X-Request-ID", value: requestID)
+            log(request, status: Int(response.status.code), started: started)
+            return response
+        }.flatMapErrorThrowing { error in
             log(request, status: 500, started: started)
             throw error
         }
-        response.headers.replaceOrAdd(name: "X-Request-ID", value: requestID)
-        log(request, status: Int(response.status.code), started: started)
-        return response
     }
 
     private func log(_ request: Request, status: Int, started: ContinuousClock.Instant) {

@@ -10,17 +10,19 @@ import Vapor
 /// before the handler, so a refused origin gets a 403 and nothing is written; a preflight
 /// carries no tenant header, so it is answered for any origin and decides nothing.
 /// Requests without an `Origin` (servers, curl) and same-origin pages are not affected.
-struct WidgetCORSMiddleware: AsyncMiddleware {
+///
+/// Future-based (see `ParleyApp`): only a cross-origin request starts a task, to look its tenant up.
+struct WidgetCORSMiddleware: Middleware {
     static let allowedHeaders = "Content-Type, X-Parley-Tenant, X-Parley-Session, X-Parley-Visitor, Last-Event-ID"
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let path = request.url.path
         guard path.hasPrefix("/a/") || path.hasPrefix("/api/consent"),
               let origin = request.headers.first(name: .origin), origin != Self.ownOrigin(request) else {
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         }
         guard WebOrigin.isWellFormed(origin) else {
-            return Self.refuse()
+            return request.eventLoop.makeSucceededFuture(Self.refuse())
         }
         if request.method == .OPTIONS, request.headers.first(name: .accessControlRequestMethod) != nil {
             let response = Response(status: .noContent)
@@ -29,21 +31,23 @@ struct WidgetCORSMiddleware: AsyncMiddleware {
             response.headers.replaceOrAdd(name: .accessControlAllowHeaders, value: Self.allowedHeaders)
             response.headers.replaceOrAdd(name: .accessControlMaxAge, value: "600")
             response.headers.replaceOrAdd(name: .vary, value: "Origin")
-            return response
+            return request.eventLoop.makeSucceededFuture(response)
         }
         let services = request.application.parley
         let normalised = WebOrigin.normalised(origin)
-        guard let tenant = try? await TenantResolver.resolveOnce(request),
-              Self.allowedOrigins(tenant: tenant, config: services.config).contains(where: { $0 == "*" || $0 == normalised })
-        else {
-            return Self.refuse()
+        return request.eventLoop.makeFutureWithTask { () async -> Bool in
+            guard let tenant = try? await TenantResolver.resolveOnce(request) else { return false }
+            return Self.allowedOrigins(tenant: tenant, config: services.config).contains(where: { $0 == "*" || $0 == normalised })
+        }.flatMap { allowed in
+            guard allowed else { return request.eventLoop.makeSucceededFuture(Self.refuse()) }
+            // Errors arrive as JSON responses (the error middleware runs inside this one), so the
+            // page may read them too.
+            return next.respond(to: request).map { response in
+                response.headers.replaceOrAdd(name: .accessControlAllowOrigin, value: origin)
+                response.headers.replaceOrAdd(name: .vary, value: "Origin")
+                return response
+            }
         }
-        // Errors arrive as JSON responses (the error middleware runs inside this one), so the page
-        // may read them too.
-        let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(name: .accessControlAllowOrigin, value: origin)
-        response.headers.replaceOrAdd(name: .vary, value: "Origin")
-        return response
     }
 
     static func allowedOrigins(tenant: Tenant, config: ParleyConfig) -> [String] {

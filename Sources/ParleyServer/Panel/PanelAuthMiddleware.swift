@@ -7,7 +7,7 @@ import Vapor
 /// The panel's caller: the `parley_admin` cookie only (the panel is a browser's). Without a
 /// valid session a page redirects to the sign-in form, which brings the person back afterwards.
 /// CSRF is checked by `PanelForm` when a form is read, after its body has arrived.
-struct PanelAuthMiddleware: AsyncMiddleware {
+struct PanelAuthMiddleware: SameTaskMiddleware {
     /// For the panel's own scripts (the operator console): 401 in JSON instead of the redirect.
     var answersJSON = false
 
@@ -26,7 +26,7 @@ struct PanelAuthMiddleware: AsyncMiddleware {
 
 /// Errors on panel pages as a page, not JSON: the same codes and messages as the API, with the
 /// same statuses (404 for another tenant's things), and links back.
-struct PanelErrorMiddleware: AsyncMiddleware {
+struct PanelErrorMiddleware: SameTaskMiddleware {
     struct Problem: Encodable {
         var status: Int
         var code: String

@@ -53,7 +53,7 @@ struct AdminBenchCommand: AsyncParsableCommand {
             let user = try await accounts.create(email: "bench@parley.example", displayName: "Bench", password: "bench password 123",
                                                  membership: (tenant.id, .owner))
             let issued = try await app.parley.adminSessions(on: database).open(for: user)
-            try await app.server.start()
+            try await app.server.start(address: nil)
             let base = "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)"
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             do {

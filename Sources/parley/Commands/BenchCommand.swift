@@ -100,7 +100,7 @@ struct BenchCommand: AsyncParsableCommand {
                 config.llm.offlineWordDelayMs = 0
                 config.limits = Self.limits(phase.counters)
             }) { app in
-                try await app.server.start()
+                try await app.server.start(address: nil)
                 let port = app.http.server.shared.localAddress?.port ?? 0
                 provider = app.parley.model.provider
                 let client = ChatBenchClient(baseURL: "http://127.0.0.1:\(port)", agent: app.parley.config.app.defaultAgent,

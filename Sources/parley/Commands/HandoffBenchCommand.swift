@@ -99,7 +99,7 @@ struct HandoffBenchCommand: AsyncParsableCommand {
         let listening: Task<Void, Never>?
 
         static func start(_ app: Application) async throws -> Server {
-            try await app.server.start()
+            try await app.server.start(address: nil)
             let port = app.http.server.shared.localAddress?.port ?? 0
             var listening: Task<Void, Never>?
             if let listener = try app.parley.liveEventListener(on: app.db(.parley)) {

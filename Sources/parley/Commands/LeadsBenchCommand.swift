@@ -48,7 +48,7 @@ struct LeadsBenchCommand: AsyncParsableCommand {
             config.email.mailgun.domain = "mg.bench.example"
             config.limits = BenchCommand.Chat.limits(nil)
         }) { app in
-            try await app.server.start()
+            try await app.server.start(address: nil)
             let background = BackgroundWork(try app.parley.jobServices(on: app.db(.parley)))
             let base = "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)"
             let chat = ChatBenchClient(baseURL: base, agent: "sales")
@@ -120,7 +120,7 @@ final class MailgunReceiver: Sendable {
             response.body = .init(string: JSONValue.object(["id": .string(id), "message": "Queued. Thank you."]).jsonString)
             return response
         }
-        try await app.server.start()
+        try await app.server.start(address: nil)
         let port = app.http.server.shared.localAddress?.port ?? 0
         return MailgunReceiver(app: app, arrivals: arrivals, baseURL: "http://127.0.0.1:\(port)")
     }

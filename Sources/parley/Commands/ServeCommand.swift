@@ -33,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let host { config.app.host = host }
             if let port { config.app.port = port }
         }
-        try await app.server.start()
+        try await app.server.start(address: nil)
         let runsJobs = app.parley.config.jobs.inProcessWorker && !noWorker
         let background = try app.parley.servingServices(on: app.db(.parley), runsJobs: runsJobs)
         let address = app.http.server.shared.localAddress
