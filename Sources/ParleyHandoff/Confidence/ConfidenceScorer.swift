@@ -19,6 +19,8 @@ public struct ConfidenceScorer: AnswerConfidenceScoring {
     /// A sentence counts as supported when at least this share of its content words is in the cited passages.
     public var supportShare: Double
     private let analyzer = Analyzer(stem: PorterStemmer.stem)
+    /// Shared by copies of this scorer: keep one scorer for the process, not one per turn.
+    private let passageTerms = PassageTermsCache()
     /// The question's side also drops the words that make it a question ("how long", "can you"),
     /// which an answer has no reason to repeat.
     private let questionAnalyzer = Analyzer(stopWords: Analyzer.luceneEnglishStopWords.union(Self.questionWords), stem: PorterStemmer.stem)
@@ -46,7 +48,7 @@ public struct ConfidenceScorer: AnswerConfidenceScoring {
     /// The share of the answer's sentences (those with two content words or more) that the cited passages support.
     func coverage(of answer: String, passages: [SourcePassage]) -> Double {
         let cited = Self.citedNumbers(in: answer).compactMap { passages.indices.contains($0 - 1) ? passages[$0 - 1] : nil }
-        let evidence = Set((cited.isEmpty ? passages : cited).flatMap { analyzer.terms($0.text + " " + $0.title) })
+        let evidence = (cited.isEmpty ? passages : cited).reduce(into: Set<String>()) { $0.formUnion(passageTerms.terms(of: $1, analyzer: analyzer)) }
         guard !evidence.isEmpty else { return 0 }
         var counted = 0
         var supported = 0

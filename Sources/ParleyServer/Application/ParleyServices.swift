@@ -85,6 +85,8 @@ public struct ParleyServices: Sendable {
     public let directoryCache: DirectoryCache
     /// Each tenant's catalogue of products and services, for the lead rules.
     public let interestCatalogues: InterestCatalogues
+    /// One for the process: it keeps the analyzed words of the passages it has scored against.
+    let confidenceScorer = ConfidenceScorer()
 
     /// The two read-through caches of the chat path's lookups.
     public struct DirectoryCache: Sendable {
@@ -157,7 +159,7 @@ public struct ParleyServices: Sendable {
     }
 
     public func turnRunner(_ stores: Stores, model: (any ChatModel)? = nil) -> ChatTurnRunner {
-        ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model, scorer: ConfidenceScorer(),
+        ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model, scorer: confidenceScorer,
                        escalation: TurnEscalation(store: stores.escalations, policies: { [tenants = stores.tenants, handoff = config.handoff] tenant in
                            HandoffPolicy(config: handoff, tenantSettings: (try? await tenants.tenant(id: tenant))?.settings ?? .object([:]))
                        }, announce: { [live = stores.live, bus = stores.events] tenant, session, reason, staffed in
