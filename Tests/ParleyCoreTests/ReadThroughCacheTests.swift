@@ -11,7 +11,7 @@ struct ReadThroughCacheTests {
         let loads = Atomic<Int>(0)
         let writes = Atomic<Int>(0)
 
-        func load(_ value: String?) -> String? {
+        @Sendable func load(_ value: String?) -> String? {
             loads.add(1, ordering: .relaxed)
             return value
         }
@@ -20,36 +20,101 @@ struct ReadThroughCacheTests {
     @Test func aValueIsReusedUntilAWriteOrItsLifetimeEnds() async throws {
         let probe = Probe()
         let cache = ReadThroughCache<String, String>(lifetime: .milliseconds(300)) { probe.writes.load(ordering: .relaxed) }
-        #expect(await cache.value(for: "demo") { probe.load("Demo Ltd") } == "Demo Ltd")
-        #expect(await cache.value(for: "demo") { probe.load("changed") } == "Demo Ltd", "reused")
-        #expect(await cache.value(for: "other") { probe.load("Other Inc") } == "Other Inc", "keys are apart")
+        #expect(try await cache.value(for: "demo") { probe.load("Demo Ltd") } == "Demo Ltd")
+        #expect(try await cache.value(for: "demo") { probe.load("changed") } == "Demo Ltd", "reused")
+        #expect(try await cache.value(for: "other") { probe.load("Other Inc") } == "Other Inc", "keys are apart")
         #expect(probe.loads.load(ordering: .relaxed) == 2)
 
         probe.writes.add(1, ordering: .relaxed)
-        #expect(await cache.value(for: "demo") { probe.load("Demo GmbH") } == "Demo GmbH", "a write retires what was read before it")
-        #expect(await cache.value(for: "demo") { probe.load("again") } == "Demo GmbH")
+        #expect(try await cache.value(for: "demo") { probe.load("Demo GmbH") } == "Demo GmbH", "a write retires what was read before it")
+        #expect(try await cache.value(for: "demo") { probe.load("again") } == "Demo GmbH")
 
         try await Task.sleep(for: .milliseconds(350))
-        #expect(await cache.value(for: "demo") { probe.load("Demo SA") } == "Demo SA", "read again once old")
+        #expect(try await cache.value(for: "demo") { probe.load("Demo SA") } == "Demo SA", "read again once old")
         #expect(probe.loads.load(ordering: .relaxed) == 4)
     }
 
-    @Test func missesAreNotKeptAndZeroLifetimeKeepsNothing() async {
+    @Test func missesAreNotKeptAndZeroLifetimeKeepsNothing() async throws {
         let probe = Probe()
         let cache = ReadThroughCache<String, String>(lifetime: .seconds(60)) { 0 }
-        #expect(await cache.value(for: "new") { probe.load(nil) } == nil)
-        #expect(await cache.value(for: "new") { probe.load("created meanwhile") } == "created meanwhile")
+        #expect(try await cache.value(for: "new") { probe.load(nil) } == nil)
+        #expect(try await cache.value(for: "new") { probe.load("created meanwhile") } == "created meanwhile")
         let off = ReadThroughCache<String, String>(lifetime: .zero) { 0 }
-        _ = await off.value(for: "a") { probe.load("1") }
-        #expect(await off.value(for: "a") { probe.load("2") } == "2")
+        _ = try await off.value(for: "a") { probe.load("1") }
+        #expect(try await off.value(for: "a") { probe.load("2") } == "2")
         #expect(probe.loads.load(ordering: .relaxed) == 4)
     }
 
-    @Test func aFullCacheStartsOver() async {
+    @Test func aFullCacheStartsOver() async throws {
         let probe = Probe()
         let cache = ReadThroughCache<Int, String>(lifetime: .seconds(60), maxEntries: 3) { 0 }
-        for key in 0..<4 { _ = await cache.value(for: key) { probe.load("\(key)") } }
-        #expect(await cache.value(for: 3) { probe.load("x") } == "3", "the newest entry survives the reset")
-        #expect(await cache.value(for: 0) { probe.load("zero again") } == "zero again", "older ones were dropped")
+        for key in 0..<4 { _ = try await cache.value(for: key) { probe.load("\(key)") } }
+        #expect(try await cache.value(for: 3) { probe.load("x") } == "3", "the newest entry survives the reset")
+        #expect(try await cache.value(for: 0) { probe.load("zero again") } == "zero again", "older ones were dropped")
+    }
+
+    @Test func concurrentMissesShareOneLoad() async throws {
+        let probe = Probe()
+        let cache = ReadThroughCache<String, String>(lifetime: .seconds(60)) { probe.writes.load(ordering: .relaxed) }
+        let gate = Gate()
+        let values = try await withThrowingTaskGroup(of: String?.self) { group in
+            for _ in 0 ..< 20 {
+                group.addTask {
+                    try await cache.value(for: "demo") {
+                        await gate.wait()
+                        return probe.load("Demo Ltd")
+                    }
+                }
+            }
+            // Let the twenty ask before the one load may finish.
+            try await Task.sleep(for: .milliseconds(100))
+            await gate.open()
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(values == Array(repeating: "Demo Ltd", count: 20))
+        #expect(probe.loads.load(ordering: .relaxed) == 1)
+    }
+
+    @Test func aLoadStartedBeforeAWriteIsNotSharedAfterIt() async throws {
+        let probe = Probe()
+        let cache = ReadThroughCache<String, String>(lifetime: .seconds(60)) { probe.writes.load(ordering: .relaxed) }
+        let gate = Gate()
+        let before = Task {
+            try await cache.value(for: "demo") {
+                await gate.wait()
+                return probe.load("Demo Ltd")
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        probe.writes.add(1, ordering: .relaxed)
+        #expect(try await cache.value(for: "demo") { probe.load("Demo GmbH") } == "Demo GmbH", "read afresh, not the load under way")
+        await gate.open()
+        #expect(try await before.value == "Demo Ltd")
+        #expect(try await cache.value(for: "demo") { probe.load("again") } == "Demo GmbH", "the newer reading is kept")
+    }
+
+    @Test func aFailedLoadFailsItsWaitersAndIsNotKept() async throws {
+        struct Failure: Error {}
+        let probe = Probe()
+        let cache = ReadThroughCache<String, String>(lifetime: .seconds(60)) { 0 }
+        await #expect(throws: Failure.self) { try await cache.value(for: "demo") { throw Failure() } }
+        #expect(try await cache.value(for: "demo") { probe.load("Demo Ltd") } == "Demo Ltd")
+    }
+
+    /// Holds loads until opened.
+    actor Gate {
+        private var isOpen = false
+        private var waiters: [CheckedContinuation<Void, Never>] = []
+
+        func wait() async {
+            if isOpen { return }
+            await withCheckedContinuation { waiters.append($0) }
+        }
+
+        func open() {
+            isOpen = true
+            for waiter in waiters { waiter.resume() }
+            waiters = []
+        }
     }
 }

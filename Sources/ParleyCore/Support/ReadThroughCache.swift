@@ -8,6 +8,10 @@ import Synchronization
 /// one made by another process (the CLI, a second server) within `lifetime`. Misses are not
 /// kept, so a tenant created a moment ago is found at once and made-up keys fill nothing.
 ///
+/// Concurrent misses of one key share one load: when an entry expires under load, the requests
+/// that ask before it is read again wait for that one read instead of each making their own
+/// (under a chat load, a thundering herd of lookups once a second).
+///
 /// A mutex rather than an actor: a hit is a dictionary read on every chat request, and must not
 /// suspend.
 public final class ReadThroughCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
@@ -17,7 +21,23 @@ public final class ReadThroughCache<Key: Hashable & Sendable, Value: Sendable>: 
         var expires: ContinuousClock.Instant
     }
 
-    private let entries = Mutex<[Key: Entry]>([:])
+    /// A load under way, and the directory generation it started at.
+    private struct Load {
+        var generation: Int
+        var task: Task<Value?, any Error>
+    }
+
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        var loads: [Key: Load] = [:]
+    }
+
+    private enum Lookup {
+        case kept(Value)
+        case loading(Task<Value?, any Error>)
+    }
+
+    private let state = Mutex(State())
     private let lifetime: Duration
     private let maxEntries: Int
     private let generation: @Sendable () -> Int
@@ -29,20 +49,34 @@ public final class ReadThroughCache<Key: Hashable & Sendable, Value: Sendable>: 
         self.generation = generation
     }
 
-    /// The kept value for `key`, or what `load` reads (kept when it is not nil).
-    public func value(for key: Key, load: () async throws -> Value?) async rethrows -> Value? {
+    /// The kept value for `key`, or what `load` reads (kept when it is not nil). `load` runs in a
+    /// task of its own, which callers that miss meanwhile share; a load that started before the
+    /// latest directory write is not shared with callers that come after it.
+    public func value(for key: Key, load: @escaping @Sendable () async throws -> Value?) async throws -> Value? {
         guard lifetime > .zero else { return try await load() }
         let now = ContinuousClock.now
         let generation = self.generation()
-        if let entry = entries.withLock({ $0[key] }), entry.generation == generation, entry.expires > now {
-            return entry.value
+        let lookup = state.withLock { state -> Lookup in
+            if let entry = state.entries[key], entry.generation == generation, entry.expires > now { return .kept(entry.value) }
+            if let running = state.loads[key], running.generation == generation { return .loading(running.task) }
+            let task = Task { try await load() }
+            state.loads[key] = Load(generation: generation, task: task)
+            return .loading(task)
         }
-        guard let value = try await load() else { return nil }
-        entries.withLock { entries in
-            if entries.count >= maxEntries { entries.removeAll(keepingCapacity: true) }
-            entries[key] = Entry(value: value, generation: generation, expires: now + lifetime)
+        let task: Task<Value?, any Error>
+        switch lookup {
+        case .kept(let value): return value
+        case .loading(let load): task = load
         }
-        return value
+        let result = await task.result
+        state.withLock { state in
+            if state.loads[key]?.task == task { state.loads[key] = nil }
+            // A reading from before a write must not replace one from after it.
+            guard case .success(let value?) = result, (state.entries[key]?.generation ?? generation) <= generation else { return }
+            if state.entries.count >= maxEntries, state.entries[key] == nil { state.entries.removeAll(keepingCapacity: true) }
+            state.entries[key] = Entry(value: value, generation: generation, expires: now + lifetime)
+        }
+        return try result.get()
     }
 }
 
