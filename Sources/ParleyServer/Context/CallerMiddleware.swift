@@ -62,7 +62,7 @@ enum StreamCredential {
     }
 
     static func claims(_ request: Request, signer: StreamTokenSigner) throws -> StreamTokenSigner.Claims {
-        guard let token = request.query[String.self, at: "stream_id"], !token.isEmpty else {
+        guard let token = QueryParameter.value(of: "stream_id", in: request.url.query), !token.isEmpty else {
             throw ParleyError.badRequest("missing_stream_id", "The stream_id query parameter is required.")
         }
         do {
