@@ -38,7 +38,7 @@ enum CitationSnippet {
                 if spaceBefore {
                     // A mark after whitespace joins the space put in its place: one character.
                     bytes.append(0x20)
-                    count += String(character).unicodeScalars.first.map { " \($0)".count == 1 } == true ? 0 : 1
+                    count += character.unicodeScalars.first.map { " \($0)".count == 1 } == true ? 0 : 1
                     spaceBefore = false
                 }
                 bytes.append(contentsOf: character.utf8)

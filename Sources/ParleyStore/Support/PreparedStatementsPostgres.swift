@@ -84,19 +84,36 @@ struct PreparingPostgresDatabase: Database, SQLDatabase, PostgresDatabase, Trans
     var dialect: any SQLDialect { baseSQL.dialect }
     var queryLogLevel: Logger.Level? { baseSQL.queryLogLevel }
 
+    /// A statement that is not prepared (`BEGIN`, DDL…) goes to the driver as it came, without a task.
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        eventLoop.makeFutureWithTask { try await execute(sql: query, onRow) }
+        let prepared: (statement: PreparableStatement, slot: any StatementSlot.Type)
+        do {
+            guard let found = try preparable(query) else { return baseSQL.execute(sql: query, onRow) }
+            prepared = found
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        return eventLoop.makeFutureWithTask { try await run(prepared.statement, as: prepared.slot, onRow) }
     }
 
     /// Runs in the calling task on a connection lent by the pool: a task of its own per
     /// statement would add two thread hops to each.
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        guard let prepared = try preparable(query) else { return try await baseSQL.execute(sql: query, onRow) }
+        try await run(prepared.statement, as: prepared.slot, onRow)
+    }
+
+    /// The statement and its name when it runs prepared; nil when it goes to the driver as it is.
+    private func preparable(_ query: any SQLExpression) throws -> (statement: PreparableStatement, slot: any StatementSlot.Type)? {
         var serializer = SQLSerializer(database: self)
         query.serialize(to: &serializer)
         guard let statement = try PreparableStatement(text: serializer.sql, binds: serializer.binds),
-              let slot = budget.slot(for: statement.key) else {
-            return try await baseSQL.execute(sql: query, onRow)
-        }
+              let slot = budget.slot(for: statement.key) else { return nil }
+        return (statement, slot)
+    }
+
+    private func run(_ statement: PreparableStatement, as slot: any StatementSlot.Type,
+                     _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         try await withLentConnection { connection in
             try await Self.run(statement, as: slot, on: connection, budget: budget, logger: logger, onRow)
         }
