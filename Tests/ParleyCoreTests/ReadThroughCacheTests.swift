@@ -17,10 +17,22 @@ struct ReadThroughCacheTests {
         }
     }
 
+    /// A clock that moves only when told.
+    final class TestClock: Sendable {
+        let start = ContinuousClock.now
+        let elapsed = Atomic<Int>(0)
+
+        @Sendable func now() -> ContinuousClock.Instant { start + .milliseconds(elapsed.load(ordering: .relaxed)) }
+        func advance(milliseconds: Int) { elapsed.add(milliseconds, ordering: .relaxed) }
+    }
+
     @Test func aValueIsReusedUntilAWriteOrItsLifetimeEnds() async throws {
         let probe = Probe()
-        let cache = ReadThroughCache<String, String>(lifetime: .milliseconds(300)) { probe.writes.load(ordering: .relaxed) }
+        let clock = TestClock()
+        let cache = ReadThroughCache<String, String>(lifetime: .milliseconds(300), generation: { probe.writes.load(ordering: .relaxed) },
+                                                     now: clock.now)
         #expect(try await cache.value(for: "demo") { probe.load("Demo Ltd") } == "Demo Ltd")
+        clock.advance(milliseconds: 299)
         #expect(try await cache.value(for: "demo") { probe.load("changed") } == "Demo Ltd", "reused")
         #expect(try await cache.value(for: "other") { probe.load("Other Inc") } == "Other Inc", "keys are apart")
         #expect(probe.loads.load(ordering: .relaxed) == 2)
@@ -29,7 +41,7 @@ struct ReadThroughCacheTests {
         #expect(try await cache.value(for: "demo") { probe.load("Demo GmbH") } == "Demo GmbH", "a write retires what was read before it")
         #expect(try await cache.value(for: "demo") { probe.load("again") } == "Demo GmbH")
 
-        try await Task.sleep(for: .milliseconds(350))
+        clock.advance(milliseconds: 300)
         #expect(try await cache.value(for: "demo") { probe.load("Demo SA") } == "Demo SA", "read again once old")
         #expect(probe.loads.load(ordering: .relaxed) == 4)
     }
@@ -66,7 +78,7 @@ struct ReadThroughCacheTests {
                     }
                 }
             }
-            // Let the twenty ask before the one load may finish.
+            // Let the twenty ask before the one load may finish (late ones would find it kept).
             try await Task.sleep(for: .milliseconds(100))
             await gate.open()
             return try await group.reduce(into: []) { $0.append($1) }
@@ -85,7 +97,7 @@ struct ReadThroughCacheTests {
                 return probe.load("Demo Ltd")
             }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        while await gate.arrivals == 0 { await Task.yield() }
         probe.writes.add(1, ordering: .relaxed)
         #expect(try await cache.value(for: "demo") { probe.load("Demo GmbH") } == "Demo GmbH", "read afresh, not the load under way")
         await gate.open()
@@ -105,8 +117,10 @@ struct ReadThroughCacheTests {
     actor Gate {
         private var isOpen = false
         private var waiters: [CheckedContinuation<Void, Never>] = []
+        private(set) var arrivals = 0
 
         func wait() async {
+            arrivals += 1
             if isOpen { return }
             await withCheckedContinuation { waiters.append($0) }
         }

@@ -41,12 +41,16 @@ public final class ReadThroughCache<Key: Hashable & Sendable, Value: Sendable>: 
     private let lifetime: Duration
     private let maxEntries: Int
     private let generation: @Sendable () -> Int
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    /// `lifetime` zero turns the cache off; `generation` says which writes an entry has seen.
-    public init(lifetime: Duration, maxEntries: Int = 10_000, generation: @escaping @Sendable () -> Int = { DirectoryChanges.generation }) {
+    /// `lifetime` zero turns the cache off; `generation` says which writes an entry has seen;
+    /// `now` is the clock entries age by (tests move it).
+    public init(lifetime: Duration, maxEntries: Int = 10_000, generation: @escaping @Sendable () -> Int = { DirectoryChanges.generation },
+                now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
         self.lifetime = lifetime
         self.maxEntries = maxEntries
         self.generation = generation
+        self.now = now
     }
 
     /// The kept value for `key`, or what `load` reads (kept when it is not nil). `load` runs in a
@@ -54,7 +58,7 @@ public final class ReadThroughCache<Key: Hashable & Sendable, Value: Sendable>: 
     /// latest directory write is not shared with callers that come after it.
     public func value(for key: Key, load: @escaping @Sendable () async throws -> Value?) async throws -> Value? {
         guard lifetime > .zero else { return try await load() }
-        let now = ContinuousClock.now
+        let now = self.now()
         let generation = self.generation()
         let lookup = state.withLock { state -> Lookup in
             if let entry = state.entries[key], entry.generation == generation, entry.expires > now { return .kept(entry.value) }
@@ -74,7 +78,7 @@ public final class ReadThroughCache<Key: Hashable & Sendable, Value: Sendable>: 
             // A reading from before a write must not replace one from after it.
             guard case .success(let value?) = result, (state.entries[key]?.generation ?? generation) <= generation else { return }
             if state.entries.count >= maxEntries, state.entries[key] == nil { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[key] = Entry(value: value, generation: generation, expires: now + lifetime)
+            state.entries[key] = Entry(value: value, generation: generation, expires: self.now() + lifetime)
         }
         return try result.get()
     }
