@@ -34,7 +34,9 @@ public enum SelfIntroductions {
         let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
         let lowered = tokens.map { bare($0).lowercased() }
         for index in tokens.indices {
-            for phrase in phrases where index + phrase.count < tokens.count && Array(lowered[index ..< index + phrase.count]) == phrase {
+            // Compared in place: an array per token and phrase was most of a message's extraction.
+            for phrase in phrases where index + phrase.count < tokens.count && lowered[index] == phrase[0]
+                && lowered[index ..< index + phrase.count].elementsEqual(phrase) {
                 // Punctuation right after the phrase ("I'm, well…") means no name follows.
                 let last = tokens[index + phrase.count - 1]
                 guard bare(last).count == last.trimmingCharacters(in: CharacterSet(charactersIn: "\"“(")).count else { continue }
@@ -63,6 +65,12 @@ public enum SelfIntroductions {
 
     /// A word without the punctuation around it.
     static func bare(_ word: String) -> String {
-        word.trimmingCharacters(in: CharacterSet(charactersIn: ",.!?;:()\"“”«»¡¿"))
+        let scalars = word.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !punctuation.contains($0) }),
+              let last = scalars.lastIndex(where: { !punctuation.contains($0) }) else { return "" }
+        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return word }
+        return String(scalars[first ... last])
     }
+
+    static let punctuation = Set(",.!?;:()\"“”«»¡¿".unicodeScalars)
 }
