@@ -66,7 +66,9 @@ public struct Redactor: Sendable {
             let bearerWord = UInt64(0x62_65_61_72_65_72) // "bearer"
             var window: UInt64 = 0
             var previous: UInt8 = 0
-            var digits = 0
+            // Digits in the current run of digits and phone separators, and the most in any run.
+            var runDigits = 0
+            var mostRunDigits = 0
             var nonASCII = false
             for byte in text.utf8 {
                 let lower = byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0)
@@ -74,11 +76,28 @@ public struct Redactor: Sendable {
                 if window == bearerWord { bearer = true }
                 if (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) && previous == UInt8(ascii: "k") { keyPrefix = true }
                 if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "=") { assignment = true }
-                if byte >= 0x30 && byte <= 0x39 { digits += 1 }
+                if byte >= 0x30 && byte <= 0x39 {
+                    runDigits += 1
+                    mostRunDigits = max(mostRunDigits, runDigits)
+                } else if !Self.isPhoneSeparator(byte) {
+                    runDigits = 0
+                }
                 if byte >= 0x80 { nonASCII = true }
                 previous = lower
             }
-            couldHoldPhone = nonASCII || digits >= 9
+            // A phone number is one run of digits and separators holding 9 digits or more: ids
+            // (UUIDs in every request's log line) hold as many digits, but split by letters.
+            couldHoldPhone = nonASCII || mostRunDigits >= 9
+        }
+
+        /// What the phone pattern allows between digits (`\s().-`, ASCII) and before them (`+`).
+        private static func isPhoneSeparator(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: " "), 0x09 ... 0x0D, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "+"):
+                true
+            default:
+                false
+            }
         }
 
         /// Rule 0 needs "bearer", rule 1 "k-" or "k_", rule 2 a `:` or `=`.

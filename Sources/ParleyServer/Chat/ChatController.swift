@@ -36,7 +36,7 @@ struct ChatController: RouteCollection {
         try await context.admitTurn(clientAddress: client, sessionKey: sessionKey)
         try await context.consent.requireConsent(visitorHash: try? ConsentController.visitorHash(request))
         // `?stream=false`: the whole answer in this response, which takes a stream slot while it runs.
-        let answersInBody = request.query[String.self, at: "stream"].map { ["false", "0", "no"].contains($0.lowercased()) } ?? false
+        let answersInBody = QueryParameter.value(of: "stream", in: request.url.query).map { ["false", "0", "no"].contains($0.lowercased()) } ?? false
         let slot = answersInBody ? try await context.streamSlot(clientAddress: client) : nil
         let posted = try await context.conversations.post(body.message, sessionKey: sessionKey, agent: agent.code)
         request.logger[metadataKey: "session"] = .string(posted.session.id.description)
