@@ -33,4 +33,22 @@ struct SentenceSplitterTests {
             #expect(SentenceSplitter.sentences(text) == sentences, "\(text.debugDescription)")
         }
     }
+
+    @Test func abbreviationsInitialsAndSpacesAreKept() {
+        #expect(SentenceSplitter.sentences("Ask Dr. Berg about it. She knows.") == ["Ask Dr. Berg about it.", "She knows."])
+        #expect(SentenceSplitter.sentences("Written by J. Smith in 2020. Read it!") == ["Written by J. Smith in 2020.", "Read it!"])
+        #expect(SentenceSplitter.sentences("Bring tools, e.g. a wrench etc. Then start.") == ["Bring tools, e.g. a wrench etc. Then start."])
+        #expect(SentenceSplitter.sentences("It is on sale vs . the old one. Done.") == ["It is on sale vs . the old one.", "Done."],
+                "the word before a spaced full stop")
+        #expect(SentenceSplitter.sentences("Z.B. geht das. Ja.") == ["Z.B. geht das.", "Ja."])
+        #expect(SentenceSplitter.sentences(" \u{00A0}\tFirst one.\u{00A0} Second one?\t") == ["First one.", "Second one?"],
+                "spaces, tabs and no-break spaces trimmed")
+        // Paragraphs come without line breaks; one inside is not trimmed (as Foundation's `.whitespaces`).
+        #expect(SentenceSplitter.sentences("Line one.\nLine two.") == ["Line one.", "\nLine two."])
+        #expect(SentenceSplitter.sentences("Ends with a newline.\n") == ["Ends with a newline.", "\n"])
+        #expect(SentenceSplitter.sentences(". . .") == [".", ".", "."])
+        #expect(SentenceSplitter.sentences("   ") == [])
+        #expect(SentenceSplitter.sentences("") == [])
+        #expect(SentenceSplitter.sentences("No end at all") == ["No end at all"])
+    }
 }

@@ -8,23 +8,32 @@ public enum SentenceSplitter {
         "approx", "dept", "est", "min", "max", "z.b", "bzw", "ca", "usw",
     ]
 
+    /// One pass over the paragraph's characters; a sentence is a slice of it, trimmed of
+    /// spaces (`CharacterSet.whitespaces`, as Foundation trims), taken whole when it ends.
     public static func sentences(_ paragraph: String) -> [String] {
         var sentences: [String] = []
-        var current = ""
-        let characters = Array(paragraph)
-        for (index, character) in characters.enumerated() {
-            current.append(character)
-            guard let terminal = terminal(character) else { continue }
-            let next = index + 1 < characters.count ? characters[index + 1] : " "
-            guard terminal == .cjk || next.isWhitespace else { continue }
-            if character == ".", endsWithAbbreviation(current) { continue }
-            let sentence = current.trimmingCharacters(in: .whitespaces)
-            if !sentence.isEmpty { sentences.append(sentence) }
-            current = ""
+        var start = paragraph.startIndex
+        var index = paragraph.startIndex
+        while index < paragraph.endIndex {
+            let character = paragraph[index]
+            let after = paragraph.index(after: index)
+            if let terminal = terminal(character),
+               terminal == .cjk || after == paragraph.endIndex || paragraph[after].isWhitespace,
+               character != "." || !endsWithAbbreviation(paragraph[start ..< index]) {
+                appendTrimmed(paragraph[start ..< after], to: &sentences)
+                start = after
+            }
+            index = after
         }
-        let rest = current.trimmingCharacters(in: .whitespaces)
-        if !rest.isEmpty { sentences.append(rest) }
+        appendTrimmed(paragraph[start...], to: &sentences)
         return sentences
+    }
+
+    private static func appendTrimmed(_ text: Substring, to sentences: inout [String]) {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !CharacterSet.whitespaces.contains($0) }),
+              let last = scalars.lastIndex(where: { !CharacterSet.whitespaces.contains($0) }) else { return }
+        sentences.append(String(scalars[first ... last]))
     }
 
     enum Terminal { case latin, cjk }
@@ -42,8 +51,13 @@ public enum SentenceSplitter {
         }
     }
 
-    private static func endsWithAbbreviation(_ text: String) -> Bool {
-        let word = text.dropLast().split(whereSeparator: { $0.isWhitespace }).last.map(String.init)?.lowercased() ?? ""
+    /// Whether the text before a `.` ends with an abbreviation or an initial: its last word,
+    /// read backwards from its end.
+    private static func endsWithAbbreviation(_ text: Substring) -> Bool {
+        guard let end = text.lastIndex(where: { !$0.isWhitespace }) else { return false }
+        let head = text[...end]
+        let start = head.lastIndex(where: { $0.isWhitespace }).map { head.index(after: $0) } ?? head.startIndex
+        let word = head[start...].lowercased()
         if abbreviations.contains(word) { return true }
         // A single letter ("J. Smith") is an initial, not a sentence end.
         return word.count == 1 && word.first?.isLetter == true
