@@ -15,7 +15,8 @@ struct ChatFlowTests {
     @Test(arguments: TestBackend.available)
     func newSessionStreamsAndIsStored(_ backend: TestBackend) async throws {
         let database = try await TestDatabase.make(backend)
-        let server = try await ParleyTestServer.start(database)
+        // Paced words, so that the answer streams in pieces (unpaced, it is one token).
+        let server = try await ParleyTestServer.start(database, adjust: { $0.llm.offlineWordDelayMs = 2 })
         defer { Task { await server.stop(); await database.destroy() } }
 
         let (events, key) = try await server.chatTurn("What plans do you offer?")

@@ -35,7 +35,11 @@ public struct ExtractiveAnswerer: ChatModel {
             let started = ContinuousClock.now
             var sent = ""
             var cancelled = false
-            for piece in Self.streamPieces(of: answer) {
+            // Without a delay nothing paces the words: the answer goes out as one token (the SSE
+            // writer would send words that arrive during one write in one frame anyway), instead of
+            // a stream element, a turn-loop pass and an event per word.
+            let pieces = wordDelay > .zero ? Self.streamPieces(of: answer) : (answer.isEmpty ? [] : [answer])
+            for piece in pieces {
                 if Task.isCancelled { cancelled = true; break }
                 continuation.yield(.token(piece))
                 sent += piece
