@@ -61,10 +61,14 @@ public struct FluentLeadProfileStore: LeadProfileStore {
 
     @discardableResult
     public func save(_ profile: LeadProfile, tenant: TenantID, session: SessionID) async throws -> Bool {
-        guard try await SessionModel.query(on: database).filter(\.$id == session.uuid).filter(\.$tenantID == tenant.uuid).count() > 0 else {
-            throw ParleyError.notFound("unknown_conversation", "This tenant has no such conversation.")
-        }
         let existing = try await ProfileModel.query(on: database).filter(\.$tenantID == tenant.uuid).filter(\.$sessionID == session.uuid).first()
+        // A profile of this tenant exists only for a conversation of this tenant: only a new one
+        // needs the check (every update of a lead is one statement fewer).
+        if existing == nil {
+            guard try await SessionModel.query(on: database).filter(\.$id == session.uuid).filter(\.$tenantID == tenant.uuid).count() > 0 else {
+                throw ParleyError.notFound("unknown_conversation", "This tenant has no such conversation.")
+            }
+        }
         let row = existing ?? ProfileModel()
         row.tenantID = tenant.uuid
         row.sessionID = session.uuid
