@@ -49,4 +49,22 @@ struct PassageTermsCacheTests {
         #expect(scorer.coverage(of: answer, passages: passages) == first)
         #expect(ConfidenceScorer().coverage(of: answer, passages: passages) == first, "a fresh scorer agrees")
     }
+
+    /// The score analyses the answer once; its parts equal those computed from the text alone.
+    @Test func theScoreEqualsItsPartsReadFromTheText() {
+        let scorer = ConfidenceScorer()
+        let passages = [passage("1", "The motor and battery are covered for three years. Frames have a lifetime warranty."),
+                        passage("2", title: "Delivery", "Delivery to Germany takes five to eight working days.")]
+        let pieces = ["The battery", "is covered", "for three years", "[1]", "[2]", ".", "!", "?", "。", " ", "Frames",
+                      "Dr.", "3.5", "Lieferung nach Österreich", "délai", "warranty", "Tyres", "e.g.", "\u{00A0}", "中文"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0 ..< 1_000 {
+            let answer = (0 ..< Int.random(in: 0 ... 14, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+                .joined(separator: Bool.random(using: &generator) ? " " : "")
+            let question = "How long is the battery warranty for frames?"
+            let whole = scorer.confidence(question: question, answer: answer, passages: passages)
+            #expect(whole.sourceCoverage == scorer.coverage(of: answer, passages: passages), "\(answer.debugDescription)")
+            #expect(whole.answerCoherence == scorer.coherence(of: answer, question: question), "\(answer.debugDescription)")
+        }
+    }
 }

@@ -35,26 +35,36 @@ public struct ConfidenceScorer: AnswerConfidenceScoring {
         self.supportShare = supportShare
     }
 
+    /// The answer is analysed once, sentence by sentence: coverage reads the sentences, coherence
+    /// their union (a word never spans two sentences, which end at white space or a CJK stop).
     public func confidence(question: String, answer: String, passages: [SourcePassage]) -> AnswerConfidence {
-        AnswerConfidence(retrievalSimilarity: calibration.similarity(of: passages),
-                         sourceCoverage: coverage(of: answer, passages: passages),
-                         answerCoherence: coherence(of: answer, question: question))
+        let sentences = sentenceTerms(of: answer)
+        return AnswerConfidence(retrievalSimilarity: calibration.similarity(of: passages),
+                                sourceCoverage: coverage(sentenceTerms: sentences, citing: Self.citedNumbers(in: answer), passages: passages),
+                                answerCoherence: coherence(answerTerms: sentences.reduce(into: Set<String>()) { $0.formUnion($1) }, question: question))
     }
 
     public func retrievalSimilarity(of passages: [SourcePassage]) -> Double {
         calibration.similarity(of: passages)
     }
 
+    /// Each sentence's content words, the answer's citation markers taken out.
+    func sentenceTerms(of answer: String) -> [Set<String>] {
+        SentenceSplitter.sentences(Self.withoutMarkers(answer)).map { Set(analyzer.terms($0)) }
+    }
+
     /// The share of the answer's sentences (those with two content words or more) that the cited passages support.
     func coverage(of answer: String, passages: [SourcePassage]) -> Double {
-        let cited = Self.citedNumbers(in: answer).compactMap { passages.indices.contains($0 - 1) ? passages[$0 - 1] : nil }
+        coverage(sentenceTerms: sentenceTerms(of: answer), citing: Self.citedNumbers(in: answer), passages: passages)
+    }
+
+    private func coverage(sentenceTerms: [Set<String>], citing numbers: [Int], passages: [SourcePassage]) -> Double {
+        let cited = numbers.compactMap { passages.indices.contains($0 - 1) ? passages[$0 - 1] : nil }
         let evidence = (cited.isEmpty ? passages : cited).reduce(into: Set<String>()) { $0.formUnion(passageTerms.terms(of: $1, analyzer: analyzer)) }
         guard !evidence.isEmpty else { return 0 }
         var counted = 0
         var supported = 0
-        for sentence in SentenceSplitter.sentences(Self.withoutMarkers(answer)) {
-            let terms = Set(analyzer.terms(sentence))
-            guard terms.count >= 2 else { continue }
+        for terms in sentenceTerms where terms.count >= 2 {
             counted += 1
             if Double(terms.intersection(evidence).count) >= supportShare * Double(terms.count) { supported += 1 }
         }
@@ -63,9 +73,13 @@ public struct ConfidenceScorer: AnswerConfidenceScoring {
 
     /// The share of the question's content words that the answer takes up (1 for a question without any).
     func coherence(of answer: String, question: String) -> Double {
+        coherence(answerTerms: Set(analyzer.terms(Self.withoutMarkers(answer))), question: question)
+    }
+
+    private func coherence(answerTerms: Set<String>, question: String) -> Double {
         let asked = Set(questionAnalyzer.terms(question))
         guard !asked.isEmpty else { return 1 }
-        return Double(asked.intersection(analyzer.terms(Self.withoutMarkers(answer))).count) / Double(asked.count)
+        return Double(asked.intersection(answerTerms).count) / Double(asked.count)
     }
 
     /// The numbers of the `[n]` citation markers in a text, in order of first appearance.
