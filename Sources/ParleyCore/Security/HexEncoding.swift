@@ -4,13 +4,15 @@
 /// string per byte; every chat turn hashes its session key, so this writes the digits directly.
 extension Sequence where Element == UInt8 {
     public var hexString: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0f)])
         }
         return String(decoding: text, as: UTF8.self)
     }
 }
+
+/// Made once: a generic extension cannot hold a static table.
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
