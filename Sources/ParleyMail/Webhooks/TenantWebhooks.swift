@@ -27,8 +27,7 @@ public struct TenantWebhooks: Sendable {
         guard try await store.endpoints(tenant: tenant).count < Self.maxEndpoints else {
             throw ParleyError(code: "too_many_webhooks", message: "A tenant can have at most \(Self.maxEndpoints) webhooks.", kind: .conflict)
         }
-        let secret = "whsec_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let secret = "whsec_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncoded()
         var chosen: [WebhookEvent] = []
         for event in events.isEmpty ? WebhookEvent.allCases : events where !chosen.contains(event) { chosen.append(event) }
         let endpoint = WebhookEndpoint(tenantID: tenant, url: url.absoluteString, events: chosen)
