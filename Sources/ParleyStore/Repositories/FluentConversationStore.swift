@@ -49,14 +49,29 @@ public struct FluentConversationStore: ConversationStore {
         let session = ChatSession(id: SessionID(), tenantID: tenant, agentCode: agentCode, createdAt: now, lastActivityAt: now)
         let message = StoredMessage(id: MessageID(), tenantID: tenant, sessionID: session.id, role: firstMessage.role, content: firstMessage.content,
                                     metadata: JSONObject(firstMessage.metadata).value, createdAt: now)
-        try await database.transaction { transaction in
-            guard let sql = transaction as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
+        let sql = try sql
+        let insertSession: SQLQueryString = """
+            INSERT INTO sessions (id, tenant_id, session_key_hash, agent_code, is_anonymous, created_at, last_activity_at, metadata)
+            VALUES (\(bind: session.id.uuid), \(bind: tenant.uuid), \(bind: keyHash), \(bind: agentCode), \(bind: true),
+                    \(bind: now), \(bind: now), \(JSONObject(.object([:])).bound))
+            """
+        if sql.dialect.name == "postgresql" {
+            // One statement, one round trip: the session in a data-modifying WITH, the message from
+            // its row (the foreign key and the activity trigger see it; either both are written or neither).
             try await sql.raw("""
-                INSERT INTO sessions (id, tenant_id, session_key_hash, agent_code, is_anonymous, created_at, last_activity_at, metadata)
-                VALUES (\(bind: session.id.uuid), \(bind: tenant.uuid), \(bind: keyHash), \(bind: agentCode), \(bind: true),
-                        \(bind: now), \(bind: now), \(JSONObject(.object([:])).bound))
+                WITH session AS (\(insertSession) RETURNING id)
+                INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
+                SELECT \(bind: message.id.uuid), \(bind: tenant.uuid), session.id, \(bind: message.role.rawValue),
+                       \(bind: message.content), \(JSONObject(message.metadata).bound), \(bind: message.createdAt)
+                FROM session
                 """).run()
-            try await Self.insert(message, into: sql)
+        } else {
+            // SQLite has no data-modifying WITH; its BEGIN and COMMIT cost no round trip.
+            try await database.transaction { transaction in
+                guard let sql = transaction as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
+                try await sql.raw(insertSession).run()
+                try await Self.insert(message, into: sql)
+            }
         }
         return (session, message)
     }
