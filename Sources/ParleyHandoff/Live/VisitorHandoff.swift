@@ -9,14 +9,17 @@ public struct VisitorHandoff: Sendable {
     public let tenant: TenantID
     private let store: any LiveConversationStore
     private let bus: any SessionEventBus
+    private let waits: TakeoverWaits
     private let logger: Logger
     private let now: @Sendable () -> Date
 
-    public init(tenant: TenantID, store: any LiveConversationStore, bus: any SessionEventBus, logger: Logger,
-                now: @escaping @Sendable () -> Date = Date.init) {
+    /// `waits` is the process's (``TakeoverWaits``); a new one reads them for each escalation.
+    public init(tenant: TenantID, store: any LiveConversationStore, bus: any SessionEventBus, waits: TakeoverWaits = TakeoverWaits(lifetime: .zero),
+                logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
         self.tenant = tenant
         self.store = store
         self.bus = bus
+        self.waits = waits
         self.logger = logger
         self.now = now
     }
@@ -36,8 +39,9 @@ public struct VisitorHandoff: Sendable {
     /// logged: the escalation itself is stored, and the operators' inbox shows it.
     public func announceEscalation(_ session: SessionID, reason: EscalationReason, staffed: Bool = true) async {
         do {
-            let waits = try await store.recentWaits(tenant: tenant, limit: 20)
-            let record = try await store.apply(.escalated(reason, expectedWait: staffed ? Self.median(waits) : nil, staffed: staffed), tenant: tenant, session: session, at: now())
+            // Outside business hours no wait is promised, so none is read.
+            let expected = staffed ? Self.median(try await waits.recent(tenant: tenant, in: store)) : nil
+            let record = try await store.apply(.escalated(reason, expectedWait: expected, staffed: staffed), tenant: tenant, session: session, at: now())
             for event in record.events { await bus.publish(event) }
         } catch {
             logger.error("escalation notice failed", metadata: ["event": "escalation_notice_failed", "error": "\(type(of: error))"])

@@ -87,6 +87,8 @@ public struct ParleyServices: Sendable {
     public let interestCatalogues: InterestCatalogues
     /// One for the process: it keeps the analyzed words of the passages it has scored against.
     let confidenceScorer = ConfidenceScorer()
+    /// Each tenant's recent takeover waits, for the wait an escalation promises.
+    let takeoverWaits = TakeoverWaits()
 
     /// The two read-through caches of the chat path's lookups.
     public struct DirectoryCache: Sendable {
@@ -162,8 +164,8 @@ public struct ParleyServices: Sendable {
         ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model, scorer: confidenceScorer,
                        escalation: TurnEscalation(store: stores.escalations, policies: { [tenants = stores.tenants, handoff = config.handoff] tenant in
                            HandoffPolicy(config: handoff, tenantSettings: (try? await tenants.tenant(id: tenant))?.settings ?? .object([:]))
-                       }, announce: { [live = stores.live, bus = stores.events] tenant, session, reason, staffed in
-                           await VisitorHandoff(tenant: tenant, store: live, bus: bus, logger: Logger(label: "parley.handoff"))
+                       }, announce: { [live = stores.live, bus = stores.events, waits = takeoverWaits] tenant, session, reason, staffed in
+                           await VisitorHandoff(tenant: tenant, store: live, bus: bus, waits: waits, logger: Logger(label: "parley.handoff"))
                                .announceEscalation(session, reason: reason, staffed: staffed)
                        }), reviewer: model == nil ? answerReviewer : nil, answers: stores.answers)
     }

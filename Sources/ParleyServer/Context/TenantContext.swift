@@ -113,7 +113,8 @@ struct TenantContext: Sendable {
 
     /// The visitor's side of this tenant's hand-overs.
     func visitorHandoff(logger: Logger) -> VisitorHandoff {
-        VisitorHandoff(tenant: tenant.id, store: SQLLiveConversations(database: database), bus: services.sessionEvents(on: database), logger: logger)
+        VisitorHandoff(tenant: tenant.id, store: SQLLiveConversations(database: database), bus: services.sessionEvents(on: database),
+                       waits: services.takeoverWaits, logger: logger)
     }
 
     /// Tells the person holding `session` that the visitor is typing: only while one holds it, and
