@@ -24,14 +24,17 @@ struct LeadProfileStoreTests {
             let extractor = ContactExtractor(catalogue: InterestCatalogue(names: ["Aurora City", "Test ride"]))
             var profile = LeadProfile().merging(extractor.extract(from: message.content), from: message.id, confirmed: false)
             #expect(profile.stage == .qualified && profile.name?.value == "Anna")
-            try await store.save(profile, tenant: acme.id, session: session.id)
+            profile.preferences = [.init("weekend delivery", messageID: message.id, confirmed: false)]
+            profile.fields[.budget] = .init("under 3,000", messageID: message.id, confirmed: false)
+            profile.contactConsentAt = Date(timeIntervalSince1970: 1_700_000_000)
+            #expect(try await store.save(profile, tenant: acme.id, session: session.id), "created")
             var read = try #require(try await store.profile(tenant: acme.id, session: session.id))
             read.updatedAt = nil
             #expect(read == profile)
 
             // A confirmed form overrides the guess; saved again, still one row.
             profile = profile.merging(ExtractedContact(name: "Anna Berg", phone: "+31612345678"), from: nil, confirmed: true)
-            try await store.save(profile, tenant: acme.id, session: session.id)
+            #expect(try await store.save(profile, tenant: acme.id, session: session.id) == false, "updated, not created")
             read = try #require(try await store.profile(tenant: acme.id, session: session.id))
             #expect(read.name == .init("Anna Berg", messageID: nil, confirmed: true) && read.email?.messageID == message.id)
             #expect(read.interests == [.init("Aurora City", messageID: message.id, confirmed: false)])

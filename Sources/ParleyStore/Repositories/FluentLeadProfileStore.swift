@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import ParleyCore
+import SQLKit
 
 /// Lead profiles in `profiles`: name, e-mail, phone, company and address in their columns,
 /// interests in `products_of_interest`, buying signals, the note, preferences and the contact
@@ -59,35 +60,45 @@ public struct FluentLeadProfileStore: LeadProfileStore {
         }
     }
 
+    /// One statement: an upsert on the profile's unique session that writes only for a
+    /// conversation of this tenant (its `INSERT … SELECT … WHERE EXISTS`), and says by the id it
+    /// returns whether it created the row. It was a read of the row, a check of the session and
+    /// the write.
     @discardableResult
     public func save(_ profile: LeadProfile, tenant: TenantID, session: SessionID) async throws -> Bool {
-        let existing = try await ProfileModel.query(on: database).filter(\.$tenantID == tenant.uuid).filter(\.$sessionID == session.uuid).first()
-        // A profile of this tenant exists only for a conversation of this tenant: only a new one
-        // needs the check (every update of a lead is one statement fewer).
-        if existing == nil {
-            guard try await SessionModel.query(on: database).filter(\.$id == session.uuid).filter(\.$tenantID == tenant.uuid).count() > 0 else {
-                throw ParleyError.notFound("unknown_conversation", "This tenant has no such conversation.")
-            }
-        }
-        let row = existing ?? ProfileModel()
-        row.tenantID = tenant.uuid
-        row.sessionID = session.uuid
+        guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("Lead profiles need an SQL database.") }
+        let id = UUID()
         let value = { (key: LeadProfile.Key) in profile.fields[key]?.value }
-        row.customerName = value(.name)
-        row.email = value(.email)
-        row.phone = value(.phone)
-        row.company = value(.company)
-        row.addressStreet = value(.street)
-        row.addressCity = value(.city)
-        row.addressState = value(.state)
-        row.addressZip = value(.zip)
-        row.productsOfInterest = profile.interests.map(\.value)
-        if row.id == nil { row.servicesOfInterest = [] }
+        let row = try await sql.raw("""
+            INSERT INTO profiles (id, tenant_id, session_id, customer_name, company, phone, email, address_street, address_city, address_state,
+                                  address_zip, products_of_interest, services_of_interest, preferences, stage, sources, updated_at)
+            SELECT \(bind: id), \(bind: tenant.uuid), \(bind: session.uuid), \(bind: value(.name)), \(bind: value(.company)), \(bind: value(.phone)),
+                   \(bind: value(.email)), \(bind: value(.street)), \(bind: value(.city)), \(bind: value(.state)), \(bind: value(.zip)),
+                   \(bind: profile.interests.map(\.value)), \(bind: [String]()), \(Self.details(of: profile).bound), \(bind: profile.stage.rawValue),
+                   \(Self.sources(of: profile).bound), \(bind: Date())
+            WHERE EXISTS (SELECT 1 FROM sessions WHERE id = \(bind: session.uuid) AND tenant_id = \(bind: tenant.uuid))
+            ON CONFLICT (session_id) DO UPDATE SET
+                customer_name = excluded.customer_name, company = excluded.company, phone = excluded.phone, email = excluded.email,
+                address_street = excluded.address_street, address_city = excluded.address_city, address_state = excluded.address_state,
+                address_zip = excluded.address_zip, products_of_interest = excluded.products_of_interest, preferences = excluded.preferences,
+                stage = excluded.stage, sources = excluded.sources, updated_at = excluded.updated_at
+            WHERE profiles.tenant_id = excluded.tenant_id
+            RETURNING id
+            """).first()
+        guard let row else { throw ParleyError.notFound("unknown_conversation", "This tenant has no such conversation.") }
+        return try row.decode(column: "id", as: UUID.self) == id
+    }
+
+    /// `preferences`: the listed preferences as `items`, the detail keys, the contact consent.
+    static func details(of profile: LeadProfile) -> JSONObject {
         var details: [String: JSONValue] = ["items": .array(profile.preferences.map { .string($0.value) })]
-        for key in Self.detailKeys { if let text = value(key) { details[key.rawValue] = .string(text) } }
+        for key in detailKeys { if let text = profile.fields[key]?.value { details[key.rawValue] = .string(text) } }
         if let consent = profile.contactConsentAt { details["contact_consent_at"] = .number(consent.timeIntervalSince1970) }
-        row.preferences = JSONObject(.object(details))
-        row.stage = profile.stage.rawValue
+        return JSONObject(.object(details))
+    }
+
+    /// `sources`: where each value came from.
+    static func sources(of profile: LeadProfile) -> JSONObject {
         func source(_ field: LeadProfile.Field) -> JSONValue {
             .object(["message_id": field.messageID.map { .string($0.description) } ?? .null, "confirmed": .bool(field.confirmed)])
         }
@@ -95,8 +106,6 @@ public struct FluentLeadProfileStore: LeadProfileStore {
         for (key, field) in profile.fields { sources[key.rawValue] = source(field) }
         sources["interests"] = .object(Dictionary(profile.interests.map { ($0.value, source($0)) }, uniquingKeysWith: { first, _ in first }))
         sources["preferences"] = .object(Dictionary(profile.preferences.map { ($0.value, source($0)) }, uniquingKeysWith: { first, _ in first }))
-        row.sources = JSONObject(.object(sources))
-        try await row.save(on: database)
-        return existing == nil
+        return JSONObject(.object(sources))
     }
 }
