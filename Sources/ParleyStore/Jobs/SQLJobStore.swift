@@ -67,15 +67,19 @@ public struct SQLJobStore: JobStore, JobEffectLedger {
         let until = Millis.of(claim.now.addingTimeInterval(claim.leaseDuration.seconds))
         let names: [any Encodable & Sendable] = kinds.keys.map(\.name)
         let lock = isPostgres ? "FOR UPDATE SKIP LOCKED" : ""
-        // Idle workers only read: a claim that finds nothing takes no write lock, so on SQLite it
-        // never waits behind (or holds up) a chat turn's transaction.
-        let due = try await sql.raw("""
-            SELECT id FROM jobs
-            WHERE kind IN (\(binds: names))
-              AND ((state = 'queued' AND run_at <= \(bind: now)) OR (state = 'running' AND locked_until < \(bind: now)))
-            LIMIT 1
-            """).first()
-        guard due != nil else { return [] }
+        // On SQLite idle workers only read: a claim that finds nothing takes no write lock, so it
+        // never waits behind (or holds up) a chat turn's transaction. PostgreSQL's UPDATE locks
+        // only the rows it takes (and skips locked ones), so there the probe would be a statement
+        // more for every job.
+        if !isPostgres {
+            let due = try await sql.raw("""
+                SELECT id FROM jobs
+                WHERE kind IN (\(binds: names))
+                  AND ((state = 'queued' AND run_at <= \(bind: now)) OR (state = 'running' AND locked_until < \(bind: now)))
+                LIMIT 1
+                """).first()
+            guard due != nil else { return [] }
+        }
         let rows = try await sql.raw("""
             UPDATE jobs SET state = 'running', locked_by = \(bind: claim.worker), locked_until = \(bind: until), attempts = attempts + 1
             WHERE id IN (
