@@ -102,7 +102,15 @@ struct ConversationStoreTests {
             _ = try await escalations.open(Escalation(tenantID: acme.id, sessionID: session.id, reason: .visitorRequest, messageID: next.id,
                                                       confidence: nil, createdAt: Date()))
             let third = try await conversations.append(tenant: acme.id, session: session.id, message: NewMessage(role: .human, content: "hello?"))
-            #expect(try await tickets.redeem(tenant: acme.id, message: third.id, at: Date())?.escalated == true)
+            let waiting = try #require(try await tickets.redeem(tenant: acme.id, message: third.id, at: Date()))
+            #expect(waiting.escalated && waiting.heldBy == nil, "open, not yet taken over")
+
+            // Once a person takes it over, the ticket names them (a name with spaces, read whole).
+            let person = OperatorIdentity(id: AdminUserID(), name: "Ada de la Cruz")
+            _ = try await SQLLiveConversations(database: database).apply(.takeOver(person), tenant: acme.id, session: session.id, at: Date())
+            let fourth = try await conversations.append(tenant: acme.id, session: session.id, message: NewMessage(role: .human, content: "Ada?"))
+            let held = try #require(try await tickets.redeem(tenant: acme.id, message: fourth.id, at: Date()))
+            #expect(held.escalated && held.heldBy == person)
         }
     }
 
@@ -173,7 +181,7 @@ struct ConversationStoreTests {
             #expect(try await store.history(tenant: acme.id, session: session.id, limit: 10).map(\.content) == ["first", "second"])
 
             // A person who took the conversation over comes back with the message.
-            let ada = OperatorIdentity(id: AdminUserID(), name: "Ada")
+            let ada = OperatorIdentity(id: AdminUserID(), name: "Ada de la Cruz")
             _ = try await SQLLiveConversations(database: database).apply(.takeOver(ada), tenant: acme.id, session: session.id, at: Date())
             let held = try #require(try await store.append(tenant: acme.id, keyHash: key, agentCode: "sales", message: NewMessage(role: .human, content: "hi Ada")))
             #expect(held.0.heldBy == ada)

@@ -66,7 +66,7 @@ public struct FluentConversationStore: ConversationStore {
                 FROM session
                 """).run()
         } else {
-            // SQLite has no data-modifying WITH; its BEGIN and COMMIT cost no round trip.
+            // SQLite has no data-modifying WITH: there the two INSERTs share a transaction.
             try await database.transaction { transaction in
                 guard let sql = transaction as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
                 try await sql.raw(insertSession).run()
@@ -103,12 +103,12 @@ public struct FluentConversationStore: ConversationStore {
             WHERE s.tenant_id = \(bind: tenant.uuid) AND s.session_key_hash = \(bind: keyHash) AND s.agent_code = \(bind: agentCode)
             RETURNING session_id,
              (SELECT s.created_at FROM sessions s WHERE s.id = messages.session_id AND s.tenant_id = messages.tenant_id) AS session_created_at,
-             \(Self.returnedHolder)
+             \(ReturnedEscalation.column)
             """).first() else { return nil }
         let sessionID = SessionID(try row.decode(column: "session_id", as: UUID.self))
         let session = ChatSession(id: sessionID, tenantID: tenant, agentCode: agentCode,
                                   createdAt: try row.decode(column: "session_created_at", as: Date.self), lastActivityAt: now,
-                                  heldBy: try Self.holder(returnedBy: row))
+                                  heldBy: try ReturnedEscalation.read(row).holder)
         return (session, StoredMessage(id: id, tenantID: tenant, sessionID: sessionID, role: message.role, content: message.content,
                                        metadata: metadata.value, createdAt: now))
     }
@@ -219,20 +219,6 @@ public struct FluentConversationStore: ConversationStore {
     /// `RETURNING` columns of a statement on `messages`: the person holding the message's
     /// conversation (its open escalation, once taken over; at most one row, found through the
     /// partial unique index). An `UPDATE … RETURNING` cannot join, so these are subqueries.
-    static let returnedHolder: SQLQueryString = """
-        (SELECT e.operator_id FROM escalations e WHERE e.session_id = messages.session_id AND e.tenant_id = messages.tenant_id
-          AND e.resolved_at IS NULL AND e.taken_over_at IS NOT NULL) AS operator_id,
-        (SELECT e.operator_name FROM escalations e WHERE e.session_id = messages.session_id AND e.tenant_id = messages.tenant_id
-          AND e.resolved_at IS NULL AND e.taken_over_at IS NOT NULL) AS operator_name
-        """
-
-    /// The person `returnedHolder` returned, if any.
-    static func holder(returnedBy row: any SQLRow) throws -> OperatorIdentity? {
-        try row.decode(column: "operator_id", as: UUID?.self).map {
-            OperatorIdentity(id: AdminUserID($0), name: try row.decode(column: "operator_name", as: String?.self) ?? "")
-        }
-    }
-
     /// The operator of the row's open escalation, once taken over.
     static func holder(_ row: any SQLRow) throws -> OperatorIdentity? {
         guard row.contains(column: "taken_over_at"), try row.decode(column: "taken_over_at", as: Int64?.self) != nil,

@@ -41,7 +41,7 @@ public struct FluentStreamTicketStore: StreamTicketStore {
         }
         let rows = try await sql.raw("""
             WITH redeemed AS (\(Self.redemption(tenant: tenant, message: message, at: now)))
-            SELECT r.session_id AS ticket_session_id, r.agent_code, r.operator_id, r.operator_name, r.escalated,
+            SELECT r.session_id AS ticket_session_id, r.agent_code, r.open_escalation,
                    w.id, w.session_id, w.role, w.content, w.created_at
             FROM redeemed r LEFT JOIN LATERAL (
               SELECT \(FluentConversationStore.turnColumns) FROM messages
@@ -67,15 +67,14 @@ public struct FluentStreamTicketStore: StreamTicketStore {
           AND stream_redeemed_at IS NULL
         RETURNING session_id, created_at,
          (SELECT s.agent_code FROM sessions s WHERE s.id = messages.session_id AND s.tenant_id = messages.tenant_id) AS agent_code,
-         \(FluentConversationStore.returnedHolder),
-         EXISTS (SELECT 1 FROM escalations e WHERE e.session_id = messages.session_id AND e.tenant_id = messages.tenant_id
-           AND e.resolved_at IS NULL) AS escalated
+         \(ReturnedEscalation.column)
         """
     }
 
     static func ticket(_ row: any SQLRow, sessionColumn: String, tenant: TenantID, message: MessageID) throws -> StreamTicket {
-        StreamTicket(tenantID: tenant, sessionID: SessionID(try row.decode(column: sessionColumn, as: UUID.self)), messageID: message,
-                     agentCode: try row.decode(column: "agent_code", as: String.self), heldBy: try FluentConversationStore.holder(returnedBy: row),
-                     escalated: try row.decode(column: "escalated", as: Bool.self))
+        let escalation = try ReturnedEscalation.read(row)
+        return StreamTicket(tenantID: tenant, sessionID: SessionID(try row.decode(column: sessionColumn, as: UUID.self)), messageID: message,
+                            agentCode: try row.decode(column: "agent_code", as: String.self), heldBy: escalation.holder,
+                            escalated: escalation.escalated)
     }
 }
