@@ -21,7 +21,7 @@ public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConverti
         try container.encode(uuid)
     }
 
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { uuid.lowercaseText }
 }
 
 public enum TenantTag {}

@@ -27,12 +27,12 @@ public struct FluentConversationStore: ConversationStore {
     static let turnColumns: SQLQueryString = "id, session_id, role, content, created_at"
 
     public func session(tenant: TenantID, keyHash: String) async throws -> ChatSession? {
-        try await sql.raw("\(Self.sessionWithHolder) WHERE s.tenant_id = \(bind: tenant.uuid) AND s.session_key_hash = \(bind: keyHash)")
+        try await sql.raw("\(Self.sessionWithHolder) WHERE s.tenant_id = \(uuid: tenant.uuid) AND s.session_key_hash = \(bind: keyHash)")
             .first().map { try Self.session($0, tenant: tenant) }
     }
 
     public func session(tenant: TenantID, id: SessionID) async throws -> ChatSession? {
-        try await sql.raw("\(Self.sessionWithHolder) WHERE s.tenant_id = \(bind: tenant.uuid) AND s.id = \(bind: id.uuid)")
+        try await sql.raw("\(Self.sessionWithHolder) WHERE s.tenant_id = \(uuid: tenant.uuid) AND s.id = \(uuid: id.uuid)")
             .first().map { try Self.session($0, tenant: tenant) }
     }
 
@@ -52,7 +52,7 @@ public struct FluentConversationStore: ConversationStore {
         let sql = try sql
         let insertSession: SQLQueryString = """
             INSERT INTO sessions (id, tenant_id, session_key_hash, agent_code, is_anonymous, created_at, last_activity_at, metadata)
-            VALUES (\(bind: session.id.uuid), \(bind: tenant.uuid), \(bind: keyHash), \(bind: agentCode), \(bind: true),
+            VALUES (\(uuid: session.id.uuid), \(uuid: tenant.uuid), \(bind: keyHash), \(bind: agentCode), \(bind: true),
                     \(bind: now), \(bind: now), \(JSONObject(.object([:])).bound))
             """
         if sql.dialect.name == "postgresql" {
@@ -61,7 +61,7 @@ public struct FluentConversationStore: ConversationStore {
             try await sql.raw("""
                 WITH session AS (\(insertSession) RETURNING id)
                 INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
-                SELECT \(bind: message.id.uuid), \(bind: tenant.uuid), session.id, \(bind: message.role.rawValue),
+                SELECT \(uuid: message.id.uuid), \(uuid: tenant.uuid), session.id, \(bind: message.role.rawValue),
                        \(bind: message.content), \(JSONObject(message.metadata).bound), \(bind: message.createdAt)
                 FROM session
                 """).run()
@@ -79,7 +79,7 @@ public struct FluentConversationStore: ConversationStore {
     static func insert(_ message: StoredMessage, into sql: any SQLDatabase) async throws {
         try await sql.raw("""
             INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
-            VALUES (\(bind: message.id.uuid), \(bind: message.tenantID.uuid), \(bind: message.sessionID.uuid), \(bind: message.role.rawValue),
+            VALUES (\(uuid: message.id.uuid), \(uuid: message.tenantID.uuid), \(uuid: message.sessionID.uuid), \(bind: message.role.rawValue),
                     \(bind: message.content), \(JSONObject(message.metadata).bound), \(bind: message.createdAt))
             """).run()
     }
@@ -98,9 +98,9 @@ public struct FluentConversationStore: ConversationStore {
         let metadata = JSONObject(message.metadata)
         guard let row = try await sql.raw("""
             INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
-            SELECT \(bind: id.uuid), s.tenant_id, s.id, \(bind: message.role.rawValue), \(bind: message.content), \(metadata.bound), \(bind: now)
+            SELECT \(uuid: id.uuid), s.tenant_id, s.id, \(bind: message.role.rawValue), \(bind: message.content), \(metadata.bound), \(bind: now)
             FROM sessions s
-            WHERE s.tenant_id = \(bind: tenant.uuid) AND s.session_key_hash = \(bind: keyHash) AND s.agent_code = \(bind: agentCode)
+            WHERE s.tenant_id = \(uuid: tenant.uuid) AND s.session_key_hash = \(bind: keyHash) AND s.agent_code = \(bind: agentCode)
             RETURNING session_id,
              (SELECT s.created_at FROM sessions s WHERE s.id = messages.session_id AND s.tenant_id = messages.tenant_id) AS session_created_at,
              \(ReturnedEscalation.column)
@@ -134,9 +134,9 @@ public struct FluentConversationStore: ConversationStore {
     static func checkedInsertion(of stored: StoredMessage) -> SQLQueryString {
         """
         INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
-        SELECT \(bind: stored.id.uuid), \(bind: stored.tenantID.uuid), \(bind: stored.sessionID.uuid), \(bind: stored.role.rawValue),
+        SELECT \(uuid: stored.id.uuid), \(uuid: stored.tenantID.uuid), \(uuid: stored.sessionID.uuid), \(bind: stored.role.rawValue),
                \(bind: stored.content), \(JSONObject(stored.metadata).bound), \(bind: stored.createdAt)
-        WHERE EXISTS (SELECT 1 FROM sessions WHERE tenant_id = \(bind: stored.tenantID.uuid) AND id = \(bind: stored.sessionID.uuid))
+        WHERE EXISTS (SELECT 1 FROM sessions WHERE tenant_id = \(uuid: stored.tenantID.uuid) AND id = \(uuid: stored.sessionID.uuid))
         """
     }
 
@@ -153,8 +153,8 @@ public struct FluentConversationStore: ConversationStore {
     /// window is read as two statements instead.
     public func turnWindow(tenant: TenantID, session: SessionID, question: MessageID, limit: Int) async throws -> TurnWindow? {
         let rows = try await sql.raw("""
-            SELECT \(Self.turnColumns) FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND session_id = \(bind: session.uuid)
-             AND created_at <= (SELECT created_at FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: question.uuid))
+            SELECT \(Self.turnColumns) FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND session_id = \(uuid: session.uuid)
+             AND created_at <= (SELECT created_at FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND id = \(uuid: question.uuid))
             ORDER BY created_at DESC LIMIT \(literal: Self.windowRows(limit))
             """).all().map { try Self.message($0, tenant: tenant) }
         return try await window(newestFirst: rows, tenant: tenant, session: session, question: question, limit: limit)
@@ -184,13 +184,13 @@ public struct FluentConversationStore: ConversationStore {
                         columns: SQLQueryString) async throws -> [StoredMessage] {
         guard limit > 0 else { return [] }
         var query: SQLQueryString = """
-            SELECT \(columns) FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND session_id = \(bind: session.uuid)
+            SELECT \(columns) FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND session_id = \(uuid: session.uuid)
             """
         if let before {
             // A missing anchor makes the comparison NULL: no rows, as for a message that is not there.
             query = query + """
-                 AND created_at < (SELECT created_at FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: before.uuid))\
-                 AND id <> \(bind: before.uuid)
+                 AND created_at < (SELECT created_at FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND id = \(uuid: before.uuid))\
+                 AND id <> \(uuid: before.uuid)
                 """
         }
         query = query + " ORDER BY created_at DESC LIMIT \(literal: limit)"
@@ -199,13 +199,13 @@ public struct FluentConversationStore: ConversationStore {
 
     public func history(tenant: TenantID, session: SessionID, limit: Int) async throws -> [StoredMessage] {
         try await sql.raw("""
-            SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND session_id = \(bind: session.uuid)
+            SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND session_id = \(uuid: session.uuid)
             ORDER BY created_at LIMIT \(literal: max(0, limit))
             """).all().map { try Self.message($0, tenant: tenant) }
     }
 
     public func message(tenant: TenantID, id: MessageID) async throws -> StoredMessage? {
-        try await sql.raw("SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: id.uuid)")
+        try await sql.raw("SELECT \(Self.messageColumns) FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND id = \(uuid: id.uuid)")
             .first().map { try Self.message($0, tenant: tenant) }
     }
 

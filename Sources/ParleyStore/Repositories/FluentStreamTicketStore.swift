@@ -45,7 +45,7 @@ public struct FluentStreamTicketStore: StreamTicketStore {
                    w.id, w.session_id, w.role, w.content, w.created_at
             FROM redeemed r LEFT JOIN LATERAL (
               SELECT \(FluentConversationStore.turnColumns) FROM messages
-              WHERE tenant_id = \(bind: tenant.uuid) AND session_id = r.session_id AND created_at <= r.created_at
+              WHERE tenant_id = \(uuid: tenant.uuid) AND session_id = r.session_id AND created_at <= r.created_at
               ORDER BY created_at DESC LIMIT \(literal: FluentConversationStore.windowRows(limit))) w ON true
             ORDER BY w.created_at DESC
             """).all()
@@ -63,7 +63,7 @@ public struct FluentStreamTicketStore: StreamTicketStore {
     static func redemption(tenant: TenantID, message: MessageID, at now: Date) -> SQLQueryString {
         """
         UPDATE messages SET stream_redeemed_at = \(bind: now)
-        WHERE id = \(bind: message.uuid) AND tenant_id = \(bind: tenant.uuid) AND role = \(bind: MessageRole.human.rawValue)
+        WHERE id = \(uuid: message.uuid) AND tenant_id = \(uuid: tenant.uuid) AND role = \(bind: MessageRole.human.rawValue)
           AND stream_redeemed_at IS NULL
         RETURNING session_id, created_at,
          (SELECT s.agent_code FROM sessions s WHERE s.id = messages.session_id AND s.tenant_id = messages.tenant_id) AS agent_code,
