@@ -40,10 +40,37 @@ public struct InterestCatalogue: Sendable {
             .map(\.name)
     }
 
-    /// Lower-cased, accent-free words with a trailing plural `s` removed.
+    /// Lower-cased, accent-free words with a trailing plural `s` removed. Every visitor message is
+    /// read for interests before its answer; most are ASCII, which is read byte by byte (the same
+    /// words: folding ASCII only lower-cases it, and its letters and numbers are `A-Z a-z 0-9`),
+    /// without Foundation's folding and grapheme breaking.
     static func words(_ text: String) -> [String] {
+        text.utf8.allSatisfy({ $0 < 0x80 }) ? asciiWords(text) : foldedWords(text)
+    }
+
+    static func foldedWords(_ text: String) -> [String] {
         text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             .split(whereSeparator: { !$0.isLetter && !$0.isNumber })
             .map { word in word.count > 3 && word.hasSuffix("s") ? String(word.dropLast()) : String(word) }
+    }
+
+    static func asciiWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var word: [UInt8] = []
+        func flush() {
+            guard !word.isEmpty else { return }
+            if word.count > 3 && word.last == UInt8(ascii: "s") { word.removeLast() }
+            words.append(String(decoding: word, as: UTF8.self))
+            word.removeAll(keepingCapacity: true)
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A") ... UInt8(ascii: "Z"): word.append(byte + 32)
+            case UInt8(ascii: "a") ... UInt8(ascii: "z"), UInt8(ascii: "0") ... UInt8(ascii: "9"): word.append(byte)
+            default: flush()
+            }
+        }
+        flush()
+        return words
     }
 }

@@ -22,6 +22,10 @@ public enum PhoneNumbers {
     }
 
     static func candidates(in text: String) -> [String] {
+        // A number holds at least 7 digits: most messages have fewer in all, and are not scanned.
+        var digitCount = 0
+        for byte in text.utf8 where byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") { digitCount += 1 }
+        guard digitCount >= 7 else { return [] }
         let scalars = Array(text.unicodeScalars)
         var found: [String] = []
         var index = 0
