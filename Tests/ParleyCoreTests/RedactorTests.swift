@@ -7,6 +7,22 @@ import Testing
 struct RedactorTests {
     let redactor = Redactor(knownSecrets: ["super-secret-value-123"])
 
+    @Test func credentialKeysAreFoundAsByLowercasingAndSearching() {
+        let pieces = ["api_key", "APIKEY", "Api_Key", "x-", "Authorization", "PASS", "word", "Secret", "tok", "en", "TOKEN", "id", "_",
+                      "\u{212A}", "é", "İ", "ß", "a", "Z", "-", "pAsSwOrD", "secre", "t"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0 ..< 10_000 {
+            let key = (0 ..< Int.random(in: 0 ... 5, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let lowered = key.lowercased()
+            #expect(Redactor.namesCredential(key) == Redactor.credentialNames.contains(where: lowered.contains), "\(key)")
+        }
+        #expect(Redactor.namesCredential("X-Api_Key") && Redactor.namesCredential("\u{212A}ey_TO\u{212A}EN") && !Redactor.namesCredential("model"))
+        let body: JSONValue = .object(["Authorization": .string("Bearer x"), "session_token": .string("abc"), "content": .string("hi"),
+                                       "tokens": .number(3)])
+        #expect(redactor.redact(body) == .object(["Authorization": .string("[REDACTED]"), "session_token": .string("[REDACTED]"),
+                                                  "content": .string("hi"), "tokens": .number(3)]))
+    }
+
     @Test func emailsPhonesAndKeysAreRemoved() {
         let text = "Mail jane.doe+x@example.co.uk or call +1 (415) 555-0199; key sk_live_ABCDEF123456 and Bearer abc.def.ghi"
         let redacted = redactor.redact(text)

@@ -119,9 +119,7 @@ public struct Redactor: Sendable {
         case .object(let object):
             var result: [String: JSONValue] = [:]
             for (key, entry) in object {
-                let lowered = key.lowercased()
-                if ["api_key", "apikey", "authorization", "password", "secret", "token"].contains(where: lowered.contains),
-                   case .string = entry {
+                if Self.namesCredential(key), case .string = entry {
                     result[key] = .string("[REDACTED]")
                 } else {
                     result[key] = redact(entry)
@@ -129,6 +127,26 @@ public struct Redactor: Sendable {
             }
             return .object(result)
         default: return value
+        }
+    }
+
+    static let credentialNames = ["api_key", "apikey", "authorization", "password", "secret", "token"]
+    private static let credentialNameBytes = credentialNames.map { Array($0.utf8) }
+
+    /// Whether an object's key names a credential (`api_key`, `Authorization`, `x-token`, …), in
+    /// any case. Every key of every stored request body is asked: an ASCII key is compared byte by
+    /// byte, without Foundation's case-folding search; others are lower-cased first (the Kelvin
+    /// sign lower-cases to `k`).
+    static func namesCredential(_ key: String) -> Bool {
+        guard key.utf8.allSatisfy({ $0 < 0x80 }) else {
+            let lowered = key.lowercased()
+            return credentialNames.contains(where: lowered.contains)
+        }
+        let bytes = key.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+        return credentialNameBytes.contains { name in
+            bytes.count >= name.count && (0 ... bytes.count - name.count).contains { start in
+                bytes[start ..< start + name.count].elementsEqual(name)
+            }
         }
     }
 
