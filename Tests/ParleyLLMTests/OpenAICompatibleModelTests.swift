@@ -192,8 +192,10 @@ struct OpenAICompatibleModelTests {
                                 configuration: .init(timeout: .init(connect: .milliseconds(300))))
         let recorder = RecordingCallRecorder()
         let model = OpenAICompatibleModel(
-            settings: .init(provider: "fake", baseURL: "http://127.0.0.1:9/v1", apiKey: nil, firstTokenTimeout: .seconds(5),
-                            overallTimeout: .seconds(10), retry: RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(5))),
+            // Refused at once; the generous timeouts only keep a loaded machine (the whole suite on
+            // two cores) from ending the call before its second attempt.
+            settings: .init(provider: "fake", baseURL: "http://127.0.0.1:9/v1", apiKey: nil, firstTokenTimeout: .seconds(60),
+                            overallTimeout: .seconds(120), retry: RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(5))),
             httpClient: client, recorder: recorder)
         var failure: (any Error)?
         do {
@@ -206,6 +208,6 @@ struct OpenAICompatibleModelTests {
             Issue.record("expected a connection failure, got \(String(describing: failure))")
             return
         }
-        #expect((await recorder.waitForCalls(1)).first?.responseBody["attempts"] == .number(2))
+        #expect((await recorder.waitForCalls(1, timeout: .seconds(30))).first?.responseBody["attempts"] == .number(2))
     }
 }
