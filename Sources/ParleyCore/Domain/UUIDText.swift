@@ -7,12 +7,9 @@ import Foundation
 /// formatting was about 1% of a turn's CPU.
 extension UUID {
     /// Upper case, exactly as `uuidString`.
-    public var uppercaseText: String { text(Self.upperDigits) }
+    public var uppercaseText: String { text(upperHexDigits) }
     /// Lower case, as `uuidString.lowercased()`.
-    public var lowercaseText: String { text(Self.lowerDigits) }
-
-    private static let upperDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-    private static let lowerDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    public var lowercaseText: String { text(lowerHexDigits) }
 
     private func text(_ digits: [UInt8]) -> String {
         withUnsafeBytes(of: uuid) { bytes in

@@ -7,12 +7,14 @@ extension Sequence where Element == UInt8 {
         var text: [UInt8] = []
         text.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0f)])
+            text.append(lowerHexDigits[Int(byte >> 4)])
+            text.append(lowerHexDigits[Int(byte & 0x0f)])
         }
         return String(decoding: text, as: UTF8.self)
     }
 }
 
-/// Made once: a generic extension cannot hold a static table.
-private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+/// The digit tables, made once (a generic extension cannot hold a static table); ``UUID``'s text
+/// uses them too.
+let lowerHexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+let upperHexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
