@@ -1,5 +1,6 @@
 import FluentKit
 import NIOCore
+import NIOPosix
 
 /// SQLite through one connection for the whole process, instead of FluentSQLiteDriver's one per
 /// event loop.
@@ -13,18 +14,39 @@ import NIOCore
 ///
 /// The driver's pool is built on one event loop of the application's group; every `Database`
 /// made from it runs there, whichever loop the request came in on (async callers do not mind).
+///
+/// The connection's statements run on a thread of their own, not on the application's thread
+/// pool: one connection runs one statement at a time, and a pool of several threads woke a
+/// different idle one for nearly every statement (a context switch each, and a cold cache).
+/// Measured at 64 concurrent visitors on SQLite, six runs alternating with the shared pool of
+/// four threads: 3.44 against 3.65 ms of server CPU per turn. Slow blocking work that is not a
+/// statement (the WAL checkpointer, file reads) stays on the application's pool.
 struct SingleConnectionSQLite: WrappingDatabaseConfiguration {
     var wrapped: any DatabaseConfiguration
 
     func makeDriver(for databases: Databases) -> any DatabaseDriver {
         let loop = databases.eventLoopGroup.next()
-        let oneLoop = Databases(threadPool: databases.threadPool, on: loop)
-        return Driver(wrapped: wrapped.makeDriver(for: oneLoop), loop: loop)
+        let statements = NIOThreadPool(numberOfThreads: 1)
+        statements.start()
+        let oneLoop = Databases(threadPool: statements, on: loop)
+        return Driver(wrapped: wrapped.makeDriver(for: oneLoop), loop: loop, statements: statements)
     }
 
     struct Driver: WrappingDatabaseDriver {
         let wrapped: any DatabaseDriver
         let loop: any EventLoop
+        /// The connection's thread, stopped after the connection is closed.
+        let statements: NIOThreadPool
+
+        func shutdown() {
+            wrapped.shutdown()
+            try? statements.syncShutdownGracefully()
+        }
+
+        func shutdownAsync() async {
+            await wrapped.shutdownAsync()
+            try? await statements.shutdownGracefully()
+        }
 
         func makeDatabase(with context: DatabaseContext) -> any Database {
             wrapped.makeDatabase(with: DatabaseContext(configuration: context.configuration, logger: context.logger, eventLoop: loop,
