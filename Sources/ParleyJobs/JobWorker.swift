@@ -57,6 +57,7 @@ public struct JobWorker: Service {
         while !stopping.isSet, !Task.isCancelled {
             let slots = await running.slots(caps: caps, total: settings.concurrency)
             guard !slots.isEmpty else {
+                await running.noteClaim(slots: slots, caps: caps, took: [])
                 await wake.wait(timeout: settings.pollInterval)
                 continue
             }
@@ -70,15 +71,19 @@ public struct JobWorker: Service {
                 try? await Task.sleep(for: min(settings.pollInterval * failures, .seconds(30)))
                 continue
             }
+            await running.noteClaim(slots: slots, caps: caps, took: leases)
             for lease in leases {
                 await running.add(lease)
                 group.addTask {
                     await execute(lease, running: running, stopping: stopping)
-                    await running.remove(lease)
-                    wake.signal()
+                    if await running.remove(lease) { wake.signal() }
                 }
             }
-            if leases.isEmpty { await wake.wait(timeout: settings.pollInterval) }
+            // A claim that took fewer jobs than it asked for found no more due: the next claim
+            // waits for a signal (a job enqueued here or, on PostgreSQL, by another process) or
+            // the poll, instead of asking again at once. Each job used to cost three claims: the
+            // one that took it, an empty one right after, and one more when it finished.
+            if leases.count < slots.values.reduce(0, +) { await wake.wait(timeout: settings.pollInterval) }
         }
     }
 

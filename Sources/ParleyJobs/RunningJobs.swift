@@ -6,6 +6,13 @@ import ParleyCore
 actor RunningJobs {
     private var leases: [JobID: JobLease] = [:]
     private var perKind: [JobKind: Int] = [:]
+    /// Whether a finished job's slot should be offered at once: the last claim was held back by
+    /// the worker's room (it took every job it asked for, or had no slot to ask with), so more
+    /// may be due. After a claim that took fewer than it asked for, the due jobs of those kinds
+    /// ran out and a finished job wakes no claim (a new job's own signal does), except one of a
+    /// kind at its cap: one the claim could not ask for, or whose every asked slot it filled.
+    private var roomHeldBack = true
+    private var kindsAtCap: Set<JobKind> = []
 
     var count: Int { leases.count }
 
@@ -23,9 +30,19 @@ actor RunningJobs {
         if leases[lease.job.id] != nil { leases[lease.job.id] = lease }
     }
 
-    func remove(_ lease: JobLease) {
-        guard leases.removeValue(forKey: lease.job.id) != nil else { return }
-        perKind[lease.job.kind, default: 1] -= 1
+    /// Removes a finished job; true when its slot should be offered to a claim at once.
+    @discardableResult
+    func remove(_ lease: JobLease) -> Bool {
+        if leases.removeValue(forKey: lease.job.id) != nil { perKind[lease.job.kind, default: 1] -= 1 }
+        return roomHeldBack || kindsAtCap.contains(lease.job.kind)
+    }
+
+    /// Records what a claim asked for (`slots`, from `slots(caps:total:)`) and the jobs it took.
+    func noteClaim(slots: [JobKind: Int], caps: [JobKind: Int], took taken: [JobLease]) {
+        var perKindTaken: [JobKind: Int] = [:]
+        for lease in taken { perKindTaken[lease.job.kind, default: 0] += 1 }
+        roomHeldBack = slots.isEmpty || taken.count >= slots.values.reduce(0, +)
+        kindsAtCap = Set(caps.keys.filter { kind in slots[kind].map { perKindTaken[kind, default: 0] >= $0 } ?? true })
     }
 
     /// Free slots per kind: each kind's own cap, and the worker's total.
