@@ -12,9 +12,11 @@ import Testing
 /// back, each finished job waking the next claim.
 @Suite("Job claims")
 struct JobClaimEconomyTests {
-    /// Long enough that no claim in these tests comes from polling.
+    /// Long enough that no claim in these tests comes from polling: a wake-up the worker missed
+    /// would stall it for ten minutes, far past the generous waits below (a full suite on two
+    /// cores once starved a run of five short jobs past 20 s).
     static func settings(concurrency: Int = 4) -> JobWorkerSettings {
-        JobWorkerSettings(name: "economy", concurrency: concurrency, leaseDuration: .seconds(30), pollInterval: .seconds(60),
+        JobWorkerSettings(name: "economy", concurrency: concurrency, leaseDuration: .seconds(60), pollInterval: .seconds(600),
                           retry: RetryPolicy(maxRetries: 0, baseDelay: .milliseconds(100), maxDelay: .seconds(5)),
                           drainTimeout: .milliseconds(500))
     }
@@ -30,10 +32,10 @@ struct JobClaimEconomyTests {
             let queue = JobQueue(store: counted, wake: wake)
             let worker = JobWorker(store: counted, registry: registry, settings: Self.settings(), wake: wake)
             try await withWorkers([worker]) {
-                #expect(try await eventually { counted.claims == 1 }, "the worker's first look at the queue")
+                #expect(try await eventually(timeout: .seconds(120)) { counted.claims == 1 }, "the worker's first look at the queue")
                 for index in 0..<3 {
                     let id = try #require(try await queue.enqueue(CountingJob.self, .init(key: "\(index)"), tenant: tenant.id))
-                    #expect(try await store.waitUntilFinished(id, timeout: .seconds(20))?.state == .succeeded)
+                    #expect(try await store.waitUntilFinished(id, timeout: .seconds(120))?.state == .succeeded)
                     try await Task.sleep(for: .milliseconds(200))
                 }
                 #expect(counted.claims == 4, "one claim at start and one per job, not \(counted.claims)")
@@ -54,9 +56,9 @@ struct JobClaimEconomyTests {
                 _ = try await queue.enqueue(CountingJob.self, .init(key: "\(index)", holdMs: 20), tenant: tenant.id)
             }
             let worker = JobWorker(store: store, registry: registry, settings: Self.settings(), wake: wake)
-            // With a 60 s poll, a job that waited for it would not finish within the 20 s here.
+            // With a 10-minute poll, a job that waited for it would not finish within the 2 minutes here.
             try await withWorkers([worker]) {
-                let finished = try await eventually { try await store.counts()[.succeeded] == 5 }
+                let finished = try await eventually(timeout: .seconds(120)) { try await store.counts()[.succeeded] == 5 }
                 #expect(finished, "every job ran, one after another")
             }
             #expect(await tally.total == 5)
