@@ -71,7 +71,7 @@ public struct JobWorker: Service {
                 try? await Task.sleep(for: min(settings.pollInterval * failures, .seconds(30)))
                 continue
             }
-            await running.noteClaim(slots: slots, caps: caps, took: leases)
+            let roomHeldBack = await running.noteClaim(slots: slots, caps: caps, took: leases)
             for lease in leases {
                 await running.add(lease)
                 group.addTask {
@@ -83,7 +83,7 @@ public struct JobWorker: Service {
             // waits for a signal (a job enqueued here or, on PostgreSQL, by another process) or
             // the poll, instead of asking again at once. Each job used to cost three claims: the
             // one that took it, an empty one right after, and one more when it finished.
-            if leases.count < slots.values.reduce(0, +) { await wake.wait(timeout: settings.pollInterval) }
+            if !roomHeldBack { await wake.wait(timeout: settings.pollInterval) }
         }
     }
 

@@ -31,18 +31,20 @@ actor RunningJobs {
     }
 
     /// Removes a finished job; true when its slot should be offered to a claim at once.
-    @discardableResult
     func remove(_ lease: JobLease) -> Bool {
         if leases.removeValue(forKey: lease.job.id) != nil { perKind[lease.job.kind, default: 1] -= 1 }
         return roomHeldBack || kindsAtCap.contains(lease.job.kind)
     }
 
-    /// Records what a claim asked for (`slots`, from `slots(caps:total:)`) and the jobs it took.
-    func noteClaim(slots: [JobKind: Int], caps: [JobKind: Int], took taken: [JobLease]) {
+    /// Records what a claim asked for (`slots`, from `slots(caps:total:)`) and the jobs it took;
+    /// true when the worker's room held it back (more may be due, so the next claim need not wait).
+    @discardableResult
+    func noteClaim(slots: [JobKind: Int], caps: [JobKind: Int], took taken: [JobLease]) -> Bool {
         var perKindTaken: [JobKind: Int] = [:]
         for lease in taken { perKindTaken[lease.job.kind, default: 0] += 1 }
         roomHeldBack = slots.isEmpty || taken.count >= slots.values.reduce(0, +)
         kindsAtCap = Set(caps.keys.filter { kind in slots[kind].map { perKindTaken[kind, default: 0] >= $0 } ?? true })
+        return roomHeldBack
     }
 
     /// Free slots per kind: each kind's own cap, and the worker's total.
