@@ -74,6 +74,35 @@ struct WorkerProcessTests {
         }
     }
 
+    /// A started `parley serve` on a port the kernel chose, and that port once the process says
+    /// it serves (its `server_started` log line) and answers `/health`. A port picked free
+    /// beforehand could be taken by another test's server while this one starts; its `/health`
+    /// would then answer for it.
+    func startServer(_ server: ParleyTestServer, url: String, name: String,
+                     extra: [String: String]) async throws -> (process: WorkerProcess, port: Int) {
+        let process = try WorkerProcess(databaseURL: url, folder: server.database.folder, name: name,
+                                        arguments: ["serve", "--host", "127.0.0.1", "--port", "0"], extra: extra)
+        let logPath = server.database.folder + "/\(name).jsonl"
+        var port: Int?
+        _ = try await eventually(timeout: .seconds(60)) {
+            port = Self.servedPort(log: (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
+            return port != nil || !process.process.isRunning
+        }
+        let served = try #require(port, "\(name) never said it serves: \(process.output.suffix(800))")
+        let healthy = try await eventually(timeout: .seconds(30)) {
+            (try? await server.client.get(url: "http://127.0.0.1:\(served)/health").get().status.code) == 200
+        }
+        #expect(healthy, "\(process.output.suffix(800))")
+        return (process, served)
+    }
+
+    /// The port in a `server_started` line's address (`[IPv4]127.0.0.1/127.0.0.1:41234`).
+    static func servedPort(log: String) -> Int? {
+        guard let line = log.split(separator: "\n").first(where: { $0.contains("\"server_started\"") }),
+              let address = line.firstMatch(of: /"address":"[^"]*:(\d+)"/) else { return nil }
+        return Int(address.1)
+    }
+
     @Test func twoWorkerProcessesRunEachOfAThousandJobsOnce() async throws {
         try await withDatabase { server, store, tenant, url in
             let queue = JobQueue(store: store)
@@ -150,14 +179,7 @@ struct WorkerProcessTests {
 
     @Test func sigtermStopsAServerAndItsWorkerCleanly() async throws {
         try await withDatabase { server, store, tenant, url in
-            let port = try freeLoopbackPort()
-            let serve = try WorkerProcess(databaseURL: url, folder: server.database.folder, name: "serve",
-                                          arguments: ["serve", "--host", "127.0.0.1", "--port", "\(port)"],
-                                          extra: ["PARLEY_APP_SHUTDOWN_GRACE_SECONDS": "1"])
-            let healthy = try await eventually(timeout: .seconds(60)) {
-                (try? await server.client.get(url: "http://127.0.0.1:\(port)/health").get().status.code) == 200
-            }
-            #expect(healthy, "\(serve.output.suffix(800))")
+            let (serve, _) = try await startServer(server, url: url, name: "serve", extra: ["PARLEY_APP_SHUTDOWN_GRACE_SECONDS": "1"])
             // Its in-process worker runs jobs queued by another process (woken by NOTIFY).
             let id = try #require(try await JobQueue(store: store).enqueue(ProbeJob.self, .init(key: "served"), tenant: tenant.id))
             let ran = try await eventually(timeout: .seconds(10)) { try await store.job(id)?.state == .succeeded }
@@ -173,20 +195,10 @@ struct WorkerProcessTests {
         try await withDatabase { server, _, _, url in
             let limits = ["PARLEY_APP_DEFAULT_TENANT": "jobs", "PARLEY_LIMITS_IP_PER_MINUTE": "4", "PARLEY_LIMITS_VISITOR_PER_MINUTE": "0",
                           "PARLEY_JOBS_IN_PROCESS_WORKER": "false"]
-            var ports: [Int] = []
-            var processes: [WorkerProcess] = []
-            for name in ["serve-a", "serve-b"] {
-                let port = try freeLoopbackPort()
-                processes.append(try WorkerProcess(databaseURL: url, folder: server.database.folder, name: name,
-                                                   arguments: ["serve", "--host", "127.0.0.1", "--port", "\(port)"], extra: limits))
-                ports.append(port)
-            }
-            for (port, process) in zip(ports, processes) {
-                let healthy = try await eventually(timeout: .seconds(60)) {
-                    (try? await server.client.get(url: "http://127.0.0.1:\(port)/health").get().status.code) == 200
-                }
-                #expect(healthy, "\(process.output.suffix(800))")
-            }
+            async let first = startServer(server, url: url, name: "serve-a", extra: limits)
+            async let second = startServer(server, url: url, name: "serve-b", extra: limits)
+            let started = try await [first, second]
+            let ports = started.map(\.port), processes = started.map(\.process)
             try await RateLimitTests.awayFromMinuteBoundary()
             // Three turns to each process from one address: four pass in all, whichever process counts them.
             var statuses: [Int] = []
@@ -217,14 +229,8 @@ struct WorkerProcessTests {
 
     @Test func unauthenticatedUploadsDoNotRaiseTheServersPeakMemory() async throws {
         try await withDatabase { server, _, _, url in
-            let port = try freeLoopbackPort()
-            let serve = try WorkerProcess(databaseURL: url, folder: server.database.folder, name: "serve-uploads",
-                                          arguments: ["serve", "--host", "127.0.0.1", "--port", "\(port)"],
-                                          extra: ["PARLEY_APP_DEFAULT_TENANT": "jobs", "PARLEY_JOBS_IN_PROCESS_WORKER": "false"])
-            let healthy = try await eventually(timeout: .seconds(60)) {
-                (try? await server.client.get(url: "http://127.0.0.1:\(port)/health").get().status.code) == 200
-            }
-            #expect(healthy, "\(serve.output.suffix(800))")
+            let (serve, port) = try await startServer(server, url: url, name: "serve-uploads",
+                                                      extra: ["PARLEY_APP_DEFAULT_TENANT": "jobs", "PARLEY_JOBS_IN_PROCESS_WORKER": "false"])
             let pid = serve.process.processIdentifier
             let before = try #require(Self.peakResidentKiB(pid))
             // Eight 10 MB uploads at once with a key that names no tenant: buffered, they would add 80 MB.
