@@ -55,15 +55,16 @@ public struct JobWorker: Service {
         let caps = registry.entries.mapValues(\.concurrency)
         var failures = 0
         while !stopping.isSet, !Task.isCancelled {
-            let slots = await running.slots(caps: caps, total: settings.concurrency)
-            guard !slots.isEmpty else {
-                await running.noteClaim(slots: slots, caps: caps, took: [])
+            let claim = await running.nextClaim(caps: caps, total: settings.concurrency,
+                                                worker: settings.name, leaseDuration: settings.leaseDuration)
+            guard claim.limit > 0 else {
+                await running.noteClaim(claim, caps: caps, took: [])
                 await wake.wait(timeout: settings.pollInterval)
                 continue
             }
             let leases: [JobLease]
             do {
-                leases = try await store.claim(JobClaim(slots: slots, worker: settings.name, leaseDuration: settings.leaseDuration))
+                leases = try await store.claim(claim)
                 failures = 0
             } catch {
                 failures += 1
@@ -71,7 +72,7 @@ public struct JobWorker: Service {
                 try? await Task.sleep(for: min(settings.pollInterval * failures, .seconds(30)))
                 continue
             }
-            let roomHeldBack = await running.noteClaim(slots: slots, caps: caps, took: leases)
+            let roomHeldBack = await running.noteClaim(claim, caps: caps, took: leases)
             for lease in leases {
                 await running.add(lease)
                 group.addTask {

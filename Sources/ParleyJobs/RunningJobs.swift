@@ -36,26 +36,26 @@ actor RunningJobs {
         return roomHeldBack || kindsAtCap.contains(lease.job.kind)
     }
 
-    /// Records what a claim asked for (`slots`, from `slots(caps:total:)`) and the jobs it took;
-    /// true when the worker's room held it back (more may be due, so the next claim need not wait).
+    /// Records what a claim asked for (from `nextClaim`) and the jobs it took; true when the
+    /// worker's room held it back (more may be due, so the next claim need not wait).
     @discardableResult
-    func noteClaim(slots: [JobKind: Int], caps: [JobKind: Int], took taken: [JobLease]) -> Bool {
+    func noteClaim(_ claim: JobClaim, caps: [JobKind: Int], took taken: [JobLease]) -> Bool {
         var perKindTaken: [JobKind: Int] = [:]
         for lease in taken { perKindTaken[lease.job.kind, default: 0] += 1 }
-        roomHeldBack = slots.isEmpty || taken.count >= slots.values.reduce(0, +)
-        kindsAtCap = Set(caps.keys.filter { kind in slots[kind].map { perKindTaken[kind, default: 0] >= $0 } ?? true })
+        roomHeldBack = claim.limit == 0 || taken.count >= claim.limit
+        kindsAtCap = Set(caps.keys.filter { kind in claim.slots[kind].map { perKindTaken[kind, default: 0] >= $0 } ?? true })
         return roomHeldBack
     }
 
-    /// Free slots per kind: each kind's own cap, and the worker's total.
-    func slots(caps: [JobKind: Int], total: Int) -> [JobKind: Int] {
-        let free = total - leases.count
-        guard free > 0 else { return [:] }
+    /// The claim the worker can make now: free slots per kind (each kind's own cap, and the
+    /// worker's total), and the worker's free room for all of them together.
+    func nextClaim(caps: [JobKind: Int], total: Int, worker: String, leaseDuration: Duration) -> JobClaim {
+        let free = max(total - leases.count, 0)
         var slots: [JobKind: Int] = [:]
         for (kind, cap) in caps {
             let open = min(cap - perKind[kind, default: 0], free)
             if open > 0 { slots[kind] = open }
         }
-        return slots
+        return JobClaim(slots: slots, room: free, worker: worker, leaseDuration: leaseDuration)
     }
 }

@@ -64,20 +64,45 @@ struct JobClaimEconomyTests {
             #expect(await tally.total == 5)
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func aWorkerWithOneFreeSlotTakesOneJobEvenWithTwoKindsDue(backend: TestBackend) async throws {
+        try await withJobStore(backend) { store, tenant, _ in
+            let counted = ClaimCountingStore(store)
+            var registry = JobRegistry()
+            registry.register(CountingJob(ledger: store, tally: Tally()), concurrency: 1)
+            registry.register(ProbeJob(ledger: store), concurrency: 1)
+            let wake = JobWakeSignal()
+            let queue = JobQueue(store: counted, wake: wake)
+            _ = try await queue.enqueue(CountingJob.self, .init(key: "one", holdMs: 50), tenant: tenant.id)
+            _ = try await queue.enqueue(ProbeJob.self, .init(key: "two", holdMs: 50), tenant: tenant.id)
+            let worker = JobWorker(store: counted, registry: registry, settings: Self.settings(concurrency: 1), wake: wake)
+            try await withWorkers([worker]) {
+                let finished = try await eventually(timeout: .seconds(120)) { try await store.counts()[.succeeded] == 2 }
+                #expect(finished, "both ran, one after the other")
+            }
+            #expect(counted.mostTaken == 1, "a claim took \(counted.mostTaken) jobs with room for one")
+        }
+    }
 }
 
 /// The store the worker uses, counting its claims.
 final class ClaimCountingStore: JobStore {
     private let store: any JobStore
     private let count = Atomic<Int>(0)
+    private let most = Atomic<Int>(0)
 
     init(_ store: any JobStore) { self.store = store }
 
     var claims: Int { count.load(ordering: .relaxed) }
+    /// The most jobs one claim took.
+    var mostTaken: Int { most.load(ordering: .relaxed) }
 
     func claim(_ claim: JobClaim) async throws -> [JobLease] {
         count.add(1, ordering: .relaxed)
-        return try await store.claim(claim)
+        let leases = try await store.claim(claim)
+        most.max(leases.count, ordering: .relaxed)
+        return leases
     }
 
     func enqueue(_ job: NewJob) async throws -> Bool { try await store.enqueue(job) }

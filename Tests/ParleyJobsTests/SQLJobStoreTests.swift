@@ -88,6 +88,12 @@ struct SQLJobStoreTests {
             #expect(leases.count == 1 && leases[0].job.priority == 9, "higher priority first, only the kinds asked for")
             let capped = try await store.claim(JobClaim(slots: [kind: 5, "test.other": 1], worker: "w", leaseDuration: .seconds(30)))
             #expect(capped.count == 2 && Set(capped.map(\.job.kind)) == [kind, "test.other"])
+            // A worker with one free slot and two open kinds takes one job, not one of each.
+            try await store.enqueue(NewJob(kind: kind, tenantID: a.id))
+            try await store.enqueue(NewJob(kind: "test.other", tenantID: a.id))
+            let oneFree = try await store.claim(JobClaim(slots: [kind: 1, "test.other": 1], room: 1, worker: "w", leaseDuration: .seconds(30)))
+            #expect(oneFree.count == 1, "\(oneFree.map(\.job.kind))")
+            #expect(try await store.counts()[.queued] == 1)
             // Effects ledger: a key is recorded once.
             #expect(try await store.record("effect:1", job: JobID(), tenant: a.id))
             #expect(try await store.record("effect:1", job: JobID(), tenant: a.id) == false)

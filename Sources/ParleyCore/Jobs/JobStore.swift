@@ -22,16 +22,24 @@ public struct JobLease: Sendable, Equatable {
 public struct JobClaim: Sendable {
     /// Kinds the worker can run, each with how many more it may start now.
     public var slots: [JobKind: Int]
+    /// How many jobs it may take in all: the worker's free room. Each kind's slots are already
+    /// at most that, but their sum is not when several kinds are open.
+    public var room: Int
     public var worker: String
     public var leaseDuration: Duration
     public var now: Date
 
-    public init(slots: [JobKind: Int], worker: String, leaseDuration: Duration, now: Date = Date()) {
+    /// `room` nil: the sum of the slots.
+    public init(slots: [JobKind: Int], room: Int? = nil, worker: String, leaseDuration: Duration, now: Date = Date()) {
         self.slots = slots
+        self.room = room ?? slots.values.reduce(0) { $0 + max($1, 0) }
         self.worker = worker
         self.leaseDuration = leaseDuration
         self.now = now
     }
+
+    /// How many jobs the claim asks for: the open slots of every kind, at most `room`.
+    public var limit: Int { min(slots.values.reduce(0) { $0 + max($1, 0) }, max(room, 0)) }
 }
 
 /// Durable job storage shared by every Parley process (the database is the queue).

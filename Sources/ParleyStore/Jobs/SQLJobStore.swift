@@ -61,8 +61,8 @@ public struct SQLJobStore: JobStore, JobEffectLedger {
 
     public func claim(_ claim: JobClaim) async throws -> [JobLease] {
         let kinds = claim.slots.filter { $0.value > 0 }
-        guard !kinds.isEmpty else { return [] }
-        let limit = kinds.values.reduce(0, +)
+        let limit = claim.limit
+        guard !kinds.isEmpty, limit > 0 else { return [] }
         let now = Millis.of(claim.now)
         let until = Millis.of(claim.now.addingTimeInterval(claim.leaseDuration.seconds))
         let names: [any Encodable & Sendable] = kinds.keys.map(\.name)
