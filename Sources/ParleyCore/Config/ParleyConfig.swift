@@ -117,10 +117,13 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         /// planned on every call. Turn off behind a pooler that hands a client's statements to
         /// different server connections (PgBouncer in transaction or statement mode).
         public var postgresPreparedStatements = true
+        /// SQLite: run SQL statements outside transactions straight on the connection's thread
+        /// instead of through sqlite-nio's event-loop hand-offs (``DirectSQLiteDatabase``).
+        public var sqliteDirectStatements = true
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case sqlitePath = "sqlite_path", sqliteSynchronous = "sqlite_synchronous", poolTimeoutSeconds = "pool_timeout_seconds"
-            case postgresPreparedStatements = "postgres_prepared_statements"
+            case postgresPreparedStatements = "postgres_prepared_statements", sqliteDirectStatements = "sqlite_direct_statements"
         }
 
         public enum Synchronous: String, Sendable, Codable, Equatable, ConfigChoice {

@@ -55,6 +55,7 @@ public enum DatabaseSelection {
             }
         }
         let sqlite = DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: poolTimeout(config))
-        return DatabaseConfigurationFactory { SingleConnectionSQLite(wrapped: sqlite.make()) }
+        let direct = config.database.sqliteDirectStatements
+        return DatabaseConfigurationFactory { SingleConnectionSQLite(wrapped: sqlite.make(), directStatements: direct) }
     }
 }

@@ -23,13 +23,16 @@ import NIOPosix
 /// statement (the WAL checkpointer, file reads) stays on the application's pool.
 struct SingleConnectionSQLite: WrappingDatabaseConfiguration {
     var wrapped: any DatabaseConfiguration
+    /// Whether SQLKit statements outside transactions run on ``DirectSQLiteLane``.
+    var directStatements = true
 
     func makeDriver(for databases: Databases) -> any DatabaseDriver {
         let loop = databases.eventLoopGroup.next()
         let statements = NIOThreadPool(numberOfThreads: 1)
         statements.start()
         let oneLoop = Databases(threadPool: statements, on: loop)
-        return Driver(wrapped: wrapped.makeDriver(for: oneLoop), loop: loop, statements: statements)
+        return Driver(wrapped: wrapped.makeDriver(for: oneLoop), loop: loop, statements: statements,
+                      lane: directStatements ? DirectSQLiteLane(thread: statements) : nil)
     }
 
     struct Driver: WrappingDatabaseDriver {
@@ -37,6 +40,8 @@ struct SingleConnectionSQLite: WrappingDatabaseConfiguration {
         let loop: any EventLoop
         /// The connection's thread, stopped after the connection is closed.
         let statements: NIOThreadPool
+        /// SQLKit statements outside transactions, run on that thread directly.
+        let lane: DirectSQLiteLane?
 
         func shutdown() {
             wrapped.shutdown()
@@ -49,9 +54,10 @@ struct SingleConnectionSQLite: WrappingDatabaseConfiguration {
         }
 
         func makeDatabase(with context: DatabaseContext) -> any Database {
-            wrapped.makeDatabase(with: DatabaseContext(configuration: context.configuration, logger: context.logger, eventLoop: loop,
-                                                       history: context.history, pageSizeLimit: context.pageSizeLimit,
-                                                       shouldTrace: context.shouldTrace))
+            let database = wrapped.makeDatabase(with: DatabaseContext(configuration: context.configuration, logger: context.logger,
+                                                                      eventLoop: loop, history: context.history,
+                                                                      pageSizeLimit: context.pageSizeLimit, shouldTrace: context.shouldTrace))
+            return lane.flatMap { DirectSQLiteDatabase(wrapping: database, lane: $0) } ?? database
         }
     }
 }

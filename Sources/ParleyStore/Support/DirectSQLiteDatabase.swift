@@ -1,0 +1,99 @@
+import FluentKit
+import Logging
+import NIOCore
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// The process's SQLite database with its SQLKit statements run on ``DirectSQLiteLane`` (the
+/// connection's own thread, no event-loop hops) whenever the connection is outside a
+/// transaction. Fluent's model queries, schema changes, transactions and the statements of a
+/// transaction go through FluentSQLiteDriver as before.
+///
+/// Statements are the same text with the same binds, encoded and decoded by SQLiteKit's own
+/// encoder and decoder, so a row reads the same whichever way it was written or is read.
+struct DirectSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
+    private let base: any Database
+    private let baseSQL: any SQLDatabase
+    private let baseSQLite: any SQLiteDatabase
+    private let lane: DirectSQLiteLane
+
+    init?(wrapping base: any Database, lane: DirectSQLiteLane) {
+        guard let sql = base as? any SQLDatabase, let sqlite = base as? any SQLiteDatabase else { return nil }
+        self.base = base
+        self.baseSQL = sql
+        self.baseSQLite = sqlite
+        self.lane = lane
+    }
+
+    // MARK: Database
+
+    var context: DatabaseContext { base.context }
+    var inTransaction: Bool { base.inTransaction }
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
+        base.execute(query: query, onOutput: onOutput)
+    }
+
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { base.execute(schema: schema) }
+    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { base.execute(enum: `enum`) }
+
+    /// The transaction's statements go to its leased connection (its database is the driver's).
+    func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        base.transaction(closure)
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        base.withConnection(closure)
+    }
+
+    // MARK: SQLDatabase
+
+    var version: (any SQLDatabaseReportedVersion)? { baseSQL.version }
+    var dialect: any SQLDialect { baseSQL.dialect }
+    var queryLogLevel: Logger.Level? { baseSQL.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        guard !inTransaction else { return baseSQL.execute(sql: query, onRow) }
+        return eventLoop.makeFutureWithTask { try await execute(sql: query, onRow) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        guard !inTransaction else { return try await baseSQL.execute(sql: query, onRow) }
+        var serializer = SQLSerializer(database: self)
+        query.serialize(to: &serializer)
+        let encoder = SQLiteDataEncoder()
+        let binds = try serializer.binds.map { try encoder.encode($0) }
+        if let level = queryLogLevel {
+            logger.log(level: level, "Executing query", metadata: ["sql": .string(serializer.sql), "direct": "true"])
+        }
+        let rows = try await lane.run(serializer.sql, binds: binds) { [baseSQL] in
+            try await baseSQL.raw("SELECT \(unsafeRaw: SQLiteConnectionTokens.functionName)() AS token").first()?
+                .decode(column: "token", as: Int.self)
+        }
+        guard let rows else { return try await baseSQL.execute(sql: query, onRow) }
+        for row in rows { onRow(row) }
+    }
+
+    func withSession<R: Sendable>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await baseSQL.withSession(closure)
+    }
+
+    // MARK: SQLiteDatabase
+
+    func query(_ query: String, _ binds: [SQLiteData], logger: Logger, _ onRow: @escaping @Sendable (SQLiteRow) -> Void) -> EventLoopFuture<Void> {
+        baseSQLite.query(query, binds, logger: logger, onRow)
+    }
+
+    func query(_ query: String, _ binds: [SQLiteData], _ onRow: @escaping @Sendable (SQLiteRow) -> Void) async throws {
+        try await baseSQLite.query(query, binds, onRow)
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        baseSQLite.withConnection(closure)
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+        try await baseSQLite.withConnection(closure)
+    }
+}
