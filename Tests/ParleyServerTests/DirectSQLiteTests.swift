@@ -188,6 +188,50 @@ struct DirectSQLiteTests {
         }
     }
 
+    @Test func aBatchRunsInOneTransactionAndReturnsEachStatementsRows() async throws {
+        try await Self.with { fixture in
+            let batching = try #require(fixture.database as? any SQLStatementBatching)
+            let rows = try #require(try await batching.batch([
+                SQLQueryString("INSERT INTO notes (body) VALUES ('a') RETURNING id"),
+                SQLQueryString("INSERT INTO notes (body) VALUES ('b')"),
+                SQLQueryString("SELECT body FROM notes ORDER BY id"),
+            ]))
+            #expect(rows.count == 3 && rows[0].count == 1 && rows[1].isEmpty)
+            #expect(try rows[2].map { try $0.decode(column: "body", as: String.self) } == ["a", "b"])
+            // The second statement breaks the unique constraint: the first is rolled back with it.
+            await #expect(throws: (any Error).self) {
+                _ = try await batching.batch([SQLQueryString("INSERT INTO notes (body) VALUES ('c')"),
+                                              SQLQueryString("INSERT INTO notes (body) VALUES ('a')")])
+            }
+            #expect(try await Self.bodies(fixture.sql) == ["a", "b"])
+            // The connection is outside any transaction again: a new batch runs.
+            #expect(try await batching.batch([SQLQueryString("INSERT INTO notes (body) VALUES ('d')")]) != nil)
+            #expect(try await Self.bodies(fixture.sql) == ["a", "b", "d"])
+        }
+    }
+
+    @Test func noBatchInsideATransactionOrWhileAnotherHoldsTheConnection() async throws {
+        try await Self.with { fixture in
+            let batching = try #require(fixture.database as? any SQLStatementBatching)
+            let inside = try await fixture.database.transaction { transaction in
+                try await (transaction as? any SQLStatementBatching)?.batch([SQLQueryString("SELECT 1 AS one")])
+            }
+            #expect(inside == nil)
+            let opened = AsyncStream<Void>.makeStream()
+            async let held: Void = fixture.database.transaction { transaction in
+                try await (transaction as! any SQLDatabase).raw("INSERT INTO notes (body) VALUES ('held')").run()
+                opened.continuation.yield()
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            var waiting = opened.stream.makeAsyncIterator()
+            _ = await waiting.next()
+            let meanwhile = try await batching.batch([SQLQueryString("INSERT INTO notes (body) VALUES ('meanwhile')")])
+            try await held
+            #expect(meanwhile == nil, "a batch inside another task's transaction")
+            #expect(try await Self.bodies(fixture.sql) == ["held"])
+        }
+    }
+
     @Test func afterShutdownAStatementFailsInsteadOfCrashing() async throws {
         let fixture = try Fixture()
         try await fixture.sql.raw("CREATE TABLE notes (id INTEGER PRIMARY KEY)").run()

@@ -160,6 +160,17 @@ public struct FluentConversationStore: ConversationStore {
         return try await window(newestFirst: rows, tenant: tenant, session: session, question: question, limit: limit)
     }
 
+    /// The window's rows found from the question alone (its conversation and its instant), for
+    /// a statement sent with the question's redemption before that returned the conversation.
+    static func turnWindowRows(tenant: TenantID, question: MessageID, limit: Int) -> SQLQueryString {
+        """
+        SELECT \(turnColumns) FROM messages WHERE tenant_id = \(uuid: tenant.uuid)
+         AND session_id = (SELECT session_id FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND id = \(uuid: question.uuid))
+         AND created_at <= (SELECT created_at FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND id = \(uuid: question.uuid))
+        ORDER BY created_at DESC LIMIT \(literal: windowRows(limit))
+        """
+    }
+
     /// How many rows a turn's window reads: the history, the question and room for a few
     /// messages stored in the same instant as the question.
     static func windowRows(_ limit: Int) -> Int { max(0, limit) + 3 }

@@ -32,11 +32,21 @@ public struct FluentStreamTicketStore: StreamTicketStore {
     /// On PostgreSQL the redemption and the window are one statement: the UPDATE as a
     /// data-modifying CTE, the window read beside it from the conversation it returned (one
     /// round trip and one commit fewer per turn). SQLite cannot put an UPDATE in a WITH: there
-    /// they are two statements.
+    /// they are two statements, sent together in one batch when the connection allows it.
     public func redeem(tenant: TenantID, message: MessageID, at now: Date, readingWindow limit: Int,
                        of conversations: any ConversationStore) async throws -> (StreamTicket, TurnWindow?)? {
         let sql = try sql
         guard sql.dialect.name == "postgresql" else {
+            if let batching = sql as? any SQLStatementBatching,
+               let rows = try await batching.batch([Self.redemption(tenant: tenant, message: message, at: now),
+                                                    FluentConversationStore.turnWindowRows(tenant: tenant, question: message, limit: limit)]) {
+                guard let redeemed = rows[0].first else { return nil }
+                let ticket = try Self.ticket(redeemed, sessionColumn: "session_id", tenant: tenant, message: message)
+                let window = try await FluentConversationStore(database: database)
+                    .window(newestFirst: rows[1].map { try FluentConversationStore.message($0, tenant: tenant) },
+                            tenant: tenant, session: ticket.sessionID, question: message, limit: limit)
+                return (ticket, window)
+            }
             return try await redeemThenReadWindow(tenant: tenant, message: message, at: now, limit: limit, of: conversations)
         }
         let rows = try await sql.raw("""

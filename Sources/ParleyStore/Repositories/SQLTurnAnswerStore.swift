@@ -9,10 +9,11 @@ import SQLKit
 /// On PostgreSQL they are one statement: the answer's INSERT and each call's in data-modifying
 /// CTEs, each call written only if the answer was (its session is the tenant's). One round trip
 /// and one commit (one WAL flush) for the turn's last write, where a transaction would take four
-/// round trips. On SQLite a commit in WAL mode with `synchronous=NORMAL` flushes nothing and
-/// SQLite has no such CTEs, while BEGIN and COMMIT would be two more statements, each a hop to
-/// the process's one connection: there the calls are written right after the answer, and only
-/// once it was accepted (a refused answer leaves no call row either way).
+/// round trips. SQLite has no such CTEs: there the answer and each call (written only if the
+/// answer was) are one batch, one transaction in one trip to the connection's thread
+/// (``SQLStatementBatching``); when the connection is held by another task's transaction, the
+/// calls are written right after the answer, and only once it was accepted (a refused answer
+/// leaves no call row either way).
 public struct SQLTurnAnswerStore: TurnAnswerStore {
     private let database: any Database
 
@@ -23,6 +24,16 @@ public struct SQLTurnAnswerStore: TurnAnswerStore {
     public func append(tenant: TenantID, session: SessionID, answer: NewMessage, calls: [LLMCallRecord]) async throws -> StoredMessage {
         guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
         guard sql.dialect.name == "postgresql" else {
+            if let batching = sql as? any SQLStatementBatching {
+                let stored = FluentConversationStore.appended(answer, tenant: tenant, session: session)
+                let written: SQLQueryString = "SELECT 1 FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND id = \(uuid: stored.id.uuid)"
+                let statements = [FluentConversationStore.checkedInsertion(of: stored) + " RETURNING id"]
+                    + calls.map { FluentLLMRequestLog.insertion + " SELECT \(FluentLLMRequestLog.values(of: $0)) WHERE EXISTS (\(written))" }
+                if let rows = try await batching.batch(statements) {
+                    guard rows[0].count == 1 else { throw FluentConversationStore.unknownSession }
+                    return stored
+                }
+            }
             let stored = try await FluentConversationStore.append(answer, tenant: tenant, session: session, on: sql)
             for call in calls {
                 try await FluentLLMRequestLog.insert(call, on: sql)

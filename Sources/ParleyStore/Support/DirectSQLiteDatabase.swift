@@ -12,7 +12,7 @@ import SQLiteNIO
 ///
 /// Statements are the same text with the same binds, encoded and decoded by SQLiteKit's own
 /// encoder and decoder, so a row reads the same whichever way it was written or is read.
-struct DirectSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
+struct DirectSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase, SQLStatementBatching {
     private let base: any Database
     private let baseSQL: any SQLDatabase
     private let baseSQLite: any SQLiteDatabase
@@ -60,6 +60,23 @@ struct DirectSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         guard !inTransaction else { return try await baseSQL.execute(sql: query, onRow) }
+        let statement = try serialize(query)
+        guard let rows = try await lane.run(statement.sql, binds: statement.binds, identify: identify) else {
+            return try await baseSQL.execute(sql: query, onRow)
+        }
+        for row in rows { onRow(row) }
+    }
+
+    /// One trip to the connection's thread and one transaction for all of them; nil inside a
+    /// transaction or while another holds the connection (the caller runs them one by one).
+    func batch(_ statements: [any SQLExpression]) async throws -> [[any SQLRow]]? {
+        guard !inTransaction else { return nil }
+        let serialized = try statements.map { try serialize($0) }
+        return try await lane.runInTransaction(serialized, identify: identify)
+    }
+
+    /// The statement's text and its binds as SQLiteKit encodes them.
+    private func serialize(_ query: any SQLExpression) throws -> (sql: String, binds: [SQLiteData]) {
         var serializer = SQLSerializer(database: self)
         query.serialize(to: &serializer)
         let encoder = SQLiteDataEncoder()
@@ -67,12 +84,13 @@ struct DirectSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase {
         if let level = queryLogLevel {
             logger.log(level: level, "Executing query", metadata: ["sql": .string(serializer.sql), "direct": "true"])
         }
-        let rows = try await lane.run(serializer.sql, binds: binds) { [baseSQL] in
-            try await baseSQL.raw("SELECT \(unsafeRaw: SQLiteConnectionTokens.functionName)() AS token").first()?
-                .decode(column: "token", as: Int.self)
-        }
-        guard let rows else { return try await baseSQL.execute(sql: query, onRow) }
-        for row in rows { onRow(row) }
+        return (serializer.sql, binds)
+    }
+
+    /// The connection's token, asked through the pool (so of the connection the pool leases).
+    private func identify() async throws -> Int? {
+        try await baseSQL.raw("SELECT \(unsafeRaw: SQLiteConnectionTokens.functionName)() AS token").first()?
+            .decode(column: "token", as: Int.self)
     }
 
     func withSession<R: Sendable>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {

@@ -39,16 +39,42 @@ final class DirectSQLiteLane: Sendable {
     /// the pool instead (a transaction is open, or the connection is not known yet or closed).
     /// `identify` asks the connection for its token, through the pool.
     func run(_ sql: String, binds: [SQLiteData], identify: () async throws -> Int?) async throws -> [DirectSQLiteRow]? {
+        try await onConnection(identify: identify) { db in try DirectSQLiteStatement.run(sql, binds: binds, on: db) }
+    }
+
+    /// Runs the statements in one transaction (`BEGIN IMMEDIATE`, so a reading statement
+    /// cannot find its snapshot outdated by another process's write when a later one writes),
+    /// in one trip to the connection's thread: the rows of each, or nil as for `run`. A failing
+    /// statement rolls the whole batch back.
+    func runInTransaction(_ statements: [(sql: String, binds: [SQLiteData])],
+                          identify: () async throws -> Int?) async throws -> [[DirectSQLiteRow]]? {
+        try await onConnection(identify: identify) { db in
+            _ = try DirectSQLiteStatement.run("BEGIN IMMEDIATE", binds: [], on: db)
+            do {
+                let rows = try statements.map { try DirectSQLiteStatement.run($0.sql, binds: $0.binds, on: db) }
+                _ = try DirectSQLiteStatement.run("COMMIT", binds: [], on: db)
+                return rows
+            } catch {
+                _ = try? DirectSQLiteStatement.run("ROLLBACK", binds: [], on: db)
+                throw error
+            }
+        }
+    }
+
+    /// `work` on the connection's thread with its handle, when the connection is known, open
+    /// and outside any transaction; otherwise nil.
+    private func onConnection<T: Sendable>(identify: () async throws -> Int?,
+                                           _ work: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T? {
         guard let token = try await currentToken(identify: identify) else { return nil }
-        let rows: [DirectSQLiteRow]? = try await thread.runIfActive {
+        let result: T? = try await thread.runIfActive {
             guard let db = SQLiteConnectionTokens.handle(token) else { return nil }
             guard sqlite_nio_sqlite3_get_autocommit(db) != 0 else { return nil }
-            return try DirectSQLiteStatement.run(sql, binds: binds, on: db)
+            return try work(db)
         }
-        if rows == nil, SQLiteConnectionTokens.handle(token) == nil {
+        if result == nil, SQLiteConnectionTokens.handle(token) == nil {
             self.token.withLock { if case .known(token) = $0 { $0 = .unknown } }
         }
-        return rows
+        return result
     }
 
     private func currentToken(identify: () async throws -> Int?) async throws -> Int? {
