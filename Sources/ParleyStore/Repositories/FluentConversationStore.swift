@@ -65,8 +65,12 @@ public struct FluentConversationStore: ConversationStore {
                        \(bind: message.content), \(JSONObject(message.metadata).bound), \(bind: message.createdAt)
                 FROM session
                 """).run()
+        } else if let batching = sql as? any SQLStatementBatching,
+                  try await batching.batch([insertSession, Self.insertion(of: message)]) != nil {
+            // SQLite has no data-modifying WITH: there the two INSERTs are one batch (one
+            // transaction in one trip to the connection) or, while another transaction holds
+            // the connection, share a transaction of their own.
         } else {
-            // SQLite has no data-modifying WITH: there the two INSERTs share a transaction.
             try await database.transaction { transaction in
                 guard let sql = transaction as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
                 try await sql.raw(insertSession).run()
@@ -77,11 +81,15 @@ public struct FluentConversationStore: ConversationStore {
     }
 
     static func insert(_ message: StoredMessage, into sql: any SQLDatabase) async throws {
-        try await sql.raw("""
-            INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
-            VALUES (\(uuid: message.id.uuid), \(uuid: message.tenantID.uuid), \(uuid: message.sessionID.uuid), \(bind: message.role.rawValue),
-                    \(bind: message.content), \(JSONObject(message.metadata).bound), \(bind: message.createdAt))
-            """).run()
+        try await sql.raw(insertion(of: message)).run()
+    }
+
+    static func insertion(of message: StoredMessage) -> SQLQueryString {
+        """
+        INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
+        VALUES (\(uuid: message.id.uuid), \(uuid: message.tenantID.uuid), \(uuid: message.sessionID.uuid), \(bind: message.role.rawValue),
+                \(bind: message.content), \(JSONObject(message.metadata).bound), \(bind: message.createdAt))
+        """
     }
 
     public func append(tenant: TenantID, session: SessionID, message: NewMessage) async throws -> StoredMessage {
