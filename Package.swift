@@ -162,6 +162,9 @@ let package = Package(
                 "ParleyCore",
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQL", package: "fluent-kit"),
+                // Also brings SQLiteKit, SQLiteNIO and its SQLite library (VaporCSQLite, not a
+                // product), which DirectSQLiteDatabase uses: the process's one copy of SQLite.
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "SQLKit", package: "sql-kit"),

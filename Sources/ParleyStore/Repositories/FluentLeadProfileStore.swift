@@ -1,4 +1,5 @@
 import FluentKit
+import FluentSQL
 import Foundation
 import ParleyCore
 import SQLKit
@@ -17,11 +18,13 @@ public struct FluentLeadProfileStore: LeadProfileStore {
     /// The keys kept in `preferences` rather than in a column of their own.
     static let detailKeys: [LeadProfile.Key] = [.quantity, .budget, .timeline, .note]
 
+    /// Read with SQLKit into the model (a statement SQLite runs directly, see
+    /// `DirectSQLiteDatabase`): each lead job reads the profile of the message's conversation.
     public func profile(tenant: TenantID, session: SessionID) async throws -> LeadProfile? {
-        guard let row = try await ProfileModel.query(on: database).filter(\.$tenantID == tenant.uuid).filter(\.$sessionID == session.uuid).first() else {
-            return nil
-        }
-        return Self.profile(from: row)
+        guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("Lead profiles need an SQL database.") }
+        guard let row = try await sql.select().column("*").from(ProfileModel.schema)
+            .where("tenant_id", .equal, tenant.uuid).where("session_id", .equal, session.uuid).limit(1).first() else { return nil }
+        return Self.profile(from: try row.decode(fluentModel: ProfileModel.self))
     }
 
     static func profile(from row: ProfileModel) -> LeadProfile {

@@ -1,6 +1,8 @@
 import FluentKit
+import FluentSQL
 import Foundation
 import ParleyCore
+import SQLKit
 
 /// Webhook endpoints and deliveries; every query names the tenant.
 public struct FluentWebhookStore: WebhookStore {
@@ -21,8 +23,12 @@ public struct FluentWebhookStore: WebhookStore {
         try await row.create(on: database)
     }
 
+    /// Read with SQLKit into the model (a statement SQLite runs directly): every lead change
+    /// reads its tenant's endpoints.
     public func endpoints(tenant: TenantID) async throws -> [WebhookEndpoint] {
-        try await WebhookEndpointModel.query(on: database).filter(\.$tenantID == tenant.uuid).sort(\.$createdAt).all().compactMap(Self.endpoint)
+        guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("Webhooks need an SQL database.") }
+        return try await sql.select().column("*").from(WebhookEndpointModel.schema).where("tenant_id", .equal, tenant.uuid)
+            .orderBy("created_at").orderBy("id").all().map { try $0.decode(fluentModel: WebhookEndpointModel.self) }.compactMap(Self.endpoint)
     }
 
     public func endpoint(tenant: TenantID, id: WebhookID) async throws -> (WebhookEndpoint, sealedSecret: String)? {
