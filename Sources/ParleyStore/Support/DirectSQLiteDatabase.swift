@@ -12,31 +12,21 @@ import SQLiteNIO
 ///
 /// Statements are the same text with the same binds, encoded and decoded by SQLiteKit's own
 /// encoder and decoder, so a row reads the same whichever way it was written or is read.
-struct DirectSQLiteDatabase: Database, SQLDatabase, SQLiteDatabase, SQLStatementBatching {
-    private let base: any Database
+struct DirectSQLiteDatabase: ForwardingDatabase, SQLDatabase, SQLiteDatabase, SQLStatementBatching {
+    let base: any Database
     private let baseSQL: any SQLDatabase
-    private let baseSQLite: any SQLiteDatabase
     private let lane: DirectSQLiteLane
 
+    /// nil unless `base` is FluentSQLiteDriver's (SQL and SQLite both).
     init?(wrapping base: any Database, lane: DirectSQLiteLane) {
-        guard let sql = base as? any SQLDatabase, let sqlite = base as? any SQLiteDatabase else { return nil }
-        self.base = base
-        self.baseSQL = sql
-        self.baseSQLite = sqlite
-        self.lane = lane
+        guard base is any SQLiteDatabase, let sql = base as? any SQLDatabase else { return nil }
+        (self.base, self.baseSQL, self.lane) = (base, sql, lane)
     }
 
-    // MARK: Database
+    /// The driver's SQLite side, for what only sqlite-nio offers (custom functions, hooks): rare.
+    private var baseSQLite: any SQLiteDatabase { base as! any SQLiteDatabase }
 
-    var context: DatabaseContext { base.context }
-    var inTransaction: Bool { base.inTransaction }
-
-    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
-        base.execute(query: query, onOutput: onOutput)
-    }
-
-    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { base.execute(schema: schema) }
-    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { base.execute(enum: `enum`) }
+    // MARK: Database (model queries and schema changes: ForwardingDatabase)
 
     /// The transaction's statements go to its leased connection (its database is the driver's).
     func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {

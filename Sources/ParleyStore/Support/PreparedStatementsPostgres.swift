@@ -34,8 +34,8 @@ struct PreparedStatementsPostgres: WrappingDatabaseConfiguration {
 
 /// A FluentPostgresDriver database whose SQLKit statements run prepared; everything else is
 /// the wrapped database's.
-struct PreparingPostgresDatabase: Database, SQLDatabase, PostgresDatabase, TransactionControlDatabase {
-    private let base: any Database
+struct PreparingPostgresDatabase: ForwardingDatabase, SQLDatabase, PostgresDatabase, TransactionControlDatabase {
+    let base: any Database
     private let baseSQL: any SQLDatabase
     private let basePostgres: any PostgresDatabase
     private let budget: PreparedStatementBudget
@@ -52,17 +52,7 @@ struct PreparingPostgresDatabase: Database, SQLDatabase, PostgresDatabase, Trans
         PreparingPostgresDatabase(wrapping: database, budget: budget) ?? database
     }
 
-    // MARK: Database
-
-    var context: DatabaseContext { base.context }
-    var inTransaction: Bool { base.inTransaction }
-
-    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
-        base.execute(query: query, onOutput: onOutput)
-    }
-
-    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { base.execute(schema: schema) }
-    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { base.execute(enum: `enum`) }
+    // MARK: Database (model queries and schema changes: ForwardingDatabase)
 
     func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
         base.transaction { [self] in closure(wrap($0)) }
