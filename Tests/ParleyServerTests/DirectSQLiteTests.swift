@@ -37,11 +37,11 @@ struct DirectSQLiteTests {
             sql = try #require(database as? any SQLDatabase)
         }
 
-        func close() async throws {
+        func close(keepingFiles: Bool = false) async throws {
             await databases.shutdownAsync()
             try await pool.shutdownGracefully()
             try await loops.shutdownGracefully()
-            try? FileManager.default.removeItem(atPath: folder)
+            if !keepingFiles { try? FileManager.default.removeItem(atPath: folder) }
         }
     }
 
@@ -229,6 +229,41 @@ struct DirectSQLiteTests {
             try await held
             #expect(meanwhile == nil, "a batch inside another task's transaction")
             #expect(try await Self.bodies(fixture.sql) == ["held"])
+        }
+    }
+
+    /// Kept (prepared) statements are finalized before the driver closes the connection: SQLite
+    /// refuses to close one with live statements, and a connection in WAL mode that closes
+    /// removes its `-wal` file (the last one of the process does).
+    @Test func theConnectionClosesAtShutdownWithItsKeptStatements() async throws {
+        let fixture = try Fixture()
+        _ = try await fixture.sql.raw("PRAGMA journal_mode=WAL").all()
+        try await fixture.sql.raw("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)").run()
+        for index in 0..<5 {
+            try await fixture.sql.raw("INSERT INTO notes (body) VALUES (\(bind: "n\(index)"))").run()
+            _ = try await fixture.sql.raw("SELECT body FROM notes WHERE id = \(bind: index)").all()
+        }
+        let wal = fixture.folder + "/parley.sqlite-wal"
+        #expect(FileManager.default.fileExists(atPath: wal))
+        try await fixture.close(keepingFiles: true)
+        #expect(!FileManager.default.fileExists(atPath: wal), "the connection stayed open")
+        try? FileManager.default.removeItem(atPath: fixture.folder)
+    }
+
+    @Test func keptStatementsFollowSchemaChangesAndManyTextsStayBounded() async throws {
+        try await Self.with { fixture in
+            let sql = fixture.sql
+            try await sql.raw("INSERT INTO notes (body) VALUES ('one')").run()
+            #expect(try await sql.raw("SELECT * FROM notes").first()?.allColumns == ["id", "body", "weight", "data", "at"])
+            try await sql.raw("ALTER TABLE notes ADD COLUMN extra TEXT DEFAULT 'x'").run()
+            let row = try await sql.raw("SELECT * FROM notes").first()
+            #expect(row?.allColumns.last == "extra")
+            #expect(try row?.decode(column: "extra", as: String.self) == "x")
+            // More distinct texts than are kept: each still runs, with the right values.
+            for index in 0..<200 {
+                let value = try await sql.raw("SELECT \(unsafeRaw: String(index)) + \(bind: 1) AS n").first()?.decode(column: "n", as: Int.self)
+                #expect(value == index + 1)
+            }
         }
     }
 

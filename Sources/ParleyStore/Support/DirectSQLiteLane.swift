@@ -1,3 +1,4 @@
+import Dispatch
 import FluentKit
 import Logging
 import NIOPosix
@@ -29,6 +30,8 @@ final class DirectSQLiteLane: Sendable {
     /// The connection's thread (the `NIOThreadPool` of one thread its driver was made with).
     private let thread: NIOThreadPool
     private let token = Mutex(Token.unknown)
+    /// Touched only on the connection's thread.
+    private let prepared = PreparedSQLiteStatements()
 
     init(thread: NIOThreadPool) {
         self.thread = thread
@@ -39,7 +42,9 @@ final class DirectSQLiteLane: Sendable {
     /// the pool instead (a transaction is open, or the connection is not known yet or closed).
     /// `identify` asks the connection for its token, through the pool.
     func run(_ sql: String, binds: [SQLiteData], identify: () async throws -> Int?) async throws -> [DirectSQLiteRow]? {
-        try await onConnection(identify: identify) { db in try DirectSQLiteStatement.run(sql, binds: binds, on: db) }
+        try await onConnection(identify: identify) { db, statements in
+            try DirectSQLiteStatement.run(sql, binds: binds, on: db, statements: statements)
+        }
     }
 
     /// Runs the statements in one transaction (`BEGIN IMMEDIATE`, so a reading statement
@@ -48,14 +53,17 @@ final class DirectSQLiteLane: Sendable {
     /// statement rolls the whole batch back.
     func runInTransaction(_ statements: [(sql: String, binds: [SQLiteData])],
                           identify: () async throws -> Int?) async throws -> [[DirectSQLiteRow]]? {
-        try await onConnection(identify: identify) { db in
-            _ = try DirectSQLiteStatement.run("BEGIN IMMEDIATE", binds: [], on: db)
+        try await onConnection(identify: identify) { db, prepared in
+            _ = try DirectSQLiteStatement.run("BEGIN IMMEDIATE", binds: [], on: db, statements: prepared)
             do {
-                let rows = try statements.map { try DirectSQLiteStatement.run($0.sql, binds: $0.binds, on: db) }
-                _ = try DirectSQLiteStatement.run("COMMIT", binds: [], on: db)
+                var rows: [[DirectSQLiteRow]] = []
+                for statement in statements {
+                    rows.append(try DirectSQLiteStatement.run(statement.sql, binds: statement.binds, on: db, statements: prepared))
+                }
+                _ = try DirectSQLiteStatement.run("COMMIT", binds: [], on: db, statements: prepared)
                 return rows
             } catch {
-                _ = try? DirectSQLiteStatement.run("ROLLBACK", binds: [], on: db)
+                _ = try? DirectSQLiteStatement.run("ROLLBACK", binds: [], on: db, statements: prepared)
                 throw error
             }
         }
@@ -64,17 +72,33 @@ final class DirectSQLiteLane: Sendable {
     /// `work` on the connection's thread with its handle, when the connection is known, open
     /// and outside any transaction; otherwise nil.
     private func onConnection<T: Sendable>(identify: () async throws -> Int?,
-                                           _ work: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T? {
+                                           _ work: @escaping @Sendable (OpaquePointer, PreparedSQLiteStatements) throws -> T) async throws -> T? {
         guard let token = try await currentToken(identify: identify) else { return nil }
-        let result: T? = try await thread.runIfActive {
+        let result: T? = try await thread.runIfActive { [prepared] in
             guard let db = SQLiteConnectionTokens.handle(token) else { return nil }
             guard sqlite_nio_sqlite3_get_autocommit(db) != 0 else { return nil }
-            return try work(db)
+            return try work(db, prepared)
         }
         if result == nil, SQLiteConnectionTokens.handle(token) == nil {
             self.token.withLock { if case .known(token) = $0 { $0 = .unknown } }
         }
         return result
+    }
+
+    /// Finalizes the kept statements and keeps none from now on: before the driver closes the
+    /// connection, which SQLite refuses while statements are live.
+    func finalizeStatements() async {
+        _ = try? await thread.runIfActive { [prepared] in prepared.finalizeAll() }
+    }
+
+    /// `finalizeStatements`, blocking the caller (the driver's synchronous shutdown).
+    func finalizeStatementsAndWait() {
+        let done = DispatchSemaphore(value: 0)
+        thread.submit { [prepared] _ in
+            prepared.finalizeAll()
+            done.signal()
+        }
+        done.wait()
     }
 
     private func currentToken(identify: () async throws -> Int?) async throws -> Int? {

@@ -6,32 +6,39 @@ import SQLiteNIO
 import VaporCSQLite
 
 /// One statement run on an open `sqlite3` handle, on the thread that owns the connection:
-/// prepared, bound, stepped to the end and finalized, its rows collected. Values are bound and
-/// read exactly as sqlite-nio does (the same `SQLiteData` for the same column types), so rows
-/// written one way read back the other.
+/// prepared (or kept from before), bound, stepped to the end and reset, its rows collected.
+/// Values are bound and read exactly as sqlite-nio does (the same `SQLiteData` for the same
+/// column types), so rows written one way read back the other.
 enum DirectSQLiteStatement {
-    static func run(_ sql: String, binds: [SQLiteData], on db: OpaquePointer) throws -> [DirectSQLiteRow] {
-        var statement: OpaquePointer?
-        let prepared = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, 0, &statement, nil)
-        guard prepared == SQLITE_OK else { throw DirectSQLiteError(db, status: prepared) }
-        guard let statement else { return [] }   // only a comment or white space
-        defer { sqlite_nio_sqlite3_finalize(statement) }
+    static func run(_ sql: String, binds: [SQLiteData], on db: OpaquePointer,
+                    statements: PreparedSQLiteStatements) throws -> [DirectSQLiteRow] {
+        let (prepared, kept) = try statements.statement(sql, on: db)
+        guard let statement = prepared else { return [] }   // only a comment or white space
+        defer {
+            if kept {
+                sqlite_nio_sqlite3_reset(statement)
+                sqlite_nio_sqlite3_clear_bindings(statement)
+            } else {
+                sqlite_nio_sqlite3_finalize(statement)
+            }
+        }
         for (index, value) in binds.enumerated() {
             let status = bind(value, at: Int32(index + 1), in: statement)
             guard status == SQLITE_OK else { throw DirectSQLiteError(db, status: status) }
         }
-        let columnCount = sqlite_nio_sqlite3_column_count(statement)
         var rows: [DirectSQLiteRow] = []
         var columns: DirectSQLiteColumns?
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
             if status == SQLITE_DONE { return rows }
             guard status == SQLITE_ROW else { throw DirectSQLiteError(db, status: status) }
-            let names = columns ?? DirectSQLiteColumns(names: (0..<columnCount).map { column in
+            // Read after the first step: a kept statement is prepared again there when the
+            // schema changed, and `SELECT *` may then have other columns.
+            let names = columns ?? DirectSQLiteColumns(names: (0..<sqlite_nio_sqlite3_column_count(statement)).map { column in
                 sqlite_nio_sqlite3_column_name(statement, column).map { String(cString: $0) } ?? ""
             })
             columns = names
-            rows.append(DirectSQLiteRow(columns: names, values: try (0..<columnCount).map { try value(at: $0, in: statement) }))
+            rows.append(DirectSQLiteRow(columns: names, values: try (0..<Int32(names.names.count)).map { try value(at: $0, in: statement) }))
         }
     }
 

@@ -44,11 +44,13 @@ struct SingleConnectionSQLite: WrappingDatabaseConfiguration {
         let lane: DirectSQLiteLane?
 
         func shutdown() {
+            lane?.finalizeStatementsAndWait()
             wrapped.shutdown()
             try? statements.syncShutdownGracefully()
         }
 
         func shutdownAsync() async {
+            await lane?.finalizeStatements()
             await wrapped.shutdownAsync()
             try? await statements.shutdownGracefully()
         }
