@@ -65,12 +65,10 @@ public struct FluentConversationStore: ConversationStore {
                        \(bind: message.content), \(JSONObject(message.metadata).bound), \(bind: message.createdAt)
                 FROM session
                 """).run()
-        } else if let batching = sql as? any SQLStatementBatching,
-                  try await batching.batch([insertSession, Self.insertion(of: message)]) != nil {
+        } else if try await (sql as? any SQLStatementBatching)?.batch([insertSession, Self.insertion(of: message)]) == nil {
             // SQLite has no data-modifying WITH: there the two INSERTs are one batch (one
-            // transaction in one trip to the connection) or, while another transaction holds
-            // the connection, share a transaction of their own.
-        } else {
+            // transaction in one trip to the connection) or, when the batch is refused (another
+            // transaction holds the connection), share a transaction of their own.
             try await database.transaction { transaction in
                 guard let sql = transaction as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
                 try await sql.raw(insertSession).run()
@@ -160,23 +158,23 @@ public struct FluentConversationStore: ConversationStore {
     /// messages stored in the same instant as the question; when more than that share it, the
     /// window is read as two statements instead.
     public func turnWindow(tenant: TenantID, session: SessionID, question: MessageID, limit: Int) async throws -> TurnWindow? {
-        let rows = try await sql.raw("""
-            SELECT \(Self.turnColumns) FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND session_id = \(uuid: session.uuid)
-             AND created_at <= (SELECT created_at FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND id = \(uuid: question.uuid))
-            ORDER BY created_at DESC LIMIT \(literal: Self.windowRows(limit))
-            """).all().map { try Self.message($0, tenant: tenant) }
+        let rows = try await sql.raw(Self.turnWindowRows(tenant: tenant, session: session, question: question, limit: limit))
+            .all().map { try Self.message($0, tenant: tenant) }
         return try await window(newestFirst: rows, tenant: tenant, session: session, question: question, limit: limit)
     }
 
-    /// The window's rows found from the question alone (its conversation and its instant), for
-    /// a statement sent with the question's redemption before that returned the conversation.
-    static func turnWindowRows(tenant: TenantID, question: MessageID, limit: Int) -> SQLQueryString {
-        """
-        SELECT \(turnColumns) FROM messages WHERE tenant_id = \(uuid: tenant.uuid)
-         AND session_id = (SELECT session_id FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND id = \(uuid: question.uuid))
-         AND created_at <= (SELECT created_at FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND id = \(uuid: question.uuid))
-        ORDER BY created_at DESC LIMIT \(literal: windowRows(limit))
-        """
+    /// The SELECT of a turn's window: the newest `windowRows(limit)` messages of the
+    /// conversation up to the question's instant. Without `session` the conversation is found
+    /// from the question's row, for a statement sent with the question's redemption before
+    /// that returned it.
+    static func turnWindowRows(tenant: TenantID, session: SessionID?, question: MessageID, limit: Int) -> SQLQueryString {
+        let conversation: SQLQueryString = session.map { "\(uuid: $0.uuid)" }
+            ?? "(SELECT session_id FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND id = \(uuid: question.uuid))"
+        return """
+            SELECT \(turnColumns) FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND session_id = \(conversation)
+             AND created_at <= (SELECT created_at FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND id = \(uuid: question.uuid))
+            ORDER BY created_at DESC LIMIT \(literal: windowRows(limit))
+            """
     }
 
     /// How many rows a turn's window reads: the history, the question and room for a few

@@ -39,7 +39,7 @@ public struct FluentStreamTicketStore: StreamTicketStore {
         guard sql.dialect.name == "postgresql" else {
             if let batching = sql as? any SQLStatementBatching,
                let rows = try await batching.batch([Self.redemption(tenant: tenant, message: message, at: now),
-                                                    FluentConversationStore.turnWindowRows(tenant: tenant, question: message, limit: limit)]) {
+                                                    FluentConversationStore.turnWindowRows(tenant: tenant, session: nil, question: message, limit: limit)]) {
                 guard let redeemed = rows[0].first else { return nil }
                 let ticket = try Self.ticket(redeemed, sessionColumn: "session_id", tenant: tenant, message: message)
                 let window = try await FluentConversationStore(database: database)
