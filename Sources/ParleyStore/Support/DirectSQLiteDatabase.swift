@@ -65,12 +65,14 @@ struct DirectSQLiteDatabase: ForwardingDatabase, SQLDatabase, SQLiteDatabase, SQ
         return try await lane.runInTransaction(serialized, identify: identify)
     }
 
+    /// SQLiteKit's default encoder, made once (each holds a `JSONEncoder`).
+    private static let encoder = SQLiteDataEncoder()
+
     /// The statement's text and its binds as SQLiteKit encodes them.
     private func serialize(_ query: any SQLExpression) throws -> (sql: String, binds: [SQLiteData]) {
         var serializer = SQLSerializer(database: self)
         query.serialize(to: &serializer)
-        let encoder = SQLiteDataEncoder()
-        let binds = try serializer.binds.map { try encoder.encode($0) }
+        let binds = try serializer.binds.map { try Self.encoder.encode($0) }
         if let level = queryLogLevel {
             logger.log(level: level, "Executing query", metadata: ["sql": .string(serializer.sql), "direct": "true"])
         }

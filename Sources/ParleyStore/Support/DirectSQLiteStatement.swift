@@ -101,8 +101,11 @@ struct DirectSQLiteRow: SQLRow {
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let offset = columns.offsets[column] else { throw DirectSQLiteError(message: "no column \(column) in the row") }
-        return try SQLiteDataDecoder().decode(D.self, from: values[offset])
+        return try Self.decoder.decode(D.self, from: values[offset])
     }
+
+    /// SQLiteKit's default decoder, made once (each holds a `JSONDecoder`), not per column read.
+    private static let decoder = SQLiteDataDecoder()
 }
 
 /// A statement SQLite refused, with its result code and SQLite's message (which names tables,

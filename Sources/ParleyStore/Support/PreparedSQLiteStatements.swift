@@ -55,6 +55,4 @@ final class PreparedSQLiteStatements: @unchecked Sendable {
         entries.removeAll()
         if !reopening { closed = true }
     }
-
-    var count: Int { entries.count }
 }
