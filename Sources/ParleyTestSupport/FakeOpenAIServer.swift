@@ -136,6 +136,15 @@ public final class FakeOpenAIServer: Sendable {
         return "data: \(JSONValue.object(object).jsonString)\n\n"
     }
 
+    /// The whole body a `.stream` reply sends for a request naming `model` (tests cut it where
+    /// they want the network writes to split it).
+    public static func streamText(tokens: [String], usage: TokenUsage?, model: String) -> String {
+        var text = ": OPENROUTER PROCESSING\n\n" + tokens.map { chunk($0, model: model) }.joined()
+        text += chunk(nil, model: model, finish: "stop")
+        if let usage { text += chunk(nil, model: model, usage: usage) }
+        return text + "data: [DONE]\n\n"
+    }
+
     static func respond(_ reply: Reply, model: String) -> Response {
         switch reply {
         case .status(let code):
@@ -161,11 +170,7 @@ public final class FakeOpenAIServer: Sendable {
             let text = ": OPENROUTER PROCESSING\n\n" + "data: {\"error\":{\"message\":\"Rate limit exceeded\",\"code\":\(status)}}\n\n"
             return streaming(pieces: [Array(text.utf8)])
         case .stream(let tokens, let usage, let sizes):
-            var text = ": OPENROUTER PROCESSING\n\n" + tokens.map { chunk($0, model: model) }.joined()
-            text += chunk(nil, model: model, finish: "stop")
-            if let usage { text += chunk(nil, model: model, usage: usage) }
-            text += "data: [DONE]\n\n"
-            return streaming(pieces: split(Array(text.utf8), sizes: sizes))
+            return streaming(pieces: split(Array(streamText(tokens: tokens, usage: usage, model: model).utf8), sizes: sizes))
         case .failMidStream(let tokens, let status):
             let text = tokens.map { chunk($0, model: model) }.joined()
                 + "data: {\"error\":{\"message\":\"upstream failed\",\"code\":\(status)}}\n\n"

@@ -48,9 +48,22 @@ struct OpenAICompatibleModelTests {
         try await check(outcome, records, received)
     }
 
+    /// Every multi-byte character and every blank line that ends an event is split across two
+    /// network writes (the parser's own tests split at every offset; here the few splits that
+    /// matter go through a real connection, each write a wake-up, so that a busy test machine
+    /// does not turn hundreds of them into a timeout).
     @Test func streamsInOddChunkSizesWithUsage() async throws {
         let tokens = ["Hél", "lo", " wörld ", "👋", "!"]
-        try await run([.stream(tokens: tokens, usage: TokenUsage(promptTokens: 31, completionTokens: 7), chunkSizes: [1, 7, 3, 13, 2])]) { outcome, records, received in
+        let usage = TokenUsage(promptTokens: 31, completionTokens: 7)
+        let wire = Array(FakeOpenAIServer.streamText(tokens: tokens, usage: usage, model: request.model).utf8)
+        let cuts = (1..<wire.count).filter { index in
+            let insideCharacter = wire[index] & 0xC0 == 0x80 && wire[index - 1] & 0xC0 == 0xC0
+            let insideBlankLine = wire[index - 1] == UInt8(ascii: "\n") && wire[index] == UInt8(ascii: "\n")
+            return insideCharacter || insideBlankLine
+        }
+        #expect(cuts.count >= 10, "the body has 3 multi-byte characters and 9 events: \(cuts.count) cuts")
+        let sizes = zip([0] + cuts, cuts + [wire.count]).map { $1 - $0 }
+        try await run([.stream(tokens: tokens, usage: usage, chunkSizes: sizes)]) { outcome, records, received in
             #expect(outcome.error == nil)
             #expect(outcome.text == "Héllo wörld 👋!")
             #expect(outcome.finished == [.finished(usage: TokenUsage(promptTokens: 31, completionTokens: 7), finishReason: "stop")])
