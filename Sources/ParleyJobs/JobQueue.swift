@@ -18,10 +18,12 @@ public struct JobQueue: Sendable {
     @discardableResult
     public func enqueue<H: JobHandler>(_ handler: H.Type, _ payload: H.Payload, tenant: TenantID? = nil, runAt: Date = Date(),
                                        priority: Int = 0, maxAttempts: Int? = nil, dedupeKey: String? = nil) async throws -> JobID? {
-        let job = NewJob(kind: H.kind, tenantID: tenant, payload: try JSONEncoder().encode(payload), runAt: runAt,
+        var job = NewJob(kind: H.kind, tenantID: tenant, payload: try JSONEncoder().encode(payload), runAt: runAt,
                          priority: priority, maxAttempts: maxAttempts ?? defaultMaxAttempts, dedupeKey: dedupeKey)
+        let due = runAt <= Date()
+        if due { job.wakeOrigin = wake.origin }
         guard try await store.enqueue(job) else { return nil }
-        if runAt <= Date() { wake.signal() }
+        if due { wake.signal() }
         return job.id
     }
 }

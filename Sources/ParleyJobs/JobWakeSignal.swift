@@ -21,6 +21,10 @@ public final class JobWakeSignal: @unchecked Sendable {
         return body(&stateValue)
     }
 
+    /// Names this signal in the database's notifications of the jobs it was signalled for
+    /// (`NewJob.wakeOrigin`): its own process's listener ignores those.
+    public let origin = UUID().uuidString
+
     public init() {}
 
     public func signal() {

@@ -187,7 +187,9 @@ public struct JobWorker: Service {
             let now = Date()
             for job in recurring where offered[job.kind] != job.periodIndex(at: now) {
                 do {
-                    if try await store.enqueue(job.job(at: now)) { wake.signal() }
+                    var new = job.job(at: now)
+                    new.wakeOrigin = wake.origin
+                    if try await store.enqueue(new) { wake.signal() }
                     offered[job.kind] = job.periodIndex(at: now)
                 } catch {
                     logger.warning("recurring job could not be offered", metadata: ["event": "job_recurring_failed", "job_kind": "\(job.kind)"])

@@ -50,6 +50,10 @@ public struct NewJob: Sendable {
     /// At most one job ever exists with a given key: enqueueing it again is a no-op. Recurring
     /// jobs use `kind@period` so that several processes create one job per period.
     public var dedupeKey: String?
+    /// The wake signal (``JobWakeSignal/origin``) that the enqueuing process signals itself for
+    /// this job. The store's notification names it, so that this process's listener does not
+    /// wake the worker a second time for its own job (nil: every listener wakes).
+    public var wakeOrigin: String?
 
     public init(id: JobID = JobID(), kind: JobKind, tenantID: TenantID? = nil, payload: Data = Data("{}".utf8),
                 runAt: Date = Date(), priority: Int = 0, maxAttempts: Int = 5, dedupeKey: String? = nil) {

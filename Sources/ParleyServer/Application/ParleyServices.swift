@@ -310,7 +310,7 @@ public struct ParleyServices: Sendable {
         let worker = makeWorker(on: database, registry: registry)
         guard databaseKind == .postgres, let url = secrets.databaseURL else { return [worker] }
         let wake = jobs.wake
-        return [worker, try PostgresChannelListener.jobs(databaseURL: url) { wake.signal() }]
+        return [worker, try PostgresChannelListener.jobs(databaseURL: url, origin: wake.origin) { wake.signal() }]
     }
 
     /// What `parley serve` runs beside the HTTP server: the index follower, and its job worker

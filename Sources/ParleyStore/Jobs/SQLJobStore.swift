@@ -49,13 +49,25 @@ public struct SQLJobStore: JobStore, JobEffectLedger {
         // On PostgreSQL the wake-up rides in the same statement, once per row written (none for a
         // duplicate): one round trip, and sent at the enqueue's commit as before.
         let rows = try await sql.raw(isPostgres
-            ? "WITH queued AS (\(insert)) SELECT id, pg_notify(\(bind: Self.channel), \(bind: job.kind.name)) FROM queued"
+            ? "WITH queued AS (\(insert)) SELECT id, pg_notify(\(bind: Self.channel), \(bind: Self.notice(of: job))) FROM queued"
             : insert).all()
         return !rows.isEmpty
     }
 
     /// The PostgreSQL notification channel on which enqueues wake idle workers.
     public static let channel = "parley_jobs"
+
+    /// A job's notification: its kind, then the wake signal its process already signalled, if any.
+    static func notice(of job: NewJob) -> String {
+        job.wakeOrigin.map { "\(job.kind.name) \($0)" } ?? job.kind.name
+    }
+
+    /// Whether a notification is of a job whose enqueuing already signalled the wake signal
+    /// `origin` (its worker was woken then; waking it again would only make it claim nothing).
+    public static func isNotice(_ payload: String, signalling origin: String) -> Bool {
+        guard let space = payload.lastIndex(of: " ") else { return false }
+        return payload[payload.index(after: space)...] == origin
+    }
 
     // MARK: - Claim and settle
 

@@ -25,10 +25,14 @@ public struct PostgresChannelListener: Service {
         self.logger = logger
     }
 
-    /// Wakes this process's idle job workers when any process enqueues a job.
-    public static func jobs(databaseURL: String, wake: @escaping @Sendable () -> Void) throws -> PostgresChannelListener {
+    /// Wakes this process's idle job workers when another process enqueues a job (or this one
+    /// without signalling `origin`, its workers' wake signal, itself). Each of this process's
+    /// own enqueues already woke them: hearing it again cost a claim that found nothing.
+    public static func jobs(databaseURL: String, origin: String, wake: @escaping @Sendable () -> Void) throws -> PostgresChannelListener {
         try PostgresChannelListener(databaseURL: databaseURL, channel: SQLJobStore.channel, logger: Logger(label: "parley.jobs.listen"),
-                                    onListening: { wake() }, onNotify: { _ in wake() })
+                                    onListening: { wake() }, onNotify: { payload in
+                                        if !SQLJobStore.isNotice(payload, signalling: origin) { wake() }
+                                    })
     }
 
     public func run() async throws {

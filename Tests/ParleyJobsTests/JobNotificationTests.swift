@@ -1,0 +1,77 @@
+import Fluent
+import Foundation
+import Logging
+import ParleyCore
+import ParleyJobs
+import ParleyServer
+import ParleyStore
+import ParleyTestSupport
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// PostgreSQL's job notifications: each names the wake signal its enqueue already signalled, so
+/// that the enqueuing process's own listener does not wake its worker a second time, while every
+/// other process's listener still does.
+@Suite("Job notifications")
+struct JobNotificationTests {
+    @Test func aNoticeIsOwnOnlyWhenItNamesThatOrigin() {
+        let origin = JobWakeSignal().origin
+        #expect(SQLJobStore.isNotice("leads.extract \(origin)", signalling: origin))
+        #expect(!SQLJobStore.isNotice("leads.extract", signalling: origin), "a job enqueued without signalling anyone wakes every listener")
+        #expect(!SQLJobStore.isNotice("leads.extract \(JobWakeSignal().origin)", signalling: origin), "another process's job wakes this one")
+        #expect(!SQLJobStore.isNotice("", signalling: origin))
+        #expect(!SQLJobStore.isNotice("leads.extract \(origin) trailing", signalling: origin))
+        #expect(!SQLJobStore.isNotice("leads.extract \(origin.prefix(8))", signalling: origin))
+        #expect(JobWakeSignal().origin != origin, "every signal has its own origin")
+    }
+
+    /// The notification of a queue's enqueue, heard on a real `LISTEN`, names that queue's wake
+    /// signal; a job queued for later (no one is signalled for it) names none; a duplicate sends none.
+    @Test func enqueuesNotifyWithTheOriginTheyAlreadySignalled() async throws {
+        try await ParleyTestServer.with(.postgres, adjust: { $0.app.seedDemo = false; $0.jobs.inProcessWorker = false }) { server in
+            let url = try #require(server.database.url)
+            let heard = Heard()
+            let listener = try PostgresChannelListener(databaseURL: url, channel: SQLJobStore.channel, logger: Logger(label: "parley.test.listen"),
+                                                       onListening: { await heard.listening() }, onNotify: { await heard.add($0) })
+            let group = ServiceGroup(services: [listener], logger: Logger(label: "parley.test.listen"))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                defer { tasks.cancelAll() }
+                try await heard.waitForListening()
+                let store = try SQLJobStore(database: server.app.db(.parley))
+                let queue = JobQueue(store: store, wake: JobWakeSignal())
+                let other = JobQueue(store: store, wake: JobWakeSignal())
+                try await queue.enqueue(ProbeJob.self, .init(key: "now"), dedupeKey: "probe-now")
+                try await queue.enqueue(ProbeJob.self, .init(key: "now"), dedupeKey: "probe-now")
+                try await queue.enqueue(ProbeJob.self, .init(key: "later"), runAt: Date().addingTimeInterval(3600))
+                try await other.enqueue(ProbeJob.self, .init(key: "other"))
+                let payloads = try await heard.waitFor(3)
+                #expect(payloads == ["\(ProbeJob.kind.name) \(queue.wake.origin)", ProbeJob.kind.name, "\(ProbeJob.kind.name) \(other.wake.origin)"])
+                #expect(SQLJobStore.isNotice(payloads[0], signalling: queue.wake.origin))
+                #expect(!SQLJobStore.isNotice(payloads[1], signalling: queue.wake.origin))
+                #expect(!SQLJobStore.isNotice(payloads[2], signalling: queue.wake.origin))
+                await group.triggerGracefulShutdown()
+            }
+        }
+    }
+
+    actor Heard {
+        private var payloads: [String] = []
+        private var isListening = false
+
+        func listening() { isListening = true }
+        func add(_ payload: String) { payloads.append(payload) }
+
+        func waitForListening() async throws {
+            for _ in 0 ..< 1_000 where !isListening { try await Task.sleep(for: .milliseconds(20)) }
+            try #require(isListening, "the listener never started")
+        }
+
+        /// The first `count` payloads, in the order they came (waits up to 20 s).
+        func waitFor(_ count: Int) async throws -> [String] {
+            for _ in 0 ..< 1_000 where payloads.count < count { try await Task.sleep(for: .milliseconds(20)) }
+            return payloads
+        }
+    }
+}
