@@ -20,8 +20,8 @@ struct ChatController: RouteCollection {
         let agent = routes.grouped("a", ":agent")
         let visitor = agent.grouped(CallerMiddleware(credential: .widget))
         visitor.on(.POST, "chat", body: .collect(maxSize: ByteCount(value: maxBodyBytes)), use: startTurn)
-        visitor.get("history", use: history)
-        agent.grouped(CallerMiddleware(credential: .streamToken)).get("events", "stream", use: stream)
+        visitor.getWithoutBody("history", use: history)
+        agent.grouped(CallerMiddleware(credential: .streamToken)).getWithoutBody("events", "stream", use: stream)
     }
 
     // MARK: - POST /a/{agent}/chat
