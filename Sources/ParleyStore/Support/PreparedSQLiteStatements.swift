@@ -8,9 +8,9 @@ import VaporCSQLite
 ///
 /// Only the connection's thread touches it (inside ``DirectSQLiteLane``'s blocks, which that
 /// one thread runs one at a time): that confinement, not a lock, makes it safe to share (hence
-/// `@unchecked Sendable`). A connection
-/// with live statements cannot be closed by sqlite-nio (`sqlite3_close` refuses), so the lane
-/// finalizes them all before the driver shuts down (`finalizeAll`) and keeps none afterwards.
+/// `@unchecked Sendable`). A connection with live statements cannot be closed by sqlite-nio
+/// (`sqlite3_close` refuses), so the lane finalizes them all before the driver shuts down
+/// (`finalizeAll`) and keeps none afterwards.
 /// At most `capacity` texts are kept; past it the least recently used one is finalized, so
 /// texts that vary (an `IN` list's length) cannot grow it without bound.
 final class PreparedSQLiteStatements: @unchecked Sendable {
