@@ -101,4 +101,28 @@ struct TurnCallRecordsTests {
         await recorder.record(record, context: context)
         #expect(await log.calls.count == 1, "refused by the closed batch, written by the recorder")
     }
+
+    /// Refuses a write from a cancelled task, as a database driver may.
+    actor CancellationRefusingLog: LLMRequestLog {
+        var calls: [LLMCallRecord] = []
+        func append(_ record: LLMCallRecord) async throws {
+            try Task.checkCancellation()
+            calls.append(record)
+        }
+    }
+
+    @Test func aCallCutShortByCancellationIsStillWritten() async throws {
+        let log = CancellationRefusingLog()
+        let recorder = PricingRecorder(prices: PriceTable([:]), log: log, redactor: Redactor())
+        let context = LLMCallContext(tenantID: tenant, sessionID: nil, logger: Logger(label: "t"), batch: nil)
+        let record = LLMCallRecord(tenantID: tenant, sessionID: nil, provider: "p", model: "m", requestBody: [:], responseBody: ["error": "cancelled"],
+                                   usage: nil, latencyMs: 1, succeeded: false)
+        let cancelled = Task {
+            while !Task.isCancelled { await Task.yield() }
+            await recorder.record(record, context: context)
+        }
+        cancelled.cancel()
+        await cancelled.value
+        #expect(await log.calls.count == 1)
+    }
 }

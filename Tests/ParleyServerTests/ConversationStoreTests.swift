@@ -187,4 +187,45 @@ struct ConversationStoreTests {
             #expect(held.0.heldBy == ada)
         }
     }
+
+    /// A message posted by its session key with the history before it, in one statement on
+    /// PostgreSQL and one batch on SQLite: what a turn started at the POST answers from.
+    @Test(arguments: TestBackend.available)
+    func aKeyedAppendReadsTheHistoryBeforeItsMessage(_ backend: TestBackend) async throws {
+        try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
+            let store = FluentConversationStore(database: server.app.db(.parley))
+            let key = KeyMaterial.hash("k-windowed")
+            let (session, _) = try await store.createSession(tenant: acme.id, agentCode: "sales", keyHash: key,
+                                                             firstMessage: NewMessage(role: .human, content: "m0"))
+            // The first message after the opening one: the history is the opening message alone.
+            let (sameSession, m1, firstHistory) = try #require(try await store.append(
+                tenant: acme.id, keyHash: key, agentCode: "sales", message: NewMessage(role: .human, content: "m1"), historyLimit: 3))
+            #expect(sameSession.id == session.id && m1.sessionID == session.id)
+            #expect(firstHistory.map(\.content) == ["m0"])
+            for index in 2...4 {
+                try await Task.sleep(for: .milliseconds(5))
+                _ = try await store.append(tenant: acme.id, session: session.id,
+                                           message: NewMessage(role: index.isMultiple(of: 2) ? .assistant : .human, content: "m\(index)"))
+            }
+            try await Task.sleep(for: .milliseconds(5))
+            let (_, m5, history) = try #require(try await store.append(
+                tenant: acme.id, keyHash: key, agentCode: "sales", message: NewMessage(role: .human, content: "m5"), historyLimit: 3))
+            #expect(history.map(\.content) == ["m2", "m3", "m4"], "the three before it, oldest first, not the new one")
+            #expect(history.map(\.role) == [.assistant, .human, .assistant])
+            #expect(try await store.message(tenant: acme.id, id: m5.id)?.content == "m5")
+            let (_, _, none) = try #require(try await store.append(
+                tenant: acme.id, keyHash: key, agentCode: "sales", message: NewMessage(role: .human, content: "m6"), historyLimit: 0))
+            #expect(none.isEmpty)
+
+            // Another tenant, another agent or an unknown key: nothing written, nothing read.
+            let before = try await server.rowCount("messages")
+            #expect(try await store.append(tenant: other.id, keyHash: key, agentCode: "sales", message: NewMessage(role: .human, content: "spy"),
+                                           historyLimit: 3) == nil)
+            #expect(try await store.append(tenant: acme.id, keyHash: key, agentCode: "support", message: NewMessage(role: .human, content: "spy"),
+                                           historyLimit: 3) == nil)
+            #expect(try await store.append(tenant: acme.id, keyHash: KeyMaterial.hash("nope"), agentCode: "sales",
+                                           message: NewMessage(role: .human, content: "spy"), historyLimit: 3) == nil)
+            #expect(try await server.rowCount("messages") == before)
+        }
+    }
 }

@@ -98,7 +98,10 @@ struct LiveHandoffTests {
         let fake = try await FakeOpenAIServer.start()
         defer { Task { await fake.stop() } }
         await fake.enqueue(.stream(tokens: ["Yes, we do [1]."], usage: TokenUsage(promptTokens: 10, completionTokens: 4)))
-        try await ParleyTestServer.with(backend, secrets: ParleySecrets(llmAPIKey: "sk-test-key-123456"), adjust: { $0.llm.baseURL = fake.baseURL }) { server in
+        try await ParleyTestServer.with(backend, secrets: ParleySecrets(llmAPIKey: "sk-test-key-123456"), adjust: {
+            $0.llm.baseURL = fake.baseURL
+            $0.chat.prepareAnswers = .always
+        }) { server in
             let demo = try #require(try await server.stores.tenants.tenant(slug: "demo"))
             let ada = try await AdminTestPeople(server: server).panelSession("ada@example.com", demo.id, .operator)
             let (_, key) = try await server.chatTurn("Do you ship to Canada?")
@@ -106,13 +109,17 @@ struct LiveHandoffTests {
             let session = try #require(try await server.stores.conversations.session(tenant: demo.id, keyHash: KeyMaterial.hash(key))).id
 
             // The stream id is issued, then Ada takes over before the widget redeems it.
+            await fake.enqueue(.stream(tokens: ["It costs $49 [1]."], usage: TokenUsage(promptTokens: 10, completionTokens: 4)))
             let posted = try await server.postChat(["message": "And what does it cost?", "session_key": key])
             let streamID = try #require(posted.json["stream_id"]?.stringValue)
+            #expect(try await eventually { await fake.received().count == 2 })
             #expect(try await ada.post("/admin/t/demo/console/api/sessions/\(session)/take", []).status == 200)
             let path = "/a/sales/events/stream?stream_id=\(streamID)"
             let refused = try await server.send(.GET, path, headers: [("X-Parley-Session", key)])
             #expect(refused.status == 409 && refused.errorCode == "held_by_person")
-            #expect(await fake.received().count == 1)
+            // The answer the POST started (chat.prepare_answers) is dropped unstored, its call recorded.
+            #expect(try await eventually { try await server.rowCount("llm_requests") == 2 })
+            #expect(try await server.rowCount("messages") == 3)
             // The message is Ada's to answer, and the id stays spent.
             let transcript = try await ada.get("/admin/t/demo/console/api/sessions/\(session)")
             #expect(transcript.json["messages"]?.arrayValue?.last?["text"] == "And what does it cost?")

@@ -51,9 +51,14 @@ public struct ChatTurnRunner: Sendable {
         /// turn then records no second escalation (the store would keep the open one anyway) and
         /// spares those statements.
         public var alreadyEscalated: Bool
+        /// For a turn started before its stream id was redeemed (at the POST): where its complete
+        /// answer waits for the redemption, which decides whether it is stored and what
+        /// `alreadyEscalated` is. Nil: the caller redeemed first.
+        public var gate: TurnGate?
 
         public init(tenant: TenantID, session: SessionID, question: StoredMessage, agent: ResolvedAgent, logger: Logger,
-                    history: [StoredMessage]? = nil, alreadyEscalated: Bool = false) {
+                    history: [StoredMessage]? = nil, alreadyEscalated: Bool = false, gate: TurnGate? = nil) {
+            self.gate = gate
             self.tenant = tenant
             self.session = session
             self.question = question
@@ -71,6 +76,7 @@ public struct ChatTurnRunner: Sendable {
         let task = Task {
             await perform(input, emit: { events.yield($0) })
             events.finish()
+            input.gate?.settle()
         }
         events.onCancel { task.cancel() }
         return events
@@ -177,12 +183,21 @@ public struct ChatTurnRunner: Sendable {
             result.escalation = reason != .visitorRequest && review?.needsPerson == true ? .agentDecision : reason
         }
         let calls = await batch?.close() ?? []
+        var alreadyEscalated = input.alreadyEscalated
+        if let gate = input.gate {
+            // Prepared ahead of its stream: stored only once the stream id is redeemed.
+            guard case .redeemed(let escalated) = await gate.wait() else {
+                await record(calls, input: input)
+                return
+            }
+            alreadyEscalated = escalated
+        }
         if failure == nil || !text.isEmpty {
             result.messageID = await store(result, input: input, failureCode: failure?.code, calls: calls)
         } else {
             await record(calls, input: input)
         }
-        if let escalation, let reason = result.escalation, let answer = result.messageID, !input.alreadyEscalated {
+        if let escalation, let reason = result.escalation, let answer = result.messageID, !alreadyEscalated {
             await escalation.escalate(tenant: input.tenant, session: input.session, reason: reason, answer: answer, confidence: result.confidence)
         }
         if let failure {

@@ -26,22 +26,32 @@ public struct VisitorConversations: Sendable {
         public var sessionKey: String
         public var session: ChatSession
         public var question: StoredMessage
+        /// The messages before the question, oldest first, when the caller asked for them.
+        public var history: [StoredMessage]?
     }
 
     /// Stores the message in the conversation `sessionKey` names (it must be this agent's), or
-    /// in a new one with a fresh key.
-    public func post(_ message: String, sessionKey: String?, agent: String) async throws -> Posted {
+    /// in a new one with a fresh key. With `historyLimit`, the messages before it are read with
+    /// it (for a turn started at once).
+    public func post(_ message: String, sessionKey: String?, agent: String, historyLimit: Int? = nil) async throws -> Posted {
         let visitorMessage = NewMessage(role: .human, content: message)
         guard let sessionKey else {
             let key = KeyMaterial.randomKey(prefix: "ps_")
             let (session, question) = try await conversations.createSession(tenant: tenant.id, agentCode: agent,
                                                                            keyHash: KeyMaterial.hash(key), firstMessage: visitorMessage)
-            return Posted(sessionKey: key, session: session, question: question)
+            return Posted(sessionKey: key, session: session, question: question, history: historyLimit == nil ? nil : [])
         }
-        guard let keyHash = Self.keyHash(sessionKey),
-              let (session, question) = try await conversations.append(tenant: tenant.id, keyHash: keyHash, agentCode: agent,
-                                                                       message: visitorMessage) else { throw Self.unknownSession }
-        return Posted(sessionKey: sessionKey, session: session, question: question)
+        guard let keyHash = Self.keyHash(sessionKey) else { throw Self.unknownSession }
+        guard let historyLimit else {
+            guard let (session, question) = try await conversations.append(tenant: tenant.id, keyHash: keyHash, agentCode: agent,
+                                                                           message: visitorMessage) else { throw Self.unknownSession }
+            return Posted(sessionKey: sessionKey, session: session, question: question)
+        }
+        guard let (session, question, history) = try await conversations.append(tenant: tenant.id, keyHash: keyHash, agentCode: agent,
+                                                                                message: visitorMessage, historyLimit: historyLimit) else {
+            throw Self.unknownSession
+        }
+        return Posted(sessionKey: sessionKey, session: session, question: question, history: history)
     }
 
     /// A signed, single-use stream id for the answer to a posted message: it names the message
@@ -68,21 +78,43 @@ public struct VisitorConversations: Sendable {
     /// stream's conversation.
     public func redeem(_ claims: StreamTokenSigner.Claims, agent: String, sessionKey: String?, historyLimit: Int,
                        now: Date = Date()) async throws -> RedeemedStream {
+        try await checkClaims(claims, sessionKey: sessionKey)
+        // The id names the visitor's message (its expiry was checked with its signature).
+        guard let (ticket, window) = try await tickets.redeem(tenant: tenant.id, message: MessageID(claims.streamID.uuid), at: now,
+                                                              readingWindow: historyLimit, of: conversations) else {
+            throw Self.streamUsed
+        }
+        guard let window else { throw Self.mismatchedStream }
+        try Self.check(ticket, matches: claims, agent: agent)
+        return RedeemedStream(session: ticket.sessionID, window: window, heldBy: ticket.heldBy, escalated: ticket.escalated)
+    }
+
+    /// Redeems the stream id of a turn already prepared (it read its own window): the same
+    /// checks and the same single-use write, without reading the window.
+    public func redeemPrepared(_ claims: StreamTokenSigner.Claims, agent: String, sessionKey: String?,
+                               now: Date = Date()) async throws -> StreamTicket {
+        try await checkClaims(claims, sessionKey: sessionKey)
+        guard let ticket = try await tickets.redeem(tenant: tenant.id, message: MessageID(claims.streamID.uuid), at: now) else {
+            throw Self.streamUsed
+        }
+        try Self.check(ticket, matches: claims, agent: agent)
+        return ticket
+    }
+
+    private func checkClaims(_ claims: StreamTokenSigner.Claims, sessionKey: String?) async throws {
         guard claims.tenantID == tenant.id else { throw ParleyError.forbidden("This stream belongs to another site.") }
         if let sessionKey {
             let session = try await Self.keyHash(sessionKey).asyncFlatMap { try await conversations.session(tenant: tenant.id, keyHash: $0) }
             guard session?.id == claims.sessionID else { throw ParleyError.forbidden("This stream belongs to another conversation.") }
         }
-        // The id names the visitor's message (its expiry was checked with its signature).
-        guard let (ticket, window) = try await tickets.redeem(tenant: tenant.id, message: MessageID(claims.streamID.uuid), at: now,
-                                                              readingWindow: historyLimit, of: conversations) else {
-            throw ParleyError(code: "stream_used", message: "This stream id has already been used.", kind: .conflict)
-        }
-        guard ticket.sessionID == claims.sessionID, ticket.agentCode == agent, let window else {
-            throw ParleyError.forbidden("This stream id does not match this conversation.")
-        }
-        return RedeemedStream(session: ticket.sessionID, window: window, heldBy: ticket.heldBy, escalated: ticket.escalated)
     }
+
+    private static func check(_ ticket: StreamTicket, matches claims: StreamTokenSigner.Claims, agent: String) throws {
+        guard ticket.sessionID == claims.sessionID, ticket.agentCode == agent else { throw mismatchedStream }
+    }
+
+    static let streamUsed = ParleyError(code: "stream_used", message: "This stream id has already been used.", kind: .conflict)
+    static let mismatchedStream = ParleyError.forbidden("This stream id does not match this conversation.")
 
     /// The conversation `key` names, if it is this tenant's and this agent's.
     public func session(key: String, agent: String) async throws -> ChatSession? {

@@ -14,6 +14,11 @@ public protocol ConversationStore: Sendable {
     /// is `agentCode`'s, and returns the session (with the person holding it) and the message;
     /// nil, with nothing written, when there is no such session.
     func append(tenant: TenantID, keyHash: String, agentCode: String, message: NewMessage) async throws -> (ChatSession, StoredMessage)?
+    /// As `append(tenant:keyHash:agentCode:message:)`, returning besides the `historyLimit`
+    /// messages before the new one, oldest first, role and content only: what a turn started at
+    /// the POST answers from, in the same trip where the database allows it.
+    func append(tenant: TenantID, keyHash: String, agentCode: String, message: NewMessage,
+                historyLimit: Int) async throws -> (ChatSession, StoredMessage, history: [StoredMessage])?
     /// The last `limit` messages before `before` (exclusive), oldest first.
     func recentMessages(tenant: TenantID, session: SessionID, limit: Int, before: MessageID?) async throws -> [StoredMessage]
     /// As `recentMessages`, with each message's role and content only (`metadata` left empty):
@@ -101,6 +106,15 @@ public protocol StreamTicketStore: Sendable {
     /// conversation): in one round trip where the database can run both in one statement.
     func redeem(tenant: TenantID, message: MessageID, at now: Date, readingWindow limit: Int,
                 of conversations: any ConversationStore) async throws -> (StreamTicket, TurnWindow?)?
+}
+
+extension ConversationStore {
+    /// The message appended, then the history read in a second statement.
+    public func append(tenant: TenantID, keyHash: String, agentCode: String, message: NewMessage,
+                       historyLimit: Int) async throws -> (ChatSession, StoredMessage, history: [StoredMessage])? {
+        guard let (session, stored) = try await append(tenant: tenant, keyHash: keyHash, agentCode: agentCode, message: message) else { return nil }
+        return (session, stored, try await recentTurns(tenant: tenant, session: session.id, limit: historyLimit, before: stored.id))
+    }
 }
 
 extension StreamTicketStore {

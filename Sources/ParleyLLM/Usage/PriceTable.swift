@@ -45,7 +45,10 @@ public struct PricingRecorder: LLMCallRecorder {
         priced.responseBody = redactor.redact(call.responseBody)
         Self.count(priced)
         if let batch = context.batch, await batch.add(priced) { return }
-        try? await log.append(priced)
+        // Outside the caller's task: a call cut short by a visitor who left (or a prepared answer
+        // abandoned) runs in a cancelled task, and a database write there may be refused.
+        let log = self.log
+        await Task { try? await log.append(priced) }.value
     }
 
     /// `parley_llm_calls_total`, `parley_llm_tokens_total` and `parley_llm_cost_total` by tenant

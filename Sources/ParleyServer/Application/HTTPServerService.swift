@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ParleyChat
 import ParleyCore
 import ParleyHandoff
 import ServiceLifecycle
@@ -32,6 +33,8 @@ public struct HTTPServerService: Service {
         logger.info("shutting down", metadata: ["event": "server_stopping", "active_streams": "\(active)"])
         // Live channels would never end by themselves: their clients reconnect to another process.
         await services.localEvents.shutdown()
+        // Answers prepared for a stream request that has not come will not be streamed by this process.
+        await services.preparedTurns.abandonAll()
         let drained = await services.streams.drain(timeout: .milliseconds(Int64(services.config.app.shutdownGraceSeconds * 1000)))
         await app.server.shutdown()
         logger.info("stopped", metadata: ["event": "server_stopped", "streams_drained": "\(drained)"])

@@ -99,6 +99,9 @@ public enum ParleyApp {
                               answerer: answerer,
                               turnLimiter: TurnRateLimiter(store: counters, secret: secret, clock: settings.clock),
                               streamSlots: StreamSlots(perTenant: config.limits.streamsPerTenant, perAddress: config.limits.streamsPerIP),
+                              preparedTurns: PreparedTurns(capacity: config.chat.prepareAnswers.prepares(onPostgreSQL: DatabaseSelection.kind(secrets: settings.secrets) == .postgres)
+                                                                ? ParleyConfig.ChatSection.preparedTurnsPerProcess : 0,
+                                                           lifetime: .seconds(config.chat.streamTTLSeconds)),
                               channelSlots: StreamSlots(perTenant: config.handoff.channelsPerTenant, perAddress: config.handoff.channelsPerIP),
                               adminTokens: await AdminSessionTokens(secret: secret),
                               offlineModel: offline,

@@ -47,6 +47,8 @@ public struct ParleyServices: Sendable {
     public let turnLimiter: TurnRateLimiter
     /// Caps the answers this process streams at once per tenant and client address.
     public let streamSlots: StreamSlots
+    /// Turns started at the visitor's POST, waiting for their stream request (`chat.prepare_answers`).
+    public let preparedTurns: PreparedTurns
     /// Caps visitors' live channels (long-lived) per tenant and client address in this process.
     public let channelSlots: StreamSlots
     /// This process's followers of conversations' live events (visitors' channels, consoles).

@@ -6,6 +6,7 @@ extension ParleyApp {
         try app.register(collection: HealthController())
         try app.register(collection: MetricsController())
         try app.register(collection: ChatController(maxBodyBytes: services.config.chat.maxBodyBytes))
+        app.lifecycle.use(PreparedTurnsShutdown(turns: services.preparedTurns))
         try app.register(collection: VisitorChannelController())
         try app.register(collection: VisitorSocketController())
         app.lifecycle.use(SessionEventsShutdown(bus: services.localEvents))

@@ -38,9 +38,15 @@ struct ChatController: RouteCollection {
         // `?stream=false`: the whole answer in this response, which takes a stream slot while it runs.
         let answersInBody = QueryParameter.value(of: "stream", in: request.url.query).map { ["false", "0", "no"].contains($0.lowercased()) } ?? false
         let slot = answersInBody ? try await context.streamSlot(clientAddress: client) : nil
-        let posted = try await context.conversations.post(body.message, sessionKey: sessionKey, agent: agent.code)
+        // A turn started at once (chat.prepare_answers) reads its history with the message.
+        let prepares = !answersInBody && services.preparedTurns.capacity > 0
+        let posted = try await context.conversations.post(body.message, sessionKey: sessionKey, agent: agent.code,
+                                                          historyLimit: prepares ? agent.historyWindow : nil)
         request.logger[metadataKey: "session"] = .string(posted.session.id.description)
         if sessionKey == nil { try await context.countNewSession(sessionKey: posted.sessionKey) }
+        if prepares, posted.session.heldBy == nil {
+            await context.prepareTurn(for: posted, agent: agent, clientAddress: client, logger: request.logger)
+        }
         await context.queueLeadExtraction(message: posted.question, logger: request.logger)
         if let person = posted.session.heldBy {
             // A person holds the conversation: the message goes to them, and the bot stays silent.
@@ -77,9 +83,14 @@ struct ChatController: RouteCollection {
     func stream(_ request: Request) async throws -> Response {
         let context = try request.tenantContext
         let agent = try context.requireAgent()
+        let claims = try StreamCredential.verified(request)
+        if claims.tenantID == context.tenant.id,
+           let prepared = context.services.preparedTurns.take(tenant: context.tenant.id, message: MessageID(claims.streamID.uuid)) {
+            return try await stream(prepared, claims: claims, agent: agent, context: context, request: request)
+        }
         // Before the stream id is redeemed: a visitor refused here can try the same id again.
         let slot = try await context.streamSlot(clientAddress: ClientAddress.of(request))
-        let redeemed = try await context.conversations.redeem(try StreamCredential.verified(request), agent: agent.code,
+        let redeemed = try await context.conversations.redeem(claims, agent: agent.code,
                                                               sessionKey: request.headers.first(name: Self.sessionHeader),
                                                               historyLimit: agent.historyWindow)
         let session = redeemed.session, window = redeemed.window
@@ -93,13 +104,40 @@ struct ChatController: RouteCollection {
         let question = window.question
         let input = ChatTurnRunner.Input(tenant: context.tenant.id, session: session, question: question, agent: agent, logger: request.logger,
                                          history: window.history, alreadyEscalated: redeemed.escalated)
-        let asked = question.content
-        var offersLeadForm: (@Sendable (ChatTurnResult) -> Bool)?
-        if context.leadSettings.formEnabled {
-            offersLeadForm = { result in ContactIntent.callsForLeadForm(question: asked, answer: result.content) }
-        }
         let events = try await context.turns(logger: request.logger).run(input)
-        return SSEResponse.make(events: events, registry: context.services.streams, holding: slot, offersLeadForm: offersLeadForm)
+        return SSEResponse.make(events: events, registry: context.services.streams, holding: slot,
+                                offersLeadForm: Self.leadFormOffer(context, question: question))
+    }
+
+    /// Streams a turn the POST started: redeems its stream id (the turn's answer is stored only
+    /// after that), or abandons the turn when the id is refused or a person took the
+    /// conversation over meanwhile. The turn's stream slot, taken at the POST, is held until its
+    /// stream ends.
+    private func stream(_ prepared: PreparedTurn, claims: StreamTokenSigner.Claims, agent: ResolvedAgent, context: TenantContext,
+                        request: Request) async throws -> Response {
+        let ticket: StreamTicket
+        do {
+            ticket = try await context.conversations.redeemPrepared(claims, agent: agent.code, sessionKey: request.headers.first(name: Self.sessionHeader))
+        } catch {
+            prepared.abandon()
+            throw error
+        }
+        request.logger[metadataKey: "session"] = .string(ticket.sessionID.description)
+        if ticket.heldBy != nil {
+            prepared.abandon()
+            try await context.visitorHandoff(logger: request.logger).visitorWrote(prepared.question)
+            throw Self.heldByPerson
+        }
+        prepared.gate.open(.redeemed(alreadyEscalated: ticket.escalated))
+        return SSEResponse.make(events: prepared.events, registry: context.services.streams, holding: prepared.holding,
+                                offersLeadForm: Self.leadFormOffer(context, question: prepared.question))
+    }
+
+    /// Whether `done` offers the lead form, decided from the finished answer (nil: the tenant has no form).
+    private static func leadFormOffer(_ context: TenantContext, question: StoredMessage) -> (@Sendable (ChatTurnResult) -> Bool)? {
+        guard context.leadSettings.formEnabled else { return nil }
+        let asked = question.content
+        return { result in ContactIntent.callsForLeadForm(question: asked, answer: result.content) }
     }
 
     static let heldByPerson = ParleyError(code: "held_by_person", message: "A person has taken over this conversation; their reply comes on the live channel.",

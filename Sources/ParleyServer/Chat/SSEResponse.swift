@@ -9,7 +9,7 @@ import Vapor
 enum SSEResponse {
     /// `slot` is held until the stream ends (or its body is dropped unstarted).
     /// `offersLeadForm` decides, from the finished answer, whether `done` carries `"lead_form": true`.
-    static func make(events: TurnEvents, registry: StreamRegistry, holding slot: StreamSlot? = nil,
+    static func make(events: TurnEvents, registry: StreamRegistry, holding slot: (any Sendable)? = nil,
                      keepAlive: Duration = .seconds(15), offersLeadForm: (@Sendable (ChatTurnResult) -> Bool)? = nil) -> Response {
         let body = Response.Body(managedAsyncStream: { writer in
             await registry.begin()

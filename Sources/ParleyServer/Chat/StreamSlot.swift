@@ -23,6 +23,12 @@ final class StreamSlot: Sendable {
         return StreamSlot(slots: slots, tenant: tenant, address: address)
     }
 
+    /// A slot, or nil when a cap is full (for work a caller may leave undone).
+    static func tryAcquire(_ slots: StreamSlots, tenant: TenantID, address: String?) async -> StreamSlot? {
+        guard await slots.acquire(tenant: tenant, address: address) == nil else { return nil }
+        return StreamSlot(slots: slots, tenant: tenant, address: address)
+    }
+
     deinit {
         let (slots, tenant, address) = (slots, tenant, address)
         Task { await slots.release(tenant: tenant, address: address) }

@@ -60,6 +60,23 @@ struct TenantContext: Sendable {
         return services.turnRunner(services.stores(on: database), model: offline)
     }
 
+    /// Starts answering `posted` now, before its stream request comes, when this process has
+    /// room for one more prepared turn and a stream slot is free for this tenant and client: the
+    /// turn holds that slot, so a caller who posts without streaming starts no more model work
+    /// than one who streams. Otherwise (or when the budget cannot be read now) the stream request
+    /// runs the turn as it would without preparing.
+    func prepareTurn(for posted: VisitorConversations.Posted, agent: ResolvedAgent, clientAddress: String?, logger: Logger) async {
+        let prepared = services.preparedTurns
+        guard prepared.hasRoom,
+              let slot = await StreamSlot.tryAcquire(services.streamSlots, tenant: tenant.id, address: clientAddress.map(ClientAddressKey.blockKey)),
+              let runner = try? await turns(logger: logger) else { return }
+        let gate = TurnGate()
+        let input = ChatTurnRunner.Input(tenant: tenant.id, session: posted.session.id, question: posted.question, agent: agent, logger: logger,
+                                         history: posted.history, gate: gate)
+        let turn = PreparedTurn(events: runner.run(input), gate: gate, question: posted.question, holding: slot)
+        if !prepared.keep(turn, tenant: tenant.id) { turn.abandon() }
+    }
+
     /// Queues the reading of a visitor message into the conversation's lead (`leads.extract`).
     /// Without a model to read it, a message in which the rules find nothing (most of them) is
     /// not queued: the job would change nothing, and each one costs the turn a write and a run.

@@ -10,7 +10,7 @@ import SQLKit
 /// same `INSERT … SELECT … WHERE EXISTS`, and the `messages_touch_session` trigger (migration
 /// 019) moves the session's `last_activity_at` in the same statement.
 public struct FluentConversationStore: ConversationStore {
-    private let database: any Database
+    let database: any Database
 
     public init(database: any Database) {
         self.database = database
@@ -99,24 +99,9 @@ public struct FluentConversationStore: ConversationStore {
     /// the person holding it (at most one open escalation, through its partial unique index).
     /// A visitor's every message after the first comes through here.
     public func append(tenant: TenantID, keyHash: String, agentCode: String, message: NewMessage) async throws -> (ChatSession, StoredMessage)? {
-        let id = MessageID()
-        let now = Date()
-        let metadata = JSONObject(message.metadata)
-        guard let row = try await sql.raw("""
-            INSERT INTO messages (id, tenant_id, session_id, role, content, metadata, created_at)
-            SELECT \(uuid: id.uuid), s.tenant_id, s.id, \(bind: message.role.rawValue), \(bind: message.content), \(metadata.bound), \(bind: now)
-            FROM sessions s
-            WHERE s.tenant_id = \(uuid: tenant.uuid) AND s.session_key_hash = \(bind: keyHash) AND s.agent_code = \(bind: agentCode)
-            RETURNING session_id,
-             (SELECT s.created_at FROM sessions s WHERE s.id = messages.session_id AND s.tenant_id = messages.tenant_id) AS session_created_at,
-             \(ReturnedEscalation.column)
-            """).first() else { return nil }
-        let sessionID = SessionID(try row.decode(column: "session_id", as: UUID.self))
-        let session = ChatSession(id: sessionID, tenantID: tenant, agentCode: agentCode,
-                                  createdAt: try row.decode(column: "session_created_at", as: Date.self), lastActivityAt: now,
-                                  heldBy: try ReturnedEscalation.read(row).holder)
-        return (session, StoredMessage(id: id, tenantID: tenant, sessionID: sessionID, role: message.role, content: message.content,
-                                       metadata: metadata.value, createdAt: now))
+        let appended = KeyedAppend(tenant: tenant, keyHash: keyHash, agentCode: agentCode, message: message)
+        guard let row = try await sql.raw(appended.statement).first() else { return nil }
+        return try appended.result(row)
     }
 
     /// Appends a message to the tenant's session in one statement that checks the session is
