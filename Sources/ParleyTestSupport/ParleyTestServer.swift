@@ -124,7 +124,7 @@ public final class ParleyTestServer: Sendable {
     }
 
     public func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [],
-                     body: Data? = nil, contentType: String? = "application/json") async throws -> Reply {
+                     body: Data? = nil, contentType: String? = "application/json", timeout: TimeAmount = .seconds(30)) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -132,7 +132,7 @@ public final class ParleyTestServer: Sendable {
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await client.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: timeout)
         let data = try await response.body.collect(upTo: 16 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers, body: Data(data.readableBytesView))
     }

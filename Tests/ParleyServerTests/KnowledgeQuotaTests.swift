@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
 import ParleyChat
 import ParleyCore
@@ -27,8 +28,12 @@ struct KnowledgeQuotaTests {
         }
     }
 
+    /// `?wait=true` waits for the ingestion job (the server gives a crawl minutes); the client
+    /// waits as long, since under the whole suite's load on two cores a crawl's job has taken
+    /// over the default 30 s to finish.
     func add(_ server: ParleyTestServer, key: String, _ json: String) async throws -> ParleyTestServer.Reply {
-        try await server.send(.POST, "/api/v1/sources?wait=true", headers: [("Authorization", "Bearer \(key)")], body: Data(json.utf8))
+        try await server.send(.POST, "/api/v1/sources?wait=true", headers: [("Authorization", "Bearer \(key)")], body: Data(json.utf8),
+                              timeout: .seconds(300))
     }
 
     func text(_ title: String, _ content: String) -> String {
