@@ -15,23 +15,24 @@ struct PreparedAnswerTests {
     private static let reply = FakeOpenAIServer.Reply.stream(tokens: ["We ship ", "worldwide [1]."],
                                                             usage: TokenUsage(promptTokens: 12, completionTokens: 4))
 
-    private static func server(_ backend: TestBackend, fake: FakeOpenAIServer, adjust: @escaping @Sendable (inout ParleyConfig) -> Void = { _ in },
-                               _ body: (ParleyTestServer) async throws -> Void) async throws {
+    /// A server answering through a fake model that holds `replies` answers, preparing always.
+    private static func server(_ backend: TestBackend, replies: Int, adjust: @escaping @Sendable (inout ParleyConfig) -> Void = { _ in },
+                               _ body: (ParleyTestServer, FakeOpenAIServer) async throws -> Void) async throws {
+        let fake = try await FakeOpenAIServer.start()
+        defer { Task { await fake.stop() } }
+        for _ in 0 ..< replies { await fake.enqueue(reply) }
         try await ParleyTestServer.with(backend, secrets: ParleySecrets(llmAPIKey: "sk-test-key-123456"), adjust: {
             $0.llm.baseURL = fake.baseURL
             // Only the answers ask the fake model (a lead job reading the message would take a reply).
             $0.leads.extraction = .rules
             $0.chat.prepareAnswers = .always
             adjust(&$0)
-        }, body)
+        }) { server in try await body(server, fake) }
     }
 
     @Test(arguments: TestBackend.available)
     func theAnswerIsReadyAtThePostAndStoredAtItsStream(_ backend: TestBackend) async throws {
-        let fake = try await FakeOpenAIServer.start()
-        defer { Task { await fake.stop() } }
-        await fake.enqueue(Self.reply)
-        try await Self.server(backend, fake: fake) { server in
+        try await Self.server(backend, replies: 1) { server, fake in
             let posted = try await server.postChat(["message": "Do you ship abroad?"])
             let streamID = try #require(posted.json["stream_id"]?.stringValue)
             // The model is asked before any stream request...
@@ -57,10 +58,7 @@ struct PreparedAnswerTests {
 
     @Test(arguments: TestBackend.available)
     func anAnswerNobodyStreamsIsDroppedAndItsCallRecorded(_ backend: TestBackend) async throws {
-        let fake = try await FakeOpenAIServer.start()
-        defer { Task { await fake.stop() } }
-        await fake.enqueue(Self.reply)
-        try await Self.server(backend, fake: fake, adjust: { $0.chat.streamTTLSeconds = 5 }) { server in
+        try await Self.server(backend, replies: 1, adjust: { $0.chat.streamTTLSeconds = 5 }) { server, fake in
             let posted = try await server.postChat(["message": "Do you ship abroad?"])
             let streamID = try #require(posted.json["stream_id"]?.stringValue)
             // (At least one attempt: a slow first token under load is tried again.)
@@ -77,10 +75,7 @@ struct PreparedAnswerTests {
 
     @Test(arguments: TestBackend.available)
     func anotherTenantsStreamRequestNeitherTakesNorSpoilsTheTurn(_ backend: TestBackend) async throws {
-        let fake = try await FakeOpenAIServer.start()
-        defer { Task { await fake.stop() } }
-        await fake.enqueue(Self.reply)
-        try await Self.server(backend, fake: fake, adjust: { $0.app.mode = .multiTenant }) { server in
+        try await Self.server(backend, replies: 1, adjust: { $0.app.mode = .multiTenant }) { server, fake in
             let provisioner = server.services.provisioner(server.stores)
             let alpha = try await provisioner.createTenant(name: "Alpha Ltd", slug: "alpha")
             let beta = try await provisioner.createTenant(name: "Beta Inc", slug: "beta")
@@ -99,10 +94,7 @@ struct PreparedAnswerTests {
 
     @Test(arguments: TestBackend.available)
     func aStreamRequestForAnotherConversationAbandonsTheTurnWithoutSpendingTheID(_ backend: TestBackend) async throws {
-        let fake = try await FakeOpenAIServer.start()
-        defer { Task { await fake.stop() } }
-        await fake.enqueue(Self.reply, Self.reply, Self.reply)
-        try await Self.server(backend, fake: fake) { server in
+        try await Self.server(backend, replies: 3) { server, fake in
             let (_, otherKey) = try await server.chatTurn("Hello")
             let posted = try await server.postChat(["message": "Do you ship abroad?"])
             let streamID = try #require(posted.json["stream_id"]?.stringValue)
@@ -122,10 +114,7 @@ struct PreparedAnswerTests {
 
     @Test(arguments: TestBackend.available)
     func withoutAFreeStreamSlotThePostLeavesTheTurnToItsStream(_ backend: TestBackend) async throws {
-        let fake = try await FakeOpenAIServer.start()
-        defer { Task { await fake.stop() } }
-        await fake.enqueue(Self.reply, Self.reply)
-        try await Self.server(backend, fake: fake, adjust: { $0.limits.streamsPerIP = 1 }) { server in
+        try await Self.server(backend, replies: 2, adjust: { $0.limits.streamsPerIP = 1 }) { server, fake in
             let first = try await server.postChat(["message": "Do you ship abroad?"])
             #expect(try await eventually { server.services.preparedTurns.count == 1 })
             #expect(try await eventually { await fake.received().count == 1 })
@@ -152,10 +141,7 @@ struct PreparedAnswerTests {
 
     @Test(arguments: TestBackend.available)
     func turnedOffTheModelIsAskedOnlyByTheStream(_ backend: TestBackend) async throws {
-        let fake = try await FakeOpenAIServer.start()
-        defer { Task { await fake.stop() } }
-        await fake.enqueue(Self.reply)
-        try await Self.server(backend, fake: fake, adjust: { $0.chat.prepareAnswers = .never }) { server in
+        try await Self.server(backend, replies: 1, adjust: { $0.chat.prepareAnswers = .never }) { server, fake in
             let posted = try await server.postChat(["message": "Do you ship abroad?"])
             try await Task.sleep(for: .milliseconds(300))
             #expect(await fake.received().isEmpty)

@@ -109,9 +109,14 @@ public protocol StreamTicketStore: Sendable {
 }
 
 extension ConversationStore {
-    /// The message appended, then the history read in a second statement.
     public func append(tenant: TenantID, keyHash: String, agentCode: String, message: NewMessage,
                        historyLimit: Int) async throws -> (ChatSession, StoredMessage, history: [StoredMessage])? {
+        try await appendThenReadHistory(tenant: tenant, keyHash: keyHash, agentCode: agentCode, message: message, historyLimit: historyLimit)
+    }
+
+    /// The message appended, then the history read in a second statement.
+    public func appendThenReadHistory(tenant: TenantID, keyHash: String, agentCode: String, message: NewMessage,
+                                      historyLimit: Int) async throws -> (ChatSession, StoredMessage, history: [StoredMessage])? {
         guard let (session, stored) = try await append(tenant: tenant, keyHash: keyHash, agentCode: agentCode, message: message) else { return nil }
         return (session, stored, try await recentTurns(tenant: tenant, session: session.id, limit: historyLimit, before: stored.id))
     }

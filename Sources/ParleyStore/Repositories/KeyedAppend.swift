@@ -97,7 +97,6 @@ extension FluentConversationStore {
             let (session, stored) = try appended.result(first)
             return (session, stored, try rows[1].map { try Self.message($0, tenant: tenant) }.reversed())
         }
-        guard let (session, stored) = try await append(tenant: tenant, keyHash: keyHash, agentCode: agentCode, message: message) else { return nil }
-        return (session, stored, try await recentTurns(tenant: tenant, session: session.id, limit: historyLimit, before: stored.id))
+        return try await appendThenReadHistory(tenant: tenant, keyHash: keyHash, agentCode: agentCode, message: message, historyLimit: historyLimit)
     }
 }
