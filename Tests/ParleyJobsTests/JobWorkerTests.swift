@@ -100,7 +100,13 @@ struct JobWorkerTests {
             // suite may let several periods pass unoffered.
             let periods = Int(last - first)
             #expect(runs >= 1 && runs <= periods + 1, "runs \(runs) over periods \(first)...\(last)")
-            #expect(try await store.counts()[.succeeded] == runs)
+            // Every run succeeded, except a run the shutdown found still going and gave back
+            // queued (a loaded machine can stretch a run past the drain time); nothing else is
+            // queued than such jobs and the last period's unclaimed one; no job is left running.
+            let counts = try await store.counts()
+            let succeeded = counts[.succeeded, default: 0], queued = counts[.queued, default: 0]
+            #expect(succeeded <= runs && runs <= succeeded + queued, "\(counts), runs \(runs)")
+            #expect(Set(counts.keys).isSubset(of: [.succeeded, .queued]), "\(counts)")
         }
     }
 

@@ -23,8 +23,14 @@ struct AdminUsageAPITests {
             config.llm.model = "=HYPERLINK(\"http://evil.example\")"
             config.llm.prices = ["=HYPERLINK(\"http://evil.example\")": .init(prompt: 1000, completion: 2000)]
         }) { server in
+            // The calls are stamped with the real time: the report asks for the days the turns
+            // ran on, which are two when the test runs across midnight (UTC, as the report's days).
+            let day = ISO8601DateFormatter()
+            day.formatOptions = [.withFullDate]
+            let firstDay = day.string(from: Date())
             let first = try await server.chatTurn("What plans do you offer?")
             _ = try await server.chatTurn("And delivery?", sessionKey: first.sessionKey)
+            let lastDay = day.string(from: Date())
             let provisioner = server.services.provisioner(server.stores)
             let demo = try await provisioner.tenant(slug: "demo")
             let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
@@ -34,23 +40,26 @@ struct AdminUsageAPITests {
             func get(_ query: String, as token: String = viewer) async throws -> ParleyTestServer.Reply {
                 try await server.send(.GET, "/api/v1/admin/tenants/demo/usage/daily" + query, headers: [("Authorization", "Bearer \(token)")])
             }
-            let report = try await get("")
+            let days = "from=\(firstDay)&to=\(lastDay)"
+            let report = try await get("?" + days)
             let rows = try #require(report.json["rows"]?.arrayValue)
-            #expect(rows.count == 1, "\(report.json)")
-            #expect(rows.first?["agent"]?.stringValue == "sales" && rows.first?["calls"]?.doubleValue == 2)
-            #expect(rows.first?["prompt_tokens"]?.doubleValue == 200 && rows.first?["completion_tokens"]?.doubleValue == 40)
+            #expect(rows.count == 1 || (firstDay != lastDay && rows.count == 2), "\(report.json)")
+            func total(_ field: String) -> Double { rows.reduce(0) { $0 + ($1[field]?.doubleValue ?? 0) } }
+            #expect(rows.allSatisfy { $0["agent"]?.stringValue == "sales" } && total("calls") == 2)
+            #expect(total("prompt_tokens") == 200 && total("completion_tokens") == 40)
             // 200 prompt tokens at 1,000 and 40 completion tokens at 2,000 per million.
-            #expect(abs((rows.first?["cost"]?.doubleValue ?? 0) - 0.28) < 1e-9)
-            let today = ISO8601DateFormatter()
-            today.formatOptions = [.withFullDate]
-            #expect(rows.first?["day"]?.stringValue == today.string(from: Date()))
+            #expect(abs(total("cost") - 0.28) < 1e-9)
+            #expect(rows.allSatisfy { [firstDay, lastDay].contains($0["day"]?.stringValue ?? "") })
+            if firstDay == lastDay {
+                #expect(try await get("").json["rows"] == report.json["rows"], "the default range ends today")
+            }
 
-            let csv = try await get("?format=csv")
+            let csv = try await get("?format=csv&" + days)
             #expect(csv.headers.first(name: "Content-Type")?.hasPrefix("text/csv") == true)
             #expect(csv.headers.first(name: "Content-Disposition")?.contains("attachment") == true)
             let lines = String(decoding: csv.body, as: UTF8.self).split(separator: "\r\n").map(String.init)
             #expect(lines.first == "day,agent,model,calls,failed_calls,prompt_tokens,completion_tokens,cost")
-            #expect(lines.count == 2 && lines[1].contains("\"'=HYPERLINK(\"\"http://evil.example\"\")\""),
+            #expect(lines.count == rows.count + 1 && lines.dropFirst().allSatisfy { $0.contains("\"'=HYPERLINK(\"\"http://evil.example\"\")\"") },
                     "a formula is defused and quoted: \(lines)")
 
             for bad in ["?from=2026-12-05&to=2026-01-01", "?from=2020-01-01&to=2026-01-01", "?format=xml", "?from=soon"] {
