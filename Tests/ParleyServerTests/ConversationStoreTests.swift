@@ -228,4 +228,32 @@ struct ConversationStoreTests {
             #expect(try await server.rowCount("messages") == before)
         }
     }
+
+    /// A conversation's window is one backward scan of `(tenant_id, session_id, created_at)`,
+    /// with no sort, before the database has any statistics: with an index per column,
+    /// PostgreSQL intersected them and read every message of the tenant on every turn.
+    @Test(arguments: TestBackend.available)
+    func aWindowIsOneIndexScanWithoutStatistics(_ backend: TestBackend) async throws {
+        try await ParleyTestServer.withTwoTenants(backend) { server, acme, _ in
+            let store = FluentConversationStore(database: server.app.db(.parley))
+            let (session, _) = try await store.createSession(tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("k1"),
+                                                            firstMessage: NewMessage(role: .human, content: "m0"))
+            let sql = try #require(server.app.db(.parley) as? any SQLDatabase)
+            let window: SQLQueryString = """
+                SELECT id, role, content, created_at FROM messages
+                WHERE tenant_id = \(literal: acme.id.uuid.uuidString.lowercased()) AND session_id = \(literal: session.id.uuid.uuidString.lowercased())
+                ORDER BY created_at DESC LIMIT 10
+                """
+            let plan: String
+            if backend == .postgres {
+                plan = try await sql.raw("EXPLAIN " + window).all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
+                #expect(plan.contains("Index Scan Backward using messages_tenant_session_created_idx"), "\(plan)")
+                #expect(!plan.contains("Sort") && !plan.contains("BitmapAnd"), "\(plan)")
+            } else {
+                plan = try await sql.raw("EXPLAIN QUERY PLAN " + window).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "\n")
+                #expect(plan.contains("messages_tenant_session_created_idx"), "\(plan)")
+                #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+            }
+        }
+    }
 }
