@@ -123,8 +123,12 @@ public final class ParleyTestServer: Sendable {
         public var errorCode: String? { json["error"]?["code"]?.stringValue }
     }
 
+    /// One request and its whole response. `timeout` only guards against a hung test: the server
+    /// bounds every wait of its own (`?wait=true` waits for an ingestion job's deadlines), and
+    /// under the whole suite on two slow cores such a job has taken more than 30 s (a crawl of
+    /// one local page, in the admin sources and quota tests) where alone it takes under one.
     public func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [],
-                     body: Data? = nil, contentType: String? = "application/json", timeout: TimeAmount = .seconds(30)) async throws -> Reply {
+                     body: Data? = nil, contentType: String? = "application/json", timeout: TimeAmount = .seconds(300)) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }

@@ -28,12 +28,10 @@ struct KnowledgeQuotaTests {
         }
     }
 
-    /// `?wait=true` waits for the ingestion job (the server gives a crawl minutes); the client
-    /// waits as long, since under the whole suite's load on two cores a crawl's job has taken
-    /// over the default 30 s to finish.
+    /// `?wait=true` waits for the ingestion job (the server gives a crawl minutes; so does the
+    /// test client, see `ParleyTestServer.send`).
     func add(_ server: ParleyTestServer, key: String, _ json: String) async throws -> ParleyTestServer.Reply {
-        try await server.send(.POST, "/api/v1/sources?wait=true", headers: [("Authorization", "Bearer \(key)")], body: Data(json.utf8),
-                              timeout: .seconds(300))
+        try await server.send(.POST, "/api/v1/sources?wait=true", headers: [("Authorization", "Bearer \(key)")], body: Data(json.utf8))
     }
 
     func text(_ title: String, _ content: String) -> String {
