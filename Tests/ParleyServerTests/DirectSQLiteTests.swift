@@ -30,6 +30,10 @@ struct DirectSQLiteTests {
             var config = ParleyConfig()
             config.database.sqlitePath = folder + "/parley.sqlite"
             config.database.sqliteDirectStatements = direct
+            // As in `ParleyTestServer`: under the whole suite on two cores a task may wait for the
+            // one connection longer than a server's 10 s (it did, 8 tasks taking turns), and a
+            // wait is not what these tests are about.
+            config.database.poolTimeoutSeconds = 60
             pool.start()
             databases = Databases(threadPool: pool, on: loops)
             databases.use(try DatabaseSelection.factory(config: config, secrets: ParleySecrets()), as: .sqlite)

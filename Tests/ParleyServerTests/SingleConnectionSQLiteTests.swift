@@ -20,6 +20,7 @@ struct SingleConnectionSQLiteTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var config = ParleyConfig()
         config.database.sqlitePath = folder + "/parley.sqlite"
+        config.database.poolTimeoutSeconds = 60  // eight tasks take turns at one connection under the whole suite's load
         let applicationPool = NIOThreadPool(numberOfThreads: 4)
         applicationPool.start()
         let databases = Databases(threadPool: applicationPool, on: MultiThreadedEventLoopGroup.singleton)
