@@ -123,12 +123,15 @@ public final class ParleyTestServer: Sendable {
         public var errorCode: String? { json["error"]?["code"]?.stringValue }
     }
 
-    /// One request and its whole response. `timeout` only guards against a hung test: the server
+    /// How long `send` waits for a whole response. It only guards against a hung test: the server
     /// bounds every wait of its own (`?wait=true` waits for an ingestion job's deadlines), and
     /// under the whole suite on two slow cores such a job has taken more than 30 s (a crawl of
     /// one local page, in the admin sources and quota tests) where alone it takes under one.
+    static let requestTimeout: TimeAmount = .seconds(300)
+
+    /// One request and its whole response.
     public func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [],
-                     body: Data? = nil, contentType: String? = "application/json", timeout: TimeAmount = .seconds(300)) async throws -> Reply {
+                     body: Data? = nil, contentType: String? = "application/json") async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -136,7 +139,7 @@ public final class ParleyTestServer: Sendable {
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await client.execute(request, timeout: timeout)
+        let response = try await client.execute(request, timeout: Self.requestTimeout)
         let data = try await response.body.collect(upTo: 16 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers, body: Data(data.readableBytesView))
     }
