@@ -55,7 +55,9 @@ public enum DatabaseSelection {
             }
         }
         let sqlite = DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: poolTimeout(config))
-        let direct = config.database.sqliteDirectStatements
-        return DatabaseConfigurationFactory { SingleConnectionSQLite(wrapped: sqlite.make(), directStatements: direct) }
+        let (direct, callingThread) = (config.database.sqliteDirectStatements, config.database.sqliteStatementsOnCallingThread)
+        return DatabaseConfigurationFactory {
+            SingleConnectionSQLite(wrapped: sqlite.make(), directStatements: direct, onCallingThreadWhenFree: callingThread)
+        }
     }
 }
