@@ -37,8 +37,6 @@ final class DirectSQLiteLane: Sendable {
     private let kept = Mutex(PreparedSQLiteStatements())
     /// Whether a statement may run on the calling thread when the connection is free.
     private let onCallingThreadWhenFree: Bool
-    /// Statements (and batches) between their call and their rows, wherever they run.
-    private let inFlight = Atomic(0)
 
     init(thread: NIOThreadPool, onCallingThreadWhenFree: Bool = true) {
         self.thread = thread
@@ -83,12 +81,7 @@ final class DirectSQLiteLane: Sendable {
     private func onConnection<T: Sendable>(identify: () async throws -> Int?,
                                            _ work: @escaping @Sendable (OpaquePointer, PreparedSQLiteStatements) throws -> T) async throws -> T? {
         guard let token = try await currentToken(identify: identify) else { return nil }
-        // Only a statement that nobody else wants the connection for runs on its caller's
-        // thread: with others waiting, it would hold the lock the connection's thread then
-        // sleeps on (at 64 visitors that cost about 3% more CPU per turn than queueing).
-        let others = inFlight.add(1, ordering: .relaxed).oldValue
-        defer { inFlight.subtract(1, ordering: .relaxed) }
-        if onCallingThreadWhenFree, others == 0, let result = try CallingThreadSQLite.run(on: token, kept: kept, work) {
+        if onCallingThreadWhenFree, let result = try CallingThreadSQLite.run(on: token, kept: kept, work) {
             return result
         }
         let result: T? = try await thread.runIfActive { [self] in
