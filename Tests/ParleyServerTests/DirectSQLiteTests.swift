@@ -25,12 +25,11 @@ struct DirectSQLiteTests {
         let database: any Database
         let sql: any SQLDatabase
 
-        init(direct: Bool = true, onCallingThread: Bool = true) throws {
+        init(direct: Bool = true) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("direct-sqlite-\(UUID().uuidString)").path
             var config = ParleyConfig()
             config.database.sqlitePath = folder + "/parley.sqlite"
             config.database.sqliteDirectStatements = direct
-            config.database.sqliteStatementsOnCallingThread = onCallingThread
             // As in `ParleyTestServer`: under the whole suite on two cores a task may wait for the
             // one connection longer than a server's 10 s (it did, 8 tasks taking turns), and a
             // wait is not what these tests are about.
@@ -50,8 +49,8 @@ struct DirectSQLiteTests {
         }
     }
 
-    static func with(direct: Bool = true, onCallingThread: Bool = true, _ body: (Fixture) async throws -> Void) async throws {
-        let fixture = try Fixture(direct: direct, onCallingThread: onCallingThread)
+    static func with(direct: Bool = true, _ body: (Fixture) async throws -> Void) async throws {
+        let fixture = try Fixture(direct: direct)
         do {
             try await fixture.sql.raw("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE, weight REAL, data BLOB, at REAL)").run()
             try await body(fixture)

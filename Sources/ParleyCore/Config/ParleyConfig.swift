@@ -85,15 +85,10 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         /// SQLite: run SQL statements outside transactions straight on the connection's thread
         /// instead of through sqlite-nio's event-loop hand-offs (``DirectSQLiteDatabase``).
         public var sqliteDirectStatements = true
-        /// SQLite: a direct statement runs on the calling task's thread when nobody else is using
-        /// the connection, instead of on the connection's thread (two thread hand-offs fewer each;
-        /// ``CallingThreadSQLite``).
-        public var sqliteStatementsOnCallingThread = true
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case sqlitePath = "sqlite_path", sqliteSynchronous = "sqlite_synchronous", poolTimeoutSeconds = "pool_timeout_seconds"
             case postgresPreparedStatements = "postgres_prepared_statements", sqliteDirectStatements = "sqlite_direct_statements"
-            case sqliteStatementsOnCallingThread = "sqlite_statements_on_calling_thread"
         }
 
         public enum Synchronous: String, Sendable, Codable, Equatable, ConfigChoice {

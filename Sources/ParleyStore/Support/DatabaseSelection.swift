@@ -55,9 +55,7 @@ public enum DatabaseSelection {
             }
         }
         let sqlite = DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: poolTimeout(config))
-        let (direct, callingThread) = (config.database.sqliteDirectStatements, config.database.sqliteStatementsOnCallingThread)
-        return DatabaseConfigurationFactory {
-            SingleConnectionSQLite(wrapped: sqlite.make(), directStatements: direct, onCallingThreadWhenFree: callingThread)
-        }
+        let direct = config.database.sqliteDirectStatements
+        return DatabaseConfigurationFactory { SingleConnectionSQLite(wrapped: sqlite.make(), directStatements: direct) }
     }
 }

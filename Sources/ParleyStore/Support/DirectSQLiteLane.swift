@@ -6,15 +6,13 @@ import SQLiteNIO
 import Synchronization
 import VaporCSQLite
 
-/// Runs statements straight on the process's one SQLite connection: on the calling thread when
-/// no other thread is using the connection (``CallingThreadSQLite``), otherwise on the
-/// connection's own thread, which hands the rows back to the waiting task in one step.
+/// Runs statements straight on the process's one SQLite connection, on the connection's own
+/// thread, and hands the rows back to the waiting task in one step.
 ///
 /// Through sqlite-nio each statement went from the task to the pool's event loop (to lease the
 /// connection), to the connection's thread, back to the event loop for every row and for the
 /// end, and back to the task: four thread wake-ups or more for a statement whose own work takes
-/// about 0.1 ms. On the connection's thread it is two (there, then back to the task); on the
-/// calling thread none.
+/// about 0.1 ms. Here it is two (the connection's thread, then the task).
 ///
 /// The lane shares the connection with sqlite-nio, which leases it from its pool for a
 /// transaction and runs the transaction's statements on the same one thread. A statement here
@@ -32,15 +30,11 @@ final class DirectSQLiteLane: Sendable {
     /// The connection's thread (the `NIOThreadPool` of one thread its driver was made with).
     private let thread: NIOThreadPool
     private let token = Mutex(Token.unknown)
-    /// The statements kept prepared. Its lock is held by whoever runs statements through the
-    /// lane (the connection's thread or a caller's, below), so they run one at a time.
-    private let kept = Mutex(PreparedSQLiteStatements())
-    /// Whether a statement may run on the calling thread when the connection is free.
-    private let onCallingThreadWhenFree: Bool
+    /// Touched only on the connection's thread.
+    private let prepared = PreparedSQLiteStatements()
 
-    init(thread: NIOThreadPool, onCallingThreadWhenFree: Bool = true) {
+    init(thread: NIOThreadPool) {
         self.thread = thread
-        self.onCallingThreadWhenFree = onCallingThreadWhenFree
         SQLiteConnectionTokens.install()
     }
 
@@ -75,21 +69,15 @@ final class DirectSQLiteLane: Sendable {
         }
     }
 
-    /// `work` with the connection's handle, when the connection is known, open and outside any
-    /// transaction; otherwise nil. On the calling thread when the connection is free right now
-    /// (``CallingThreadSQLite``), else on the connection's thread.
+    /// `work` on the connection's thread with its handle, when the connection is known, open
+    /// and outside any transaction; otherwise nil.
     private func onConnection<T: Sendable>(identify: () async throws -> Int?,
                                            _ work: @escaping @Sendable (OpaquePointer, PreparedSQLiteStatements) throws -> T) async throws -> T? {
         guard let token = try await currentToken(identify: identify) else { return nil }
-        if onCallingThreadWhenFree, let result = try CallingThreadSQLite.run(on: token, kept: kept, work) {
-            return result
-        }
-        let result: T? = try await thread.runIfActive { [self] in
-            try kept.withLock { prepared -> T? in
-                guard let db = SQLiteConnectionTokens.handle(token) else { return nil }
-                guard sqlite_nio_sqlite3_get_autocommit(db) != 0 else { return nil }
-                return try work(db, prepared)
-            }
+        let result: T? = try await thread.runIfActive { [prepared] in
+            guard let db = SQLiteConnectionTokens.handle(token) else { return nil }
+            guard sqlite_nio_sqlite3_get_autocommit(db) != 0 else { return nil }
+            return try work(db, prepared)
         }
         if result == nil, SQLiteConnectionTokens.handle(token) == nil {
             self.token.withLock { if case .known(token) = $0 { $0 = .unknown } }
@@ -100,14 +88,14 @@ final class DirectSQLiteLane: Sendable {
     /// Finalizes the kept statements and keeps none from now on: before the driver closes the
     /// connection, which SQLite refuses while statements are live.
     func finalizeStatements() async {
-        _ = try? await thread.runIfActive { [self] in kept.withLock { $0.finalizeAll() } }
+        _ = try? await thread.runIfActive { [prepared] in prepared.finalizeAll() }
     }
 
     /// `finalizeStatements`, blocking the caller (the driver's synchronous shutdown).
     func finalizeStatementsAndWait() {
         let done = DispatchSemaphore(value: 0)
-        thread.submit { [self] _ in
-            kept.withLock { $0.finalizeAll() }
+        thread.submit { [prepared] _ in
+            prepared.finalizeAll()
             done.signal()
         }
         done.wait()

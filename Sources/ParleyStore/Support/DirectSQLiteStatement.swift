@@ -132,6 +132,4 @@ struct DirectSQLiteError: Error, DatabaseError, CustomStringConvertible {
     var isSyntaxError: Bool { primary == SQLITE_ERROR || primary == SQLITE_SCHEMA }
     var isConnectionClosed: Bool { primary == SQLITE_MISUSE || primary == SQLITE_CANTOPEN }
     var isConstraintFailure: Bool { primary == SQLITE_CONSTRAINT }
-    /// Another connection holds the lock the statement needed (`SQLITE_BUSY`, `SQLITE_BUSY_SNAPSHOT`).
-    var isBusy: Bool { primary == SQLITE_BUSY }
 }

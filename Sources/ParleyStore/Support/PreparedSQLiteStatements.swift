@@ -6,9 +6,9 @@ import VaporCSQLite
 /// thousands of times a minute (about 8% of the server's CPU at 64 visitors). Kept statements
 /// are reset after each use, so none holds a read transaction open between uses.
 ///
-/// It is touched only under ``DirectSQLiteLane``'s lock for it, which whoever runs a statement
-/// holds (the connection's thread, or a caller's thread when the connection is free): that
-/// lock makes it safe to share (hence `@unchecked Sendable`). A connection with live statements cannot be closed by sqlite-nio
+/// Only the connection's thread touches it (inside ``DirectSQLiteLane``'s blocks, which that
+/// one thread runs one at a time): that confinement, not a lock, makes it safe to share (hence
+/// `@unchecked Sendable`). A connection with live statements cannot be closed by sqlite-nio
 /// (`sqlite3_close` refuses), so the lane finalizes them all before the driver shuts down
 /// (`finalizeAll`) and keeps none afterwards.
 /// At most `capacity` texts are kept; past it the least recently used one is finalized, so

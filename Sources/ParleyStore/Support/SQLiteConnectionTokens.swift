@@ -40,29 +40,6 @@ enum SQLiteConnectionTokens {
         state.withLock { $0.handles[token] }.flatMap { OpaquePointer(bitPattern: $0) }
     }
 
-    /// The open connection with this token with its mutex held (`sqlite3_db_mutex`), if the
-    /// mutex is free right now: no other thread is inside a call on that connection, and none can
-    /// start one, nor close it, until `leaveConnection` is called with the handle. Nil when the
-    /// connection is closed or busy; never waits.
-    ///
-    /// The lookup and the attempt happen under this registry's lock: SQLite drops the token
-    /// (`forgetToken`, which takes that lock) while closing with the connection's mutex held, so
-    /// a handle found here cannot be freed before its mutex is tried, and a close in progress
-    /// makes the attempt fail instead of waiting for it.
-    static func enterConnectionIfFree(_ token: Int) -> OpaquePointer? {
-        state.withLock { state -> OpaquePointer? in
-            guard let db = state.handles[token].flatMap({ OpaquePointer(bitPattern: $0) }),
-                  let mutex = sqlite_nio_sqlite3_db_mutex(db),
-                  sqlite_nio_sqlite3_mutex_try(mutex) == SQLITE_OK else { return nil }
-            return db
-        }
-    }
-
-    /// Releases a connection entered by `enterConnectionIfFree`.
-    static func leaveConnection(_ db: OpaquePointer) {
-        sqlite_nio_sqlite3_mutex_leave(sqlite_nio_sqlite3_db_mutex(db))
-    }
-
     /// Called by SQLite for each new connection: installs the token function.
     private static let entryPoint: @convention(c) (OpaquePointer?, OpaquePointer?, OpaquePointer?) -> Int32 = { db, _, _ in
         guard let db else { return SQLITE_OK }

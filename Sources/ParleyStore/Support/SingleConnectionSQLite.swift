@@ -25,8 +25,6 @@ struct SingleConnectionSQLite: WrappingDatabaseConfiguration {
     var wrapped: any DatabaseConfiguration
     /// Whether SQLKit statements outside transactions run on ``DirectSQLiteLane``.
     var directStatements = true
-    /// Whether a direct statement runs on the calling thread when the connection is free.
-    var onCallingThreadWhenFree = true
 
     func makeDriver(for databases: Databases) -> any DatabaseDriver {
         let loop = databases.eventLoopGroup.next()
@@ -34,7 +32,7 @@ struct SingleConnectionSQLite: WrappingDatabaseConfiguration {
         statements.start()
         let oneLoop = Databases(threadPool: statements, on: loop)
         return Driver(wrapped: wrapped.makeDriver(for: oneLoop), loop: loop, statements: statements,
-                      lane: directStatements ? DirectSQLiteLane(thread: statements, onCallingThreadWhenFree: onCallingThreadWhenFree) : nil)
+                      lane: directStatements ? DirectSQLiteLane(thread: statements) : nil)
     }
 
     struct Driver: WrappingDatabaseDriver {
