@@ -144,6 +144,14 @@ struct DirectSQLiteTests {
             #expect(try rows[1].decode(column: "weight", as: Double?.self) == nil)
             #expect(rows[0].allColumns == ["id", "body", "weight", "data", "at"])
             #expect(throws: (any Error).self) { try rows[0].decode(column: "missing", as: String.self) }
+            // Ids: as bound, in lower case, and text that is no id (which fails as SQLiteKit fails).
+            let id = SessionID()
+            let ids = try #require(try await sql.raw("SELECT \(bind: id.uuid) AS bound, \(bind: id.description) AS lower, 'x' AS other").first())
+            #expect(try ids.decode(column: "bound", as: UUID.self) == id.uuid)
+            #expect(try ids.decode(column: "bound", as: SessionID.self) == id)
+            #expect(try ids.decode(column: "lower", as: SessionID?.self) == id)
+            #expect(throws: (any Error).self) { try ids.decode(column: "other", as: UUID.self) }
+            #expect(throws: (any Error).self) { try ids.decode(column: "other", as: SessionID.self) }
         }
     }
 

@@ -2,13 +2,13 @@ import Foundation
 
 /// A typed UUID so that a tenant id can never be passed where a session id is expected.
 /// The phantom `Tag` costs nothing at run time and turns id mix-ups into compile errors.
-public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConvertible, UUIDBacked {
     public let uuid: UUID
 
-    public init(_ uuid: UUID = UUID()) { self.uuid = uuid }
+    public init(_ uuid: UUID = .random()) { self.uuid = uuid }
 
     public init?(string: String) {
-        guard let uuid = UUID(uuidString: string) else { return nil }
+        guard let uuid = UUID(text: string) else { return nil }
         self.uuid = uuid
     }
 
@@ -22,6 +22,11 @@ public struct Identifier<Tag>: Hashable, Sendable, Codable, CustomStringConverti
     }
 
     public var description: String { uuid.lowercaseText }
+}
+
+/// A value that is a UUID and nothing else (the typed ids): rows decode it from a UUID's text directly.
+public protocol UUIDBacked {
+    init(_ uuid: UUID)
 }
 
 public enum TenantTag {}

@@ -31,7 +31,7 @@ public actor LocalSessionEventBus: SessionEventBus {
             continuation.finish()
             return stream
         }
-        let id = UUID()
+        let id = UUID.random()
         subscribers[tenant, default: [:]][id] = Subscriber(session: session, continuation: continuation)
         continuation.onTermination = { [weak self] _ in
             Task { await self?.remove(id, tenant: tenant) }

@@ -148,7 +148,7 @@ public struct SQLLiveConversations: LiveConversationStore {
                 // The partial unique index lets one open escalation per conversation in: a racing twin loses and retries.
                 try await require(sql.raw("""
                     INSERT INTO escalations (id, tenant_id, session_id, reason, created_at, operator_id, operator_name, taken_over_at)
-                    VALUES (\(bind: UUID()), \(bind: tenant.uuid), \(bind: session.uuid), \(bind: EscalationReason.operatorTakeover.rawValue),
+                    VALUES (\(bind: UUID.random()), \(bind: tenant.uuid), \(bind: session.uuid), \(bind: EscalationReason.operatorTakeover.rawValue),
                             \(bind: Millis.of(at)), \(bind: person.id.uuid), \(bind: person.name), \(bind: Millis.of(at)))
                     ON CONFLICT DO NOTHING RETURNING id
                     """).all())

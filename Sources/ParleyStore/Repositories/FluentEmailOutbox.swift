@@ -19,7 +19,7 @@ public struct FluentEmailOutbox: EmailOutbox, EmailDeliveryStore {
             return nil
         }
         let row = EmailEventModel()
-        row.id = UUID()
+        row.id = UUID.random()
         row.tenantID = email.tenantID.uuid
         row.sessionID = email.sessionID?.uuid
         row.kind = email.kind

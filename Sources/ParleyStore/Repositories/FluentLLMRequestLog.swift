@@ -30,7 +30,7 @@ public struct FluentLLMRequestLog: LLMRequestLog {
     /// A row's values, in the order of `insertion`'s columns.
     static func values(of record: LLMCallRecord) -> SQLQueryString {
         """
-        \(uuid: UUID()), \(uuid: record.tenantID.uuid), \(uuid: record.sessionID?.uuid), \(bind: record.provider),
+        \(uuid: UUID.random()), \(uuid: record.tenantID.uuid), \(uuid: record.sessionID?.uuid), \(bind: record.provider),
         \(bind: record.model), \(JSONObject(record.requestBody).bound), \(JSONObject(record.responseBody).bound),
         \(bind: record.usage?.promptTokens), \(bind: record.usage?.completionTokens), \(bind: record.usage?.totalTokens),
         \(bind: record.unitPrice?.prompt), \(bind: record.unitPrice?.completion), \(bind: record.cost),

@@ -70,7 +70,7 @@ public struct FluentLeadProfileStore: LeadProfileStore {
     @discardableResult
     public func save(_ profile: LeadProfile, tenant: TenantID, session: SessionID) async throws -> Bool {
         guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("Lead profiles need an SQL database.") }
-        let id = UUID()
+        let id = UUID.random()
         let value = { (key: LeadProfile.Key) in profile.fields[key]?.value }
         let row = try await sql.raw("""
             INSERT INTO profiles (id, tenant_id, session_id, customer_name, company, phone, email, address_street, address_city, address_state,

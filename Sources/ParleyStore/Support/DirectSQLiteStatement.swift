@@ -1,5 +1,7 @@
+import Foundation
 import FluentKit
 import NIOCore
+import ParleyCore
 import SQLKit
 import SQLiteKit
 import SQLiteNIO
@@ -101,6 +103,12 @@ struct DirectSQLiteRow: SQLRow {
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let offset = columns.offsets[column] else { throw DirectSQLiteError(message: "no column \(column) in the row") }
+        // Ids are stored as text: read without Foundation's `sscanf`-based parser when the text
+        // is a UUID's; anything else takes SQLiteKit's way and fails or succeeds as it would.
+        if case .text(let text) = values[offset] {
+            if D.self == UUID.self, let uuid = UUID(text: text) { return uuid as! D }
+            if let backed = D.self as? any UUIDBacked.Type, let uuid = UUID(text: text) { return backed.init(uuid) as! D }
+        }
         return try Self.decoder.decode(D.self, from: values[offset])
     }
 
