@@ -22,7 +22,8 @@ extension UUID {
         return UUID(uuid: bytes)
     }
 
-    /// Parses the 8-4-4-4-12 text in either case, as `UUID(uuidString:)` does; nil for anything else.
+    /// Parses the 8-4-4-4-12 text in either case; nil for anything else. Stricter than
+    /// `UUID(uuidString:)`, whose `sscanf` also takes a space or a sign in place of a digit.
     public init?(text: String) {
         var parsed: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let valid = withUnsafeMutableBytes(of: &parsed) { out -> Bool in
