@@ -101,11 +101,13 @@ struct JobWorkerTests {
             let periods = Int(last - first)
             #expect(runs >= 1 && runs <= periods + 1, "runs \(runs) over periods \(first)...\(last)")
             // Every run succeeded, except a run the shutdown found still going and gave back
-            // queued (a loaded machine can stretch a run past the drain time); nothing else is
-            // queued than such jobs and the last period's unclaimed one; no job is left running.
+            // queued (a loaded machine can stretch a run past the drain time). A job given back
+            // by the worker that stopped first may be claimed and run again by the other before
+            // it stops too (at least once), so each worker adds at most one run beyond the jobs
+            // that succeeded or wait queued; no job is left running, failed or dead.
             let counts = try await store.counts()
             let succeeded = counts[.succeeded, default: 0], queued = counts[.queued, default: 0]
-            #expect(succeeded <= runs && runs <= succeeded + queued, "\(counts), runs \(runs)")
+            #expect(succeeded <= runs && runs <= succeeded + queued + workers.count, "\(counts), runs \(runs)")
             #expect(Set(counts.keys).isSubset(of: [.succeeded, .queued]), "\(counts)")
         }
     }
