@@ -121,7 +121,7 @@ struct VectorStoreTests {
             #expect(failed.source.failureReason?.contains("index could not be updated") == true)
             #expect(try await ingestion.store.chunkIDs(of: failed.source.id, tenant: fixture.a.id).isEmpty, "no chunk without its vector")
             // The index follower may have loaded the chunks in the moment they existed; it follows their removal too.
-            let gone = try await eventually() {
+            let gone = try await eventually {
                 try await fixture.server.services.knowledge.retrieve(RetrievalQuery(tenantID: fixture.a.id, agentCode: "sales", text: "delta refused", topK: 5, mode: .lexical)).isEmpty
             }
             #expect(gone)

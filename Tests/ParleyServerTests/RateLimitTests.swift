@@ -147,12 +147,12 @@ struct RateLimitTests {
             let first = try #require(try await server.postChat(["message": "What plans do you offer?"]).json["stream_id"]?.stringValue)
             let second = try #require(try await server.postChat(["message": "Do you have a free trial?"]).json["stream_id"]?.stringValue)
             async let longStream = server.streamEvents(first)
-            let started = try await eventually() { await server.services.streamSlots.held == 1 }
+            let started = try await eventually { await server.services.streamSlots.held == 1 }
             #expect(started)
             let refused = try await server.send(.GET, "/a/sales/events/stream?stream_id=\(second)")
             Self.expectRefused(refused, code: "too_many_streams", maxWait: 5)
             #expect(try await longStream.events.last?.event == "done")
-            let released = try await eventually() { await server.services.streamSlots.held == 0 }
+            let released = try await eventually { await server.services.streamSlots.held == 0 }
             #expect(released, "the slot came back when the stream ended")
             // The refused stream id was not used up: the visitor's retry streams.
             #expect(try await server.streamEvents(second).events.last?.event == "done")

@@ -39,7 +39,7 @@ struct VisitorSocketTests {
                 await opened.set(socket)
             }
             // The upgrade callback may run just after `connect` returns.
-            _ = try await eventually() { await opened.socket != nil }
+            _ = try await eventually { await opened.socket != nil }
             let socket = try #require(await opened.socket)
             if let first { try await socket.send(first) }
             return Client(socket: socket, inbox: inbox)
@@ -47,7 +47,7 @@ struct VisitorSocketTests {
 
         /// The frames received so far, once there are at least `count`.
         func frames(atLeast count: Int) async throws -> [JSONValue] {
-            _ = try await eventually() { await inbox.frames.count >= count }
+            _ = try await eventually { await inbox.frames.count >= count }
             return await inbox.frames
         }
 
@@ -112,16 +112,16 @@ struct VisitorSocketTests {
                 let client = try await Client.connect(server, first: first)
                 let frames = try await client.frames(atLeast: 1)
                 #expect(frames.first?["type"] == "error" && frames.first?["code"]?.stringValue == code, "\(first.prefix(40))")
-                #expect(try await eventually() { await client.isClosed })
+                #expect(try await eventually { await client.isClosed })
             }
             // A frame over 4 KB closes the socket.
             let large = try await Client.connect(server, first: #"{"type": "follow", "session_key": "\#(String(repeating: "k", count: 5_000))"}"#)
-            #expect(try await eventually() { await large.isClosed })
+            #expect(try await eventually { await large.isClosed })
             // A follow frame, then anything but typing: refused too.
             let chatty = try await Client.connect(server, first: Self.follow(key, after: 0))
             try await chatty.socket.send(#"{"type": "take_over"}"#)
             #expect(try await chatty.frames(atLeast: 1).first?["code"] == "invalid_frame")
-            #expect(try await eventually() { await chatty.isClosed })
+            #expect(try await eventually { await chatty.isClosed })
         }
     }
 }

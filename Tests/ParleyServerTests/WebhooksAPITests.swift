@@ -109,7 +109,7 @@ struct WebhooksAPITests {
             // The log: the retried delivery shows two attempts. The worker records a delivery after
             // the CRM has answered, so the log may lag what the CRM received by a moment.
             var deliveries: [JSONValue] = []
-            let logged = try await eventually() {
+            let logged = try await eventually {
                 let log = try await server.send(.GET, "/api/v1/admin/tenants/demo/webhooks/\(webhookID)/deliveries", headers: owner)
                 deliveries = log.json["deliveries"]?.arrayValue ?? []
                 return deliveries.count >= 2 && deliveries.allSatisfy { $0["status"]?.stringValue == "delivered" }

@@ -182,7 +182,7 @@ struct WorkerProcessTests {
             let (serve, _) = try await startServer(server, url: url, name: "serve", extra: ["PARLEY_APP_SHUTDOWN_GRACE_SECONDS": "1"])
             // Its in-process worker runs jobs queued by another process (woken by NOTIFY).
             let id = try #require(try await JobQueue(store: store).enqueue(ProbeJob.self, .init(key: "served"), tenant: tenant.id))
-            let ran = try await eventually() { try await store.job(id)?.state == .succeeded }
+            let ran = try await eventually { try await store.job(id)?.state == .succeeded }
             #expect(ran)
             try await serve.stop()
             #expect(serve.process.terminationStatus == 0, "\(serve.output.suffix(800))")
