@@ -112,7 +112,8 @@ public enum ParleyApp {
                                   try await FluentLLMRequestLog(database: database).cost(tenant: tenant, since: since)
                               },
                               directoryCache: .init(lifetime: .milliseconds(Int64(config.chat.directoryCacheSeconds * 1000))),
-                              interestCatalogues: InterestCatalogues { [knowledge] tenant in await knowledge.topicNames(tenant: tenant) })
+                              interestCatalogues: InterestCatalogues { [knowledge] tenant in await knowledge.topicNames(tenant: tenant) },
+                              loopDatabases: LoopDatabases(app, id: .parley))
     }
 
     /// Where rate counters live: `limits.counters`, or with `auto` the database when it is

@@ -87,6 +87,8 @@ public struct ParleyServices: Sendable {
     public let directoryCache: DirectoryCache
     /// Each tenant's catalogue of products and services, for the lead rules.
     public let interestCatalogues: InterestCatalogues
+    /// The application database once per event loop, for requests (`LoopDatabases`).
+    let loopDatabases: LoopDatabases
     /// One for the process: it keeps the analyzed words of the passages it has scored against.
     let confidenceScorer = ConfidenceScorer()
     /// Each tenant's recent takeover waits, for the wait an escalation promises.

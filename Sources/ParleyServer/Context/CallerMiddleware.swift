@@ -19,7 +19,7 @@ struct CallerMiddleware: SameTaskMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let services = request.application.parley
-        let database = request.db(.parley)
+        let database = services.loopDatabases.database(for: request, id: .parley)
         let tenants = services.tenantDirectory(on: database)
         let tenant: Tenant
         switch credential {
@@ -88,9 +88,9 @@ extension TenantResolver {
 
     /// The resolver the application's tenancy configuration describes, on the request's database.
     static func configured(for request: Request) -> TenantResolver {
-        let config = request.application.parley.config
-        return TenantResolver(mode: config.app.mode, defaultSlug: config.app.defaultTenant,
-                              tenants: request.application.parley.tenantDirectory(on: request.db(.parley)))
+        let services = request.application.parley
+        return TenantResolver(mode: services.config.app.mode, defaultSlug: services.config.app.defaultTenant,
+                              tenants: services.tenantDirectory(on: services.loopDatabases.database(for: request, id: .parley)))
     }
 
     /// The request's tenant by the tenancy mode's rules, looked up once per request (the CORS
