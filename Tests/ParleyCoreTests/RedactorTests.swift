@@ -175,6 +175,67 @@ struct RedactionCandidatesTests {
         }
     }
 
+    /// The redactor with every pass run whatever the text holds (as before the pre-check also
+    /// guarded the database-address and e-mail passes).
+    static func everyPass(_ redactor: Redactor, _ secrets: [String], personalData: Bool, _ text: String) -> String {
+        var result = text
+        for secret in secrets where result.contains(secret) { result = result.replacingOccurrences(of: secret, with: "[REDACTED]") }
+        result = LinearRedaction.databasePasswords(in: result, marker: "[REDACTED]")
+        for (regex, template) in Redactor.rules {
+            result = regex.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: template)
+        }
+        guard personalData else { return result }
+        return redactor.redactPhones(LinearRedaction.emails(in: result, marker: "[EMAIL]"))
+    }
+
+    @Test func skippedPassesWouldHaveChangedNothing() {
+        let secrets = ["super-secret-value-123"]
+        let fragments = Self.fragments + ["postgres://", "postgresql://u:pw@db/x", "postgres://u:", "@db", "jane.doe+x@example.co.uk", "@",
+                                          "super-secret-", "value-123", "mail me at ", "x@", "user:pass@host"]
+        var random = SplitMix64(seed: 11)
+        for personalData in [true, false] {
+            let redactor = Redactor(knownSecrets: secrets, personalData: personalData)
+            for _ in 0..<10_000 {
+                let text = (0..<Int.random(in: 1...6, using: &random)).map { _ in fragments.randomElement(using: &random)! }.joined()
+                #expect(redactor.redact(text) == Self.everyPass(redactor, secrets, personalData: personalData, text), "\(text.debugDescription)")
+            }
+        }
+        #expect(!Redactor.Candidates("GET /a/sales/chat 200").couldHoldEmail && !Redactor.Candidates("200").couldHoldDatabaseURL)
+        #expect(Redactor.Candidates("a@b").couldHoldEmail && Redactor.Candidates("postgres://u:p@h").couldHoldDatabaseURL)
+    }
+
+    @Test func idsThatLookLikePhoneNumbersAreKept() {
+        let redactor = Redactor()
+        // Each held a run the phone pattern took (the first as logged: "[PHONE]-4d92-b60c-e3b818feb6c6").
+        for id in ["12345678-1234-4d92-b60c-e3b818feb6c6", "ABCDEF12-3456-7890-1234-56789ABCDEF0", "abcdef12-3456-7890-1234-0123456789ab"] {
+            #expect(redactor.redact(id) == id)
+            #expect(redactor.redact("GET /api/v1/sessions/\(id)/messages") == "GET /api/v1/sessions/\(id)/messages")
+            #expect(redactor.redact(JSONValue.string(id)) == .string(id))
+        }
+        // Not an id's shape: still a phone number.
+        #expect(redactor.redact("call 12345678-1234 now") == "call [PHONE] now")
+        #expect(redactor.redact("12345678-1234-zzzz") == "[PHONE]-zzzz", "not an id's shape")
+        #expect(redactor.redact("id 12345678-4d92-b60c-e3b8-18feb6c6a1b2, phone +49 30 1234567")
+                    == "id 12345678-4d92-b60c-e3b8-18feb6c6a1b2, phone [PHONE]")
+    }
+
+    @Test func secretsAreFoundWhereFoundationFindsThem() {
+        let secrets = ["postgres://peer@127.0.0.1:5432/parley", "sk-live-ABCDEFGH", "Key12345", "\u{212A}ey12345", "caf\u{E9}-secret",
+                       "cafe\u{301}-secret", "line\nbreak1"]
+        let pieces = ["postgres://peer@127.0.0.1:5432/parley", "postgres://peer@", "127.0.0.1:5432/parley", "sk-live-", "ABCDEFGH", "Key",
+                      "12345", "\u{212A}ey", "caf\u{E9}", "cafe\u{301}", "-secret", "line", "\nbreak1", "\r\n", " ", "x", "é", "K"]
+        var random = SplitMix64(seed: 17)
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            for secret in secrets {
+                #expect(SecretSearch(secret).isFound(in: text) == text.contains(secret), "\(secret.debugDescription) in \(text.debugDescription)")
+            }
+        }
+        let repetitive = SecretSearch("aaaaaaab")
+        #expect(repetitive.isFound(in: String(repeating: "a", count: 10_000) + "b") && !repetitive.isFound(in: String(repeating: "a", count: 10_000)))
+        #expect(SecretSearch("abcabcabd").isFound(in: "xxabcabcabcabdxx") && !SecretSearch("abcabcabd").isFound(in: "abcabcabcab"))
+    }
+
     @Test func ordinaryLogLinesSkipThePatterns() {
         let line = Redactor.Candidates("POST /a/sales/chat 201 4ms")
         #expect(!line.couldMatch(rule: 0) && !line.couldMatch(rule: 1) && !line.couldMatch(rule: 2) && !line.couldHoldPhone)

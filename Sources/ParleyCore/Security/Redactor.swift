@@ -8,7 +8,7 @@ import Foundation
 /// linear in the text: every pattern is either a bounded regular expression or a single-pass
 /// scanner (`LinearRedaction`), and a test redacts 1 MB of adversarial text against a budget.
 public struct Redactor: Sendable {
-    private let knownSecrets: [String]
+    private let knownSecrets: [SecretSearch]
     private let personalData: Bool
 
     /// - Parameter personalData: also redact e-mail addresses and phone numbers (logs);
@@ -16,7 +16,7 @@ public struct Redactor: Sendable {
     public init(knownSecrets: [String] = [], personalData: Bool = true) {
         self.personalData = personalData
         // Short values would redact ordinary words; real secrets are long.
-        self.knownSecrets = knownSecrets.filter { $0.count >= 8 }.sorted { $0.count > $1.count }
+        self.knownSecrets = knownSecrets.filter { $0.count >= 8 }.sorted { $0.count > $1.count }.map(SecretSearch.init)
     }
 
     static let rules: [(NSRegularExpression, String)] = {
@@ -37,19 +37,26 @@ public struct Redactor: Sendable {
     public func redact(_ text: String) -> String {
         guard !text.isEmpty else { return text }
         var result = text
-        for secret in knownSecrets where result.contains(secret) {
-            result = result.replacingOccurrences(of: secret, with: "[REDACTED]")
+        for search in knownSecrets where search.isFound(in: result) {
+            result = result.replacingOccurrences(of: search.secret, with: "[REDACTED]")
         }
-        result = LinearRedaction.databasePasswords(in: result, marker: "[REDACTED]")
-        // The markers put in below add no letter `k` before `-`/`_`, no `:`/`=` and no digit, so
-        // what the text could match is known before the first replacement.
+        // An id's text holds nothing else to redact (and a fifth of them look like phone numbers).
+        if result.utf8.count == 36, UUID(text: result) != nil { return result }
+        // The markers put in below add no letter `k` before `-`/`_`, no `:`, `=` or `@` and no
+        // digit, and join no two runs of digits, so what the text could match is known before
+        // the first replacement: most log values (a method, a path, a status, an id) skip every pass.
         let candidates = Candidates(result)
+        if candidates.couldHoldDatabaseURL {
+            result = LinearRedaction.databasePasswords(in: result, marker: "[REDACTED]")
+        }
         for (index, (regex, template)) in Self.rules.enumerated() where candidates.couldMatch(rule: index) {
             let range = NSRange(result.startIndex..., in: result)
             result = regex.stringByReplacingMatches(in: result, range: range, withTemplate: template)
         }
         guard personalData else { return result }
-        result = LinearRedaction.emails(in: result, marker: "[EMAIL]")
+        if candidates.couldHoldEmail {
+            result = LinearRedaction.emails(in: result, marker: "[EMAIL]")
+        }
         return candidates.couldHoldPhone ? redactPhones(result) : result
     }
 
@@ -61,6 +68,10 @@ public struct Redactor: Sendable {
         private var keyPrefix = false
         private var assignment = false
         private(set) var couldHoldPhone = false
+        /// An address needs its `@` (`LinearRedaction.emails` matches that byte).
+        private(set) var couldHoldEmail = false
+        /// A `postgres://user:password@` address needs a `:`.
+        var couldHoldDatabaseURL: Bool { assignment }
 
         init(_ text: String) {
             let bearerWord = UInt64(0x62_65_61_72_65_72) // "bearer"
@@ -76,6 +87,7 @@ public struct Redactor: Sendable {
                 if window == bearerWord { bearer = true }
                 if (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) && previous == UInt8(ascii: "k") { keyPrefix = true }
                 if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "=") { assignment = true }
+                if byte == UInt8(ascii: "@") { couldHoldEmail = true }
                 if byte >= 0x30 && byte <= 0x39 {
                     runDigits += 1
                     mostRunDigits = max(mostRunDigits, runDigits)
@@ -151,7 +163,21 @@ public struct Redactor: Sendable {
     }
 
     /// Phone numbers: 9 to 15 digits with the usual separators. Dates and short numbers are left alone.
-    private func redactPhones(_ text: String) -> String {
+    /// Whether `range` lies inside an id's text (8-4-4-4-12 hex digits, delimited by anything
+    /// but a hex digit or `-`): an id whose first group is all digits ("12345678-1234-…") looks
+    /// like a phone number to the pattern, and one log line in sixty lost its session id so.
+    static func liesInsideID(_ range: NSRange, of text: NSString) -> Bool {
+        func isIDCharacter(_ unit: unichar) -> Bool {
+            (0x30 ... 0x39).contains(unit) || (0x41 ... 0x46).contains(unit) || (0x61 ... 0x66).contains(unit) || unit == 0x2D
+        }
+        var start = range.location
+        while start > 0, isIDCharacter(text.character(at: start - 1)) { start -= 1 }
+        var end = range.location + range.length
+        while end < text.length, isIDCharacter(text.character(at: end)) { end += 1 }
+        return end - start == 36 && UUID(text: text.substring(with: NSRange(location: start, length: 36))) != nil
+    }
+
+    func redactPhones(_ text: String) -> String {
         let ns = text as NSString
         let matches = Self.phoneCandidate.matches(in: text, range: NSRange(location: 0, length: ns.length))
         guard !matches.isEmpty else { return text }
@@ -161,6 +187,7 @@ public struct Redactor: Sendable {
             let digits = candidate.filter(\.isNumber).count
             guard (9...15).contains(digits), let range = Range(match.range, in: result) else { continue }
             if candidate.range(of: #"^\d{4}-\d{2}-\d{2}"#, options: .regularExpression) != nil { continue }
+            if Self.liesInsideID(match.range, of: ns) { continue }
             result.replaceSubrange(range, with: "[PHONE]")
         }
         return result
