@@ -21,6 +21,8 @@ public struct ConfidenceScorer: AnswerConfidenceScoring {
     private let analyzer = Analyzer(stem: PorterStemmer.stem)
     /// Shared by copies of this scorer: keep one scorer for the process, not one per turn.
     private let passageTerms = PassageTermsCache()
+    /// Shared by copies too: the answers' sentences, which the offline answerer repeats.
+    private let answerSentenceTerms = SentenceTermsCache()
     /// The question's side also drops the words that make it a question ("how long", "can you"),
     /// which an answer has no reason to repeat.
     private let questionAnalyzer = Analyzer(stopWords: Analyzer.luceneEnglishStopWords.union(Self.questionWords), stem: PorterStemmer.stem)
@@ -50,7 +52,9 @@ public struct ConfidenceScorer: AnswerConfidenceScoring {
 
     /// Each sentence's content words, the answer's citation markers taken out.
     func sentenceTerms(of answer: String) -> [Set<String>] {
-        SentenceSplitter.sentences(Self.withoutMarkers(answer)).map { Set(analyzer.terms($0)) }
+        SentenceSplitter.sentences(Self.withoutMarkers(answer)).map { sentence in
+            answerSentenceTerms.terms(of: sentence) { Set(analyzer.terms($0)) }
+        }
     }
 
     /// The share of the answer's sentences (those with two content words or more) that the cited passages support.
