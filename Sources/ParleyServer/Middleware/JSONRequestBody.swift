@@ -6,7 +6,17 @@ import Vapor
 /// that is there, and a body that decodes. Each failure is a 4xx naming the problem.
 enum JSONRequestBody {
     static func isJSON(_ request: Request) -> Bool {
-        guard let type = request.headers.contentType else { return false }
+        isJSON(request.headers)
+    }
+
+    /// The header as a browser or client library sends it (`application/json`, optionally with
+    /// parameters) is answered from its text; anything else goes through Vapor's media-type
+    /// parser, whose directive parsing cost a chat turn's POST more than its validation.
+    static func isJSON(_ headers: HTTPHeaders) -> Bool {
+        if let raw = headers.first(name: .contentType), raw == "application/json" || raw.hasPrefix("application/json;") {
+            return true
+        }
+        guard let type = headers.contentType else { return false }
         return type.type == "application" && type.subType == "json"
     }
 
