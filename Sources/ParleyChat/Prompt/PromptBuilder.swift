@@ -28,7 +28,7 @@ public struct PromptBuilder: Sendable {
     }
 
     func systemPrompt(persona: Persona, passages: [SourcePassage]) -> String {
-        var prompt = persona.systemPrompt.trimmingCharacters(in: .whitespacesAndNewlines)
+        var prompt = persona.systemPrompt.trimmingWhitespaceAndNewlines()
         if passages.isEmpty {
             prompt += "\n\nNo knowledge-base sources matched this question. Do not invent facts, prices or policies; "
                 + "say what you do not know and offer to connect the visitor with a person."

@@ -12,7 +12,7 @@ struct ChatRequestValidator {
         let body = try JSONRequestBody.decode(ChatRequestBody.self, from: request,
                                               emptyMessage: "The request body is empty; send {\"message\": \"…\"}.",
                                               invalidMessage: "The body must be JSON like {\"message\": \"…\", \"session_key\": \"…\"}.")
-        let message = body.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = body.message.trimmingWhitespaceAndNewlines()
         guard !message.isEmpty else {
             throw ParleyError.badRequest("empty_message", "The message is empty.")
         }
