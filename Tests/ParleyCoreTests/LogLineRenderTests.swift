@@ -17,24 +17,12 @@ struct LogLineRenderTests {
             "logger": .string(label),
         ]
         for (key, value) in metadata {
-            var entry = json(value)
+            var entry = JSONLLogHandler.json(value)
             if case .string(let text) = entry { entry = .string(JSONLLogHandler.bounded(text, to: JSONLLogHandler.maxFieldBytes)) }
             object[key] = redactor.redact(entry)
         }
         if case .string(let latency)? = object["latency_ms"], let number = Double(latency) { object["latency_ms"] = .number(number) }
         return JSONValue.object(object).jsonString
-    }
-
-    static func json(_ value: Logger.Metadata.Value) -> JSONValue {
-        switch value {
-        case .string(let string): return .string(string)
-        case .stringConvertible(let convertible):
-            if let number = convertible as? any BinaryInteger { return .number(Double(Int64(number))) }
-            if let number = convertible as? Double { return .number(number) }
-            return .string(convertible.description)
-        case .array(let array): return .array(array.map(json))
-        case .dictionary(let dictionary): return .object(dictionary.mapValues(json))
-        }
     }
 
     @Test func linesMatchTheDictionaryRendering() {

@@ -99,7 +99,7 @@ public struct JSONLLogHandler: LogHandler {
         return line
     }
 
-    private static func json(_ value: Logger.Metadata.Value) -> JSONValue {
+    static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {
         case .string(let string): return .string(string)
         case .stringConvertible(let convertible):
