@@ -25,10 +25,14 @@ public enum HandoffChange: Sendable {
 public struct HandoffRecord: Sendable, Equatable {
     public var events: [SessionEvent]
     public var message: StoredMessage?
+    /// The store told the other processes of the events itself, in the statement that stored
+    /// them (PostgreSQL's NOTIFY): only this process's followers are left to tell.
+    public var toldOtherProcesses: Bool
 
-    public init(events: [SessionEvent], message: StoredMessage? = nil) {
+    public init(events: [SessionEvent], message: StoredMessage? = nil, toldOtherProcesses: Bool = false) {
         self.events = events
         self.message = message
+        self.toldOtherProcesses = toldOtherProcesses
     }
 }
 
@@ -56,4 +60,21 @@ public protocol SessionEventBus: Sendable {
     /// The events of one conversation (`session`), or of all the tenant's conversations (nil),
     /// from now on, until the subscriber stops iterating or the bus shuts down.
     func subscribe(tenant: TenantID, session: SessionID?) async -> AsyncStream<SessionEvent>
+    /// Tells this process's followers only: the other processes were told when it was stored.
+    func publishHere(_ event: SessionEvent) async
+}
+
+extension SessionEventBus {
+    /// One process: its followers are everyone.
+    public func publishHere(_ event: SessionEvent) async {
+        await publish(event)
+    }
+
+    /// Tells followers of a change's events: everywhere, or here only when the store already
+    /// told the other processes.
+    public func publish(_ record: HandoffRecord) async {
+        for event in record.events {
+            if record.toldOtherProcesses { await publishHere(event) } else { await publish(event) }
+        }
+    }
 }

@@ -64,7 +64,7 @@ public struct OperatorDesk: Sendable {
 
     private func apply(_ change: HandoffChange, to session: SessionID) async throws -> HandoffRecord {
         let record = try await store.apply(change, tenant: tenant, session: session, at: now())
-        for event in record.events { await bus.publish(event) }
+        await bus.publish(record)
         return record
     }
 

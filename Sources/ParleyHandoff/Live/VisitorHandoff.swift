@@ -27,7 +27,7 @@ public struct VisitorHandoff: Sendable {
     /// The visitor's message (already stored) reaches the person holding the conversation.
     public func visitorWrote(_ message: StoredMessage) async throws {
         let record = try await store.apply(.visitorWrote(message), tenant: tenant, session: message.sessionID, at: now())
-        for event in record.events { await bus.publish(event) }
+        await bus.publish(record)
     }
 
     public func visitorTyping(_ session: SessionID) async {
@@ -42,7 +42,7 @@ public struct VisitorHandoff: Sendable {
             // Outside business hours no wait is promised, so none is read.
             let expected = staffed ? Self.median(try await waits.recent(tenant: tenant, in: store)) : nil
             let record = try await store.apply(.escalated(reason, expectedWait: expected, staffed: staffed), tenant: tenant, session: session, at: now())
-            for event in record.events { await bus.publish(event) }
+            await bus.publish(record)
         } catch {
             logger.error("escalation notice failed", metadata: ["event": "escalation_notice_failed", "error": "\(type(of: error))"])
         }

@@ -63,6 +63,11 @@ public struct ParleyServices: Sendable {
     public func sessionEvents(on database: any Database) -> any SessionEventBus {
         databaseKind == .postgres ? PostgresSessionEventBus(local: localEvents, database: database, origin: processID) : localEvents
     }
+    /// The live hand-over's store, paired with `sessionEvents`: on PostgreSQL it sends each stored
+    /// event's notice in the statement that stores it, as this process's bus would.
+    public func liveConversations(on database: any Database) -> SQLLiveConversations {
+        SQLLiveConversations(database: database, notices: databaseKind == .postgres ? SessionEventNotices(origin: processID) : nil)
+    }
     /// Hashes admin passwords (scrypt, at most two at once in this process).
     public let passwordHasher = PasswordHasher()
     /// Failed admin sign-ins per client address in this process.
@@ -151,7 +156,7 @@ public struct ParleyServices: Sendable {
                llmLog: FluentLLMRequestLog(database: database),
                answers: SQLTurnAnswerStore(database: database),
                escalations: SQLEscalations(database: database),
-               live: SQLLiveConversations(database: database),
+               live: liveConversations(on: database),
                events: sessionEvents(on: database))
     }
 

@@ -130,7 +130,7 @@ struct TenantContext: Sendable {
 
     /// The visitor's side of this tenant's hand-overs.
     func visitorHandoff(logger: Logger) -> VisitorHandoff {
-        VisitorHandoff(tenant: tenant.id, store: SQLLiveConversations(database: database), bus: services.sessionEvents(on: database),
+        VisitorHandoff(tenant: tenant.id, store: services.liveConversations(on: database), bus: services.sessionEvents(on: database),
                        waits: services.takeoverWaits, logger: logger)
     }
 
@@ -143,7 +143,7 @@ struct TenantContext: Sendable {
 
     /// What `person` does in this tenant's conversations (the caller checked their role).
     func operatorDesk(person: OperatorIdentity) -> OperatorDesk {
-        OperatorDesk(tenant: tenant.id, person: person, store: SQLLiveConversations(database: database), bus: services.sessionEvents(on: database))
+        OperatorDesk(tenant: tenant.id, person: person, store: services.liveConversations(on: database), bus: services.sessionEvents(on: database))
     }
 
     /// Resumable event feeds of this tenant's conversations.

@@ -18,9 +18,12 @@ public struct SQLLiveConversations: LiveConversationStore {
     static let eventTable = "session_events"
 
     private let database: any Database
+    /// Set on PostgreSQL: each stored event's NOTIFY goes in the statement that stores it.
+    private let notices: SessionEventNotices?
 
-    public init(database: any Database) {
+    public init(database: any Database, notices: SessionEventNotices? = nil) {
         self.database = database
+        self.notices = notices
     }
 
     /// A transaction that lost a race (for an event number or a conversation) and may be retried.
@@ -32,13 +35,18 @@ public struct SQLLiveConversations: LiveConversationStore {
         var attempt = 0
         while true {
             do {
+                let notices = try sql.dialect.name == "postgresql" ? self.notices : nil
+                var record: HandoffRecord
                 if change.onlyAnnounces {
-                    return try await Transaction(sql: sql, tenant: tenant, session: session, at: date).apply(change)
+                    record = try await Transaction(sql: sql, tenant: tenant, session: session, at: date, notices: notices).apply(change)
+                } else {
+                    record = try await database.transaction { transaction in
+                        guard let sql = transaction as? any SQLDatabase else { throw ParleyError.internalFailure("The hand-over needs an SQL database.") }
+                        return try await Transaction(sql: sql, tenant: tenant, session: session, at: date, notices: notices).apply(change)
+                    }
                 }
-                return try await database.transaction { transaction in
-                    guard let sql = transaction as? any SQLDatabase else { throw ParleyError.internalFailure("The hand-over needs an SQL database.") }
-                    return try await Transaction(sql: sql, tenant: tenant, session: session, at: date).apply(change)
-                }
+                record.toldOtherProcesses = notices != nil
+                return record
             } catch let error as ParleyError {
                 throw error
             } catch {
@@ -90,6 +98,7 @@ public struct SQLLiveConversations: LiveConversationStore {
         let tenant: TenantID
         let session: SessionID
         let at: Date
+        let notices: SessionEventNotices?
 
         func apply(_ change: HandoffChange) async throws -> HandoffRecord {
             switch change {
@@ -182,14 +191,30 @@ public struct SQLLiveConversations: LiveConversationStore {
         /// Appends an event numbered after the conversation's last, if the conversation is the
         /// tenant's (`unknown_conversation` when it is not). Two writers that pick the same number
         /// collide on the unique index, and the loser is retried.
+        /// With `notices`, the same INSERT in a WITH whose SELECT sends the event's notice: it
+        /// leaves at commit, so no process hears of an event before it is stored, and a lost
+        /// race's notice is never sent.
         func event(_ kind: SessionEventKind, _ data: JSONValue) async throws -> SessionEvent {
-            let row = try await sql.raw("""
+            let insert: SQLQueryString = """
                 INSERT INTO session_events (tenant_id, session_id, seq, kind, data, created_at)
                 SELECT \(bind: tenant.uuid), \(bind: session.uuid), next.seq, \(bind: kind.rawValue), \(JSONObject(data).bound), \(bind: Millis.of(at))
                 FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM session_events WHERE session_id = \(bind: session.uuid)) AS next
                 WHERE EXISTS (SELECT 1 FROM sessions WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: session.uuid))
                 RETURNING seq
-                """).first()
+                """
+            let statement: SQLQueryString
+            if let notices {
+                statement = """
+                    WITH stored AS (\(insert))
+                    SELECT seq, pg_notify(\(bind: PostgresSessionEventBus.channel), json_build_object(
+                        'origin', \(bind: notices.origin), 'tenant', \(bind: tenant.uuid), 'session', \(bind: session.uuid), 'sequence', seq,
+                        'kind', \(bind: kind.rawValue), 'data', \(bind: SessionEventNotices.carried(data)), 'createdAt', \(bind: Millis.of(at)))::text)
+                    FROM stored
+                    """
+            } else {
+                statement = insert
+            }
+            let row = try await sql.raw(statement).first()
             guard let row else { throw SQLLiveConversations.unknownConversation }
             return SessionEvent(tenantID: tenant, sessionID: session, sequence: try row.decode(column: "seq", as: Int64.self), kind: kind,
                                 data: data, createdAt: at)
