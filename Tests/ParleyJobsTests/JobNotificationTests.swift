@@ -1,13 +1,10 @@
 import Fluent
 import Foundation
-import Logging
 import ParleyCore
 import ParleyJobs
 import ParleyServer
 import ParleyStore
 import ParleyTestSupport
-import ServiceLifecycle
-import Synchronization
 import Testing
 
 /// PostgreSQL's job notifications: each names the wake signal its enqueue already signalled, so
@@ -31,14 +28,7 @@ struct JobNotificationTests {
     @Test func enqueuesNotifyWithTheOriginTheyAlreadySignalled() async throws {
         try await ParleyTestServer.with(.postgres, adjust: { $0.app.seedDemo = false; $0.jobs.inProcessWorker = false }) { server in
             let url = try #require(server.database.url)
-            let heard = Heard()
-            let listener = try PostgresChannelListener(databaseURL: url, channel: SQLJobStore.channel, logger: Logger(label: "parley.test.listen"),
-                                                       onListening: { await heard.listening() }, onNotify: { await heard.add($0) })
-            let group = ServiceGroup(services: [listener], logger: Logger(label: "parley.test.listen"))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                defer { tasks.cancelAll() }
-                try await heard.waitForListening()
+            try await HeardNotices.whileListening(to: SQLJobStore.channel, on: url) { heard in
                 let store = try SQLJobStore(database: server.app.db(.parley))
                 let queue = JobQueue(store: store, wake: JobWakeSignal())
                 let other = JobQueue(store: store, wake: JobWakeSignal())
@@ -51,27 +41,7 @@ struct JobNotificationTests {
                 #expect(SQLJobStore.isNotice(payloads[0], signalling: queue.wake.origin))
                 #expect(!SQLJobStore.isNotice(payloads[1], signalling: queue.wake.origin))
                 #expect(!SQLJobStore.isNotice(payloads[2], signalling: queue.wake.origin))
-                await group.triggerGracefulShutdown()
             }
-        }
-    }
-
-    actor Heard {
-        private var payloads: [String] = []
-        private var isListening = false
-
-        func listening() { isListening = true }
-        func add(_ payload: String) { payloads.append(payload) }
-
-        func waitForListening() async throws {
-            for _ in 0 ..< 1_000 where !isListening { try await Task.sleep(for: .milliseconds(20)) }
-            try #require(isListening, "the listener never started")
-        }
-
-        /// The first `count` payloads, in the order they came (waits up to 20 s).
-        func waitFor(_ count: Int) async throws -> [String] {
-            for _ in 0 ..< 1_000 where payloads.count < count { try await Task.sleep(for: .milliseconds(20)) }
-            return payloads
         }
     }
 }

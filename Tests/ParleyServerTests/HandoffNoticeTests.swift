@@ -1,11 +1,9 @@
 import Fluent
 import Foundation
-import Logging
 import ParleyCore
 @testable import ParleyServer
 @testable import ParleyStore
 import ParleyTestSupport
-import ServiceLifecycle
 import Testing
 
 /// On PostgreSQL a hand-over event's notice leaves with the statement that stores it: heard once
@@ -19,14 +17,7 @@ struct HandoffNoticeTests {
             let demo = try #require(try await server.stores.tenants.tenant(slug: "demo"))
             let (_, key) = try await server.chatTurn("Hello")
             let session = try #require(try await server.stores.conversations.session(tenant: demo.id, keyHash: KeyMaterial.hash(key))).id
-            let heard = Heard()
-            let listener = try PostgresChannelListener(databaseURL: url, channel: PostgresSessionEventBus.channel, logger: Logger(label: "parley.test.listen"),
-                                                       onListening: { await heard.listening() }, onNotify: { await heard.add($0) })
-            let group = ServiceGroup(services: [listener], logger: Logger(label: "parley.test.listen"))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                defer { tasks.cancelAll() }
-                try await heard.waitForListening()
+            try await HeardNotices.whileListening(to: PostgresSessionEventBus.channel, on: url) { heard in
                 let services = server.app.parley
                 let database = server.app.db(.parley)
                 let store = services.liveConversations(on: database)
@@ -45,6 +36,7 @@ struct HandoffNoticeTests {
                 let payloads = try await heard.waitFor(2)
                 try await Task.sleep(for: .milliseconds(300))
                 #expect(await heard.count == 2, "one notice per event, none from the bus")
+                try #require(payloads.count >= 2)
                 let notices = try payloads.map { try JSONDecoder().decode(PostgresSessionEventBus.Notice.self, from: Data($0.utf8)) }
                 let event = try #require(escalated.events.first)
                 #expect(notices[0].origin == services.processID && notices[0].tenant == demo.id.uuid && notices[0].session == session.uuid)
@@ -56,28 +48,7 @@ struct HandoffNoticeTests {
                 // This process's followers still hear both, from the bus.
                 #expect(await here.next()?.sequence == event.sequence)
                 #expect(await here.next()?.sequence == event.sequence + 1)
-                await group.triggerGracefulShutdown()
             }
-        }
-    }
-
-    actor Heard {
-        private var payloads: [String] = []
-        private var isListening = false
-
-        var count: Int { payloads.count }
-        func listening() { isListening = true }
-        func add(_ payload: String) { payloads.append(payload) }
-
-        func waitForListening() async throws {
-            for _ in 0 ..< 1_000 where !isListening { try await Task.sleep(for: .milliseconds(20)) }
-            try #require(isListening, "the listener never started")
-        }
-
-        /// The first `count` payloads, in the order they came (waits up to 20 s).
-        func waitFor(_ count: Int) async throws -> [String] {
-            for _ in 0 ..< 1_000 where payloads.count < count { try await Task.sleep(for: .milliseconds(20)) }
-            return Array(payloads.prefix(count))
         }
     }
 }
