@@ -40,7 +40,8 @@ public struct Redactor: Sendable {
         for search in knownSecrets where search.isFound(in: result) {
             result = result.replacingOccurrences(of: search.secret, with: "[REDACTED]")
         }
-        // An id's text holds nothing else to redact (and a fifth of them look like phone numbers).
+        // An id's text holds nothing else to redact (and one in seven holds a run of digits long
+        // enough to send it through the phone pattern).
         if result.utf8.count == 36, UUID(text: result) != nil { return result }
         // The markers put in below add no letter `k` before `-`/`_`, no `:`, `=` or `@` and no
         // digit, and join no two runs of digits, so what the text could match is known before
@@ -162,9 +163,8 @@ public struct Redactor: Sendable {
         }
     }
 
-    /// Phone numbers: 9 to 15 digits with the usual separators. Dates and short numbers are left alone.
     /// Whether `range` lies inside an id's text (8-4-4-4-12 hex digits, delimited by anything
-    /// but a hex digit or `-`): an id whose first group is all digits ("12345678-1234-…") looks
+    /// but a hex digit or `-`): an id with neighbouring all-digit groups ("12345678-1234-…") looks
     /// like a phone number to the pattern, and one log line in sixty lost its session id so.
     static func liesInsideID(_ range: NSRange, of text: NSString) -> Bool {
         func isIDCharacter(_ unit: unichar) -> Bool {
@@ -177,6 +177,7 @@ public struct Redactor: Sendable {
         return end - start == 36 && UUID(text: text.substring(with: NSRange(location: start, length: 36))) != nil
     }
 
+    /// Phone numbers: 9 to 15 digits with the usual separators. Dates, short numbers and ids are left alone.
     func redactPhones(_ text: String) -> String {
         let ns = text as NSString
         let matches = Self.phoneCandidate.matches(in: text, range: NSRange(location: 0, length: ns.length))
