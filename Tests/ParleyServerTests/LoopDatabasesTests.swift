@@ -22,7 +22,7 @@ struct LoopDatabasesTests {
             #expect(!loops.isEmpty)
             for loop in loops {
                 let request = Request(application: app, method: .GET, url: "/", on: loop)
-                let database = databases.database(for: request, id: .parley)
+                let database = databases.database(for: request)
                 #expect(database.eventLoop === loop, "the request's own loop, whose connection pool request.db would use")
                 #expect(database.logger.label == app.logger.label, "made at start, not for this request")
                 #expect(try await Self.one(database) == 1)

@@ -19,7 +19,7 @@ struct CallerMiddleware: SameTaskMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let services = request.application.parley
-        let database = services.loopDatabases.database(for: request, id: .parley)
+        let database = services.loopDatabases.database(for: request)
         let tenants = services.tenantDirectory(on: database)
         let tenant: Tenant
         switch credential {
@@ -90,7 +90,7 @@ extension TenantResolver {
     static func configured(for request: Request) -> TenantResolver {
         let services = request.application.parley
         return TenantResolver(mode: services.config.app.mode, defaultSlug: services.config.app.defaultTenant,
-                              tenants: services.tenantDirectory(on: services.loopDatabases.database(for: request, id: .parley)))
+                              tenants: services.tenantDirectory(on: services.loopDatabases.database(for: request)))
     }
 
     /// The request's tenant by the tenancy mode's rules, looked up once per request (the CORS

@@ -16,10 +16,12 @@ import Vapor
 /// rather than the request's, so they lack the request id. Parley logs nothing through a
 /// database's logger.
 struct LoopDatabases: Sendable {
+    private let id: DatabaseID
     private let byLoop: [ObjectIdentifier: any Database]
 
-    /// One database per loop of `app`'s event-loop group (the loops Vapor serves requests on).
+    /// One database `id` per loop of `app`'s event-loop group (the loops Vapor serves requests on).
     init(_ app: Application, id: DatabaseID) {
+        self.id = id
         var byLoop: [ObjectIdentifier: any Database] = [:]
         for loop in app.eventLoopGroup.makeIterator() {
             if let database = app.databases.database(id, logger: app.logger, on: loop) {
@@ -30,7 +32,7 @@ struct LoopDatabases: Sendable {
     }
 
     /// The database for a request: its loop's, or a new one for a loop outside the group.
-    func database(for request: Request, id: DatabaseID) -> any Database {
+    func database(for request: Request) -> any Database {
         byLoop[ObjectIdentifier(request.eventLoop)] ?? request.db(id)
     }
 
