@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ParleyCore
 import ParleyHandoff
 import ParleyTestSupport
@@ -56,5 +57,35 @@ struct TurnEscalationTests {
         let open = try await store.openEscalations(tenant: tenant, limit: 10)
         #expect(open.count == 1 && open.first?.reason == .lowConfidence && open.first?.confidence == unsure.score)
         #expect(try await store.openEscalations(tenant: TenantID(), limit: 10).isEmpty)
+    }
+
+    @Test func theOpeningCarriesTheWaitToPromiseAndTheAnnouncementReachesFollowers() async throws {
+        let desk = TakeoverWaitsTests.Desk(), bus = LocalSessionEventBus()
+        let quiet = TenantID(), busy = TenantID(), session = SessionID()
+        await desk.setWaits([.seconds(120), .seconds(30), .seconds(60)], for: busy)
+        let escalation = TurnEscalation(store: InMemoryEscalationStore(), policies: { _ in HandoffPolicy() }, handoff: { tenant in
+            VisitorHandoff(tenant: tenant, store: desk, bus: bus, waits: TakeoverWaits(), logger: .init(label: "test"))
+        })
+        let first = try #require(await escalation.opening(tenant: quiet, session: session, reason: .visitorRequest, confidence: nil),
+                                 "a tenant without takeovers yet promises no wait, and still opens with its answer")
+        #expect(first.expectedWait == nil && first.staffed && first.escalation.reason == .visitorRequest)
+        #expect(first.escalation.tenantID == quiet && first.escalation.sessionID == session && first.escalation.messageID == nil)
+        let unsure = AnswerConfidence(retrievalSimilarity: 0.1, sourceCoverage: 0.5, answerCoherence: 0.5)
+        let second = try #require(await escalation.opening(tenant: busy, session: session, reason: .lowConfidence, confidence: unsure))
+        #expect(second.expectedWait == .seconds(60) && second.escalation.confidence == unsure.score)
+        guard case .escalated(.lowConfidence, .some(.seconds(60)), true) = second.notice else {
+            Issue.record("the notice says what the opening does: \(second.notice)")
+            return
+        }
+
+        let followed = await bus.subscribe(tenant: busy, session: session)
+        var heard = followed.makeAsyncIterator()
+        let event = SessionEvent(tenantID: busy, sessionID: session, sequence: 4, kind: .escalated, data: ["reason": "low_confidence"], createdAt: Date())
+        await escalation.announce(HandoffRecord(events: [event]), opening: second)
+        #expect(await heard.next() == event)
+
+        let silent = TurnEscalation(store: InMemoryEscalationStore()) { _ in HandoffPolicy() }
+        #expect(await silent.opening(tenant: quiet, session: session, reason: .visitorRequest, confidence: nil) == nil,
+                "without a hand-over to announce it, the escalation is opened after the answer")
     }
 }

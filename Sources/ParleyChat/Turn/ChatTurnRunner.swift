@@ -192,13 +192,26 @@ public struct ChatTurnRunner: Sendable {
             }
             alreadyEscalated = escalated
         }
+        // Known before the answer is stored, so that its write can open it too.
+        var opening: EscalationOpening?
+        if let escalation, let reason = result.escalation, !alreadyEscalated, answers != nil {
+            opening = await escalation.opening(tenant: input.tenant, session: input.session, reason: reason, confidence: result.confidence)
+        }
+        var opened = EscalationOpeningOutcome.notAttempted
         if failure == nil || !text.isEmpty {
-            result.messageID = await store(result, input: input, failureCode: failure?.code, calls: calls)
+            (result.messageID, opened) = await store(result, input: input, failureCode: failure?.code, calls: calls, opening: opening)
         } else {
             await record(calls, input: input)
         }
         if let escalation, let reason = result.escalation, let answer = result.messageID, !alreadyEscalated {
-            await escalation.escalate(tenant: input.tenant, session: input.session, reason: reason, answer: answer, confidence: result.confidence)
+            switch opened {
+            case .opened(let record):
+                if let opening { await escalation.announce(record, opening: opening) }
+            case .alreadyOpen:
+                break
+            case .notAttempted:
+                await escalation.escalate(tenant: input.tenant, session: input.session, reason: reason, answer: answer, confidence: result.confidence)
+            }
         }
         if let failure {
             input.logger.log(level: failure.logLevel, "chat turn ended early", metadata: [
@@ -215,10 +228,12 @@ public struct ChatTurnRunner: Sendable {
         }
     }
 
-    /// Stores the answer (with `calls`, the turn's LLM call records) outside the turn's task, so
-    /// that a disconnect (which cancels the turn) cannot also cancel the write of the partial
-    /// answer. When the answer cannot be stored, the calls are still written on their own.
-    private func store(_ result: ChatTurnResult, input: Input, failureCode: String?, calls: [LLMCallRecord]) async -> MessageID? {
+    /// Stores the answer (with `calls`, the turn's LLM call records, and `opening`, the
+    /// escalation it opens) outside the turn's task, so that a disconnect (which cancels the
+    /// turn) cannot also cancel the write of the partial answer. When the answer cannot be
+    /// stored, the calls are still written on their own.
+    private func store(_ result: ChatTurnResult, input: Input, failureCode: String?, calls: [LLMCallRecord],
+                       opening: EscalationOpening?) async -> (MessageID?, EscalationOpeningOutcome) {
         var metadata = result.metadata
         if let failureCode, case .object(var object) = metadata {
             object["error"] = .string(failureCode)
@@ -226,16 +241,20 @@ public struct ChatTurnRunner: Sendable {
         }
         let message = NewMessage(role: .assistant, content: result.content, metadata: metadata)
         let (conversations, answers) = (self.conversations, self.answers)
-        let write = Task {
-            guard let answers else { return try await conversations.append(tenant: input.tenant, session: input.session, message: message) }
-            return try await answers.append(tenant: input.tenant, session: input.session, answer: message, calls: calls)
+        let write = Task { () -> (StoredMessage, EscalationOpeningOutcome) in
+            guard let answers else { return (try await conversations.append(tenant: input.tenant, session: input.session, message: message), .notAttempted) }
+            guard let opening else {
+                return (try await answers.append(tenant: input.tenant, session: input.session, answer: message, calls: calls), .notAttempted)
+            }
+            return try await answers.append(tenant: input.tenant, session: input.session, answer: message, calls: calls, opening: opening)
         }
         do {
-            return try await write.value.id
+            let (stored, opened) = try await write.value
+            return (stored.id, opened)
         } catch {
             input.logger.error("storing the answer failed", metadata: ["event": "store_failed", "error": "\(type(of: error))"])
             await record(calls, input: input)
-            return nil
+            return (nil, .notAttempted)
         }
     }
 

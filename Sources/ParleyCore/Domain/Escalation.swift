@@ -66,4 +66,17 @@ public protocol TurnEscalating: Sendable {
     func reason(question: String, confidence: AnswerConfidence?, policy: HandoffPolicy?) -> EscalationReason?
     /// Opens the conversation's escalation (no second one while one is open); failures are logged, not thrown.
     func escalate(tenant: TenantID, session: SessionID, reason: EscalationReason, answer: MessageID, confidence: AnswerConfidence?) async
+    /// The escalation to open with the turn's answer, in the answer's write (nil: open it after
+    /// the answer with `escalate`). Asked only when the turn escalates.
+    func opening(tenant: TenantID, session: SessionID, reason: EscalationReason, confidence: AnswerConfidence?) async -> EscalationOpening?
+    /// The answer's write opened the escalation and stored `record`: tells the visitor and the operators.
+    func announce(_ record: HandoffRecord, opening: EscalationOpening) async
+}
+
+extension TurnEscalating {
+    public func opening(tenant: TenantID, session: SessionID, reason: EscalationReason, confidence: AnswerConfidence?) async -> EscalationOpening? {
+        nil
+    }
+
+    public func announce(_ record: HandoffRecord, opening: EscalationOpening) async {}
 }

@@ -147,6 +147,18 @@ public protocol TurnAnswerStore: LLMRequestLog {
     /// Appends the answer to the tenant's session and then the calls; a refused answer (not the
     /// tenant's session) writes no call.
     func append(tenant: TenantID, session: SessionID, answer: NewMessage, calls: [LLMCallRecord]) async throws -> StoredMessage
+    /// The same, opening `opening` (its message is the answer) with its event in the same write
+    /// when the database allows; a refused answer opens nothing.
+    func append(tenant: TenantID, session: SessionID, answer: NewMessage, calls: [LLMCallRecord],
+                opening: EscalationOpening) async throws -> (message: StoredMessage, escalation: EscalationOpeningOutcome)
+}
+
+extension TurnAnswerStore {
+    /// The answer alone: the caller opens the escalation after it.
+    public func append(tenant: TenantID, session: SessionID, answer: NewMessage, calls: [LLMCallRecord],
+                       opening: EscalationOpening) async throws -> (message: StoredMessage, escalation: EscalationOpeningOutcome) {
+        (try await append(tenant: tenant, session: session, answer: answer, calls: calls), .notAttempted)
+    }
 }
 
 extension ConversationStore {

@@ -8,18 +8,18 @@ import ParleyCore
 public struct TurnEscalation: TurnEscalating {
     private let store: any EscalationStore
     private let policies: @Sendable (TenantID) async -> HandoffPolicy
-    /// Tells the visitor and the operators that a conversation now waits for a person, and
-    /// whether anyone is working (the tenant's business hours).
-    private let announce: @Sendable (TenantID, SessionID, EscalationReason, Bool) async -> Void
+    /// The tenant's side of the hand-over, which tells the visitor and the operators that a
+    /// conversation now waits for a person (nil: no one is told).
+    private let handoff: (@Sendable (TenantID) -> VisitorHandoff)?
     private let logger: Logger
     private let now: @Sendable () -> Date
 
     public init(store: any EscalationStore, policies: @escaping @Sendable (TenantID) async -> HandoffPolicy,
-                announce: @escaping @Sendable (TenantID, SessionID, EscalationReason, Bool) async -> Void = { _, _, _, _ in },
+                handoff: (@Sendable (TenantID) -> VisitorHandoff)? = nil,
                 logger: Logger = Logger(label: "parley.handoff"), now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.policies = policies
-        self.announce = announce
+        self.handoff = handoff
         self.logger = logger
         self.now = now
     }
@@ -41,12 +41,39 @@ public struct TurnEscalation: TurnEscalating {
             let opened = try await store.open(Escalation(tenantID: tenant, sessionID: session, reason: reason, messageID: answer,
                                                          confidence: confidence?.score, createdAt: now()))
             if opened.isNew {
-                logger.info("conversation escalated", metadata: ["event": "escalated", "tenant_id": "\(tenant)", "session_id": "\(session)",
-                                                                 "reason": "\(reason.rawValue)"])
-                await announce(tenant, session, reason, await policies(tenant).isStaffed(at: now()))
+                logEscalated(tenant: tenant, session: session, reason: reason)
+                await handoff?(tenant).announceEscalation(session, reason: reason, staffed: await policies(tenant).isStaffed(at: now()))
             }
         } catch {
             logger.error("escalation could not be recorded", metadata: ["event": "escalation_failed", "error": "\(type(of: error))"])
         }
+    }
+
+    /// The escalation with its notice, for the answer's write to store; nil without a hand-over
+    /// to announce it, or when its notice cannot be made now (then `escalate` opens it after).
+    public func opening(tenant: TenantID, session: SessionID, reason: EscalationReason, confidence: AnswerConfidence?) async -> EscalationOpening? {
+        guard let handoff else { return nil }
+        let at = now()
+        let staffed = await policies(tenant).isStaffed(at: at)
+        let wait: Duration?
+        do {
+            wait = try await handoff(tenant).expectedWait(staffed: staffed)
+        } catch {
+            return nil
+        }
+        return EscalationOpening(escalation: Escalation(tenantID: tenant, sessionID: session, reason: reason, messageID: nil,
+                                                        confidence: confidence?.score, createdAt: at),
+                                 expectedWait: wait, staffed: staffed)
+    }
+
+    public func announce(_ record: HandoffRecord, opening: EscalationOpening) async {
+        let escalation = opening.escalation
+        logEscalated(tenant: escalation.tenantID, session: escalation.sessionID, reason: escalation.reason)
+        await handoff?(escalation.tenantID).publish(record)
+    }
+
+    private func logEscalated(tenant: TenantID, session: SessionID, reason: EscalationReason) {
+        logger.info("conversation escalated", metadata: ["event": "escalated", "tenant_id": "\(tenant)", "session_id": "\(session)",
+                                                         "reason": "\(reason.rawValue)"])
     }
 }

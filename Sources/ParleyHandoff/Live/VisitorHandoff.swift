@@ -39,13 +39,23 @@ public struct VisitorHandoff: Sendable {
     /// logged: the escalation itself is stored, and the operators' inbox shows it.
     public func announceEscalation(_ session: SessionID, reason: EscalationReason, staffed: Bool = true) async {
         do {
-            // Outside business hours no wait is promised, so none is read.
-            let expected = staffed ? Self.median(try await waits.recent(tenant: tenant, in: store)) : nil
+            let expected = try await expectedWait(staffed: staffed)
             let record = try await store.apply(.escalated(reason, expectedWait: expected, staffed: staffed), tenant: tenant, session: session, at: now())
             await bus.publish(record)
         } catch {
             logger.error("escalation notice failed", metadata: ["event": "escalation_notice_failed", "error": "\(type(of: error))"])
         }
+    }
+
+    /// The wait an escalation's notice promises: none outside business hours (none is read),
+    /// else the median of the tenant's last takeovers.
+    public func expectedWait(staffed: Bool) async throws -> Duration? {
+        staffed ? Self.median(try await waits.recent(tenant: tenant, in: store)) : nil
+    }
+
+    /// Tells the followers of a change stored elsewhere (an escalation written with its answer).
+    public func publish(_ record: HandoffRecord) async {
+        await bus.publish(record)
     }
 
     /// Nil below three takeovers: too few to promise anything.

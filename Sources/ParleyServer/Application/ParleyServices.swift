@@ -66,7 +66,12 @@ public struct ParleyServices: Sendable {
     /// The live hand-over's store, paired with `sessionEvents`: on PostgreSQL it sends each stored
     /// event's notice in the statement that stores it, as this process's bus would.
     public func liveConversations(on database: any Database) -> SQLLiveConversations {
-        SQLLiveConversations(database: database, notices: databaseKind == .postgres ? SessionEventNotices(origin: processID) : nil)
+        SQLLiveConversations(database: database, notices: sessionEventNotices)
+    }
+
+    /// With PostgreSQL, a stored session event's NOTIFY goes in the statement that stores it.
+    var sessionEventNotices: SessionEventNotices? {
+        databaseKind == .postgres ? SessionEventNotices(origin: processID) : nil
     }
     /// Hashes admin passwords (scrypt, at most two at once in this process).
     public let passwordHasher = PasswordHasher()
@@ -154,7 +159,7 @@ public struct ParleyServices: Sendable {
                agents: FluentAgentStore(database: database),
                tickets: FluentStreamTicketStore(database: database),
                llmLog: FluentLLMRequestLog(database: database),
-               answers: SQLTurnAnswerStore(database: database),
+               answers: SQLTurnAnswerStore(database: database, notices: sessionEventNotices),
                escalations: SQLEscalations(database: database),
                live: liveConversations(on: database),
                events: sessionEvents(on: database))
@@ -173,9 +178,8 @@ public struct ParleyServices: Sendable {
         ChatTurnRunner(conversations: stores.conversations, retriever: retriever, model: model ?? self.model, scorer: confidenceScorer,
                        escalation: TurnEscalation(store: stores.escalations, policies: { [tenants = stores.tenants, handoff = config.handoff] tenant in
                            HandoffPolicy(config: handoff, tenantSettings: (try? await tenants.tenant(id: tenant))?.settings ?? .object([:]))
-                       }, announce: { [live = stores.live, bus = stores.events, waits = takeoverWaits] tenant, session, reason, staffed in
-                           await VisitorHandoff(tenant: tenant, store: live, bus: bus, waits: waits, logger: Logger(label: "parley.handoff"))
-                               .announceEscalation(session, reason: reason, staffed: staffed)
+                       }, handoff: { [live = stores.live, bus = stores.events, waits = takeoverWaits] tenant in
+                           VisitorHandoff(tenant: tenant, store: live, bus: bus, waits: waits, logger: Logger(label: "parley.handoff"))
                        }), reviewer: model == nil ? answerReviewer : nil, answers: stores.answers)
     }
 

@@ -23,19 +23,27 @@ public struct SQLEscalations: EscalationStore {
 
     public func open(_ escalation: Escalation) async throws -> (escalation: Escalation, isNew: Bool) {
         // The partial unique index keeps one open escalation per conversation, whichever process writes.
-        let inserted = try await sql.raw("""
-            INSERT INTO escalations (id, tenant_id, session_id, reason, message_id, confidence, created_at)
-            SELECT \(bind: escalation.id.uuid), \(bind: escalation.tenantID.uuid), \(bind: escalation.sessionID.uuid), \(bind: escalation.reason.rawValue),
-                   \(bind: escalation.messageID?.uuid), \(bind: escalation.confidence), \(bind: Millis.of(escalation.createdAt))
-            WHERE EXISTS (SELECT 1 FROM sessions WHERE id = \(bind: escalation.sessionID.uuid) AND tenant_id = \(bind: escalation.tenantID.uuid))
-            ON CONFLICT DO NOTHING
-            RETURNING id
-            """).all()
+        let inserted = try await sql.raw(Self.insertion(of: escalation, when: """
+            EXISTS (SELECT 1 FROM sessions WHERE id = \(bind: escalation.sessionID.uuid) AND tenant_id = \(bind: escalation.tenantID.uuid))
+            """)).all()
         if !inserted.isEmpty { return (escalation, true) }
         guard let current = try await openEscalation(tenant: escalation.tenantID, session: escalation.sessionID) else {
             throw ParleyError.notFound("unknown_session", "The conversation does not exist.")
         }
         return (current, false)
+    }
+
+    /// The INSERT of `escalation` when `condition` holds and the conversation has none open
+    /// (`RETURNING id`: no row when it had one).
+    static func insertion(of escalation: Escalation, when condition: SQLQueryString) -> SQLQueryString {
+        """
+        INSERT INTO escalations (id, tenant_id, session_id, reason, message_id, confidence, created_at)
+        SELECT \(bind: escalation.id.uuid), \(bind: escalation.tenantID.uuid), \(bind: escalation.sessionID.uuid), \(bind: escalation.reason.rawValue),
+               \(bind: escalation.messageID?.uuid), \(bind: escalation.confidence), \(bind: Millis.of(escalation.createdAt))
+        WHERE \(condition)
+        ON CONFLICT DO NOTHING
+        RETURNING id
+        """
     }
 
     public func openEscalation(tenant: TenantID, session: SessionID) async throws -> Escalation? {

@@ -103,9 +103,7 @@ public struct SQLLiveConversations: LiveConversationStore {
         func apply(_ change: HandoffChange) async throws -> HandoffRecord {
             switch change {
             case .escalated(let reason, let wait, let staffed):
-                var data: [String: JSONValue] = ["reason": .string(reason.rawValue), "staffed": .bool(staffed)]
-                if let wait { data["expected_wait_seconds"] = .number(Double(wait.components.seconds)) }
-                return HandoffRecord(events: [try await event(.escalated, .object(data))])
+                return HandoffRecord(events: [try await store(.escalated(reason, expectedWait: wait, staffed: staffed, tenant: tenant, session: session, at: at))])
             case .visitorWrote(let message):
                 return HandoffRecord(events: [try await event(.visitorMessage, ["message_id": .string(message.id.description),
                                                                                "text": .string(message.content)])])
@@ -190,34 +188,21 @@ public struct SQLLiveConversations: LiveConversationStore {
 
         /// Appends an event numbered after the conversation's last, if the conversation is the
         /// tenant's (`unknown_conversation` when it is not). Two writers that pick the same number
-        /// collide on the unique index, and the loser is retried.
-        /// With `notices`, the same INSERT in a WITH whose SELECT sends the event's notice: it
-        /// leaves at commit, so no process hears of an event before it is stored, and a lost
-        /// race's notice is never sent.
+        /// collide on the unique index, and the loser is retried. With `notices`, the same
+        /// statement sends the event's notice.
         func event(_ kind: SessionEventKind, _ data: JSONValue) async throws -> SessionEvent {
-            let insert: SQLQueryString = """
-                INSERT INTO session_events (tenant_id, session_id, seq, kind, data, created_at)
-                SELECT \(bind: tenant.uuid), \(bind: session.uuid), next.seq, \(bind: kind.rawValue), \(JSONObject(data).bound), \(bind: Millis.of(at))
-                FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM session_events WHERE session_id = \(bind: session.uuid)) AS next
-                WHERE EXISTS (SELECT 1 FROM sessions WHERE tenant_id = \(bind: tenant.uuid) AND id = \(bind: session.uuid))
-                RETURNING seq
-                """
-            let statement: SQLQueryString
-            if let notices {
-                statement = """
-                    WITH stored AS (\(insert))
-                    SELECT seq, pg_notify(\(bind: PostgresSessionEventBus.channel), json_build_object(
-                        'origin', \(bind: notices.origin), 'tenant', \(bind: tenant.uuid), 'session', \(bind: session.uuid), 'sequence', seq,
-                        'kind', \(bind: kind.rawValue), 'data', \(bind: SessionEventNotices.carried(data)), 'createdAt', \(bind: Millis.of(at)))::text)
-                    FROM stored
-                    """
+            try await store(SessionEventStatement(tenant: tenant, session: session, kind: kind, data: data, at: at))
+        }
+
+        private func store(_ event: SessionEventStatement) async throws -> SessionEvent {
+            let insert = event.insertionIntoTenantsConversation
+            let statement: SQLQueryString = if let notices {
+                "WITH stored AS (\(insert)) SELECT seq, \(event.notice(from: notices)) FROM stored"
             } else {
-                statement = insert
+                insert
             }
-            let row = try await sql.raw(statement).first()
-            guard let row else { throw SQLLiveConversations.unknownConversation }
-            return SessionEvent(tenantID: tenant, sessionID: session, sequence: try row.decode(column: "seq", as: Int64.self), kind: kind,
-                                data: data, createdAt: at)
+            guard let row = try await sql.raw(statement).first() else { throw SQLLiveConversations.unknownConversation }
+            return event.stored(as: try row.decode(column: "seq", as: Int64.self))
         }
 
         /// A conditional write that found nothing to change lost to a concurrent one.

@@ -14,25 +14,26 @@ import SQLKit
 /// (``SQLStatementBatching``); when the connection is held by another task's transaction, the
 /// calls are written right after the answer, and only once it was accepted (a refused answer
 /// leaves no call row either way).
+///
+/// A turn that escalates its conversation opens the escalation in the same write
+/// (`SQLTurnAnswerStore+Escalation.swift`).
 public struct SQLTurnAnswerStore: TurnAnswerStore {
-    private let database: any Database
+    let database: any Database
+    /// Set on PostgreSQL: an escalation's event opened with the answer sends its notice from the same statement.
+    let notices: SessionEventNotices?
 
-    public init(database: any Database) {
+    public init(database: any Database, notices: SessionEventNotices? = nil) {
         self.database = database
+        self.notices = notices
     }
 
     public func append(tenant: TenantID, session: SessionID, answer: NewMessage, calls: [LLMCallRecord]) async throws -> StoredMessage {
-        guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
+        let sql = try self.sql
+        let stored = FluentConversationStore.appended(answer, tenant: tenant, session: session)
         guard sql.dialect.name == "postgresql" else {
-            if let batching = sql as? any SQLStatementBatching {
-                let stored = FluentConversationStore.appended(answer, tenant: tenant, session: session)
-                let written: SQLQueryString = "SELECT 1 FROM messages WHERE tenant_id = \(uuid: tenant.uuid) AND id = \(uuid: stored.id.uuid)"
-                let statements = [FluentConversationStore.checkedInsertion(of: stored) + " RETURNING id"]
-                    + calls.map { FluentLLMRequestLog.insertion + " SELECT \(FluentLLMRequestLog.values(of: $0)) WHERE EXISTS (\(written))" }
-                if let rows = try await batching.batch(statements) {
-                    guard rows[0].count == 1 else { throw FluentConversationStore.unknownSession }
-                    return stored
-                }
+            if let batching = sql as? any SQLStatementBatching, let rows = try await batching.batch(Self.batch(of: stored, calls: calls)) {
+                guard rows[0].count == 1 else { throw FluentConversationStore.unknownSession }
+                return stored
             }
             let stored = try await FluentConversationStore.append(answer, tenant: tenant, session: session, on: sql)
             for call in calls {
@@ -40,7 +41,26 @@ public struct SQLTurnAnswerStore: TurnAnswerStore {
             }
             return stored
         }
-        let stored = FluentConversationStore.appended(answer, tenant: tenant, session: session)
+        guard try await sql.raw(Self.withAnswer(stored, calls: calls) + " SELECT id FROM answer").all().count == 1 else {
+            throw FluentConversationStore.unknownSession
+        }
+        return stored
+    }
+
+    public func append(_ record: LLMCallRecord) async throws {
+        try await FluentLLMRequestLog(database: database).append(record)
+    }
+
+    var sql: any SQLDatabase {
+        get throws {
+            guard let sql = database as? any SQLDatabase else { throw ParleyError.internalFailure("The database does not support SQL.") }
+            return sql
+        }
+    }
+
+    /// PostgreSQL: the answer's INSERT (`answer`) and each call's (written only if the answer was)
+    /// as data-modifying CTEs, for a statement to go on with more of them or its SELECT.
+    static func withAnswer(_ stored: StoredMessage, calls: [LLMCallRecord]) -> SQLQueryString {
         var statement: SQLQueryString = "WITH answer AS (\(FluentConversationStore.checkedInsertion(of: stored)) RETURNING id)"
         for (index, call) in calls.enumerated() {
             statement = statement + """
@@ -48,11 +68,17 @@ public struct SQLTurnAnswerStore: TurnAnswerStore {
                   SELECT \(FluentLLMRequestLog.values(of: call)) WHERE EXISTS (SELECT 1 FROM answer))
                 """
         }
-        guard try await sql.raw(statement + " SELECT id FROM answer").all().count == 1 else { throw FluentConversationStore.unknownSession }
-        return stored
+        return statement
     }
 
-    public func append(_ record: LLMCallRecord) async throws {
-        try await FluentLLMRequestLog(database: database).append(record)
+    /// SQLite: the answer's INSERT (one row returned when it was written) and each call's, written only if the answer was.
+    static func batch(of stored: StoredMessage, calls: [LLMCallRecord]) -> [SQLQueryString] {
+        [FluentConversationStore.checkedInsertion(of: stored) + " RETURNING id"]
+            + calls.map { FluentLLMRequestLog.insertion + " SELECT \(FluentLLMRequestLog.values(of: $0)) WHERE EXISTS (\(written(stored)))" }
+    }
+
+    /// A condition true once `stored` is written.
+    static func written(_ stored: StoredMessage) -> SQLQueryString {
+        "SELECT 1 FROM messages WHERE tenant_id = \(uuid: stored.tenantID.uuid) AND id = \(uuid: stored.id.uuid)"
     }
 }
