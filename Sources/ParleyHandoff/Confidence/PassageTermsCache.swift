@@ -1,6 +1,5 @@
 import ParleyCore
 import ParleyRetrieval
-import Synchronization
 
 /// The analyzed words of the passages answers were scored against, by chunk.
 ///
@@ -15,25 +14,19 @@ final class PassageTermsCache: Sendable {
         let terms: Set<String>
     }
 
-    let capacity: Int
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries: BoundedMemo<String, Entry>
 
     init(capacity: Int = 4_096) {
-        self.capacity = max(1, capacity)
+        entries = BoundedMemo(capacity: capacity)
     }
 
-    var count: Int { entries.withLock { $0.count } }
+    var capacity: Int { entries.capacity }
+    var count: Int { entries.count }
 
     /// The passage's terms (text and title) as `analyzer` reads them.
     func terms(of passage: SourcePassage, analyzer: Analyzer) -> Set<String> {
-        if let entry = entries.withLock({ $0[passage.chunkID] }), entry.text == passage.text, entry.title == passage.title {
-            return entry.terms
-        }
-        let terms = Set(analyzer.terms(passage.text + " " + passage.title))
-        entries.withLock { entries in
-            if entries.count >= capacity, entries[passage.chunkID] == nil { entries.removeAll(keepingCapacity: true) }
-            entries[passage.chunkID] = Entry(text: passage.text, title: passage.title, terms: terms)
-        }
-        return terms
+        entries.value(for: passage.chunkID, isCurrent: { $0.text == passage.text && $0.title == passage.title }) {
+            Entry(text: passage.text, title: passage.title, terms: Set(analyzer.terms(passage.text + " " + passage.title)))
+        }.terms
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import ParleyCore
 
 /// The analyzed words of answer sentences the confidence scorer has seen, by the sentence's text.
 ///
@@ -9,26 +9,20 @@ import Synchronization
 /// kept, and when `capacity` is reached it starts over, so neither a long answer nor many
 /// answers can grow it past about `capacity × maxSentenceBytes` of text.
 final class SentenceTermsCache: Sendable {
-    let capacity: Int
     let maxSentenceBytes: Int
-    private let entries = Mutex<[String: Set<String>]>([:])
+    private let memo: BoundedMemo<String, Set<String>>
 
     init(capacity: Int = 4_096, maxSentenceBytes: Int = 512) {
-        self.capacity = max(1, capacity)
+        memo = BoundedMemo(capacity: capacity)
         self.maxSentenceBytes = maxSentenceBytes
     }
 
-    var count: Int { entries.withLock { $0.count } }
+    var capacity: Int { memo.capacity }
+    var count: Int { memo.count }
 
     /// The sentence's terms, from the cache or from `analyze` (whose result is then kept).
     func terms(of sentence: String, analyze: (String) -> Set<String>) -> Set<String> {
         guard sentence.utf8.count <= maxSentenceBytes else { return analyze(sentence) }
-        if let known = entries.withLock({ $0[sentence] }) { return known }
-        let terms = analyze(sentence)
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[sentence] = terms
-        }
-        return terms
+        return memo.value(for: sentence) { analyze(sentence) }
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import ParleyCore
 
 /// A passage's sentences and each sentence's terms, split once per passage text: the same few
 /// passages of a knowledge base answer turn after turn, and splitting them was a tenth of the
@@ -12,21 +12,16 @@ final class PassageSentences: Sendable {
 
     static let shared = PassageSentences(capacity: 4096)
 
-    private let splits = Mutex<[String: Split]>([:])
-    private let capacity: Int
+    private let splits: BoundedMemo<String, Split>
 
     init(capacity: Int) {
-        self.capacity = capacity
+        splits = BoundedMemo(capacity: capacity)
     }
 
     func split(_ text: String) -> Split {
-        if let kept = splits.withLock({ $0[text] }) { return kept }
-        let sentences = TextTerms.sentences(text)
-        let split = Split(sentences: sentences, terms: sentences.map(TextTerms.terms))
-        splits.withLock { splits in
-            if splits.count >= capacity { splits.removeAll(keepingCapacity: true) }
-            splits[text] = split
+        splits.value(for: text) {
+            let sentences = TextTerms.sentences(text)
+            return Split(sentences: sentences, terms: sentences.map(TextTerms.terms))
         }
-        return split
     }
 }
