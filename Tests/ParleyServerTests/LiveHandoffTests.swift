@@ -292,12 +292,20 @@ struct LiveHandoffAcrossProcessesTests {
             #expect(console.status == 200)
             try await Task.sleep(for: .milliseconds(300))  // both listeners are LISTENing
 
+            // The visitor asks for a person on the first server: the escalation, stored with the
+            // answer and notified by the answer's statement, reaches the console on the second
+            // (within 5 s: sooner than the console's 10-second re-read of the store would find it).
+            _ = try await visitorSide.chatTurn("Can I talk to a person please?", sessionKey: key)
+            let waiting = try #require(try await console.nextEvent(within: 5))
+            #expect(waiting.event == "escalated" && waiting.json["reason"] == "visitor_request" && waiting.id == "1")
+            #expect(try await channel.nextEvent()?.event == "escalated")
+
             #expect(try await ada.post("\(api)/take", []).status == 200)
             #expect(try await channel.nextEvent()?.event == "operator_joined")
             #expect(try await console.nextEvent()?.event == "operator_joined")
             #expect(try await ada.post("\(api)/reply", [("text", "Hello from the other server")]).status == 200)
             let reply = try #require(try await channel.nextEvent())
-            #expect(reply.event == "operator_message" && reply.json["text"] == "Hello from the other server" && reply.id == "2")
+            #expect(reply.event == "operator_message" && reply.json["text"] == "Hello from the other server" && reply.id == "3")
 
             // The visitor's message, posted to the first server, reaches the console on the second, and so does their typing.
             #expect(try await visitorSide.send(.POST, "/a/sales/session/typing", headers: [("X-Parley-Session", key)]).status == 204)
