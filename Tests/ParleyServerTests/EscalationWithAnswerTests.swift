@@ -4,6 +4,7 @@ import ParleyCore
 @testable import ParleyServer
 @testable import ParleyStore
 import ParleyTestSupport
+import SQLKit
 import Testing
 
 /// A turn that escalates opens its escalation in the answer's write: the answer, the escalation
@@ -79,6 +80,34 @@ struct EscalationWithAnswerTests {
                 return
             }
             #expect(record.events.map(\.sequence) == [3] && record.events.first?.data == ["reason": "low_confidence", "staffed": false])
+        }
+    }
+
+    /// The database refuses the escalation (here a trigger, as a lost race for the event's number
+    /// would): the answer is still written, alone, and the turn is told to open the escalation itself.
+    @Test(arguments: TestBackend.available)
+    func anEscalationTheWriteCannotTakeLeavesTheAnswerWritten(_ backend: TestBackend) async throws {
+        try await ParleyTestServer.withTwoTenants(backend) { server, acme, _ in
+            let database = server.app.db(.parley)
+            let sql = try #require(database as? any SQLDatabase)
+            if backend == .postgres {
+                try await sql.raw("""
+                    CREATE FUNCTION refuse_escalation() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$
+                    """).run()
+                try await sql.raw("CREATE TRIGGER refuse BEFORE INSERT ON escalations FOR EACH ROW EXECUTE FUNCTION refuse_escalation()").run()
+            } else {
+                try await sql.raw("CREATE TRIGGER refuse BEFORE INSERT ON escalations BEGIN SELECT RAISE(ABORT, 'refused'); END").run()
+            }
+            let stores = server.app.parley.stores(on: database)
+            let (session, _) = try await stores.conversations.createSession(tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("k"),
+                                                                           firstMessage: NewMessage(role: .human, content: "A person, please"))
+            let (answer, outcome) = try await stores.answers.append(tenant: acme.id, session: session.id, answer: NewMessage(role: .assistant, content: "Sure."),
+                                                                  calls: [call(acme.id, session.id)], opening: opening(acme.id, session.id, .visitorRequest))
+            #expect(outcome == .notAttempted)
+            #expect(try await stores.conversations.history(tenant: acme.id, session: session.id, limit: 10).map(\.id).last == answer.id)
+            #expect(try await FluentLLMRequestLog(database: database).rows(tenant: acme.id).count == 1, "the call is written once, with the answer")
+            #expect(try await stores.escalations.openEscalations(tenant: acme.id, limit: 10).isEmpty)
+            #expect(try await stores.live.events(tenant: acme.id, session: session.id, after: 0, limit: 10).isEmpty)
         }
     }
 
