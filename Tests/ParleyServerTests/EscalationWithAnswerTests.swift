@@ -112,28 +112,22 @@ struct EscalationWithAnswerTests {
     }
 
     @Test func onPostgreSQLTheEventsNoticeLeavesWithTheAnswersStatement() async throws {
-        try await ParleyTestServer.with(.postgres, adjust: { $0.jobs.inProcessWorker = false }) { server in
-            let url = try #require(server.database.url)
-            let demo = try #require(try await server.stores.tenants.tenant(slug: "demo"))
-            let (_, key) = try await server.chatTurn("Hello")
-            let session = try #require(try await server.stores.conversations.session(tenant: demo.id, keyHash: KeyMaterial.hash(key))).id
-            try await HeardNotices.whileListening(to: PostgresSessionEventBus.channel, on: url) { heard in
-                let services = server.app.parley
-                let stores = services.stores(on: server.app.db(.parley))
-                _ = try await stores.answers.append(tenant: demo.id, session: session, answer: NewMessage(role: .assistant, content: "Sure."),
-                                                    calls: [], opening: opening(demo.id, session, .visitorRequest))
-                let (_, again) = try await stores.answers.append(tenant: demo.id, session: session, answer: NewMessage(role: .assistant, content: "Yes."),
-                                                               calls: [], opening: opening(demo.id, session))
-                #expect(again == .alreadyOpen)
-                let payloads = try await heard.waitFor(1)
-                try await Task.sleep(for: .milliseconds(300))
-                #expect(await heard.count == 1, "one notice: none for the answer that opened nothing")
-                let notice = try JSONDecoder().decode(PostgresSessionEventBus.Notice.self, from: Data(try #require(payloads.first).utf8))
-                let event = try #require(try await stores.live.events(tenant: demo.id, session: session, after: 0, limit: 10).first)
-                #expect(notice.origin == services.processID && notice.tenant == demo.id.uuid && notice.session == session.uuid)
-                #expect(notice.sequence == event.sequence && notice.kind == "escalated" && notice.createdAt == Millis.of(event.createdAt))
-                #expect(notice.data.flatMap { JSONValue.parse(Data($0.utf8)) } == event.data)
-            }
+        try await ParleyTestServer.withDemoConversation(listeningTo: PostgresSessionEventBus.channel) { server, demo, session, heard in
+            let services = server.app.parley
+            let stores = services.stores(on: server.app.db(.parley))
+            _ = try await stores.answers.append(tenant: demo.id, session: session, answer: NewMessage(role: .assistant, content: "Sure."),
+                                                calls: [], opening: opening(demo.id, session, .visitorRequest))
+            let (_, again) = try await stores.answers.append(tenant: demo.id, session: session, answer: NewMessage(role: .assistant, content: "Yes."),
+                                                           calls: [], opening: opening(demo.id, session))
+            #expect(again == .alreadyOpen)
+            let payloads = try await heard.waitFor(1)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await heard.count == 1, "one notice: none for the answer that opened nothing")
+            let notice = try JSONDecoder().decode(PostgresSessionEventBus.Notice.self, from: Data(try #require(payloads.first).utf8))
+            let event = try #require(try await stores.live.events(tenant: demo.id, session: session, after: 0, limit: 10).first)
+            #expect(notice.origin == services.processID && notice.tenant == demo.id.uuid && notice.session == session.uuid)
+            #expect(notice.sequence == event.sequence && notice.kind == "escalated" && notice.createdAt == Millis.of(event.createdAt))
+            #expect(notice.data.flatMap { JSONValue.parse(Data($0.utf8)) } == event.data)
         }
     }
 }
