@@ -9,7 +9,7 @@ public enum ParleyMigrations {
          CreateAdminTables(), CreateAdminSessionTable(), AddAgentRetrievalOverrides(), AddEmailEventKind(), AddSessionActivityIndex(), AddLeadProfileColumns(),
          AddSummaryAndDeliveryColumns(), AddLeadCompanyColumn(), CreateWebhookTables(), AddSessionActivityTrigger(),
          CreateRetrievalFitTable(), CreateRetrievalReportTable(), CreateEscalationTable(), AddLiveHandoff(),
-         AddMessageStreamRedemption(), IndexMessagesByTenantAndSession()]
+         AddMessageStreamRedemption(), IndexMessagesByTenantAndSession(), IndexJobsByStateAndFairKey()]
     }
 }
 
