@@ -63,11 +63,12 @@ struct JobWorkerTests {
         try await withJobStore(backend) { store, a, _ in
             let tally = Tally()
             let id = try #require(try await JobQueue(store: store).enqueue(CountingJob.self, .init(key: "once"), tenant: a.id))
+            // Before the claim, which starts the lease: a slow claim or record (a busy machine) cannot make the lease look short.
+            let started = ContinuousClock.now
             // A worker claimed the job, recorded the effect, then died before completing it.
             let lost = try #require(try await store.claim(JobClaim(slots: [CountingJob.kind: 1], worker: "dead",
                                                                    leaseDuration: .milliseconds(400))).first)
             #expect(try await store.record("counting:once", job: id, tenant: a.id))
-            let started = ContinuousClock.now
             try await withWorkers([JobWorker(store: store, registry: registry(store, tally), settings: fastSettings("w2"))]) {
                 let reached = try await eventually { try await store.job(id)?.state == .succeeded }
                 #expect(reached)
