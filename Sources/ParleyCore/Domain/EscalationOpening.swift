@@ -18,11 +18,6 @@ public struct EscalationOpening: Sendable, Equatable {
         self.expectedWait = expectedWait
         self.staffed = staffed
     }
-
-    /// The change the escalation's event announces.
-    public var notice: HandoffChange {
-        .escalated(escalation.reason, expectedWait: expectedWait, staffed: staffed)
-    }
 }
 
 /// What an answer's write did with the escalation it was given.

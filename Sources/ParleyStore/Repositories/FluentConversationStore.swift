@@ -108,9 +108,14 @@ public struct FluentConversationStore: ConversationStore {
     /// the tenant's; throws `unknown_session` when it is not.
     static func append(_ message: NewMessage, tenant: TenantID, session: SessionID, on sql: any SQLDatabase) async throws -> StoredMessage {
         let stored = appended(message, tenant: tenant, session: session)
+        try await write(stored, on: sql)
+        return stored
+    }
+
+    /// Writes `stored` if its session is its tenant's (`unknown_session` otherwise).
+    static func write(_ stored: StoredMessage, on sql: any SQLDatabase) async throws {
         let inserted = try await sql.raw("\(checkedInsertion(of: stored)) RETURNING id").all()
         guard inserted.count == 1 else { throw unknownSession }
-        return stored
     }
 
     static let unknownSession = ParleyError.notFound("unknown_session", "No such conversation.")

@@ -35,7 +35,7 @@ public struct SQLTurnAnswerStore: TurnAnswerStore {
                 guard rows[0].count == 1 else { throw FluentConversationStore.unknownSession }
                 return stored
             }
-            let stored = try await FluentConversationStore.append(answer, tenant: tenant, session: session, on: sql)
+            try await FluentConversationStore.write(stored, on: sql)
             for call in calls {
                 try await FluentLLMRequestLog.insert(call, on: sql)
             }
