@@ -2,71 +2,49 @@ import Foundation
 @testable import ParleyCore
 import Testing
 
-/// Choosing a knowledge base's dense weight from its self-queries' scores, on hand-made curves.
+/// A knowledge base's dense-weight fit: its self-queries' curve on hand-made scores, and which fits are used.
 @Suite("Dense weight fit")
 struct DenseWeightFitTests {
     let grid = [0.3, 0.5, 0.7, 0.9]
 
-    @Test func aClearWinnerIsChosen() {
+    @Test func theCurveIsEachWeightsMeanAndItsBestWeight() throws {
         // 0.9 finds every answer first; the others half as well, on every query alike.
         let scores = grid.map { weight in [Double](repeating: weight == 0.9 ? 1 : 0.5, count: 25) }
-        let fit = DenseWeightFit.choose(grid: grid, scores: scores, prior: 0.5, indexedChunks: 40)
-        #expect(fit.outcome == .fitted && fit.denseWeight == 0.9 && fit.bestWeight == 0.9)
-        #expect(fit.selfQueries == 25 && fit.indexedChunks == 40)
-        #expect(fit.curve.map(\.alpha) == grid && fit.curve.map(\.ndcgAt10) == [0.5, 0.5, 0.5, 1])
+        let (curve, best) = try #require(DenseWeightFit.curve(grid: grid, scores: scores, prior: 0.5))
+        #expect(best == 0.9)
+        #expect(curve.map(\.alpha) == grid && curve.map(\.ndcgAt10) == [0.5, 0.5, 0.5, 1])
     }
 
-    @Test func aWinWithinOneStandardErrorKeepsTheConfiguredWeight() {
-        // 0.9 is ahead by 0.01 on average, but query by query it wins or loses by about 0.3:
-        // the standard error of the difference (about 0.066) dwarfs the lead.
-        let base = (0 ..< 20).map { $0.isMultiple(of: 2) ? 0.6 : 0.4 }
-        let noisy = base.enumerated().map { $0.offset.isMultiple(of: 2) ? $0.element + 0.3 : $0.element - 0.28 }
-        let scores = [base.map { $0 - 0.2 }, base, base.map { $0 - 0.2 }, noisy]
-        let fit = DenseWeightFit.choose(grid: grid, scores: scores, prior: 0.5)
-        #expect(fit.outcome == .fitted)
-        #expect(fit.bestWeight == 0.9)
-        #expect(fit.denseWeight == 0.5)
-    }
-
-    @Test func theNearestToTheConfiguredWeightWithinOneErrorWins() {
-        // 0.9 is best; 0.7 is a hair behind with a noisy difference; 0.5 and 0.3 are far behind on every query.
-        let best = (0 ..< 30).map { $0.isMultiple(of: 2) ? 0.9 : 0.7 }
-        let close = best.enumerated().map { $0.offset.isMultiple(of: 3) ? $0.element - 0.12 : $0.element + 0.05 }
-        let scores = [best.map { $0 - 0.5 }, best.map { $0 - 0.4 }, close, best]
-        let fit = DenseWeightFit.choose(grid: grid, scores: scores, prior: 0.5)
-        #expect(fit.bestWeight == 0.9)
-        #expect(fit.denseWeight == 0.7)
-    }
-
-    @Test func equalScoresGoToTheWeightNearestTheConfiguredOne() {
+    @Test func equalScoresGoToTheWeightNearestTheConfiguredOne() throws {
         let scores = grid.map { weight in [Double](repeating: weight >= 0.7 ? 0.8 : 0.6, count: 20) }
-        let fit = DenseWeightFit.choose(grid: grid, scores: scores, prior: 0.5)
-        #expect(fit.bestWeight == 0.7 && fit.denseWeight == 0.7)
+        #expect(try #require(DenseWeightFit.curve(grid: grid, scores: scores, prior: 0.5)).best == 0.7)
+        #expect(try #require(DenseWeightFit.curve(grid: grid, scores: scores, prior: 1)).best == 0.9)
     }
 
-    @Test func tooFewSelfQueriesKeepTheConfiguredWeight() {
-        let scores = grid.map { weight in [Double](repeating: weight == 0.9 ? 1 : 0, count: DenseWeightFit.minimumQueries - 1) }
-        let fit = DenseWeightFit.choose(grid: grid, scores: scores, prior: 0.5)
-        #expect(fit.outcome == .tooFewQueries)
-        #expect(fit.denseWeight == 0.5 && fit.bestWeight == 0.9, "the best is still reported")
+    @Test func malformedScoresHaveNoCurve() {
+        #expect(DenseWeightFit.curve(grid: grid, scores: [[1], [1]], prior: 0.4) == nil)
+        #expect(DenseWeightFit.curve(grid: grid, scores: [[1, 1], [1], [1], [1]], prior: 0.4) == nil)
+        #expect(DenseWeightFit.curve(grid: [], scores: [], prior: 0.4) == nil)
+        #expect(DenseWeightFit.curve(grid: grid, scores: grid.map { _ in [] }, prior: 0.4) == nil)
     }
 
-    @Test func malformedScoresAreNotFitted() {
-        #expect(DenseWeightFit.choose(grid: grid, scores: [[1], [1]], prior: 0.4).outcome == .notApplicable)
-        #expect(DenseWeightFit.choose(grid: grid, scores: [[1, 1], [1], [1], [1]], prior: 0.4).denseWeight == 0.4)
-        #expect(DenseWeightFit.choose(grid: [], scores: [], prior: 0.4).outcome == .notApplicable)
+    @Test func onlyAFitMeasuredOnQuestionsIsUsed() {
+        #expect(DenseWeightFit(denseWeight: 0.8, outcome: .fitted, basis: .visitorQuestions).isUsable)
+        #expect(DenseWeightFit(denseWeight: 0.8, outcome: .fitted, basis: .selfQueries).isUsable)
+        #expect(!DenseWeightFit(denseWeight: 0.8, outcome: .tooFewQueries, basis: .selfQueries).isUsable)
+        #expect(!DenseWeightFit(denseWeight: 0.8, outcome: .fitted).isUsable, "a fit stored before weights came from decisiveness")
     }
 
-    @Test func theStandardErrorIsTheSampleDeviationOverTheRootOfTheCount() {
-        #expect(DenseWeightFit.standardError(of: [1]) == 0)
-        // Deviation of [0, 2] is sqrt(2); over sqrt(2) values: 1.
-        #expect(abs(DenseWeightFit.standardError(of: [0, 2]) - 1) < 1e-12)
-    }
-
-    @Test func aFitSurvivesJSON() throws {
-        let fit = DenseWeightFit.choose(grid: grid, scores: grid.map { [Double](repeating: $0, count: 20) }, prior: 0.5, indexedChunks: 7)
+    @Test func aFitSurvivesJSONAndAnOlderOneStillDecodes() throws {
+        let fit = DenseWeightFit(denseWeight: 0.74, outcome: .fitted, basis: .visitorQuestions, weightRange: [0.6, 0.8], visitorQuestions: 40,
+                                 bestWeight: 0.6, selfQueries: 25, indexedChunks: 7, curve: [.init(alpha: 0.5, ndcgAt10: 0.8)])
         let decoded = try JSONDecoder().decode(DenseWeightFit.self, from: JSONEncoder().encode(fit))
         #expect(decoded == fit)
         #expect(String(decoding: try JSONEncoder().encode(DenseWeightFit.Outcome.tooFewQueries), as: UTF8.self) == "\"too_few_queries\"")
+        #expect(String(decoding: try JSONEncoder().encode(DenseWeightFit.Basis.visitorQuestions), as: UTF8.self) == "\"visitor_questions\"")
+        // As the previous version stored it: no basis, so it is not used.
+        let older = #"{"denseWeight":0.6,"outcome":"fitted","bestWeight":0.6,"selfQueries":30,"indexedChunks":12,"curve":[]}"#
+        let old = try JSONDecoder().decode(DenseWeightFit.self, from: Data(older.utf8))
+        #expect(old.denseWeight == 0.6 && old.basis == nil && !old.isUsable)
     }
 }

@@ -40,6 +40,9 @@ struct KnowledgeBaseTests {
         }
         await knowledge.setDenseWeight(1, tenant: tenantA)
         #expect(await knowledge.fusion(for: tenantA).alpha == 1)
+        // A fitted weight is used as it is; the configured one still moves with each question's spreads.
+        #expect(await knowledge.fusion(for: tenantA).adaptsToSpread == false)
+        #expect(await knowledge.fusion(for: tenantB).adaptsToSpread == true)
         // With all the weight on the dense list, A's hybrid scores are its cosines; B keeps 0.5.
         #expect(try await scores(tenantA, .hybrid) == scores(tenantA, .dense))
         #expect(await knowledge.fusion(for: tenantB).alpha == 0.5)
@@ -48,6 +51,23 @@ struct KnowledgeBaseTests {
         #expect(try await scores(tenantA, .hybrid) == scores(tenantB, .hybrid))
         await knowledge.setDenseWeight(7, tenant: tenantA)
         #expect(await knowledge.fusion(for: tenantA).alpha == 1, "weights are clamped to [0, 1]")
+    }
+
+    @Test func decisivenessMeasuresEachQuestionOnTheTenantsOwnIndexAsItsAgentSeesIt() async throws {
+        let knowledge = base()
+        try await knowledge.add([chunk(tenantA, "pricing plans start at ten euros a month"), chunk(tenantA, "our office is in Berlin"),
+                                 chunk(tenantA, "warranty claims for the sales team only", agent: "sales"),
+                                 chunk(tenantB, "pricing plans start at ten euros a month"), chunk(tenantB, "pricing of plans in euros")])
+        let margins = try await knowledge.decisiveness(of: [("pricing plans euros", "support"), ("   ", "support"), ("warranty claims", "support"),
+                                                            ("warranty claims", "sales")], tenant: tenantA)
+        #expect(margins.count == 3, "the blank question is skipped")
+        // Each margin is what the two candidate lists of that question say, on the fusion's scales.
+        let pricing = try await knowledge.hybridCandidates(RetrievalQuery(tenantID: tenantA, agentCode: "support", text: "pricing plans euros", topK: 100))
+        #expect(margins[0] == .init(lexical: pricing.lexical, dense: pricing.dense, lexicalCeiling: pricing.lexicalCeiling))
+        #expect(margins[0].lexical > 0 && margins[0].dense > 0)
+        // The support agent does not see the sales chunk: no word of "warranty claims" matches anything it sees.
+        #expect(margins[1].lexical == 0)
+        #expect(margins[2].lexical > 0, "the sales agent finds it by its words")
     }
 
     @Test func explanationIsTheChatsRankingWithEachRankingsPlaces() async throws {

@@ -34,6 +34,19 @@ struct ScoreFusionTests {
         #expect(abs(weighted[0].score - 0.8) < 1e-12)
     }
 
+    @Test func aWeightUsedAsItIsIgnoresTheSpreads() {
+        // Ceiling 10. x: cosine 0.9, share 0.2; y: cosine 0.3, share 0.9 (dense spread 0.6, lexical 0.7).
+        let dense: [ScoredChunkID] = [.init(id: x, score: 0.9), .init(id: y, score: 0.3)]
+        let lexical: [ScoredChunkID] = [.init(id: y, score: 9), .init(id: x, score: 2)]
+        let fixed = ScoreFusion(method: .absolute, alpha: 0.6, adaptsToSpread: false).fuse(dense: dense, lexical: lexical, lexicalCeiling: 10)
+        // 0.6 * 0.9 + 0.4 * 0.2 = 0.62 and 0.6 * 0.3 + 0.4 * 0.9 = 0.54.
+        #expect(fixed.map(\.id) == [x, y])
+        #expect(abs(fixed[0].score - 0.62) < 1e-12 && abs(fixed[1].score - 0.54) < 1e-12)
+        // Adapting, the weight becomes 0.6 * 0.6 / (0.6 * 0.6 + 0.4 * 0.7) = 0.5625: x 0.59375, y 0.56250.
+        let adapted = ScoreFusion(method: .absolute, alpha: 0.6).fuse(dense: dense, lexical: lexical, lexicalCeiling: 10)
+        #expect(abs(adapted[0].score - 0.59375) < 1e-12 && abs(adapted[1].score - 0.5625) < 1e-12)
+    }
+
     @Test func emptyListsAndSingleItemsAreSafe() {
         for method in FusionMethod.allCases {
             #expect(ScoreFusion(method: method).fuse(dense: [], lexical: []).isEmpty)

@@ -81,19 +81,16 @@ struct SelfEvaluationTests {
         let winter = try #require(report.queries.firstIndex { $0.text == "Winter storage" })
         #expect(lexical.scores[winter].recallAt10 == 0)
         #expect(report.difference(.hybrid, over: .lexical) != nil)
-        // Hybrid at every dense weight from 0 to 1. At 0.5 it is the hybrid mode's own ranking
-        // (the configured weight), computed again from the two candidate lists.
+        // Hybrid at every dense weight from 0 to 1, each used as it is (as a fitted weight is).
         #expect(report.weights.map(\.alpha) == (0 ... 10).map { Double($0) / 10 })
         #expect(report.weights.allSatisfy { (0 ... 1).contains($0.ndcgAt10) })
-        let hybrid = try #require(report.mean(.hybrid, \.ndcgAt10))
-        #expect(abs(report.weights[5].ndcgAt10 - hybrid) < 1e-9)
         // Seven self-queries are too few to fit a weight: the configured one stays, the best is reported.
         let fit = try #require(report.fit)
         #expect(fit.outcome == .tooFewQueries && fit.denseWeight == 0.5)
         let best = try #require(fit.bestWeight)
         #expect(report.weights.allSatisfy { $0.ndcgAt10 <= report.weights[Int((best * 10).rounded())].ndcgAt10 })
         let text = SelfEvaluationText.render(report, tenant: "shop")
-        #expect(text.contains("dense weight: 0.5, the configured one (7 self-queries; fitting needs 20)"))
+        #expect(text.contains("dense weight: 0.5, the configured one (7 self-queries, 0 visitors' questions; fitting needs 20 of either)"))
         #expect(text.contains("7 chunks, 7 self-queries (4 questions, 1 headings, 2 titles)"))
         #expect(text.contains("Fewer than 30 self-queries"))
     }
@@ -117,19 +114,41 @@ struct SelfEvaluationTests {
         }
     }
 
-    @Test func enoughSelfQueriesFitAWeightFromTheSameCurveTheReportPrints() async throws {
+    @Test func enoughSelfQueriesFitAWeightFromTheirDecisivenessAndTheReportPrintsIt() async throws {
         let evaluation = SelfEvaluation(embedder: HashingEmbedder(), settings: KnowledgeBaseSettings(), resamples: 50)
         let chunks = partsFAQ()
         let fit = try await evaluation.fitDenseWeight(chunks)
-        #expect(fit.outcome == .fitted)
+        #expect(fit.outcome == .fitted && fit.basis == .selfQueries && fit.isUsable)
         #expect(fit.selfQueries >= DenseWeightFit.minimumQueries && fit.indexedChunks == chunks.count)
-        #expect(SelfEvaluation.weightGrid.contains(fit.denseWeight))
+        let range = try #require(fit.weightRange)
+        #expect(range.count == 2 && range[0] <= fit.denseWeight && fit.denseWeight <= range[1])
+        #expect(fit.curve.count == SelfEvaluation.weightGrid.count && fit.bestWeight != nil)
         let report = try await evaluation.run(chunks)
         #expect(report.fit == fit)
-        #expect(SelfEvaluationText.render(report, tenant: "parts").contains("dense weight fitted to this content: \(String(format: "%.1f", fit.denseWeight))"))
+        #expect(SelfEvaluationText.render(report, tenant: "parts").contains(
+            "dense weight fitted to this content: \(String(format: "%.2f", fit.denseWeight))"))
         // A knowledge base with too few self-queries is not even indexed.
         let small = try await evaluation.fitDenseWeight(knowledgeBase())
         #expect(small.outcome == .tooFewQueries && small.indexedChunks == 0 && small.selfQueries == 7)
+    }
+
+    @Test func enoughVisitorsQuestionsDecideTheWeightOverTheSelfQueries() async throws {
+        let evaluation = SelfEvaluation(embedder: HashingEmbedder(), settings: KnowledgeBaseSettings(), resamples: 50)
+        let chunks = partsFAQ()
+        // Visitors whose questions only the dense list answers decisively.
+        let visitors = (0 ..< 24).map { DecisivenessWeight.Margins(lexical: 0.01 + Double($0 % 3) / 100, dense: 0.2) }
+        let fit = try await evaluation.fitDenseWeight(chunks, visitorMargins: visitors)
+        #expect(fit.outcome == .fitted && fit.basis == .visitorQuestions && fit.visitorQuestions == 24)
+        #expect(fit.denseWeight == DecisivenessWeight.weight(visitors) && fit.denseWeight > 0.9)
+        #expect(fit.curve.count == SelfEvaluation.weightGrid.count, "the self-queries' curve is still measured")
+        #expect(SelfEvaluationText.describe(fit).contains("24 visitors' questions"))
+        // Too few visitors' questions: the self-queries decide, and the count is kept for the report.
+        let few = try await evaluation.fitDenseWeight(chunks, visitorMargins: Array(visitors.prefix(5)))
+        #expect(few.basis == .selfQueries && few.visitorQuestions == 5)
+        #expect(few.denseWeight == (try await evaluation.fitDenseWeight(chunks)).denseWeight)
+        // A knowledge base with too few self-queries is fitted by its visitors alone, without a scratch index.
+        let small = try await evaluation.fitDenseWeight(knowledgeBase(), visitorMargins: visitors)
+        #expect(small.basis == .visitorQuestions && small.indexedChunks == 0 && small.curve.isEmpty)
     }
 
     @Test func aLimitedIndexHoldsTheAnswersOfTheQueriesItKeepsAndASampleOfTheRest() {

@@ -11,79 +11,83 @@ public struct DenseWeightScore: Sendable, Equatable, Codable {
     }
 }
 
-/// The dense weight (alpha) a tenant's hybrid retrieval uses, learnt from its own content: the
-/// weight under which its self-queries (ParleyRetrieval's `SelfQueries`) found their answers best.
+/// The dense weight (alpha) a tenant's hybrid retrieval uses, learnt from its own content and
+/// traffic: how decisively each retriever picks an answer for the questions the knowledge base is
+/// asked (ParleyRetrieval's `DecisivenessWeight`), measured on its visitors' recent questions
+/// when there are enough of them, and otherwise on its self-queries (FAQ questions, headings and
+/// titles asked of an answer-only copy of it).
 ///
 /// A fixed weight cannot suit every knowledge base: on help-desk content, where questions are
 /// phrased in other words than the answers, dense retrieval is the better guide, and on technical
-/// text BM25 is. The self-queries measure which, on the tenant's own text. The choice is shrunk
-/// towards the configured weight by the one-standard-error rule (Breiman et al., 1984): of the
-/// weights whose score is within one standard error of the best (the error of the paired
-/// per-query differences), the one nearest the configured weight wins, so that a curve too flat
-/// to tell weights apart keeps the default rather than its noise.
+/// text BM25 is. The weight is used as it is for every question (`ScoreFusion.adaptsToSpread`
+/// off). The self-queries' nDCG@10 under each weight (`curve`) is reported beside it: it shows how
+/// the weight plays on the tenant's own questions, but does not choose it, because self-queries
+/// share their answers' words far more than visitors do and always ask for too little dense weight
+/// (README, "Knowledge base").
 public struct DenseWeightFit: Sendable, Equatable, Codable {
     public enum Outcome: String, Sendable, Codable {
-        /// The weight was chosen from the self-queries (it may equal the configured one).
+        /// The weight was measured (it may equal the configured one).
         case fitted
-        /// Fewer self-queries than `minimumQueries`: the configured weight is kept.
+        /// Fewer questions than `minimumQueries` of either kind: the configured weight is kept.
         case tooFewQueries = "too_few_queries"
         /// No dense retrieval (embeddings off) or a fusion without weights (RRF).
         case notApplicable = "not_applicable"
     }
 
+    /// Which questions a fitted weight was measured on.
+    public enum Basis: String, Sendable, Codable {
+        case visitorQuestions = "visitor_questions"
+        case selfQueries = "self_queries"
+    }
+
     /// The weight of the dense list that hybrid retrieval uses for this knowledge base.
     public var denseWeight: Double
     public var outcome: Outcome
-    /// The weight that scored best before shrinking (nil when none was tried).
+    /// What a fitted weight was measured on; nil for a fit stored before weights came from the
+    /// retrievers' decisiveness (such a fit is not used: the configured weight applies until the
+    /// tenant is fitted again).
+    public var basis: Basis?
+    /// The 5th and 95th percentiles of the weight over bootstrap resamples of its questions.
+    public var weightRange: [Double]?
+    /// Visitors' questions read for the fit (nil: none were offered).
+    public var visitorQuestions: Int?
+    /// The self-queries' best weight on `curve` (nil when none was tried).
     public var bestWeight: Double?
-    /// Self-queries it was measured with, and chunks in its scratch index.
+    /// Self-queries asked, and chunks in their scratch index.
     public var selfQueries: Int
     public var indexedChunks: Int
     /// Hybrid nDCG@10 over the self-queries for each weight tried.
     public var curve: [DenseWeightScore]
 
-    public init(denseWeight: Double, outcome: Outcome, bestWeight: Double? = nil, selfQueries: Int = 0, indexedChunks: Int = 0,
-                curve: [DenseWeightScore] = []) {
+    public init(denseWeight: Double, outcome: Outcome, basis: Basis? = nil, weightRange: [Double]? = nil, visitorQuestions: Int? = nil,
+                bestWeight: Double? = nil, selfQueries: Int = 0, indexedChunks: Int = 0, curve: [DenseWeightScore] = []) {
         self.denseWeight = denseWeight
         self.outcome = outcome
+        self.basis = basis
+        self.weightRange = weightRange
+        self.visitorQuestions = visitorQuestions
         self.bestWeight = bestWeight
         self.selfQueries = selfQueries
         self.indexedChunks = indexedChunks
         self.curve = curve
     }
 
-    /// Fewer self-queries than this keep the configured weight: a handful of headings says more
+    /// Fewer questions than this keep the configured weight: a handful of headings says more
     /// about their own wording than about the knowledge base.
     public static let minimumQueries = 20
 
-    /// Chooses among `grid` from each weight's per-query nDCG@10 (`scores[i]` belongs to
-    /// `grid[i]`, every row in the same query order). `prior` is the configured weight.
-    public static func choose(grid: [Double], scores: [[Double]], prior: Double, indexedChunks: Int = 0) -> DenseWeightFit {
-        let queries = scores.first?.count ?? 0
-        let means = scores.map { $0.isEmpty ? 0 : $0.reduce(0, +) / Double($0.count) }
-        let curve = zip(grid, means).map { DenseWeightScore(alpha: $0, ndcgAt10: $1) }
-        guard !grid.isEmpty, grid.count == scores.count, scores.allSatisfy({ $0.count == queries }) else {
-            return DenseWeightFit(denseWeight: prior, outcome: .notApplicable, indexedChunks: indexedChunks)
-        }
-        func nearerPrior(_ lhs: Int, _ rhs: Int) -> Bool { abs(grid[lhs] - prior) < abs(grid[rhs] - prior) }
-        let best = grid.indices.min { means[$0] != means[$1] ? means[$0] > means[$1] : nearerPrior($0, $1) } ?? 0
-        guard queries >= minimumQueries else {
-            return DenseWeightFit(denseWeight: prior, outcome: .tooFewQueries, bestWeight: grid[best], selfQueries: queries,
-                                  indexedChunks: indexedChunks, curve: curve)
-        }
-        let withinOneError = grid.indices.filter { index in
-            means[index] >= means[best] - standardError(of: zip(scores[best], scores[index]).map { $0 - $1 })
-        }
-        let chosen = withinOneError.min { nearerPrior($0, $1) || (!nearerPrior($1, $0) && means[$0] > means[$1]) } ?? best
-        return DenseWeightFit(denseWeight: grid[chosen], outcome: .fitted, bestWeight: grid[best], selfQueries: queries,
-                              indexedChunks: indexedChunks, curve: curve)
-    }
+    /// Whether hybrid retrieval should use `denseWeight` (a fit measured the way this version
+    /// measures).
+    public var isUsable: Bool { outcome == .fitted && basis != nil }
 
-    /// The standard error of a mean (0 for fewer than two values).
-    static func standardError(of values: [Double]) -> Double {
-        guard values.count > 1 else { return 0 }
-        let mean = values.reduce(0, +) / Double(values.count)
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
-        return (variance / Double(values.count)).squareRoot()
+    /// The curve of mean nDCG@10 per weight (`scores[i]` belongs to `grid[i]`, every row in the same
+    /// query order) and its best weight (ties go to the weight nearer `prior`); nil when the rows
+    /// do not match the grid.
+    public static func curve(grid: [Double], scores: [[Double]], prior: Double) -> (curve: [DenseWeightScore], best: Double)? {
+        let queries = scores.first?.count ?? 0
+        guard !grid.isEmpty, grid.count == scores.count, queries > 0, scores.allSatisfy({ $0.count == queries }) else { return nil }
+        let means = scores.map { $0.reduce(0, +) / Double($0.count) }
+        let best = grid.indices.min { means[$0] != means[$1] ? means[$0] > means[$1] : abs(grid[$0] - prior) < abs(grid[$1] - prior) } ?? 0
+        return (zip(grid, means).map { DenseWeightScore(alpha: $0, ndcgAt10: $1) }, grid[best])
     }
 }

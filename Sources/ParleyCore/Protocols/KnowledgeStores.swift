@@ -143,3 +143,11 @@ public protocol DenseWeightFitStore: Sendable {
     /// change id: what the refit sweep queues. Changes are kept a day (housekeeping).
     func tenantsToRefit(limit: Int) async throws -> [(tenant: TenantID, knowledgeChange: Int64)]
 }
+
+/// A tenant's visitors' recent questions, which its dense weight is fitted to when there are
+/// enough (`DenseWeightFit.Basis.visitorQuestions`).
+public protocol VisitorQuestionSource: Sendable {
+    /// Visitors' messages of the tenant's most recently active conversations, newest first, at
+    /// most `limit`, each with the agent its conversation is with.
+    func recentVisitorQuestions(tenant: TenantID, limit: Int) async throws -> [(text: String, agentCode: String)]
+}

@@ -19,11 +19,18 @@ public struct ScoreFusion: Sendable, Equatable {
     public var alpha: Double
     /// RRF's rank offset.
     public var rrfK: Double
+    /// Whether absolute fusion moves `alpha`, question by question, towards the list whose
+    /// scores spread wider. On for the configured weight, which knows nothing of the knowledge
+    /// base; off for a weight measured on the knowledge base's own questions
+    /// (`DecisivenessWeight`), which already says which list decides there and is steadier than
+    /// one question's spread.
+    public var adaptsToSpread: Bool
 
-    public init(method: FusionMethod = .absolute, alpha: Double = 0.5, rrfK: Double = 60) {
+    public init(method: FusionMethod = .absolute, alpha: Double = 0.5, rrfK: Double = 60, adaptsToSpread: Bool = true) {
         self.method = method
         self.alpha = alpha
         self.rrfK = rrfK
+        self.adaptsToSpread = adaptsToSpread
     }
 
     /// The fused ranking, best first. Each input list is best first; ties break on the id's
@@ -48,8 +55,8 @@ public struct ScoreFusion: Sendable, Equatable {
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id.description < $1.id.description }
     }
 
-    /// `a · cosine + (1 − a) · BM25 / ceiling`, where `a` is `alpha` shifted towards the list
-    /// whose scores spread wider for this query (top minus lowest of its candidates, each on its
+    /// `a · cosine + (1 − a) · BM25 / ceiling`, where `a` is `alpha`, or (`adaptsToSpread`)
+    /// `alpha` shifted towards the list whose scores spread wider for this query (top minus lowest of its candidates, each on its
     /// absolute scale): `a = alpha · Rd / (alpha · Rd + (1 − alpha) · Rl)`. A list that barely
     /// tells its best candidate from its hundredth says little about which passage answers, and
     /// a question asked in words the knowledge base does not use gives BM25 exactly such a flat
@@ -64,8 +71,9 @@ public struct ScoreFusion: Sendable, Equatable {
         var cosine: [ChunkID: Double] = [:]
         for item in dense { cosine[item.id] = max(cosine[item.id] ?? -.infinity, item.score) }
         let denseFloor = cosine.values.min() ?? 0
-        let weight = Self.denseWeight(alpha: alpha, denseSpread: Self.spread(Array(cosine.values)),
-                                      lexicalSpread: Self.spread(Array(lexicalShare.values)))
+        let weight = adaptsToSpread
+            ? Self.denseWeight(alpha: alpha, denseSpread: Self.spread(Array(cosine.values)), lexicalSpread: Self.spread(Array(lexicalShare.values)))
+            : alpha
         var fused: [ChunkID: Double] = [:]
         for id in Set(lexicalShare.keys).union(cosine.keys) {
             fused[id] = weight * (cosine[id] ?? denseFloor) + (1 - weight) * (lexicalShare[id] ?? 0)

@@ -114,7 +114,8 @@ public actor KnowledgeBase: Retriever {
     }
 
     /// Sets the tenant's fitted dense weight (nil: back to the configured one). Weights outside
-    /// [0, 1] are clamped.
+    /// [0, 1] are clamped. A fitted weight is used as it is, for every question
+    /// (`ScoreFusion.adaptsToSpread` off).
     public func setDenseWeight(_ weight: Double?, tenant: TenantID) {
         denseWeights[tenant] = weight.map { min(max($0, 0), 1) }
     }
@@ -122,7 +123,10 @@ public actor KnowledgeBase: Retriever {
     /// The fusion hybrid retrieval uses for the tenant: the configured one with its fitted weight.
     public func fusion(for tenant: TenantID) -> ScoreFusion {
         var fusion = settings.fusion
-        if let weight = denseWeights[tenant] { fusion.alpha = weight }
+        if let weight = denseWeights[tenant] {
+            fusion.alpha = weight
+            fusion.adaptsToSpread = false
+        }
         return fusion
     }
 

@@ -54,18 +54,38 @@ public struct SelfEvaluation: Sendable {
                                     resamples: resamples, fit: fit)
     }
 
-    /// The dense weight the self-queries of `chunks` choose, measuring hybrid retrieval only.
-    /// A knowledge base with too few self-queries is not indexed at all.
-    public func fitDenseWeight(_ chunks: [KnowledgeChunk], progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> DenseWeightFit {
+    /// The dense weight for `chunks` (one tenant's): from the decisiveness of its visitors'
+    /// questions (`visitorMargins`, measured on the tenant's own index by
+    /// `KnowledgeBase.decisiveness`) when there are at least `DenseWeightFit.minimumQueries` of
+    /// them, otherwise from that of its self-queries on an answer-only scratch index. The
+    /// self-queries' curve is measured whenever there are enough of them. A knowledge base with
+    /// too few self-queries is not indexed at all.
+    public func fitDenseWeight(_ chunks: [KnowledgeChunk], visitorMargins: [DecisivenessWeight.Margins] = [],
+                               progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> DenseWeightFit {
         let prior = settings.fusion.alpha
         guard embedder != nil, settings.fusion.method != .rrf else { return DenseWeightFit(denseWeight: prior, outcome: .notApplicable) }
+        let visitors = visitorMargins.isEmpty ? nil : visitorMargins.count
         let (indexed, queries) = sample(chunks)
-        guard queries.count >= DenseWeightFit.minimumQueries else {
-            return DenseWeightFit(denseWeight: prior, outcome: .tooFewQueries, selfQueries: queries.count)
+        var fit = DenseWeightFit(denseWeight: prior, outcome: .tooFewQueries, visitorQuestions: visitors, selfQueries: queries.count)
+        if queries.count >= DenseWeightFit.minimumQueries {
+            let knowledge = try await scratchIndex(indexed, progress: progress)
+            let tenant = chunks.first?.tenantID ?? TenantID()
+            fit = try await hybridScores(queries, knowledge: knowledge, tenant: tenant, indexedChunks: indexed.count).fit
+            fit.visitorQuestions = visitors
         }
-        let knowledge = try await scratchIndex(indexed, progress: progress)
-        let tenant = chunks.first?.tenantID ?? TenantID()
-        return try await hybridScores(queries, knowledge: knowledge, tenant: tenant, indexedChunks: indexed.count).fit
+        return Self.measured(visitorMargins, basis: .visitorQuestions, into: fit) ?? fit
+    }
+
+    /// `fit` with the weight `margins` call for (`DecisivenessWeight`), or nil when they are
+    /// fewer than `DenseWeightFit.minimumQueries` or decide nothing.
+    static func measured(_ margins: [DecisivenessWeight.Margins], basis: DenseWeightFit.Basis, into fit: DenseWeightFit) -> DenseWeightFit? {
+        guard margins.count >= DenseWeightFit.minimumQueries, let weight = DecisivenessWeight.weight(margins) else { return nil }
+        var fit = fit
+        fit.denseWeight = weight
+        fit.outcome = .fitted
+        fit.basis = basis
+        fit.weightRange = DecisivenessWeight.interval(margins).map { [$0.lowerBound, $0.upperBound] }
+        return fit
     }
 
     /// The chunks the scratch index holds and the self-queries asked of it (`chunkLimit`).
@@ -99,14 +119,15 @@ public struct SelfEvaluation: Sendable {
     }
 
     /// Hybrid retrieval's scores, ranked as `KnowledgeBase.rank` ranks them, and (for the
-    /// weighted fusions) each query's nDCG@10 for every dense weight of `weightGrid`, from which
-    /// `DenseWeightFit` chooses. Each query's two candidate lists are fetched once and fused with
-    /// every weight.
+    /// weighted fusions) each query's nDCG@10 for every dense weight of `weightGrid` (the curve)
+    /// and the weight the queries' decisiveness calls for. Each query's two candidate lists are
+    /// fetched once and fused with every weight, each used as it is (as a fitted weight is).
     private func hybridScores(_ queries: [SelfQuery], knowledge: KnowledgeBase, tenant: TenantID,
                               indexedChunks: Int) async throws -> (result: SelfEvaluationReport.ModeResult, fit: DenseWeightFit) {
         let weighted = settings.fusion.method != .rrf
         var scores: [SelfEvaluationReport.QueryScore] = []
         var byWeight = [[Double]](repeating: [], count: Self.weightGrid.count)
+        var margins: [DecisivenessWeight.Margins] = []
         for query in queries {
             let request = RetrievalQuery(tenantID: tenant, agentCode: "", text: query.text, topK: 10)
             let candidates = try await knowledge.hybridCandidates(request)
@@ -115,16 +136,21 @@ public struct SelfEvaluation: Sendable {
                                    for: request)
             }
             scores.append(Self.score(query, ranking: ranking(settings.fusion)))
+            margins.append(.init(lexical: candidates.lexical, dense: candidates.dense, lexicalCeiling: candidates.lexicalCeiling))
             guard weighted else { continue }
             for (index, alpha) in Self.weightGrid.enumerated() {
                 var fusion = settings.fusion
                 fusion.alpha = alpha
+                fusion.adaptsToSpread = false
                 byWeight[index].append(Self.score(query, ranking: ranking(fusion)).ndcgAt10)
             }
         }
-        let fit = weighted
-            ? DenseWeightFit.choose(grid: Self.weightGrid, scores: byWeight, prior: settings.fusion.alpha, indexedChunks: indexedChunks)
-            : DenseWeightFit(denseWeight: settings.fusion.alpha, outcome: .notApplicable, selfQueries: queries.count, indexedChunks: indexedChunks)
+        var fit = DenseWeightFit(denseWeight: settings.fusion.alpha, outcome: weighted ? .tooFewQueries : .notApplicable,
+                                 selfQueries: queries.count, indexedChunks: indexedChunks)
+        if weighted, let (curve, best) = DenseWeightFit.curve(grid: Self.weightGrid, scores: byWeight, prior: settings.fusion.alpha) {
+            (fit.curve, fit.bestWeight) = (curve, best)
+        }
+        if weighted, let measured = Self.measured(margins, basis: .selfQueries, into: fit) { fit = measured }
         return (.init(mode: .hybrid, scores: scores), fit)
     }
 

@@ -45,20 +45,26 @@ public enum SelfEvaluationText {
 
     /// What the fit chose, and why.
     public static func describe(_ fit: DenseWeightFit) -> String {
-        let best = fit.bestWeight.map(weight) ?? "-"
+        let range = fit.weightRange.flatMap { $0.count == 2 ? " (90% of resamples \(weight2($0[0]))-\(weight2($0[1])))" : nil } ?? ""
+        let best = fit.bestWeight.map { "; the self-queries' best weight: \(weight($0))" } ?? ""
         return switch fit.outcome {
-        case .fitted where fit.bestWeight == fit.denseWeight:
-            "dense weight fitted to this content: \(weight(fit.denseWeight)), the best of \(fit.selfQueries) self-queries"
+        case .fitted where fit.basis == .visitorQuestions:
+            "dense weight fitted to this content: \(weight2(fit.denseWeight))\(range), from how decisively each retriever answered \(fit.visitorQuestions ?? 0) visitors' questions\(best)"
+        case .fitted where fit.basis == nil:
+            "dense weight: the configured one until the next fit (the stored fit, \(weight(fit.denseWeight)), was measured by an earlier version)"
         case .fitted:
-            "dense weight fitted to this content: \(weight(fit.denseWeight)) (the best, \(best), is within one standard error of it)"
+            "dense weight fitted to this content: \(weight2(fit.denseWeight))\(range), from how decisively each retriever answered \(fit.selfQueries) self-queries\(best)"
         case .tooFewQueries:
-            "dense weight: \(weight(fit.denseWeight)), the configured one (\(fit.selfQueries) self-queries; fitting needs \(DenseWeightFit.minimumQueries))"
+            "dense weight: \(weight(fit.denseWeight)), the configured one (\(fit.selfQueries) self-queries, \(fit.visitorQuestions ?? 0) visitors' questions; fitting needs \(DenseWeightFit.minimumQueries) of either)"
         case .notApplicable:
             "dense weight: \(weight(fit.denseWeight)), the configured one (no dense retrieval or RRF fusion)"
         }
     }
 
     public static func weight(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// A measured weight, to the two decimals it is rounded to.
+    public static func weight2(_ value: Double) -> String { String(format: "%.2f", value) }
 
     static func label(_ kind: SelfQuery.Kind) -> String {
         switch kind {

@@ -22,7 +22,7 @@ extension ParleyServices {
     public func denseWeightFitter(on database: any Database) -> DenseWeightFitter? {
         guard let fits = denseWeightFits(on: database) else { return nil }
         return DenseWeightFitter(store: ingestion.store, fits: fits, knowledge: knowledge, evaluation: selfEvaluation(resamples: 0),
-                                 embeddingGate: ingestion.embeddingGate)
+                                 embeddingGate: ingestion.embeddingGate, questions: try? SQLVisitorQuestions(database: database))
     }
 
     /// Each tenant's latest self-evaluation, on one database handle.

@@ -101,7 +101,7 @@ struct PanelQualityController: RouteCollection {
             }
         }
         if let fit {
-            page.weight = Weight(value: String(format: "%.1f", fit.fit.denseWeight), explanation: explanation(fit.fit, configured: configured),
+            page.weight = Weight(value: String(format: fit.fit.isUsable ? "%.2f" : "%.1f", fit.fit.isUsable ? fit.fit.denseWeight : configured), explanation: explanation(fit.fit, configured: configured),
                                  fittedAt: PanelFormat.time(fit.fittedAt), curve: fit.fit.curve.map { figure(String(format: "%.1f", $0.alpha), $0.ndcgAt10) })
         } else if let fitted = stored?.report.fit {
             page.weight = Weight(value: String(format: "%.1f", configured), explanation: "The configured weight: no fit is stored yet.",
@@ -112,13 +112,14 @@ struct PanelQualityController: RouteCollection {
 
     static func explanation(_ fit: DenseWeightFit, configured: Double) -> String {
         switch fit.outcome {
-        case .fitted where fit.bestWeight == fit.denseWeight:
-            "Fitted to this knowledge base: the weight under which its \(fit.selfQueries) self-queries found their answers best."
+        case .fitted where fit.basis == nil:
+            "The configured weight, \(String(format: "%.1f", configured)): the stored fit was measured by an earlier version and is redone at the next change of the sources."
         case .fitted:
-            "Fitted to this knowledge base: the best weight, \(String(format: "%.1f", fit.bestWeight ?? configured)), is within one standard error "
-                + "of this one, which is nearer the configured \(String(format: "%.1f", configured))."
+            "Fitted to this knowledge base: how decisively each retriever picked an answer for "
+                + (fit.basis == .visitorQuestions ? "\(fit.visitorQuestions ?? 0) of its visitors' recent questions" : "its \(fit.selfQueries) self-queries")
+                + (fit.weightRange.flatMap { $0.count == 2 ? String(format: " (90%% of resamples: %.2f to %.2f)", $0[0], $0[1]) : nil } ?? "") + "."
         case .tooFewQueries:
-            "The configured weight: \(fit.selfQueries) self-queries are too few to fit one (it takes \(DenseWeightFit.minimumQueries))."
+            "The configured weight: \(fit.selfQueries) self-queries and \(fit.visitorQuestions ?? 0) visitors' questions are too few to fit one (it takes \(DenseWeightFit.minimumQueries) of either)."
         case .notApplicable:
             "The configured weight: this knowledge base has no dense retrieval."
         }

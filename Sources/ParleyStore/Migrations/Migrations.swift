@@ -9,7 +9,8 @@ public enum ParleyMigrations {
          CreateAdminTables(), CreateAdminSessionTable(), AddAgentRetrievalOverrides(), AddEmailEventKind(), AddSessionActivityIndex(), AddLeadProfileColumns(),
          AddSummaryAndDeliveryColumns(), AddLeadCompanyColumn(), CreateWebhookTables(), AddSessionActivityTrigger(),
          CreateRetrievalFitTable(), CreateRetrievalReportTable(), CreateEscalationTable(), AddLiveHandoff(),
-         AddMessageStreamRedemption(), IndexMessagesByTenantAndSession(), IndexJobsByStateAndFairKey()]
+         AddMessageStreamRedemption(), IndexMessagesByTenantAndSession(), IndexJobsByStateAndFairKey(),
+         RefitDenseWeightsByDecisiveness()]
     }
 }
 

@@ -30,8 +30,11 @@ struct EvalBEIRCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Hybrid fusion: absolute, convex or rrf (default: retrieval.fusion of the configuration).")
     var fusion: String?
 
-    @ArgumentParser.Flag(help: "Keep retrieval.convex_alpha instead of fitting the dense weight to the corpus's titles (hybrid mode).")
+    @ArgumentParser.Flag(help: "Keep retrieval.convex_alpha instead of fitting the dense weight to the corpus (hybrid mode).")
     var noFit = false
+
+    @ArgumentParser.Flag(help: "Fit the dense weight to the corpus's titles only, without taking the queries' texts as visitors' questions.")
+    var noVisitorQuestions = false
 
     @ArgumentParser.Option(help: "Qrels split to evaluate.")
     var split = "test"
@@ -69,29 +72,43 @@ struct EvalBEIRCommand: AsyncParsableCommand {
 
         let ingested = try await CorpusIngestion(service: ingestion).ingest(dataset.documents, tenant: tenant.id)
         let documentOfChunk = ingested.documentOfChunk, failed = ingested.failed, ingestSeconds = ingested.seconds
-        // As a server's refit job would after these sources changed: the titles are the self-queries.
+        // As a server's refit job would after these sources changed: the titles are the
+        // self-queries, and (unless --no-visitor-questions) the queries' texts, never their
+        // judgements, are the visitors' questions. Two-fold: each half of the queries is ranked
+        // with the weight the other half's texts call for, so no query is ranked with a weight
+        // its own text helped to set.
         let fitStarted = ContinuousClock.now
-        let fit = mode == .hybrid && !noFit ? try await services.denseWeightFitter(on: app.db(.parley))?.refit(tenant: tenant.id) : nil
+        let fitter = mode == .hybrid && !noFit ? try services.denseWeightFitter(on: app.db(.parley)) : nil
+        let agent = services.config.app.defaultAgent
+        let halves = noVisitorQuestions || fitter == nil ? [dataset.queries] : Self.halves(dataset.queries)
+        var fits: [DenseWeightFit] = []
+        for (index, half) in halves.enumerated() where fitter != nil {
+            let others = halves.count > 1 ? halves[1 - index] : []
+            fits.append(try await fitter!.refit(tenant: tenant.id, visitorQuestions: others.map { ($0.text, agent) }))
+        }
         let fitSeconds = fitStarted.duration(to: .now).seconds
 
         let queryStarted = ContinuousClock.now
         var run: RankingMetrics.Run = [:]
-        for query in dataset.queries {
-            let ranked = try await services.knowledge.rank(RetrievalQuery(
-                tenantID: tenant.id, agentCode: services.config.app.defaultAgent, text: query.text,
-                topK: chunk ? 1000 : 100, mode: mode))
-            var scores: [String: Double] = [:]
-            for item in ranked {
-                guard let document = documentOfChunk[item.id] else { continue }
-                scores[document] = max(scores[document] ?? -.infinity, item.score)
+        for (index, half) in halves.enumerated() {
+            if index < fits.count { await services.knowledge.apply(fits[index], tenant: tenant.id) }
+            for query in half {
+                let ranked = try await services.knowledge.rank(RetrievalQuery(
+                    tenantID: tenant.id, agentCode: agent, text: query.text, topK: chunk ? 1000 : 100, mode: mode))
+                var scores: [String: Double] = [:]
+                for item in ranked {
+                    guard let document = documentOfChunk[item.id] else { continue }
+                    scores[document] = max(scores[document] ?? -.infinity, item.score)
+                }
+                run[query.id] = Dictionary(uniqueKeysWithValues: RankingMetrics.ranking(scores).prefix(100).map { ($0, scores[$0] ?? 0) })
             }
-            run[query.id] = Dictionary(uniqueKeysWithValues: RankingMetrics.ranking(scores).prefix(100).map { ($0, scores[$0] ?? 0) })
         }
         let querySeconds = queryStarted.duration(to: .now).seconds
         if let runPath = self.run { try Self.writeTRECRun(run, tag: "parley-\(mode.rawValue)", to: runPath) }
         let summary = RankingMetrics.summarize(run: run, judgements: dataset.judgements)
         let fusion = await services.knowledge.fusion(for: tenant.id)
         let fusionText = switch (mode, fusion.method) {
+        case (.hybrid, .absolute) where fits.contains(where: \.isUsable): ", absolute fusion with the fitted dense weights below"
         case (.hybrid, .absolute): ", absolute fusion alpha \(fusion.alpha)"
         case (.hybrid, .convex): ", convex fusion alpha \(fusion.alpha)"
         case (.hybrid, .rrf): ", RRF k \(fusion.rrfK)"
@@ -99,14 +116,23 @@ struct EvalBEIRCommand: AsyncParsableCommand {
         }
         print("BEIR \(folder): \(dataset.documents.count) documents (\(documentOfChunk.count) chunks, \(failed) failed), \(summary.queries) judged queries")
         print("  mode \(mode.rawValue)\(fusionText), embedder \(services.knowledge.embeddingModel?.description ?? "none")")
-        if let fit {
-            print("  \(SelfEvaluationText.describe(fit)), \(fit.indexedChunks) chunks re-embedded" + String(format: " in %.1f s", fitSeconds))
-            if !fit.curve.isEmpty { print("  self-queries' hybrid nDCG@10 by dense weight: \(SelfEvaluationText.curve(fit))") }
+        for (index, fit) in fits.enumerated() {
+            let half = fits.count > 1 ? "queries' half \(index + 1): " : ""
+            print("  \(half)\(SelfEvaluationText.describe(fit)), \(fit.indexedChunks) chunks re-embedded")
         }
+        if let curve = fits.first.flatMap({ $0.curve.isEmpty ? nil : SelfEvaluationText.curve($0) }) {
+            print("  self-queries' hybrid nDCG@10 by dense weight: \(curve)")
+        }
+        if !fits.isEmpty { print(String(format: "  fitting took %.1f s", fitSeconds)) }
         print(String(format: "  nDCG@10 %.2f   Recall@100 %.2f   MRR@10 %.2f", summary.ndcgAt10 * 100, summary.recallAt100 * 100, summary.mrrAt10 * 100))
         print(String(format: "  ingestion %.1f s (%.1f docs/s)   queries %.1f s (%.1f queries/s)",
                      ingestSeconds, Double(dataset.documents.count) / max(ingestSeconds, 1e-9),
                      querySeconds, Double(dataset.queries.count) / max(querySeconds, 1e-9)))
+    }
+
+    /// The queries in two halves, alternately (the files' order), for two-fold fitting.
+    static func halves(_ queries: [(id: String, text: String)]) -> [[(id: String, text: String)]] {
+        [queries.enumerated().filter { $0.offset % 2 == 0 }.map(\.element), queries.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)]
     }
 
     /// One line per ranked document, best first: `query Q0 document rank score tag`.

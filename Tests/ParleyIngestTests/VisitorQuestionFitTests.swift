@@ -1,0 +1,77 @@
+import Fluent
+import Foundation
+import ParleyChat
+import ParleyCore
+@testable import ParleyIngest
+import ParleyRetrieval
+import ParleyServer
+import ParleyStore
+import ParleyTestSupport
+import Testing
+
+/// A tenant's dense weight fitted to its visitors' recent questions, read from the database.
+@Suite("Dense weight from visitors' questions")
+struct VisitorQuestionFitTests {
+
+    @Test(arguments: TestBackend.available)
+    func recentQuestionsOfTheTenantAloneDecideItsWeight(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let server = try await ParleyTestServer.start(database, embedder: HashingEmbedder()) { $0.app.seedDemo = false; $0.jobs.inProcessWorker = false }
+            let provisioner = server.services.provisioner(server.stores)
+            let parts = try await provisioner.createTenant(name: "Parts", slug: "parts").tenant
+            let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
+            _ = try await server.services.ingestion.ingest(SourceInput(kind: .faq, locator: "parts.json", payload: .file(PartsFAQ.json)), tenant: parts.id)
+            let store = FluentConversationStore(database: server.app.db(.parley))
+
+            // 30 conversations of Parts, each a question about one part, an answer and a "thanks";
+            // the other tenant's visitors ask about something else entirely.
+            for (index, part) in (PartsFAQ.parts + PartsFAQ.parts.prefix(6)).enumerated() {
+                let (session, _) = try await store.createSession(tenant: parts.id, agentCode: index.isMultiple(of: 2) ? "sales" : "support",
+                                                                 keyHash: KeyMaterial.hash("parts-\(index)"),
+                                                                 firstMessage: NewMessage(role: .human, content: "what care does my \(part) need"))
+                _ = try await store.append(tenant: parts.id, session: session.id, message: NewMessage(role: .assistant, content: "Wipe the \(part)."))
+                _ = try await store.append(tenant: parts.id, session: session.id, message: NewMessage(role: .human, content: "thanks"))
+            }
+            for index in 0 ..< 5 {
+                _ = try await store.createSession(tenant: other.id, agentCode: "sales", keyHash: KeyMaterial.hash("other-\(index)"),
+                                                  firstMessage: NewMessage(role: .human, content: "secret question of the other tenant \(index)"))
+            }
+
+            let source = try SQLVisitorQuestions(database: server.app.db(.parley))
+            let read = try await source.recentVisitorQuestions(tenant: parts.id, limit: 1_000)
+            #expect(read.count == 60, "every visitor message of the tenant, no answer")
+            #expect(!read.contains { $0.text.contains("other tenant") })
+            #expect(Set(read.map(\.agentCode)) == ["sales", "support"])
+            let limited = try await source.recentVisitorQuestions(tenant: parts.id, limit: 4)
+            #expect(limited.count == 4)
+            #expect(limited.first?.text == "thanks" && limited.contains { $0.text == "what care does my \(PartsFAQ.parts[5]) need" },
+                    "newest conversations first")
+            #expect(try await source.recentVisitorQuestions(tenant: parts.id, limit: 0).isEmpty)
+            #expect(try await source.recentVisitorQuestions(tenant: TenantID(), limit: 10).isEmpty)
+
+            // The fit reads them itself, leaves out the "thanks", and the weight comes from the 30 questions.
+            let fitter = try #require(server.services.denseWeightFitter(on: server.app.db(.parley)))
+            let fit = try await fitter.refit(tenant: parts.id)
+            #expect(fit.outcome == .fitted && fit.basis == .visitorQuestions && fit.visitorQuestions == 30)
+            let questions = read.filter { $0.text != "thanks" }
+            let margins = try await server.services.knowledge.decisiveness(of: questions, tenant: parts.id)
+            #expect(fit.denseWeight == DecisivenessWeight.weight(margins))
+            #expect(await server.services.knowledge.fusion(for: parts.id).alpha == fit.denseWeight)
+            #expect(try await SQLDenseWeightFits(database: server.app.db(.parley)).fit(tenant: parts.id)?.fit == fit)
+
+            // The other tenant has five questions, too few: its self-queries are too few as well.
+            let otherFit = try await fitter.refit(tenant: other.id)
+            #expect(otherFit.outcome == .tooFewQueries && otherFit.visitorQuestions == 5)
+            #expect(await server.services.knowledge.fusion(for: other.id).alpha == 0.5)
+            await server.stop()
+        }
+    }
+
+    @Test func onlyMessagesThatAskSomethingCount() {
+        #expect(DenseWeightFitter.isQuestionLike("how do I reset my password"))
+        #expect(!DenseWeightFitter.isQuestionLike("thanks"))
+        #expect(!DenseWeightFitter.isQuestionLike("ok great"))
+        #expect(!DenseWeightFitter.isQuestionLike("jane@example.com"))
+        #expect(!DenseWeightFitter.isQuestionLike(String(repeating: "long paste ", count: 200)))
+    }
+}
