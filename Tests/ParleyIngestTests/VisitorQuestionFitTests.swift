@@ -7,6 +7,7 @@ import ParleyRetrieval
 import ParleyServer
 import ParleyStore
 import ParleyTestSupport
+import SQLKit
 import Testing
 
 /// A tenant's dense weight fitted to its visitors' recent questions, read from the database.
@@ -63,6 +64,48 @@ struct VisitorQuestionFitTests {
             let otherFit = try await fitter.refit(tenant: other.id)
             #expect(otherFit.outcome == .tooFewQueries && otherFit.visitorQuestions == 5)
             #expect(await server.services.knowledge.fusion(for: other.id).alpha == 0.5)
+            await server.stop()
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func theSweepRefitsForVisitorsOnceADayAndFitsTenantsThatHaveNone(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let server = try await ParleyTestServer.start(database, embedder: HashingEmbedder()) { $0.app.seedDemo = false; $0.jobs.inProcessWorker = false }
+            let provisioner = server.services.provisioner(server.stores)
+            let visited = try await provisioner.createTenant(name: "Visited", slug: "visited").tenant
+            let quiet = try await provisioner.createTenant(name: "Quiet", slug: "quiet").tenant
+            let unfitted = try await provisioner.createTenant(name: "Unfitted", slug: "unfitted").tenant
+            _ = try await provisioner.createTenant(name: "Empty", slug: "empty").tenant
+            for tenant in [visited, quiet, unfitted] {
+                _ = try await server.services.ingestion.ingest(SourceInput(kind: .text, title: "Hours", payload: .text("The shop opens at nine.")),
+                                                               tenant: tenant.id)
+            }
+            // The unfitted tenant's sources changed long ago (changes are kept a day), as after an upgrade forgot its fit.
+            let sql = try #require(server.app.db(.parley) as? any SQLDatabase)
+            try await sql.raw("DELETE FROM knowledge_changes WHERE tenant_id = \(bind: unfitted.id.uuid)").run()
+            let fits = try SQLDenseWeightFits(database: server.app.db(.parley))
+            let now = Date()
+            let dayOld = Date(timeIntervalSince1970: (now.timeIntervalSince1970 - 2 * 86_400).rounded(.down))
+            for tenant in [visited, quiet] {
+                try await fits.saveFit(StoredDenseWeightFit(tenantID: tenant.id, fit: DenseWeightFit(denseWeight: 0.5, outcome: .tooFewQueries),
+                                                            knowledgeChange: 7, fittedAt: dayOld))
+            }
+            _ = try await FluentConversationStore(database: server.app.db(.parley)).createSession(
+                tenant: visited.id, agentCode: "sales", keyHash: KeyMaterial.hash("v"), firstMessage: NewMessage(role: .human, content: "when do you open"))
+
+            let due = try await fits.tenantsDueForVisitors(now: now, refitAge: DenseWeightSweep.visitorRefitAge, limit: 10)
+            #expect(Dictionary(uniqueKeysWithValues: due.map { ($0.tenant, $0.knowledgeChange) }) == [visited.id: 7, unfitted.id: 0],
+                    "the quiet tenant had no visitor since its fit, the empty one has nothing to fit")
+            #expect(try await fits.tenantsDueForVisitors(now: now, refitAge: DenseWeightSweep.visitorRefitAge, limit: 1).count == 1)
+            // A fit younger than a day waits, visitors or not.
+            #expect(try await fits.tenantsDueForVisitors(now: now, refitAge: 3 * 86_400, limit: 10).map(\.tenant) == [unfitted.id])
+
+            let sweep = DenseWeightSweep(fits: fits, jobs: server.services.jobs)
+            let queued = try await sweep.run(now: now)
+            #expect(queued == 2, "the visited and the unfitted tenant; the fits name changes newer than the sources'")
+            #expect(try await sweep.run(now: now) == 0, "once a day")
+            #expect(try await sweep.run(now: now.addingTimeInterval(86_400)) == 2, "the next day, again for the same reasons")
             await server.stop()
         }
     }

@@ -142,6 +142,11 @@ public protocol DenseWeightFitStore: Sendable {
     /// Tenants whose sources changed after their fit (or that have none), with their newest
     /// change id: what the refit sweep queues. Changes are kept a day (housekeeping).
     func tenantsToRefit(limit: Int) async throws -> [(tenant: TenantID, knowledgeChange: Int64)]
+    /// Tenants due a fit for their visitors' sake, with the change id their fit read: those whose
+    /// fit is older than `refitAge` and whose visitors wrote within it (their weight follows their
+    /// questions), and those with indexed chunks but neither a fit nor a recent change (such as
+    /// after an upgrade forgot the fits made the old way).
+    func tenantsDueForVisitors(now: Date, refitAge: TimeInterval, limit: Int) async throws -> [(tenant: TenantID, knowledgeChange: Int64)]
 }
 
 /// A tenant's visitors' recent questions, which its dense weight is fitted to when there are

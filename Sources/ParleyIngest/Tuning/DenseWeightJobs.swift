@@ -33,7 +33,10 @@ public struct FitDenseWeightJob: JobHandler {
 
 /// Once a minute, queues a fit for every tenant whose sources changed since its last fit. A
 /// burst of changes (a crawl of many pages) waits for the next sweep and is fitted once; the
-/// job's key names the tenant's newest change, so the same state is never queued twice.
+/// job's key names the tenant's newest change, so the same state is never queued twice. It also
+/// queues, at most once a day per tenant, a fit for a tenant whose visitors wrote since its fit
+/// was a day old (the weight follows their questions), and one for a tenant with chunks but no
+/// fit.
 public struct DenseWeightSweep: PeriodicWork {
     public static let jobKind: JobKind = "retrieval.fit_sweep"
     public static let period: Duration = .seconds(60)
@@ -46,12 +49,21 @@ public struct DenseWeightSweep: PeriodicWork {
         self.jobs = jobs
     }
 
+    /// How old a fit must be before visitors' new questions refit it.
+    public static let visitorRefitAge: TimeInterval = 86_400
+
     @discardableResult
     public func run(now: Date = Date()) async throws -> Int {
         var queued = 0
         for (tenant, change) in try await fits.tenantsToRefit(limit: 500) {
             if try await jobs.enqueue(FitDenseWeightJob.self, .init(knowledgeChange: change), tenant: tenant, priority: -2,
                                       dedupeKey: "\(FitDenseWeightJob.kind.name):\(tenant):\(change)") != nil { queued += 1 }
+        }
+        // The day's number in the key: one such fit per tenant and day, however often the sweep runs.
+        let day = Int(now.timeIntervalSince1970 / Self.visitorRefitAge)
+        for (tenant, change) in try await fits.tenantsDueForVisitors(now: now, refitAge: Self.visitorRefitAge, limit: 500) {
+            if try await jobs.enqueue(FitDenseWeightJob.self, .init(knowledgeChange: change), tenant: tenant, priority: -2,
+                                      dedupeKey: "\(FitDenseWeightJob.kind.name):\(tenant):visitors:\(day)") != nil { queued += 1 }
         }
         return queued
     }

@@ -50,6 +50,26 @@ public struct SQLDenseWeightFits: DenseWeightFitStore {
         }
     }
 
+    public func tenantsDueForVisitors(now: Date, refitAge: TimeInterval, limit: Int) async throws -> [(tenant: TenantID, knowledgeChange: Int64)] {
+        let since = now.addingTimeInterval(-refitAge)
+        // Sessions and chunks are probed by their tenant indexes; knowledge changes (a day's, which
+        // `tenantsToRefit` also reads whole) only for tenants without a fit. A tenant without a fit
+        // but with recent changes is `tenantsToRefit`'s, so it is not queued twice.
+        return try await sql.raw("""
+            SELECT f.tenant_id AS tenant_id, f.knowledge_change AS latest FROM retrieval_fits f
+            WHERE f.fitted_at < \(bind: Millis.of(since))
+              AND EXISTS (SELECT 1 FROM sessions s WHERE s.tenant_id = f.tenant_id AND s.last_activity_at > \(bind: since))
+            UNION ALL
+            SELECT t.id AS tenant_id, 0 AS latest FROM tenants t
+            WHERE NOT EXISTS (SELECT 1 FROM retrieval_fits f WHERE f.tenant_id = t.id)
+              AND NOT EXISTS (SELECT 1 FROM knowledge_changes k WHERE k.tenant_id = t.id)
+              AND EXISTS (SELECT 1 FROM chunks c WHERE c.tenant_id = t.id)
+            LIMIT \(literal: max(limit, 0))
+            """).all().map { row in
+            (tenant: TenantID(try row.decode(column: "tenant_id", as: UUID.self)), knowledgeChange: try row.decode(column: "latest", as: Int64.self))
+        }
+    }
+
     private static func decode(_ row: any SQLRow) throws -> StoredDenseWeightFit {
         let json = try row.decode(column: "fit", as: String.self)
         return StoredDenseWeightFit(tenantID: TenantID(try row.decode(column: "tenant_id", as: UUID.self)),
