@@ -91,17 +91,27 @@ class EvalCommandsTest(unittest.TestCase):
             total += dcg / ideal
         self.assertAlmostEqual(total / len(relevant) * 100, printed, delta=0.006)
 
-    def test_hybrid_evaluation_fits_the_dense_weight_to_the_corpus_titles(self):
+    def test_hybrid_evaluation_fits_the_dense_weight_to_the_queries_and_to_the_corpus_titles(self):
         folder = str(REPOSITORY / "eval/faq-debian-titled")
+        judged = (REPOSITORY / "eval/faq-debian-titled/qrels/test.tsv").read_text().splitlines()[1:]
+        queries = len({line.split("\t")[0] for line in judged if line.strip()})
         output = self.server.cli("eval", "beir", folder)
-        fitted = re.search(r"dense weight (?:fitted to this content|): (\d\.\d)", output)
-        self.assertIsNotNone(fitted, output)
-        self.assertRegex(output, r"\d+ self-queries")
+        # Two-fold: each half of the queries is ranked with the weight the other half's texts call for.
+        halves = re.findall(r"queries' half (\d): dense weight fitted to this content: (\d\.\d\d) \(90% of resamples (\d\.\d\d)-(\d\.\d\d)\), "
+                            r"from how decisively each retriever answered (\d+) visitors' questions", output)
+        self.assertEqual([half for half, *_ in halves], ["1", "2"], output)
+        for _, weight, low, high, _ in halves:
+            self.assertTrue(0 <= float(low) <= float(weight) <= float(high) <= 1, halves)
+        # Every judged query's text serves one half, but those of fewer than three words ask too little to count.
+        asked = sum(int(count) for *_, count in halves)
+        self.assertTrue(queries // 2 < asked <= queries, (asked, queries))
+        self.assertIn("absolute fusion with the fitted dense weights below", output)
         curve = re.search(r"by dense weight: (.*)", output).group(1).split()
         self.assertEqual([float(weight) for weight in curve[0::2]], [i / 10 for i in range(11)])
         self.assertTrue(all(0 <= float(score) <= 100 for score in curve[1::2]), curve)
-        # The ranking is fused with the weight the fit chose.
-        self.assertIn(f"absolute fusion alpha {float(fitted.group(1))}", output)
+        titles = self.server.cli("eval", "beir", folder, "--no-visitor-questions")
+        self.assertRegex(titles, r"dense weight fitted to this content: \d\.\d\d .*from how decisively each retriever answered \d+ self-queries")
+        self.assertNotIn("visitors' questions", titles)
         kept = self.server.cli("eval", "beir", folder, "--no-fit")
         self.assertIn("absolute fusion alpha 0.5", kept)
         self.assertNotIn("self-queries", kept)

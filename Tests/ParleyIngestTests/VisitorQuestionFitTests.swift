@@ -13,14 +13,23 @@ import Testing
 /// A tenant's dense weight fitted to its visitors' recent questions, read from the database.
 @Suite("Dense weight from visitors' questions")
 struct VisitorQuestionFitTests {
-
-    @Test(arguments: TestBackend.available)
-    func recentQuestionsOfTheTenantAloneDecideItsWeight(backend: TestBackend) async throws {
+    /// A server without the demo and without a worker (the test runs fits and sweeps itself),
+    /// and tenants of the given slugs.
+    func withTenants(_ backend: TestBackend, _ slugs: [String], _ body: (ParleyTestServer, [Tenant]) async throws -> Void) async throws {
         try await TestDatabase.with(backend) { database in
             let server = try await ParleyTestServer.start(database, embedder: HashingEmbedder()) { $0.app.seedDemo = false; $0.jobs.inProcessWorker = false }
             let provisioner = server.services.provisioner(server.stores)
-            let parts = try await provisioner.createTenant(name: "Parts", slug: "parts").tenant
-            let other = try await provisioner.createTenant(name: "Other", slug: "other").tenant
+            var tenants: [Tenant] = []
+            for slug in slugs { tenants.append(try await provisioner.createTenant(name: slug.capitalized, slug: slug).tenant) }
+            try await body(server, tenants)
+            await server.stop()
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func recentQuestionsOfTheTenantAloneDecideItsWeight(backend: TestBackend) async throws {
+        try await withTenants(backend, ["parts", "other"]) { server, tenants in
+            let (parts, other) = (tenants[0], tenants[1])
             _ = try await server.services.ingestion.ingest(SourceInput(kind: .faq, locator: "parts.json", payload: .file(PartsFAQ.json)), tenant: parts.id)
             let store = FluentConversationStore(database: server.app.db(.parley))
 
@@ -64,19 +73,13 @@ struct VisitorQuestionFitTests {
             let otherFit = try await fitter.refit(tenant: other.id)
             #expect(otherFit.outcome == .tooFewQueries && otherFit.visitorQuestions == 5)
             #expect(await server.services.knowledge.fusion(for: other.id).alpha == 0.5)
-            await server.stop()
         }
     }
 
     @Test(arguments: TestBackend.available)
     func theSweepRefitsForVisitorsOnceADayAndFitsTenantsThatHaveNone(backend: TestBackend) async throws {
-        try await TestDatabase.with(backend) { database in
-            let server = try await ParleyTestServer.start(database, embedder: HashingEmbedder()) { $0.app.seedDemo = false; $0.jobs.inProcessWorker = false }
-            let provisioner = server.services.provisioner(server.stores)
-            let visited = try await provisioner.createTenant(name: "Visited", slug: "visited").tenant
-            let quiet = try await provisioner.createTenant(name: "Quiet", slug: "quiet").tenant
-            let unfitted = try await provisioner.createTenant(name: "Unfitted", slug: "unfitted").tenant
-            _ = try await provisioner.createTenant(name: "Empty", slug: "empty").tenant
+        try await withTenants(backend, ["visited", "quiet", "unfitted", "empty"]) { server, tenants in
+            let (visited, quiet, unfitted) = (tenants[0], tenants[1], tenants[2])
             for tenant in [visited, quiet, unfitted] {
                 _ = try await server.services.ingestion.ingest(SourceInput(kind: .text, title: "Hours", payload: .text("The shop opens at nine.")),
                                                                tenant: tenant.id)
@@ -106,7 +109,6 @@ struct VisitorQuestionFitTests {
             #expect(queued == 2, "the visited and the unfitted tenant; the fits name changes newer than the sources'")
             #expect(try await sweep.run(now: now) == 0, "once a day")
             #expect(try await sweep.run(now: now.addingTimeInterval(86_400)) == 2, "the next day, again for the same reasons")
-            await server.stop()
         }
     }
 

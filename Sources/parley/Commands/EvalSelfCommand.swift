@@ -53,8 +53,7 @@ struct EvalSelfCommand: AsyncParsableCommand {
         print(SelfEvaluationText.render(report, tenant: tenant))
         if let inUse {
             let when = inUse.fittedAt.formatted(.iso8601)
-            print("  in use: dense weight \(SelfEvaluationText.weight(inUse.fit.denseWeight)), \(inUse.fit.outcome.rawValue) at \(when)"
-                  + " (the background fit after the last change of the sources, on at most retrieval.fit_sample_chunks chunks)")
+            print("  in use (the background fit of \(when)): \(SelfEvaluationText.describe(inUse.fit))")
         }
     }
 }
