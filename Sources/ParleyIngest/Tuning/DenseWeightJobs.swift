@@ -26,6 +26,7 @@ public struct FitDenseWeightJob: JobHandler {
         let fit = try await fitter.refit(tenant: tenant, knowledgeChange: payload.knowledgeChange)
         context.logger.info("dense weight fitted", metadata: [
             "event": "retrieval_fitted", "outcome": "\(fit.outcome.rawValue)", "dense_weight": "\(fit.denseWeight)",
+            "basis": "\(fit.basis?.rawValue ?? "none")", "visitor_questions": "\(fit.visitorQuestions ?? 0)",
             "self_queries": "\(fit.selfQueries)", "indexed_chunks": "\(fit.indexedChunks)",
         ])
     }

@@ -57,23 +57,24 @@ public struct SelfEvaluation: Sendable {
     /// The dense weight for `chunks` (one tenant's): from the decisiveness of its visitors'
     /// questions (`visitorMargins`, measured on the tenant's own index by
     /// `KnowledgeBase.decisiveness`) when there are at least `DenseWeightFit.minimumQueries` of
-    /// them, otherwise from that of its self-queries on an answer-only scratch index. The
-    /// self-queries' curve is measured whenever there are enough of them. A knowledge base with
-    /// too few self-queries is not indexed at all.
+    /// them, otherwise from that of its self-queries on an answer-only scratch index, with their
+    /// curve. Neither a fit by visitors' questions (a daily one, for an active tenant) nor a
+    /// knowledge base with too few self-queries builds the scratch index: it re-embeds up to
+    /// `chunkLimit` chunks, minutes of both cores for a large knowledge base.
     public func fitDenseWeight(_ chunks: [KnowledgeChunk], visitorMargins: [DecisivenessWeight.Margins] = [],
                                progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> DenseWeightFit {
         let prior = settings.fusion.alpha
         guard embedder != nil, settings.fusion.method != .rrf else { return DenseWeightFit(denseWeight: prior, outcome: .notApplicable) }
         let visitors = visitorMargins.isEmpty ? nil : visitorMargins.count
         let (indexed, queries) = sample(chunks)
-        var fit = DenseWeightFit(denseWeight: prior, outcome: .tooFewQueries, visitorQuestions: visitors, selfQueries: queries.count)
-        if queries.count >= DenseWeightFit.minimumQueries {
-            let knowledge = try await scratchIndex(indexed, progress: progress)
-            let tenant = chunks.first?.tenantID ?? TenantID()
-            fit = try await hybridScores(queries, knowledge: knowledge, tenant: tenant, indexedChunks: indexed.count).fit
-            fit.visitorQuestions = visitors
-        }
-        return Self.measured(visitorMargins, basis: .visitorQuestions, into: fit) ?? fit
+        let unmeasured = DenseWeightFit(denseWeight: prior, outcome: .tooFewQueries, visitorQuestions: visitors, selfQueries: queries.count)
+        if let byVisitors = Self.measured(visitorMargins, basis: .visitorQuestions, into: unmeasured) { return byVisitors }
+        guard queries.count >= DenseWeightFit.minimumQueries else { return unmeasured }
+        let knowledge = try await scratchIndex(indexed, progress: progress)
+        let tenant = chunks.first?.tenantID ?? TenantID()
+        var fit = try await hybridScores(queries, knowledge: knowledge, tenant: tenant, indexedChunks: indexed.count).fit
+        fit.visitorQuestions = visitors
+        return fit
     }
 
     /// `fit` with the weight `margins` call for (`DecisivenessWeight`), or nil when they are

@@ -101,8 +101,11 @@ struct PanelQualityController: RouteCollection {
             }
         }
         if let fit {
-            page.weight = Weight(value: String(format: fit.fit.isUsable ? "%.2f" : "%.1f", fit.fit.isUsable ? fit.fit.denseWeight : configured), explanation: explanation(fit.fit, configured: configured),
-                                 fittedAt: PanelFormat.time(fit.fittedAt), curve: fit.fit.curve.map { figure(String(format: "%.1f", $0.alpha), $0.ndcgAt10) })
+            // A fit by visitors' questions measures no curve; the latest report's shows the self-queries'.
+            let curve = fit.fit.curve.isEmpty ? stored?.report.fit?.curve ?? [] : fit.fit.curve
+            page.weight = Weight(value: fit.fit.isUsable ? String(format: "%.2f", fit.fit.denseWeight) : String(format: "%.1f", configured),
+                                 explanation: explanation(fit.fit, configured: configured), fittedAt: PanelFormat.time(fit.fittedAt),
+                                 curve: curve.map { figure(String(format: "%.1f", $0.alpha), $0.ndcgAt10) })
         } else if let fitted = stored?.report.fit {
             page.weight = Weight(value: String(format: "%.1f", configured), explanation: "The configured weight: no fit is stored yet.",
                                  curve: fitted.curve.map { figure(String(format: "%.1f", $0.alpha), $0.ndcgAt10) })
@@ -113,7 +116,7 @@ struct PanelQualityController: RouteCollection {
     static func explanation(_ fit: DenseWeightFit, configured: Double) -> String {
         switch fit.outcome {
         case .fitted where fit.basis == nil:
-            "The configured weight, \(String(format: "%.1f", configured)): the stored fit was measured by an earlier version and is redone at the next change of the sources."
+            "The configured weight, \(String(format: "%.1f", configured)): the stored fit was measured by an earlier version and is redone at the tenant's next fit."
         case .fitted:
             "Fitted to this knowledge base: how decisively each retriever picked an answer for "
                 + (fit.basis == .visitorQuestions ? "\(fit.visitorQuestions ?? 0) of its visitors' recent questions" : "its \(fit.selfQueries) self-queries")
