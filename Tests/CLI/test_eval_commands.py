@@ -92,8 +92,9 @@ class EvalCommandsTest(unittest.TestCase):
         self.assertAlmostEqual(total / len(relevant) * 100, printed, delta=0.006)
 
     def test_hybrid_evaluation_fits_the_dense_weight_to_the_queries_and_to_the_corpus_titles(self):
-        folder = str(REPOSITORY / "eval/faq-debian-titled")
-        judged = (REPOSITORY / "eval/faq-debian-titled/qrels/test.tsv").read_text().splitlines()[1:]
+        # 119 queries: each half's 59-60 are enough to decide (50), the titles decide otherwise.
+        folder = str(REPOSITORY / "eval/faq-python-titled")
+        judged = (REPOSITORY / "eval/faq-python-titled/qrels/test.tsv").read_text().splitlines()[1:]
         queries = len({line.split("\t")[0] for line in judged if line.strip()})
         output = self.server.cli("eval", "beir", folder)
         # Two-fold: each half of the queries is ranked with the weight the other half's texts call for.
@@ -104,7 +105,7 @@ class EvalCommandsTest(unittest.TestCase):
             self.assertTrue(0 <= float(low) <= float(weight) <= float(high) <= 1, halves)
         # Every judged query's text serves one half, but those of fewer than three words ask too little to count.
         asked = sum(int(count) for *_, count in halves)
-        self.assertTrue(queries // 2 < asked <= queries, (asked, queries))
+        self.assertTrue(100 <= asked <= queries, (asked, queries))
         self.assertIn("absolute fusion with the fitted dense weights below", output)
         self.assertNotIn("by dense weight", output, "no scratch index when visitors' questions decide")
         titles = self.server.cli("eval", "beir", folder, "--no-visitor-questions")

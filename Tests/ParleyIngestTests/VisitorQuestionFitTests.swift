@@ -33,9 +33,9 @@ struct VisitorQuestionFitTests {
             _ = try await server.services.ingestion.ingest(SourceInput(kind: .faq, locator: "parts.json", payload: .file(PartsFAQ.json)), tenant: parts.id)
             let store = FluentConversationStore(database: server.app.db(.parley))
 
-            // 30 conversations of Parts, each a question about one part, an answer and a "thanks";
+            // 60 conversations of Parts, each a question about one part, an answer and a "thanks";
             // the other tenant's visitors ask about something else entirely.
-            for (index, part) in (PartsFAQ.parts + PartsFAQ.parts.prefix(6)).enumerated() {
+            for (index, part) in (PartsFAQ.parts + PartsFAQ.parts + PartsFAQ.parts.prefix(12)).enumerated() {
                 let (session, _) = try await store.createSession(tenant: parts.id, agentCode: index.isMultiple(of: 2) ? "sales" : "support",
                                                                  keyHash: KeyMaterial.hash("parts-\(index)"),
                                                                  firstMessage: NewMessage(role: .human, content: "what care does my \(part) need"))
@@ -49,20 +49,20 @@ struct VisitorQuestionFitTests {
 
             let source = try SQLVisitorQuestions(database: server.app.db(.parley))
             let read = try await source.recentVisitorQuestions(tenant: parts.id, limit: 1_000)
-            #expect(read.count == 60, "every visitor message of the tenant, no answer")
+            #expect(read.count == 120, "every visitor message of the tenant, no answer")
             #expect(!read.contains { $0.text.contains("other tenant") })
             #expect(Set(read.map(\.agentCode)) == ["sales", "support"])
             let limited = try await source.recentVisitorQuestions(tenant: parts.id, limit: 4)
             #expect(limited.count == 4)
-            #expect(limited.first?.text == "thanks" && limited.contains { $0.text == "what care does my \(PartsFAQ.parts[5]) need" },
+            #expect(limited.first?.text == "thanks" && limited.contains { $0.text == "what care does my \(PartsFAQ.parts[11]) need" },
                     "newest conversations first")
             #expect(try await source.recentVisitorQuestions(tenant: parts.id, limit: 0).isEmpty)
             #expect(try await source.recentVisitorQuestions(tenant: TenantID(), limit: 10).isEmpty)
 
-            // The fit reads them itself, leaves out the "thanks", and the weight comes from the 30 questions.
+            // The fit reads them itself, leaves out the "thanks", and the weight comes from the 60 questions.
             let fitter = try #require(server.services.denseWeightFitter(on: server.app.db(.parley)))
             let fit = try await fitter.refit(tenant: parts.id)
-            #expect(fit.outcome == .fitted && fit.basis == .visitorQuestions && fit.visitorQuestions == 30)
+            #expect(fit.outcome == .fitted && fit.basis == .visitorQuestions && fit.visitorQuestions == 60)
             let questions = read.filter { $0.text != "thanks" }
             let margins = try await server.services.knowledge.decisiveness(of: questions, tenant: parts.id)
             #expect(fit.denseWeight == DecisivenessWeight.weight(margins))

@@ -90,7 +90,7 @@ struct SelfEvaluationTests {
         let best = try #require(fit.bestWeight)
         #expect(report.weights.allSatisfy { $0.ndcgAt10 <= report.weights[Int((best * 10).rounded())].ndcgAt10 })
         let text = SelfEvaluationText.render(report, tenant: "shop")
-        #expect(text.contains("dense weight: 0.5, the configured one (7 self-queries, 0 visitors' questions; fitting needs 20 of either)"))
+        #expect(text.contains("dense weight: 0.5, the configured one (7 self-queries, 0 visitors' questions; fitting needs 20 self-queries or 50 questions)"))
         #expect(text.contains("7 chunks, 7 self-queries (4 questions, 1 headings, 2 titles)"))
         #expect(text.contains("Fewer than 30 self-queries"))
     }
@@ -136,16 +136,16 @@ struct SelfEvaluationTests {
         let evaluation = SelfEvaluation(embedder: HashingEmbedder(), settings: KnowledgeBaseSettings(), resamples: 50)
         let chunks = partsFAQ()
         // Visitors whose questions only the dense list answers decisively.
-        let visitors = (0 ..< 24).map { DecisivenessWeight.Margins(lexical: 0.01 + Double($0 % 3) / 100, dense: 0.2) }
+        let visitors = (0 ..< DenseWeightFit.minimumVisitorQuestions).map { DecisivenessWeight.Margins(lexical: 0.01 + Double($0 % 3) / 100, dense: 0.2) }
         let fit = try await evaluation.fitDenseWeight(chunks, visitorMargins: visitors)
-        #expect(fit.outcome == .fitted && fit.basis == .visitorQuestions && fit.visitorQuestions == 24)
+        #expect(fit.outcome == .fitted && fit.basis == .visitorQuestions && fit.visitorQuestions == DenseWeightFit.minimumVisitorQuestions)
         #expect(fit.denseWeight == DecisivenessWeight.weight(visitors) && fit.denseWeight > 0.9)
         #expect(fit.curve.isEmpty && fit.indexedChunks == 0, "no scratch index is built for the self-queries' curve")
         #expect(fit.selfQueries >= DenseWeightFit.minimumQueries, "the self-queries are still counted")
-        #expect(SelfEvaluationText.describe(fit).contains("24 visitors' questions"))
+        #expect(SelfEvaluationText.describe(fit).contains("\(DenseWeightFit.minimumVisitorQuestions) visitors' questions"))
         // Too few visitors' questions: the self-queries decide, and the count is kept for the report.
-        let few = try await evaluation.fitDenseWeight(chunks, visitorMargins: Array(visitors.prefix(5)))
-        #expect(few.basis == .selfQueries && few.visitorQuestions == 5)
+        let few = try await evaluation.fitDenseWeight(chunks, visitorMargins: Array(visitors.dropLast()))
+        #expect(few.basis == .selfQueries && few.visitorQuestions == DenseWeightFit.minimumVisitorQuestions - 1)
         #expect(few.denseWeight == (try await evaluation.fitDenseWeight(chunks)).denseWeight)
         // A knowledge base with too few self-queries is fitted by its visitors alone.
         let small = try await evaluation.fitDenseWeight(knowledgeBase(), visitorMargins: visitors)

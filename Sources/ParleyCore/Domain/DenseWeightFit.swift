@@ -28,7 +28,8 @@ public struct DenseWeightFit: Sendable, Equatable, Codable {
     public enum Outcome: String, Sendable, Codable {
         /// The weight was measured (it may equal the configured one).
         case fitted
-        /// Fewer questions than `minimumQueries` of either kind: the configured weight is kept.
+        /// Fewer self-queries than `minimumQueries` and fewer visitors' questions than
+        /// `minimumVisitorQuestions`: the configured weight is kept.
         case tooFewQueries = "too_few_queries"
         /// No dense retrieval (embeddings off) or a fusion without weights (RRF).
         case notApplicable = "not_applicable"
@@ -75,6 +76,12 @@ public struct DenseWeightFit: Sendable, Equatable, Codable {
     /// Fewer questions than this keep the configured weight: a handful of headings says more
     /// about their own wording than about the knowledge base.
     public static let minimumQueries = 20
+
+    /// Fewer visitors' questions than this leave the weight to the self-queries. Over 30
+    /// questions the weight's 90% bootstrap range spans 0.2-0.36 on the development sets, over
+    /// 60 0.09-0.27 (README, "Knowledge base"): below 50, a tenant's titles and headings (or the
+    /// configured weight) are the steadier guide.
+    public static let minimumVisitorQuestions = 50
 
     /// Whether hybrid retrieval should use `denseWeight` (a fit measured the way this version
     /// measures).

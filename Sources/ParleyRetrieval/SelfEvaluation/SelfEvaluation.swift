@@ -56,8 +56,8 @@ public struct SelfEvaluation: Sendable {
 
     /// The dense weight for `chunks` (one tenant's): from the decisiveness of its visitors'
     /// questions (`visitorMargins`, measured on the tenant's own index by
-    /// `KnowledgeBase.decisiveness`) when there are at least `DenseWeightFit.minimumQueries` of
-    /// them, otherwise from that of its self-queries on an answer-only scratch index, with their
+    /// `KnowledgeBase.decisiveness`) when there are at least `DenseWeightFit.minimumVisitorQuestions`
+    /// of them, otherwise from that of its self-queries on an answer-only scratch index, with their
     /// curve. Neither a fit by visitors' questions (a daily one, for an active tenant) nor a
     /// knowledge base with too few self-queries builds the scratch index: it re-embeds up to
     /// `chunkLimit` chunks, minutes of both cores for a large knowledge base.
@@ -68,7 +68,8 @@ public struct SelfEvaluation: Sendable {
         let visitors = visitorMargins.isEmpty ? nil : visitorMargins.count
         let (indexed, queries) = sample(chunks)
         let unmeasured = DenseWeightFit(denseWeight: prior, outcome: .tooFewQueries, visitorQuestions: visitors, selfQueries: queries.count)
-        if let byVisitors = Self.measured(visitorMargins, basis: .visitorQuestions, into: unmeasured) { return byVisitors }
+        if let byVisitors = Self.measured(visitorMargins, basis: .visitorQuestions, minimum: DenseWeightFit.minimumVisitorQuestions,
+                                          into: unmeasured) { return byVisitors }
         guard queries.count >= DenseWeightFit.minimumQueries else { return unmeasured }
         let knowledge = try await scratchIndex(indexed, progress: progress)
         let tenant = chunks.first?.tenantID ?? TenantID()
@@ -78,9 +79,10 @@ public struct SelfEvaluation: Sendable {
     }
 
     /// `fit` with the weight `margins` call for (`DecisivenessWeight`), or nil when they are
-    /// fewer than `DenseWeightFit.minimumQueries` or decide nothing.
-    static func measured(_ margins: [DecisivenessWeight.Margins], basis: DenseWeightFit.Basis, into fit: DenseWeightFit) -> DenseWeightFit? {
-        guard margins.count >= DenseWeightFit.minimumQueries, let weight = DecisivenessWeight.weight(margins) else { return nil }
+    /// fewer than `minimum` or decide nothing.
+    static func measured(_ margins: [DecisivenessWeight.Margins], basis: DenseWeightFit.Basis, minimum: Int = DenseWeightFit.minimumQueries,
+                         into fit: DenseWeightFit) -> DenseWeightFit? {
+        guard margins.count >= minimum, let weight = DecisivenessWeight.weight(margins) else { return nil }
         var fit = fit
         fit.denseWeight = weight
         fit.outcome = .fitted

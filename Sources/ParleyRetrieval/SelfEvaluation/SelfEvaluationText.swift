@@ -55,7 +55,7 @@ public enum SelfEvaluationText {
         case .fitted:
             "dense weight fitted to this content: \(weight2(fit.denseWeight))\(range), from how decisively each retriever answered \(fit.selfQueries) self-queries\(best)"
         case .tooFewQueries:
-            "dense weight: \(weight(fit.denseWeight)), the configured one (\(fit.selfQueries) self-queries, \(fit.visitorQuestions ?? 0) visitors' questions; fitting needs \(DenseWeightFit.minimumQueries) of either)"
+            "dense weight: \(weight(fit.denseWeight)), the configured one (\(fit.selfQueries) self-queries, \(fit.visitorQuestions ?? 0) visitors' questions; fitting needs \(DenseWeightFit.minimumQueries) self-queries or \(DenseWeightFit.minimumVisitorQuestions) questions)"
         case .notApplicable:
             "dense weight: \(weight(fit.denseWeight)), the configured one (no dense retrieval or RRF fusion)"
         }

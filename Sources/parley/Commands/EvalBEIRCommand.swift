@@ -118,7 +118,7 @@ struct EvalBEIRCommand: AsyncParsableCommand {
         print("  mode \(mode.rawValue)\(fusionText), embedder \(services.knowledge.embeddingModel?.description ?? "none")")
         for (index, fit) in fits.enumerated() {
             let half = fits.count > 1 ? "queries' half \(index + 1): " : ""
-            print("  \(half)\(SelfEvaluationText.describe(fit)), \(fit.indexedChunks) chunks re-embedded")
+            print("  \(half)\(SelfEvaluationText.describe(fit))" + (fit.indexedChunks > 0 ? ", \(fit.indexedChunks) chunks re-embedded" : ""))
         }
         if let curve = fits.first.flatMap({ $0.curve.isEmpty ? nil : SelfEvaluationText.curve($0) }) {
             print("  self-queries' hybrid nDCG@10 by dense weight: \(curve)")
