@@ -78,13 +78,15 @@ struct EvalBEIRCommand: AsyncParsableCommand {
         // with the weight the other half's texts call for, so no query is ranked with a weight
         // its own text helped to set.
         let fitStarted = ContinuousClock.now
-        let fitter = mode == .hybrid && !noFit ? try services.denseWeightFitter(on: app.db(.parley)) : nil
+        let fitter = mode == .hybrid && !noFit ? services.denseWeightFitter(on: app.db(.parley)) : nil
         let agent = services.config.app.defaultAgent
         let halves = noVisitorQuestions || fitter == nil ? [dataset.queries] : Self.halves(dataset.queries)
         var fits: [DenseWeightFit] = []
-        for (index, half) in halves.enumerated() where fitter != nil {
-            let others = halves.count > 1 ? halves[1 - index] : []
-            fits.append(try await fitter!.refit(tenant: tenant.id, visitorQuestions: others.map { ($0.text, agent) }))
+        if let fitter {
+            for index in halves.indices {
+                let others = halves.count > 1 ? halves[1 - index] : []
+                fits.append(try await fitter.refit(tenant: tenant.id, visitorQuestions: others.map { ($0.text, agent) }))
+            }
         }
         let fitSeconds = fitStarted.duration(to: .now).seconds
 
