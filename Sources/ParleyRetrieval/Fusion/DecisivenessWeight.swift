@@ -36,8 +36,7 @@ public enum DecisivenessWeight {
         /// The margins of hybrid retrieval's two candidate lists for one question; BM25 scores are
         /// divided by the question's attainable score (`lexicalCeiling`) as absolute fusion does.
         public init(lexical: [ScoredChunkID], dense: [ScoredChunkID], lexicalCeiling: Double) {
-            let ceiling = lexicalCeiling > 0 ? lexicalCeiling : (lexical.map(\.score).max() ?? 1)
-            self.init(lexical: Self.margin(lexical.map(\.score), floor: 0) / max(ceiling, .leastNonzeroMagnitude),
+            self.init(lexical: Self.margin(lexical.map(\.score), floor: 0) / ScoreFusion.lexicalScale(lexical, ceiling: lexicalCeiling),
                       dense: Self.margin(dense.map(\.score), floor: nil))
         }
 

@@ -65,7 +65,7 @@ public struct ScoreFusion: Sendable, Equatable {
     /// lowest cosine, which bounds its own from above (cosines have no floor that unrelated text
     /// reaches, so 0 would favour it).
     private func absolute(dense: [ScoredChunkID], lexical: [ScoredChunkID], lexicalCeiling: Double) -> [ChunkID: Double] {
-        let ceiling = max(lexicalCeiling > 0 ? lexicalCeiling : lexical.map(\.score).max() ?? 1, .leastNonzeroMagnitude)
+        let ceiling = Self.lexicalScale(lexical, ceiling: lexicalCeiling)
         var lexicalShare: [ChunkID: Double] = [:]
         for item in lexical { lexicalShare[item.id] = max(lexicalShare[item.id] ?? 0, item.score / ceiling) }
         var cosine: [ChunkID: Double] = [:]
@@ -79,6 +79,12 @@ public struct ScoreFusion: Sendable, Equatable {
             fused[id] = weight * (cosine[id] ?? denseFloor) + (1 - weight) * (lexicalShare[id] ?? 0)
         }
         return fused
+    }
+
+    /// What absolute fusion divides a question's BM25 scores by: its attainable score, or the
+    /// list's own best when that is not positive (never 0).
+    static func lexicalScale(_ lexical: [ScoredChunkID], ceiling: Double) -> Double {
+        max(ceiling > 0 ? ceiling : lexical.map(\.score).max() ?? 1, .leastNonzeroMagnitude)
     }
 
     /// How far a list's best score stands above its lowest; a list of one spreads from 0.
