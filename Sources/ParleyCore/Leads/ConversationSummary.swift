@@ -39,6 +39,7 @@ public protocol ConversationSummaryStore: Sendable {
     /// The conversation's newest summary.
     func latest(tenant: TenantID, session: SessionID) async throws -> ConversationSummary?
     /// Conversations (of every tenant) whose last activity lies in `from..<until` and which have
-    /// no summary written since that activity: the inactivity sweep's work, oldest first.
-    func idleWithoutSummary(from: Date, until: Date, limit: Int) async throws -> [(tenant: TenantID, session: SessionID, lastActivityAt: Date)]
+    /// no summary written since their visitor's last message, with that message's time (which
+    /// names the quiet spell): the inactivity sweep's work, oldest first.
+    func idleWithoutSummary(from: Date, until: Date, limit: Int) async throws -> [(tenant: TenantID, session: SessionID, visitorWroteAt: Date)]
 }

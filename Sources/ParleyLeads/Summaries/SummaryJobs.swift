@@ -67,9 +67,9 @@ public struct InactivitySweep: PeriodicWork {
         let until = now.addingTimeInterval(-inactivity.seconds)
         let idle = try await summaries.idleWithoutSummary(from: until.addingTimeInterval(-lookback.seconds), until: until, limit: 200)
         var queued = 0
-        for (tenant, session, lastActivity) in idle {
+        for (tenant, session, visitorWroteAt) in idle {
             // One job per quiet spell: the same spell offered by the next sweep has the same key.
-            let key = SummaryJob.dedupeKey(session: session, trigger: .inactivity, at: "\(lastActivity.timeIntervalSince1970)")
+            let key = SummaryJob.dedupeKey(session: session, trigger: .inactivity, at: "\(visitorWroteAt.timeIntervalSince1970)")
             if try await jobs.enqueue(SummaryJob.self, .init(sessionID: session, trigger: .inactivity, email: true), tenant: tenant,
                                       priority: -1, dedupeKey: key) != nil { queued += 1 }
         }

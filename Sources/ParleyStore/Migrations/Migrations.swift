@@ -10,7 +10,7 @@ public enum ParleyMigrations {
          AddSummaryAndDeliveryColumns(), AddLeadCompanyColumn(), CreateWebhookTables(), AddSessionActivityTrigger(),
          CreateRetrievalFitTable(), CreateRetrievalReportTable(), CreateEscalationTable(), AddLiveHandoff(),
          AddMessageStreamRedemption(), IndexMessagesByTenantAndSession(), IndexJobsByStateAndFairKey(),
-         RefitDenseWeightsByDecisiveness()]
+         RefitDenseWeightsByDecisiveness(), CoalesceSessionActivity(), TieMessagesToTheirSessionsTenant()]
     }
 }
 

@@ -33,25 +33,27 @@ public struct FluentSummaryStore: ConversationSummaryStore {
                                    method: row.method ?? "extractive", createdAt: row.createdAt ?? Date())
     }
 
-    public func idleWithoutSummary(from: Date, until: Date, limit: Int) async throws -> [(tenant: TenantID, session: SessionID, lastActivityAt: Date)] {
+    public func idleWithoutSummary(from: Date, until: Date, limit: Int) async throws -> [(tenant: TenantID, session: SessionID, visitorWroteAt: Date)] {
         guard let sql = database as? any SQLDatabase else { return [] }
-        struct Row: Decodable { var tenant_id: UUID; var id: UUID; var last_activity_at: Date }
-        // A conversation whose visitor never wrote has nothing to summarise; one summarised
-        // since its last message is done until the visitor writes again.
-        // SQLite, without statistics, would find the visitor's messages through the tenant index
-        // (all of the tenant's messages, for every session: 110 s for 7,000 conversations of 53,000
-        // messages, with the process's one connection held all along); a unary + on the tenant
-        // column leaves it the session index (24 ms).
-        let tenantColumn = sql.dialect.name == "sqlite" ? "+m.tenant_id" : "m.tenant_id"
-        let rows = try await sql.select().columns(SQLColumn("tenant_id", table: "s"), SQLColumn("id", table: "s"), SQLColumn("last_activity_at", table: "s"))
-            .from(SQLAlias(SQLIdentifier(SessionModel.schema), as: SQLIdentifier("s")))
-            .where(SQLColumn("last_activity_at", table: "s"), .greaterThanOrEqual, SQLBind(from))
-            .where(SQLColumn("last_activity_at", table: "s"), .lessThan, SQLBind(until))
-            .where(SQLRaw("EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id AND \(tenantColumn) = s.tenant_id AND m.role = 'human')"))
-            .where(SQLRaw("NOT EXISTS (SELECT 1 FROM conversation_summaries c WHERE c.session_id = s.id AND c.tenant_id = s.tenant_id AND c.created_at >= s.last_activity_at)"))
-            .orderBy(SQLColumn("last_activity_at", table: "s"))
-            .limit(limit)
-            .all(decoding: Row.self)
-        return rows.map { (TenantID($0.tenant_id), SessionID($0.id), $0.last_activity_at) }
+        struct Row: Decodable { var tenant_id: UUID; var id: UUID; var visitor_wrote_at: Date }
+        // The quiet conversations come by their activity time. One whose visitor never wrote
+        // has nothing to summarise; one summarised since its visitor's last message is done
+        // until the visitor writes again. That message's time is read exactly (the activity time
+        // is kept only to within half a minute, migration 028), from the conversation's end of
+        // `messages (tenant_id, session_id, created_at)`.
+        let rows = try await sql.raw("""
+            SELECT q.tenant_id, q.id, q.visitor_wrote_at FROM (
+              SELECT s.tenant_id, s.id, s.last_activity_at,
+                     (SELECT MAX(m.created_at) FROM messages m
+                      WHERE m.tenant_id = s.tenant_id AND m.session_id = s.id AND m.role = \(bind: MessageRole.human.rawValue)) AS visitor_wrote_at
+              FROM sessions s
+              WHERE s.last_activity_at >= \(bind: from) AND s.last_activity_at < \(bind: until)) q
+            WHERE q.visitor_wrote_at IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM conversation_summaries c
+                              WHERE c.session_id = q.id AND c.tenant_id = q.tenant_id AND c.created_at >= q.visitor_wrote_at)
+            ORDER BY q.last_activity_at, q.id
+            LIMIT \(literal: max(0, limit))
+            """).all(decoding: Row.self)
+        return rows.map { (TenantID($0.tenant_id), SessionID($0.id), $0.visitor_wrote_at) }
     }
 }
