@@ -5,25 +5,34 @@ import Foundation
 /// turn). Text from browsers is in composed form (NFC), as the phrases are.
 public struct PhraseSet: Sendable {
     private let phrases: [[UInt8]]
+    /// For each byte, the phrases that start with it: one pass over the text tries at each
+    /// position only the phrases that can start there, where a scan per phrase read the text
+    /// once for each of them (the escalation and contact phrase lists hold 30-60 phrases, and
+    /// every turn's question and answer are scanned).
+    private let startingWith: [[Int]]
 
     /// `phrases` are lower-case.
     public init(_ phrases: [String]) {
         self.phrases = phrases.map { Array($0.utf8) }
+        var startingWith = [[Int]](repeating: [], count: 256)
+        for (index, phrase) in self.phrases.enumerated() {
+            if let first = phrase.first { startingWith[Int(first)].append(index) }
+        }
+        self.startingWith = startingWith
     }
 
     /// Whether `text`, lower-cased, holds one of the phrases.
     public func occurs(in text: String) -> Bool {
         var text = text.lowercased()
         return text.withUTF8 { haystack in
-            phrases.contains { phrase in
-                guard let first = phrase.first, haystack.count >= phrase.count else { return false }
-                var start = 0
-                while start <= haystack.count - phrase.count {
-                    if haystack[start] == first, phrase.indices.allSatisfy({ haystack[start + $0] == phrase[$0] }) { return true }
-                    start += 1
+            for start in haystack.indices {
+                for index in startingWith[Int(haystack[start])] {
+                    let phrase = phrases[index]
+                    guard haystack.count - start >= phrase.count else { continue }
+                    if phrase.indices.allSatisfy({ haystack[start + $0] == phrase[$0] }) { return true }
                 }
-                return false
             }
+            return false
         }
     }
 }
