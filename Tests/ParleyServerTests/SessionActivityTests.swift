@@ -18,16 +18,22 @@ struct SessionActivityTests {
         try await sql.raw(FluentConversationStore.insertion(of: message)).run()
     }
 
+    /// One conversation of each tenant ("hello" in acme's, "hi" in the other's).
+    func twoConversations(_ store: FluentConversationStore, _ acme: Tenant, _ other: Tenant) async throws -> (ChatSession, ChatSession) {
+        let (session, _) = try await store.createSession(tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("acme"),
+                                                        firstMessage: NewMessage(role: .human, content: "hello"))
+        let (otherSession, _) = try await store.createSession(tenant: other.id, agentCode: "sales", keyHash: KeyMaterial.hash("other"),
+                                                             firstMessage: NewMessage(role: .human, content: "hi"))
+        return (session, otherSession)
+    }
+
     @Test(arguments: TestBackend.available)
     func theActivityTimeMovesOnlyForAMessageHalfAMinuteAfterIt(_ backend: TestBackend) async throws {
         try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
             let database = server.app.db(.parley)
             let sql = try #require(database as? any SQLDatabase)
             let store = FluentConversationStore(database: database)
-            let (session, _) = try await store.createSession(tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("a1"),
-                                                            firstMessage: NewMessage(role: .human, content: "hello"))
-            let (otherSession, _) = try await store.createSession(tenant: other.id, agentCode: "sales", keyHash: KeyMaterial.hash("o1"),
-                                                                 firstMessage: NewMessage(role: .human, content: "hi"))
+            let (session, otherSession) = try await twoConversations(store, acme, other)
             let start = session.lastActivityAt
             func activity() async throws -> TimeInterval {
                 try #require(try await store.session(tenant: acme.id, id: session.id)).lastActivityAt.timeIntervalSince(start)
@@ -53,10 +59,7 @@ struct SessionActivityTests {
             let database = server.app.db(.parley)
             let sql = try #require(database as? any SQLDatabase)
             let store = FluentConversationStore(database: database)
-            let (session, _) = try await store.createSession(tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("a2"),
-                                                            firstMessage: NewMessage(role: .human, content: "hello"))
-            let (otherSession, _) = try await store.createSession(tenant: other.id, agentCode: "sales", keyHash: KeyMaterial.hash("o2"),
-                                                                 firstMessage: NewMessage(role: .human, content: "hi"))
+            let (session, otherSession) = try await twoConversations(store, acme, other)
             // The key the table has: one, naming both columns.
             let keys = try await sql.raw("""
                 SELECT conname FROM pg_constraint WHERE conrelid = 'messages'::regclass AND contype = 'f'
