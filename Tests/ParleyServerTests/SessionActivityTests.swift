@@ -7,13 +7,15 @@ import ParleyTestSupport
 import SQLKit
 import Testing
 
-/// A session's activity time follows its messages to within half a minute (migration 028), and
-/// on PostgreSQL a message is tied to its session within its tenant by one key (migration 029).
+/// A session's activity time follows its messages to within half a minute (migration 028), the
+/// summaries' quiet spells follow the visitor's messages exactly, and on PostgreSQL a message is
+/// tied to its session within its tenant by one key (migration 029).
 @Suite("Session activity and the messages' key")
 struct SessionActivityTests {
     /// Writes a message of `session` dated `date` the way the stores write one.
-    func insert(_ content: String, at date: Date, tenant: TenantID, session: SessionID, on sql: any SQLDatabase) async throws {
-        let message = StoredMessage(id: MessageID(), tenantID: tenant, sessionID: session, role: .human, content: content,
+    func insert(_ content: String, at date: Date, tenant: TenantID, session: SessionID, role: MessageRole = .human,
+                on sql: any SQLDatabase) async throws {
+        let message = StoredMessage(id: MessageID(), tenantID: tenant, sessionID: session, role: role, content: content,
                                     metadata: [:], createdAt: date)
         try await sql.raw(FluentConversationStore.insertion(of: message)).run()
     }
@@ -51,6 +53,41 @@ struct SessionActivityTests {
             }
             let untouched = try #require(try await store.session(tenant: other.id, id: otherSession.id))
             #expect(abs(untouched.lastActivityAt.timeIntervalSince(otherSession.lastActivityAt)) < 0.001, "another tenant's session is not moved")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aQuietSpellIsNamedByTheVisitorsLastMessage(_ backend: TestBackend) async throws {
+        try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
+            let database = server.app.db(.parley)
+            let sql = try #require(database as? any SQLDatabase)
+            let store = FluentConversationStore(database: database)
+            let summaries = FluentSummaryStore(database: database)
+            let (session, _) = try await twoConversations(store, acme, other)
+            _ = try await store.createSession(tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("bot"),
+                                                            firstMessage: NewMessage(role: .assistant, content: "Welcome!"))
+            let wrote = try #require(try await store.history(tenant: acme.id, session: session.id, limit: 5).first).createdAt
+            let window = (from: wrote.addingTimeInterval(-3_600), until: wrote.addingTimeInterval(3_600))
+            func quiet() async throws -> [SessionID: Date] {
+                let idle = try await summaries.idleWithoutSummary(from: window.from, until: window.until, limit: 50)
+                return Dictionary(uniqueKeysWithValues: idle.filter { $0.tenant == acme.id }.map { ($0.session, $0.visitorWroteAt) })
+            }
+            let before = try await quiet()
+            #expect(Set(before.keys) == [session.id], "a conversation whose visitor never wrote has nothing to summarise")
+            #expect(abs(try #require(before[session.id]).timeIntervalSince(wrote)) < 0.001)
+
+            // Summarised; then the answer comes a minute later (and moves the activity time): still summarised.
+            try await summaries.save(ConversationSummary(sessionID: session.id, text: "Asked hello.", trigger: .inactivity, method: "extractive"),
+                                     tenant: acme.id)
+            let summarised = Date()
+            try await insert("An answer.", at: summarised.addingTimeInterval(60), tenant: acme.id, session: session.id, role: .assistant, on: sql)
+            #expect(try await quiet().isEmpty)
+
+            // The visitor writes again: a new spell, named by that message, even within half a minute of the activity time.
+            let again = summarised.addingTimeInterval(75)
+            try await insert("One more question.", at: again, tenant: acme.id, session: session.id, on: sql)
+            let after = try await quiet()
+            #expect(abs(try #require(after[session.id]).timeIntervalSince(again)) < 0.001)
         }
     }
 

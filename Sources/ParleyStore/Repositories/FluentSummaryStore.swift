@@ -41,13 +41,16 @@ public struct FluentSummaryStore: ConversationSummaryStore {
         // until the visitor writes again. That message's time is read exactly (the activity time
         // is kept only to within half a minute, migration 028), from the conversation's end of
         // `messages (tenant_id, session_id, created_at)`.
+        // MATERIALIZED: that time is read once per conversation (SQLite would otherwise inline
+        // the subquery at each of its three uses).
         let rows = try await sql.raw("""
-            SELECT q.tenant_id, q.id, q.visitor_wrote_at FROM (
+            WITH q AS MATERIALIZED (
               SELECT s.tenant_id, s.id, s.last_activity_at,
                      (SELECT MAX(m.created_at) FROM messages m
                       WHERE m.tenant_id = s.tenant_id AND m.session_id = s.id AND m.role = \(bind: MessageRole.human.rawValue)) AS visitor_wrote_at
               FROM sessions s
-              WHERE s.last_activity_at >= \(bind: from) AND s.last_activity_at < \(bind: until)) q
+              WHERE s.last_activity_at >= \(bind: from) AND s.last_activity_at < \(bind: until))
+            SELECT q.tenant_id, q.id, q.visitor_wrote_at FROM q
             WHERE q.visitor_wrote_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM conversation_summaries c
                               WHERE c.session_id = q.id AND c.tenant_id = q.tenant_id AND c.created_at >= q.visitor_wrote_at)
