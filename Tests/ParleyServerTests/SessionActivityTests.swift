@@ -20,22 +20,34 @@ struct SessionActivityTests {
         try await sql.raw(FluentConversationStore.insertion(of: message)).run()
     }
 
-    /// One conversation of each tenant ("hello" in acme's, "hi" in the other's).
-    func twoConversations(_ store: FluentConversationStore, _ acme: Tenant, _ other: Tenant) async throws -> (ChatSession, ChatSession) {
-        let (session, _) = try await store.createSession(tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("acme"),
-                                                        firstMessage: NewMessage(role: .human, content: "hello"))
-        let (otherSession, _) = try await store.createSession(tenant: other.id, agentCode: "sales", keyHash: KeyMaterial.hash("other"),
-                                                             firstMessage: NewMessage(role: .human, content: "hi"))
-        return (session, otherSession)
+    /// Two tenants with one conversation each ("hello" in acme's, "hi" in the other's).
+    struct Conversations {
+        let server: ParleyTestServer
+        let acme: Tenant
+        let other: Tenant
+        let sql: any SQLDatabase
+        let store: FluentConversationStore
+        let session: ChatSession
+        let otherSession: ChatSession
+    }
+
+    func withConversations(_ backend: TestBackend, _ body: (Conversations) async throws -> Void) async throws {
+        try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
+            let database = server.app.db(.parley)
+            let store = FluentConversationStore(database: database)
+            let (session, _) = try await store.createSession(tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("acme"),
+                                                            firstMessage: NewMessage(role: .human, content: "hello"))
+            let (otherSession, _) = try await store.createSession(tenant: other.id, agentCode: "sales", keyHash: KeyMaterial.hash("other"),
+                                                                 firstMessage: NewMessage(role: .human, content: "hi"))
+            try await body(Conversations(server: server, acme: acme, other: other, sql: try #require(database as? any SQLDatabase),
+                                         store: store, session: session, otherSession: otherSession))
+        }
     }
 
     @Test(arguments: TestBackend.available)
     func theActivityTimeMovesOnlyForAMessageHalfAMinuteAfterIt(_ backend: TestBackend) async throws {
-        try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
-            let database = server.app.db(.parley)
-            let sql = try #require(database as? any SQLDatabase)
-            let store = FluentConversationStore(database: database)
-            let (session, otherSession) = try await twoConversations(store, acme, other)
+        try await withConversations(backend) { c in
+            let (sql, store, acme, other, session, otherSession) = (c.sql, c.store, c.acme, c.other, c.session, c.otherSession)
             let start = session.lastActivityAt
             func activity() async throws -> TimeInterval {
                 try #require(try await store.session(tenant: acme.id, id: session.id)).lastActivityAt.timeIntervalSince(start)
@@ -58,12 +70,9 @@ struct SessionActivityTests {
 
     @Test(arguments: TestBackend.available)
     func aQuietSpellIsNamedByTheVisitorsLastMessage(_ backend: TestBackend) async throws {
-        try await ParleyTestServer.withTwoTenants(backend) { server, acme, other in
-            let database = server.app.db(.parley)
-            let sql = try #require(database as? any SQLDatabase)
-            let store = FluentConversationStore(database: database)
-            let summaries = FluentSummaryStore(database: database)
-            let (session, _) = try await twoConversations(store, acme, other)
+        try await withConversations(backend) { c in
+            let (sql, store, acme, session) = (c.sql, c.store, c.acme, c.session)
+            let summaries = FluentSummaryStore(database: c.server.app.db(.parley))
             _ = try await store.createSession(tenant: acme.id, agentCode: "sales", keyHash: KeyMaterial.hash("bot"),
                                                             firstMessage: NewMessage(role: .assistant, content: "Welcome!"))
             let wrote = try #require(try await store.history(tenant: acme.id, session: session.id, limit: 5).first).createdAt
@@ -92,11 +101,8 @@ struct SessionActivityTests {
     }
 
     @Test func onPostgreSQLAMessageCannotBeFiledUnderAnotherTenantThanItsSessions() async throws {
-        try await ParleyTestServer.withTwoTenants(.postgres) { server, acme, other in
-            let database = server.app.db(.parley)
-            let sql = try #require(database as? any SQLDatabase)
-            let store = FluentConversationStore(database: database)
-            let (session, otherSession) = try await twoConversations(store, acme, other)
+        try await withConversations(.postgres) { c in
+            let (server, sql, store, acme, other, session, otherSession) = (c.server, c.sql, c.store, c.acme, c.other, c.session, c.otherSession)
             // The key the table has: one, naming both columns.
             let keys = try await sql.raw("""
                 SELECT conname FROM pg_constraint WHERE conrelid = 'messages'::regclass AND contype = 'f'
