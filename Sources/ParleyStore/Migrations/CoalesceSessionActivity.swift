@@ -1,7 +1,7 @@
 import FluentKit
 import SQLKit
 
-/// A session's `last_activity_at` moves only when a message comes at least
+/// A session's `last_activity_at` moves only when a message comes more than
 /// `resolutionSeconds` after the time it holds: the activity time is exact to within half a
 /// minute, never ahead of the last message and never moved backwards.
 ///
