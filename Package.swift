@@ -316,6 +316,7 @@ let package = Package(
                            .product(name: "Fluent", package: "fluent"),
                            .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "PostgresKit", package: "postgres-kit"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strictSettings
         ),

@@ -28,6 +28,17 @@ struct ExtractiveAnswererTests {
         #expect(answer.contains("team"))
     }
 
+    @Test func aGreetingIsGreetedWhateverItsCaseAndPunctuation() {
+        let answerer = ExtractiveAnswerer(recorder: RecordingCallRecorder())
+        for greeting in ["Hello!", "  ¡HOLA! ", "Good morning...", "hey?!"] {
+            let answer = answerer.compose(question: greeting, passages: passages)
+            #expect(answer.hasPrefix("Hello! I can answer"), "\(greeting)")
+        }
+        for question in ["Hello, how much does the Team plan cost?", "good morning team plan price"] {
+            #expect(!answerer.compose(question: question, passages: passages).hasPrefix("Hello! I can answer"), "\(question)")
+        }
+    }
+
     @Test(arguments: [Duration.milliseconds(1), .zero])
     func streamsTheAnswerAndRecordsTheCall(wordDelay: Duration) async throws {
         let recorder = RecordingCallRecorder()

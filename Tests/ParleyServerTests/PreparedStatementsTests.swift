@@ -4,6 +4,7 @@ import ParleyCore
 import ParleyServer
 import ParleyStore
 import ParleyTestSupport
+import PostgresKit
 import SQLKit
 import Testing
 
@@ -61,6 +62,61 @@ struct PreparedStatementsTests {
 
     struct Echo: Sendable {
         let echo: String, n: Int, id: UUID, at: Date
+    }
+
+    /// A prepared statement's row decodes ids, texts, counts, times and flags itself, and leaves
+    /// everything else to PostgresKit: each value as PostgresKit's own row gives it.
+    @Test func aPreparedRowDecodesEveryColumnAsPostgresKitDoes() async throws {
+        let id = UUID(), when = Date(timeIntervalSince1970: 1_790_000_000.5)
+        let statement: SQLQueryString = """
+            SELECT \(bind: id) AS id, NULL::uuid AS no_id, 'ü €'::text AS t, NULL::text AS no_t, 'v'::varchar AS v,
+                   7::int2 AS i2, 8::int4 AS i4, 9::int8 AS i8, NULL::int8 AS no_i, \(bind: when) AS at, true AS b,
+                   NULL::bool AS no_b, '{"a": 1}'::jsonb AS j, 2.5::numeric AS num, 1.25::float8 AS f, 'sales'::text AS kind
+            """
+        let (prepared, unnamed) = try await onOneConnection { sql in
+            let postgres = try #require(sql as? any PostgresDatabase)
+            let prepared = try #require(try await sql.raw(statement).first())
+            let unnamed = try #require(try await postgres.sql().raw(statement).first())
+            return (try DecodedProbe(prepared), try DecodedProbe(unnamed))
+        }
+        #expect(prepared == unnamed)
+        #expect(prepared.id == id && prepared.noID == nil && prepared.text == "ü €" && prepared.noText == nil)
+        #expect(prepared.varchar == "v" && prepared.small == 7 && prepared.integer == 8 && prepared.big == 9 && prepared.noInteger == nil)
+        #expect(prepared.at == when && prepared.flag == true && prepared.noFlag == nil)
+        #expect(prepared.json == .init(a: 1) && prepared.numeric == 2.5 && prepared.double == 1.25 && prepared.kind == .sales)
+        #expect(prepared.refusals == ["t as UUID", "no_t as String", "i8 as Bool", "missing as Int64"])
+    }
+
+    struct DecodedProbe: Equatable, Sendable {
+        struct Payload: Codable, Equatable { var a: Int }
+        enum Kind: String, Codable { case sales, support }
+        var id: UUID, noID: UUID?, text: String, noText: String?, varchar: String
+        var small: Int, integer: Int64, big: Int64, noInteger: Int64?, at: Date, flag: Bool, noFlag: Bool?
+        var json: Payload, numeric: Double, double: Double, kind: Kind
+        var refusals: [String] = []
+
+        init(_ row: any SQLRow) throws {
+            id = try row.decode(column: "id", as: UUID.self)
+            noID = try row.decode(column: "no_id", as: UUID?.self)
+            text = try row.decode(column: "t", as: String.self)
+            noText = try row.decode(column: "no_t", as: String?.self)
+            varchar = try row.decode(column: "v", as: String.self)
+            small = try row.decode(column: "i2", as: Int.self)
+            integer = try row.decode(column: "i4", as: Int64.self)
+            big = try row.decode(column: "i8", as: Int64.self)
+            noInteger = try row.decode(column: "no_i", as: Int64?.self)
+            at = try row.decode(column: "at", as: Date.self)
+            flag = try row.decode(column: "b", as: Bool.self)
+            noFlag = try row.decode(column: "no_b", as: Bool?.self)
+            json = try row.decode(column: "j", as: Payload.self)
+            numeric = try row.decode(column: "num", as: Double.self)
+            double = try row.decode(column: "f", as: Double.self)
+            kind = try row.decode(column: "kind", as: Kind.self)
+            if (try? row.decode(column: "t", as: UUID.self)) == nil { refusals.append("t as UUID") }
+            if (try? row.decode(column: "no_t", as: String.self)) == nil { refusals.append("no_t as String") }
+            if (try? row.decode(column: "i8", as: Bool.self)) == nil { refusals.append("i8 as Bool") }
+            if (try? row.decode(column: "missing", as: Int64.self)) == nil { refusals.append("missing as Int64") }
+        }
     }
 
     @Test func aNullAndAValueOfOneParameterRunAsOneStatement() async throws {

@@ -35,6 +35,19 @@ struct WidgetEndpointsTests {
             #expect(gzipped.headers.first(name: "Content-Encoding") == "gzip")
             #expect(gzipped.body.count <= 25 * 1024, "widget.js with its CSS is \(gzipped.body.count) bytes gzipped")
             #expect(gzipped.body.count < script.body.count / 2)
+
+            // Everything that does not ask for compression goes out as it is, and the marker that
+            // says so stays inside the server.
+            let config = try await server.send(.GET, "/a/sales/config", headers: [("Accept-Encoding", "gzip, deflate")])
+            #expect(config.status == 200)
+            #expect(config.headers.first(name: "Content-Encoding") == nil)
+            #expect(config.json["agent"]?["code"] == "sales")
+            let missing = try await server.send(.GET, "/no/such/page", headers: [("Accept-Encoding", "gzip")])
+            #expect(missing.status == 404)
+            #expect(missing.headers.first(name: "Content-Encoding") == nil)
+            for reply in [script, gzipped, config, missing] {
+                #expect(reply.headers.first(name: "X-Vapor-Response-Compression") == nil)
+            }
         }
     }
 

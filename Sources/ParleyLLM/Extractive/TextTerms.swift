@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 
 /// Small text utilities for the extractive answerer: content words and sentences.
 enum TextTerms {
@@ -24,9 +25,15 @@ enum TextTerms {
         return result
     }
 
+    /// The longest greeting, in bytes: a longer text is not one, whatever its case.
+    private static let longestGreeting = greetings.map(\.utf8.count).max() ?? 0
+
+    /// Whether the whole text, punctuation and white space aside, is a greeting. Asked of every
+    /// question: the ends are trimmed first, and only a text short enough is lower-cased.
     static func isGreeting(_ text: String) -> Bool {
-        let cleaned = text.lowercased().trimmingCharacters(in: .punctuationCharacters.union(.whitespacesAndNewlines))
-        return greetings.contains(cleaned)
+        let cleaned = text.trimmingPunctuationAndWhitespace()
+        guard cleaned.utf8.count <= longestGreeting * 3 else { return false }
+        return greetings.contains(cleaned.lowercased())
     }
 
     /// Sentences split at `.`, `!`, `?` followed by white space, and at line breaks.

@@ -205,7 +205,7 @@ public actor KnowledgeBase: Retriever {
     }
 
     private func rankings(_ query: RetrievalQuery) async throws -> Rankings {
-        let text = query.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = query.text.trimmingWhitespaceAndNewlines()
         let mode = canEmbed ? query.mode : (query.mode == .off ? .off : .lexical)
         guard query.topK > 0, !text.isEmpty else { return Rankings(ranked: [], lexical: [], dense: [], lexicalCeiling: 0, mode: mode) }
         var lexicalList: [ScoredChunkID] = []
@@ -248,7 +248,7 @@ public actor KnowledgeBase: Retriever {
     /// The two candidate lists hybrid retrieval would fuse for `query`, and the BM25 ceiling it
     /// would divide by: what fitting a fusion weight needs, without fusing.
     public func hybridCandidates(_ query: RetrievalQuery) async throws -> (lexical: [ScoredChunkID], dense: [ScoredChunkID], lexicalCeiling: Double) {
-        let text = query.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = query.text.trimmingWhitespaceAndNewlines()
         guard !text.isEmpty else { return ([], [], 0) }
         let limit = max(settings.candidates, query.topK)
         // One after the other: BM25 takes well under a millisecond, and running it beside the

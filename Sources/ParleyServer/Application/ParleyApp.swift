@@ -153,6 +153,7 @@ public enum ParleyApp {
         // cost every request a task and two thread hops. Only the route group's caller middleware
         // and the handler run as tasks.
         app.middleware = Middlewares()
+        app.middleware.use(UncompressedByDefaultMiddleware())
         app.middleware.use(RequestLogMiddleware())
         // Outside the error middleware, so an error is already its JSON response (logged when it
         // is a 5xx) when the CORS headers go on it, and a cross-origin page can read it.

@@ -16,9 +16,9 @@ struct WidgetCORSMiddleware: Middleware {
     static let allowedHeaders = "Content-Type, X-Parley-Tenant, X-Parley-Session, X-Parley-Visitor, Last-Event-ID"
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        let path = request.url.path
-        guard path.hasPrefix("/a/") || path.hasPrefix("/api/consent"),
-              let origin = request.headers.first(name: .origin), origin != Self.ownOrigin(request) else {
+        // The header first: Vapor rebuilds the path from its parsed URL on every read.
+        guard let origin = request.headers.first(name: .origin), origin != Self.ownOrigin(request),
+              case let path = request.url.path, path.hasPrefix("/a/") || path.hasPrefix("/api/consent") else {
             return next.respond(to: request)
         }
         guard WebOrigin.isWellFormed(origin) else {

@@ -155,7 +155,7 @@ struct PreparingPostgresDatabase: ForwardingDatabase, SQLDatabase, PostgresDatab
     private static func execute<Slot: StatementSlot>(_ statement: PreparableStatement, as _: Slot.Type, on connection: PostgresConnection,
                                                      logger: Logger, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         for try await row in try await connection.execute(SlotStatement<Slot>(statement: statement), logger: logger) {
-            onRow(row.sql())
+            onRow(DirectPostgresRow(row))
         }
     }
 
