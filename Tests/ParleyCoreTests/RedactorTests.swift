@@ -157,7 +157,9 @@ struct RedactionCandidatesTests {
     static let fragments = ["Bearer abc.def", "BEARER", "bear", "er", "sk-", "SK_", "pk-abcdefgh123", "k", "-", "_", "token", "=", ":",
                             "password: hunter2", "+49 30 1234567", "12345", "6789", "٣٤٥٦٧٨٩٠١٢", "(030) 123-45", " ", "é", "a@b.example",
                             "/a/sales/chat", "GET", "200", "2026-12-05T09:00:00Z", "x", "68069C60-2F50-4D5E-81FE-4F38B30EC834",
-                            "12345678-1234-5678", "\t", "\u{0B}", "\r\n", ".", "(", ")", "+", "9"]
+                            "12345678-1234-5678", "\t", "\u{0B}", "\r\n", ".", "(", ")", "+", "9",
+                            "api_", "API-", "Key", "apikey", "secret", "SECRET", "Passwd", "passw", "ord", "Authorization", "author",
+                            "toke", "n", "\"", "'", "\u{212A}", "\u{17F}", "se", "cret", "\u{212A}ey"]
 
     @Test func noTextThatAPatternMatchesIsSkipped() {
         var random = SplitMix64(seed: 5)
@@ -239,6 +241,8 @@ struct RedactionCandidatesTests {
     @Test func ordinaryLogLinesSkipThePatterns() {
         let line = Redactor.Candidates("POST /a/sales/chat 201 4ms")
         #expect(!line.couldMatch(rule: 0) && !line.couldMatch(rule: 1) && !line.couldMatch(rule: 2) && !line.couldHoldPhone)
+        #expect(!Redactor.Candidates("Sources: [1] Pricing https://example.com/p?a=1").couldMatch(rule: 2), "colons, no credential")
+        #expect(Redactor.Candidates("the API key: abc").couldMatch(rule: 2) && Redactor.Candidates("Authorization=x").couldMatch(rule: 2))
         #expect(!Redactor.Candidates("68069C60-2F50-4D5E-81FE-4F38B30EC834").couldHoldPhone, "a request id")
         #expect(Redactor.Candidates("call 030 123-456 78").couldHoldPhone)
         #expect(Redactor().redact("sent Bearer abc.def and sk-abcdefgh123, call +49 30 1234567")

@@ -1,5 +1,6 @@
 import Foundation
 @testable import ParleyRetrieval
+import ParleyCore
 import Testing
 
 /// Sentence ends are read from a character's one scalar; that must find exactly the characters
@@ -32,6 +33,21 @@ struct SentenceSplitterTests {
             }
             #expect(SentenceSplitter.sentences(text) == sentences, "\(text.debugDescription)")
         }
+    }
+
+    /// ASCII paragraphs are split over their bytes: exactly where the character-wise reading splits them.
+    @Test func asciiParagraphsSplitAsCharacterByCharacter() {
+        let pieces = ["ab", "Cd", "x", "J", "e.g", "Dr", "ETC", "3.5", ".", "!", "?", "..", " ", "  ", "\t", "\n", "\r\n", "\r", "\u{0B}",
+                      "\u{0C}", "(", ")", "\"", "U.S.", "no", "z.B", "vs"]
+        var random = SplitMix64(seed: 33)
+        var paragraphs: [String] = []
+        for _ in 0 ..< 20_000 {
+            paragraphs.append((0 ..< Int.random(in: 0 ... 12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined())
+        }
+        for paragraph in paragraphs {
+            #expect(SentenceSplitter.sentences(paragraph) == SentenceSplitter.characterSentences(paragraph), "\(paragraph.debugDescription)")
+        }
+        #expect(Set(paragraphs.map { SentenceSplitter.sentences($0).count }).count > 4, "the paragraphs split in many ways")
     }
 
     @Test func abbreviationsInitialsAndSpacesAreKept() {

@@ -68,6 +68,11 @@ public struct Redactor: Sendable {
         private var bearer = false
         private var keyPrefix = false
         private var assignment = false
+        /// A word rule 2 needs before its `:` or `=`: "key", "secret", "passw", "token" or "author".
+        private var credentialWord = false
+        /// Case-insensitive matching folds some non-ASCII letters into ASCII ones (the Kelvin sign
+        /// into `k`, the long s into `s`): a text holding any is a candidate for every rule.
+        private var nonASCII = false
         private(set) var couldHoldPhone = false
         /// An address needs its `@` (`LinearRedaction.emails` matches that byte).
         private(set) var couldHoldEmail = false
@@ -81,11 +86,11 @@ public struct Redactor: Sendable {
             // Digits in the current run of digits and phone separators, and the most in any run.
             var runDigits = 0
             var mostRunDigits = 0
-            var nonASCII = false
             for byte in text.utf8 {
                 let lower = byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0)
                 window = ((window << 8) | UInt64(lower)) & 0xFFFF_FFFF_FFFF
                 if window == bearerWord { bearer = true }
+                if !credentialWord { credentialWord = Self.endsCredentialWord(window) }
                 if (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) && previous == UInt8(ascii: "k") { keyPrefix = true }
                 if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "=") { assignment = true }
                 if byte == UInt8(ascii: "@") { couldHoldEmail = true }
@@ -113,12 +118,23 @@ public struct Redactor: Sendable {
             }
         }
 
-        /// Rule 0 needs "bearer", rule 1 "k-" or "k_", rule 2 a `:` or `=`.
+        /// Whether the last bytes read (lower-cased, newest lowest) end one of rule 2's words, or
+        /// "author" of "authorization".
+        private static func endsCredentialWord(_ window: UInt64) -> Bool {
+            window & 0xFF_FFFF == 0x6B_65_79 // "key"
+                || window & 0xFF_FFFF_FFFF == 0x74_6F_6B_65_6E // "token"
+                || window & 0xFF_FFFF_FFFF == 0x70_61_73_73_77 // "passw"
+                || window == 0x73_65_63_72_65_74 // "secret"
+                || window == 0x61_75_74_68_6F_72 // "author"
+        }
+
+        /// Rule 0 needs "bearer", rule 1 "k-" or "k_", rule 2 a credential's name and a `:` or `=`
+        /// (the prompts stored with a model call hold colons, and few of these names).
         func couldMatch(rule: Int) -> Bool {
             switch rule {
-            case 0: bearer
-            case 1: keyPrefix
-            case 2: assignment
+            case 0: bearer || nonASCII
+            case 1: keyPrefix || nonASCII
+            case 2: assignment && (credentialWord || nonASCII)
             default: true
             }
         }

@@ -3,14 +3,24 @@ import Foundation
 /// Splits a paragraph into sentences at `.`, `!`, `?` (and their CJK forms) followed by
 /// white space, keeping common abbreviations and decimal numbers intact.
 public enum SentenceSplitter {
-    private static let abbreviations: Set<String> = [
+    static let abbreviations: Set<String> = [
         "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co", "no", "fig",
         "approx", "dept", "est", "min", "max", "z.b", "bzw", "ca", "usw",
     ]
 
     /// One pass over the paragraph's characters; a sentence is a slice of it, trimmed of
     /// spaces (`CharacterSet.whitespaces`, as Foundation trims), taken whole when it ends.
+    /// An ASCII paragraph (most of them) is split over its bytes, with the same result.
     public static func sentences(_ paragraph: String) -> [String] {
+        let ascii = paragraph.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? ASCIISentences.split(bytes) : nil
+        }
+        if let ascii, let ascii { return ascii }
+        return characterSentences(paragraph)
+    }
+
+    /// The split read character by character: any text.
+    static func characterSentences(_ paragraph: String) -> [String] {
         var sentences: [String] = []
         var start = paragraph.startIndex
         var index = paragraph.startIndex
