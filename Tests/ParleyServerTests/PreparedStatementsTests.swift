@@ -64,14 +64,14 @@ struct PreparedStatementsTests {
         let echo: String, n: Int, id: UUID, at: Date
     }
 
-    /// A prepared statement's row decodes ids, texts, counts, times and flags itself, and leaves
-    /// everything else to PostgresKit: each value as PostgresKit's own row gives it.
+    /// A prepared statement's binds encode, and its row decodes ids, texts, counts, times and flags
+    /// itself (everything else is left to PostgresKit): each value as PostgresKit's own gives it.
     @Test func aPreparedRowDecodesEveryColumnAsPostgresKitDoes() async throws {
         let id = UUID(), when = Date(timeIntervalSince1970: 1_790_000_000.5)
         let statement: SQLQueryString = """
-            SELECT \(bind: id) AS id, NULL::uuid AS no_id, 'ü €'::text AS t, NULL::text AS no_t, 'v'::varchar AS v,
-                   7::int2 AS i2, 8::int4 AS i4, 9::int8 AS i8, NULL::int8 AS no_i, \(bind: when) AS at, true AS b,
-                   NULL::bool AS no_b, '{"a": 1}'::jsonb AS j, 2.5::numeric AS num, 1.25::float8 AS f, 'sales'::text AS kind
+            SELECT \(bind: id) AS id, NULL::uuid AS no_id, \(bind: "ü €") AS t, NULL::text AS no_t, \(bind: Optional("v"))::varchar AS v,
+                   7::int2 AS i2, 8::int4 AS i4, \(bind: Int64(9)) AS i8, NULL::int8 AS no_i, \(bind: when) AS at, \(bind: true) AS b,
+                   NULL::bool AS no_b, '{"a": 1}'::jsonb AS j, 2.5::numeric AS num, \(bind: 1.25) AS f, 'sales'::text AS kind
             """
         let (prepared, unnamed) = try await onOneConnection { sql in
             let postgres = try #require(sql as? any PostgresDatabase)

@@ -21,19 +21,30 @@ public enum JSONText {
         case .object(let fields):
             text += "{"
             // In UTF-8 byte order, as JSONEncoder sorts (not Swift's normalised `<`).
-            for (index, key) in fields.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            for (index, field) in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
                 if index > 0 { text += "," }
-                writeString(key, to: &text)
+                writeString(field.key, to: &text)
                 text += ":"
-                write(fields[key] ?? .null, to: &text)
+                write(field.value, to: &text)
             }
             text += "}"
         }
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped, nothing else.
+    ///
+    /// Most strings (ids, titles, a passage's sentences) need no escape: one scan of their bytes
+    /// finds that, and they are appended whole.
     public static func writeString(_ string: String, to text: inout String) {
         text += "\""
+        let needsEscape = string.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }
+        if needsEscape == false {
+            text += string
+            text += "\""
+            return
+        }
         var plainStart = string.utf8.startIndex
         let utf8 = string.utf8
         var index = utf8.startIndex

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresNIO
 
 /// A serialised SQLKit statement that can run prepared: a plain SELECT, INSERT, UPDATE,
@@ -26,6 +27,7 @@ struct PreparableStatement: Sendable {
             // PostgresKit's order: its own encoding for values PostgresNIO encodes (an optional
             // holding one casts to it), a NULL of the wrapped type for nil; anything else it
             // encodes another way, and the statement runs unnamed.
+            if try Self.appendCommon(bind, types: &types, bindings: &bindings) { continue }
             if let value = bind as? any PostgresThrowingDynamicTypeEncodable {
                 types.append(value.psqlType.rawValue)
                 try bindings.append(value, context: .default)
@@ -38,6 +40,28 @@ struct PreparableStatement: Sendable {
         }
         self.key = .init(text: text, parameterTypes: types)
         self.bindings = bindings
+    }
+
+    /// The bind's encoding when it is (or an optional holds) one of the types most statements
+    /// bind: a cast to a concrete type is cheaper than the look-up of its conformance to
+    /// PostgresNIO's protocol, which each bind of every statement paid. The encoding is the one
+    /// the protocol's would give.
+    private static func appendCommon(_ bind: any Encodable & Sendable, types: inout [UInt32], bindings: inout PostgresBindings) throws -> Bool {
+        func append<Value: PostgresEncodable>(_ value: Value) throws {
+            types.append(Value.psqlType.rawValue)
+            try bindings.append(value, context: .default)
+        }
+        switch bind {
+        case let value as UUID: try append(value)
+        case let value as String: try append(value)
+        case let value as Date: try append(value)
+        case let value as Int: try append(value)
+        case let value as Int64: try append(value)
+        case let value as Bool: try append(value)
+        case let value as Double: try append(value)
+        default: return false
+        }
+        return true
     }
 }
 
