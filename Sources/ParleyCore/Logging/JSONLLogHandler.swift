@@ -46,7 +46,7 @@ public struct JSONLLogHandler: LogHandler {
         let line = Self.render(level: event.level, message: "\(event.message)", label: label,
                                metadata: merged, redactor: sink.redactor)
         if sink.stdout { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-        sink.file?.write(line: line)
+        sink.file?.write(line: line, urgent: event.level >= .warning)
     }
 
     /// Longest message and metadata string kept in a line: a log line's cost (and its redaction's)

@@ -4,11 +4,25 @@ import Synchronization
 /// Appends lines to a log file, rotating it when it passes `maxBytes` and deleting rotated
 /// files older than `retention`. Logging is synchronous by contract (swift-log), so the file
 /// handle lives behind a mutex rather than an actor.
+///
+/// Lines are gathered and written together, at most ``flushDelay`` after the first of them (or
+/// at once when ``pendingLimit`` bytes wait, when a line is `urgent`, on ``flush()``, and when the
+/// process exits): a write to the file for every line, three lines a chat turn, was 1% of the
+/// server's CPU under load. What a crash can lose is the last tenth of a second of lines below
+/// the urgent level (the handler marks warnings and errors urgent).
 public final class RotatingFileWriter: Sendable {
     private struct State {
         var handle: FileHandle?
+        /// The file's size once what is pending is written.
         var size: Int
+        var pending: [UInt8] = []
+        var flushScheduled = false
     }
+
+    /// How long a line may wait for others before it is written.
+    public static let flushDelay: Duration = .milliseconds(100)
+    /// Pending bytes that are written at once, whatever the delay.
+    public static let pendingLimit = 64 * 1024
 
     private let path: String
     private let maxBytes: Int
@@ -27,13 +41,20 @@ public final class RotatingFileWriter: Sendable {
         let size = Int((try? handle.seekToEnd()) ?? 0)
         state = Mutex(State(handle: handle, size: size))
         pruneOldFiles()
+        WritersFlushedAtExit.register(self)
     }
 
-    public func write(line: String) {
-        let data = Data((line + "\n").utf8)
-        let rotated = state.withLock { state -> Bool in
+    deinit {
+        state.withLock { Self.writePending(&$0) }
+    }
+
+    /// Adds a line; `urgent` writes it (and what waits before it) at once.
+    public func write(line: String, urgent: Bool = false) {
+        let length = line.utf8.count + 1
+        let (rotated, schedule) = state.withLock { state -> (Bool, Bool) in
             var didRotate = false
-            if state.size + data.count > maxBytes, state.size > 0 {
+            if state.size + length > maxBytes, state.size > 0 {
+                Self.writePending(&state)
                 try? state.handle?.close()
                 let stamp = Date().formatted(Self.stampFormat)
                 try? FileManager.default.moveItem(atPath: path, toPath: "\(path).\(stamp)")
@@ -41,11 +62,36 @@ public final class RotatingFileWriter: Sendable {
                 state.size = 0
                 didRotate = true
             }
-            state.handle?.write(data)
-            state.size += data.count
-            return didRotate
+            state.pending.append(contentsOf: line.utf8)
+            state.pending.append(UInt8(ascii: "\n"))
+            state.size += length
+            if urgent || state.pending.count >= Self.pendingLimit {
+                Self.writePending(&state)
+                return (didRotate, false)
+            }
+            guard !state.flushScheduled else { return (didRotate, false) }
+            state.flushScheduled = true
+            return (didRotate, true)
+        }
+        if schedule {
+            Task.detached { [weak self] in
+                try? await Task.sleep(for: Self.flushDelay)
+                self?.flush()
+            }
         }
         if rotated { pruneOldFiles() }
+    }
+
+    /// Writes every pending line now.
+    public func flush() {
+        state.withLock { Self.writePending(&$0) }
+    }
+
+    private static func writePending(_ state: inout State) {
+        state.flushScheduled = false
+        guard !state.pending.isEmpty else { return }
+        try? state.handle?.write(contentsOf: state.pending)
+        state.pending.removeAll(keepingCapacity: state.pending.capacity <= pendingLimit * 2)
     }
 
     /// Rotated siblings of the log file (`app.jsonl.<timestamp>`), newest last.
@@ -78,4 +124,28 @@ public final class RotatingFileWriter: Sendable {
     /// A sortable UTC stamp such as `20261123T110814.123Z`.
     private static let stampFormat = Date.ISO8601FormatStyle(dateSeparator: .omitted, timeSeparator: .omitted,
                                                               includingFractionalSeconds: true)
+}
+
+/// The writers whose pending lines are written when the process exits (`exit`, or returning from
+/// `main`): a command's last lines, a server's after it stopped.
+private enum WritersFlushedAtExit {
+    private struct Entry { weak var writer: RotatingFileWriter? }
+    private static let writers = Mutex<[Entry]>([])
+    private static let installed = Mutex(false)
+
+    static func register(_ writer: RotatingFileWriter) {
+        writers.withLock { entries in
+            entries.removeAll { $0.writer == nil }
+            entries.append(Entry(writer: writer))
+        }
+        let first = installed.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        if first { atexit { WritersFlushedAtExit.flushAll() } }
+    }
+
+    static func flushAll() {
+        for entry in writers.withLock({ $0 }) { entry.writer?.flush() }
+    }
 }
