@@ -76,8 +76,13 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         /// a power cut of the machine; one `fsync` per WAL checkpoint) or `full` (an `fsync` per commit).
         public var sqliteSynchronous = Synchronous.normal
         /// How long a query waits for a free connection before it fails (SQLite has one, PostgreSQL
-        /// four per event loop). Raise it on a machine that is often busier than its cores.
+        /// `postgres_connections_per_loop` per event loop). Raise it on a machine that is often
+        /// busier than its cores.
         public var poolTimeoutSeconds = 10.0
+        /// PostgreSQL connections each event loop (one per core) may open. A connection waits out
+        /// its commit's `fsync` doing nothing else, so with fewer the cores idle under load; with
+        /// more, the server spends more per statement on its own locks. 1 to 64.
+        public var postgresConnectionsPerLoop = 8
         /// PostgreSQL: run SQL statements prepared once per connection instead of parsed and
         /// planned on every call. Turn off behind a pooler that hands a client's statements to
         /// different server connections (PgBouncer in transaction or statement mode).
@@ -89,6 +94,7 @@ public struct ParleyConfig: Sendable, Codable, Equatable {
         enum CodingKeys: String, CodingKey, CaseIterable {
             case sqlitePath = "sqlite_path", sqliteSynchronous = "sqlite_synchronous", poolTimeoutSeconds = "pool_timeout_seconds"
             case postgresPreparedStatements = "postgres_prepared_statements", sqliteDirectStatements = "sqlite_direct_statements"
+            case postgresConnectionsPerLoop = "postgres_connections_per_loop"
         }
 
         public enum Synchronous: String, Sendable, Codable, Equatable, ConfigChoice {

@@ -33,11 +33,23 @@ public enum DatabaseSelection {
         .milliseconds(Int64(min(max(config.database.poolTimeoutSeconds, 1), 600) * 1000))
     }
 
+    /// `database.postgres_connections_per_loop`, checked.
+    static func connectionsPerLoop(_ config: ParleyConfig) throws -> Int {
+        let connections = config.database.postgresConnectionsPerLoop
+        guard (1 ... 64).contains(connections) else {
+            throw ConfigError("database.postgres_connections_per_loop: expected 1 to 64, got \(connections)")
+        }
+        return connections
+    }
+
     public static func factory(config: ParleyConfig, secrets: ParleySecrets) throws -> DatabaseConfigurationFactory {
+        // Checked on SQLite too: a wrong value should not wait for the move to PostgreSQL.
+        let connections = try connectionsPerLoop(config)
         if let url = secrets.databaseURL {
             do {
                 let configuration = try SQLPostgresConfiguration(url: url)
-                let postgres = DatabaseConfigurationFactory.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4,
+                let postgres = DatabaseConfigurationFactory.postgres(configuration: configuration,
+                                                                     maxConnectionsPerEventLoop: connections,
                                                                      connectionPoolTimeout: poolTimeout(config))
                 guard config.database.postgresPreparedStatements else { return postgres }
                 return DatabaseConfigurationFactory { PreparedStatementsPostgres(wrapped: postgres.make()) }
