@@ -29,6 +29,9 @@ public struct SQLLiveConversations: LiveConversationStore {
     /// A transaction that lost a race (for an event number or a conversation) and may be retried.
     struct LostRace: Error {}
 
+    /// Tries of one change before its last race's error is the caller's.
+    static let attempts = 20
+
     static let unknownConversation = ParleyError.notFound("unknown_conversation", "No conversation has that id.")
 
     public func apply(_ change: HandoffChange, tenant: TenantID, session: SessionID, at date: Date) async throws -> HandoffRecord {
@@ -50,9 +53,13 @@ public struct SQLLiveConversations: LiveConversationStore {
             } catch let error as ParleyError {
                 throw error
             } catch {
-                // A unique index refused a concurrent writer's twin (or LostRace): the loser starts over.
+                // A unique index refused a concurrent writer's twin (or LostRace): the loser starts
+                // over, after a short random pause so that the same writers do not meet again at once.
+                // Each loss means another writer's event went in; with a dozen writing to one
+                // conversation at once, five tries were not always enough for the last of them.
                 attempt += 1
-                if attempt >= 5 { throw error }
+                if attempt >= Self.attempts { throw error }
+                try await Task.sleep(for: .microseconds(Int.random(in: 100 ... 1_000) * min(attempt, 8)))
             }
         }
     }
