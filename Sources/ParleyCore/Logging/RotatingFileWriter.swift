@@ -131,18 +131,15 @@ public final class RotatingFileWriter: Sendable {
 private enum WritersFlushedAtExit {
     private struct Entry { weak var writer: RotatingFileWriter? }
     private static let writers = Mutex<[Entry]>([])
-    private static let installed = Mutex(false)
+    /// Installed by the first registration (a static's initialiser runs once).
+    private static let exitHook: Void = { atexit { WritersFlushedAtExit.flushAll() } }()
 
     static func register(_ writer: RotatingFileWriter) {
         writers.withLock { entries in
             entries.removeAll { $0.writer == nil }
             entries.append(Entry(writer: writer))
         }
-        let first = installed.withLock { done in
-            defer { done = true }
-            return !done
-        }
-        if first { atexit { WritersFlushedAtExit.flushAll() } }
+        exitHook
     }
 
     static func flushAll() {

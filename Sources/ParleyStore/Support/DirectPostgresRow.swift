@@ -40,26 +40,20 @@ struct DirectPostgresRow: SQLRow {
     /// decoder (none of its workarounds applies to them).
     private static func direct<T>(_ cell: PostgresCell, as _: T.Type) throws -> T? {
         switch cell.dataType {
-        case .uuid:
-            if T.self == UUID.self { return Self.same(try cell.decode(UUID.self), as: T.self) }
-            if T.self == UUID?.self { return Self.same(try cell.decode(UUID?.self), as: T.self) }
-        case .text, .varchar:
-            if T.self == String.self { return Self.same(try cell.decode(String.self), as: T.self) }
-            if T.self == String?.self { return Self.same(try cell.decode(String?.self), as: T.self) }
-        case .int8, .int4, .int2:
-            if T.self == Int64.self { return Self.same(try cell.decode(Int64.self), as: T.self) }
-            if T.self == Int64?.self { return Self.same(try cell.decode(Int64?.self), as: T.self) }
-            if T.self == Int.self { return Self.same(try cell.decode(Int.self), as: T.self) }
-            if T.self == Int?.self { return Self.same(try cell.decode(Int?.self), as: T.self) }
-        case .timestamptz, .timestamp:
-            if T.self == Date.self { return Self.same(try cell.decode(Date.self), as: T.self) }
-            if T.self == Date?.self { return Self.same(try cell.decode(Date?.self), as: T.self) }
-        case .bool:
-            if T.self == Bool.self { return Self.same(try cell.decode(Bool.self), as: T.self) }
-            if T.self == Bool?.self { return Self.same(try cell.decode(Bool?.self), as: T.self) }
-        default:
-            break
+        case .uuid: try direct(cell, as: T.self, ifItIs: UUID.self)
+        case .text, .varchar: try direct(cell, as: T.self, ifItIs: String.self)
+        case .int8, .int4, .int2: try direct(cell, as: T.self, ifItIs: Int64.self) ?? direct(cell, as: T.self, ifItIs: Int.self)
+        case .timestamptz, .timestamp: try direct(cell, as: T.self, ifItIs: Date.self)
+        case .bool: try direct(cell, as: T.self, ifItIs: Bool.self)
+        default: nil
         }
+    }
+
+    /// The value when `T` is `Value` or `Value?`; nil otherwise.
+    private static func direct<T, Value: PostgresDecodable>(_ cell: PostgresCell, as _: T.Type, ifItIs _: Value.Type) throws -> T?
+    where Value._DecodableType == Value {
+        if T.self == Value.self { return same(try cell.decode(Value.self), as: T.self) }
+        if T.self == Value?.self { return same(try cell.decode(Value?.self), as: T.self) }
         return nil
     }
 
