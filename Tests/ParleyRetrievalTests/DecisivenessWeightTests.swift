@@ -25,17 +25,40 @@ struct DecisivenessWeightTests {
     }
 
     @Test func weightSharpensTheRatioOfMedianMargins() throws {
-        // Medians: dense 0.2, lexical 0.1 -> ratio 2/3 -> (2/3)^1.5 / ((2/3)^1.5 + (1/3)^1.5) = 2^1.5 / (2^1.5 + 1) = 0.7388.
+        // Medians: dense 0.15, lexical 0.1 -> ratio 0.6 -> 0.6^1.5 / (0.6^1.5 + 0.4^1.5) = 0.6475.
         let margins: [DecisivenessWeight.Margins] = [
-            .init(lexical: 0.1, dense: 0.2), .init(lexical: 0.9, dense: 0.0), .init(lexical: 0.05, dense: 0.3),
+            .init(lexical: 0.1, dense: 0.15), .init(lexical: 0.9, dense: 0.0), .init(lexical: 0.05, dense: 0.3),
         ]
-        #expect(try #require(DecisivenessWeight.weight(margins)) == 0.74)
+        #expect(try #require(DecisivenessWeight.weight(margins)) == 0.65)
         // Equal medians keep the weights equal; the mirror image gives the mirrored weight.
         #expect(DecisivenessWeight.weight([.init(lexical: 0.3, dense: 0.3)]) == 0.5)
-        #expect(DecisivenessWeight.weight(margins.map { .init(lexical: $0.dense, dense: $0.lexical) }) == 0.26)
+        #expect(DecisivenessWeight.weight(margins.map { .init(lexical: $0.dense, dense: $0.lexical) }) == 0.35)
         // One question with an exact lexical match does not decide for the others (median, not mean).
+        let mostlyLexical = Array(repeating: DecisivenessWeight.Margins(lexical: 0.1, dense: 0.06), count: 9) + [.init(lexical: 0, dense: 0.9)]
+        #expect(try #require(DecisivenessWeight.weight(mostlyLexical)) == 0.32)
+    }
+
+    @Test func aDenseListTwiceAsDecisiveRanksAlone() throws {
+        // Just under twice: the sharpened weight, at most 2^1.5 / (2^1.5 + 1) = 0.74.
+        #expect(DecisivenessWeight.weight([.init(lexical: 0.1, dense: 0.199)]) == 0.74)
+        // Twice or more: 1, so hybrid retrieval ranks as dense retrieval does.
+        #expect(DecisivenessWeight.weight([.init(lexical: 0.1, dense: 0.2)]) == 1)
         let mostlyDense = Array(repeating: DecisivenessWeight.Margins(lexical: 0.02, dense: 0.1), count: 9) + [.init(lexical: 0.9, dense: 0)]
-        #expect(try #require(DecisivenessWeight.weight(mostlyDense)) > 0.9)
+        #expect(DecisivenessWeight.weight(mostlyDense) == 1)
+        // Not the other way round: BM25 twice or five times as decisive keeps the sharpened weight.
+        #expect(DecisivenessWeight.weight([.init(lexical: 0.2, dense: 0.1)]) == 0.26)
+        #expect(try #require(DecisivenessWeight.weight([.init(lexical: 0.5, dense: 0.1)])) == 0.08)
+        // With weight 1 absolute fusion orders the candidates by cosine alone.
+        let (a, b, c, d) = (ChunkID(), ChunkID(), ChunkID(), ChunkID())
+        let fused = ScoreFusion(method: .absolute, alpha: 1, adaptsToSpread: false)
+            .fuse(dense: [.init(id: a, score: 0.9), .init(id: b, score: 0.6), .init(id: d, score: 0.2)],
+                  lexical: [.init(id: c, score: 30), .init(id: b, score: 29)], lexicalCeiling: 30)
+        #expect(fused.map(\.id).prefix(2) == [a, b])
+        // The report says why the weight is 1, and only then.
+        let alone = DenseWeightFit(denseWeight: 1, outcome: .fitted, basis: .visitorQuestions, visitorQuestions: 60)
+        #expect(SelfEvaluationText.describe(alone).contains("1.00 (the dense ranking alone"))
+        #expect(!SelfEvaluationText.describe(DenseWeightFit(denseWeight: 0.74, outcome: .fitted, basis: .visitorQuestions, visitorQuestions: 60))
+            .contains("alone"))
     }
 
     @Test func noQuestionsOrNoMarginsGiveNoWeight() {

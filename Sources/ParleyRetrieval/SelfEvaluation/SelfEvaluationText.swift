@@ -43,17 +43,22 @@ public enum SelfEvaluationText {
         fit.curve.map { "\(weight($0.alpha)) \(number($0.ndcgAt10))" }.joined(separator: "  ")
     }
 
+    /// Said of a weight of 1 (`DecisivenessWeight.denseAloneRatio`).
+    static func alone(_ fit: DenseWeightFit) -> String {
+        fit.denseWeight == 1 ? " (the dense ranking alone: it decided at least twice as clearly as BM25)" : ""
+    }
+
     /// What the fit chose, and why.
     public static func describe(_ fit: DenseWeightFit) -> String {
         let range = fit.weightRange.flatMap { $0.count == 2 ? " (90% of resamples \(weight2($0[0]))-\(weight2($0[1])))" : nil } ?? ""
         let best = fit.bestWeight.map { "; the self-queries' best weight: \(weight($0))" } ?? ""
         return switch fit.outcome {
         case .fitted where fit.basis == .visitorQuestions:
-            "dense weight fitted to this content: \(weight2(fit.denseWeight))\(range), from how decisively each retriever answered \(fit.visitorQuestions ?? 0) visitors' questions\(best)"
+            "dense weight fitted to this content: \(weight2(fit.denseWeight))\(alone(fit))\(range), from how decisively each retriever answered \(fit.visitorQuestions ?? 0) visitors' questions\(best)"
         case .fitted where fit.basis == nil:
             "dense weight: the configured one until the next fit (the stored fit, \(weight(fit.denseWeight)), was measured by an earlier version)"
         case .fitted:
-            "dense weight fitted to this content: \(weight2(fit.denseWeight))\(range), from how decisively each retriever answered \(fit.selfQueries) self-queries\(best)"
+            "dense weight fitted to this content: \(weight2(fit.denseWeight))\(alone(fit))\(range), from how decisively each retriever answered \(fit.selfQueries) self-queries\(best)"
         case .tooFewQueries:
             "dense weight: \(weight(fit.denseWeight)), the configured one (\(fit.selfQueries) self-queries, \(fit.visitorQuestions ?? 0) visitors' questions; fitting needs \(DenseWeightFit.minimumQueries) self-queries or \(DenseWeightFit.minimumVisitorQuestions) questions)"
         case .notApplicable:
