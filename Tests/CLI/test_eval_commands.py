@@ -99,12 +99,14 @@ class EvalCommandsTest(unittest.TestCase):
         output = self.server.cli("eval", "beir", folder)
         # Two-fold: each half of the queries is ranked with the weight the other half's texts call for.
         halves = re.findall(r"queries' half (\d): dense weight fitted to this content: (\d\.\d\d) \(90% of resamples (\d\.\d\d)-(\d\.\d\d)\), "
-                            r"from how decisively each retriever answered (\d+) visitors' questions", output)
+                            r"from how decisively each retriever answered (\d+) visitors' questions(.*)", output)
         self.assertEqual([half for half, *_ in halves], ["1", "2"], output)
-        for _, weight, low, high, _ in halves:
+        for _, weight, low, high, _, rest in halves:
             self.assertTrue(0 <= float(low) <= float(weight) <= float(high) <= 1, halves)
+            # A weight of 1 is the dense ranking alone, and the line says so (only then).
+            self.assertEqual(float(weight) == 1, "the dense ranking alone" in rest, halves)
         # Every judged query's text serves one half, but those of fewer than three words ask too little to count.
-        asked = sum(int(count) for *_, count in halves)
+        asked = sum(int(count) for *_, count, _ in halves)
         self.assertTrue(100 <= asked <= queries, (asked, queries))
         self.assertIn("absolute fusion with the fitted dense weights below", output)
         self.assertNotIn("by dense weight", output, "no scratch index when visitors' questions decide")

@@ -56,7 +56,7 @@ struct DecisivenessWeightTests {
         #expect(fused.map(\.id).prefix(2) == [a, b])
         // The report says why the weight is 1, and only then.
         let alone = DenseWeightFit(denseWeight: 1, outcome: .fitted, basis: .visitorQuestions, visitorQuestions: 60)
-        #expect(SelfEvaluationText.describe(alone).contains("1.00 (the dense ranking alone"))
+        #expect(SelfEvaluationText.describe(alone).hasSuffix("60 visitors' questions; the dense ranking alone, which decided at least twice as clearly as BM25"))
         #expect(!SelfEvaluationText.describe(DenseWeightFit(denseWeight: 0.74, outcome: .fitted, basis: .visitorQuestions, visitorQuestions: 60))
             .contains("alone"))
     }

@@ -45,7 +45,7 @@ public enum SelfEvaluationText {
 
     /// Said of a weight of 1 (`DecisivenessWeight.denseAloneRatio`).
     static func alone(_ fit: DenseWeightFit) -> String {
-        fit.denseWeight == 1 ? " (the dense ranking alone: it decided at least twice as clearly as BM25)" : ""
+        fit.denseWeight == 1 ? "; the dense ranking alone, which decided at least twice as clearly as BM25" : ""
     }
 
     /// What the fit chose, and why.
@@ -54,11 +54,11 @@ public enum SelfEvaluationText {
         let best = fit.bestWeight.map { "; the self-queries' best weight: \(weight($0))" } ?? ""
         return switch fit.outcome {
         case .fitted where fit.basis == .visitorQuestions:
-            "dense weight fitted to this content: \(weight2(fit.denseWeight))\(alone(fit))\(range), from how decisively each retriever answered \(fit.visitorQuestions ?? 0) visitors' questions\(best)"
+            "dense weight fitted to this content: \(weight2(fit.denseWeight))\(range), from how decisively each retriever answered \(fit.visitorQuestions ?? 0) visitors' questions\(best)\(alone(fit))"
         case .fitted where fit.basis == nil:
             "dense weight: the configured one until the next fit (the stored fit, \(weight(fit.denseWeight)), was measured by an earlier version)"
         case .fitted:
-            "dense weight fitted to this content: \(weight2(fit.denseWeight))\(alone(fit))\(range), from how decisively each retriever answered \(fit.selfQueries) self-queries\(best)"
+            "dense weight fitted to this content: \(weight2(fit.denseWeight))\(range), from how decisively each retriever answered \(fit.selfQueries) self-queries\(best)\(alone(fit))"
         case .tooFewQueries:
             "dense weight: \(weight(fit.denseWeight)), the configured one (\(fit.selfQueries) self-queries, \(fit.visitorQuestions ?? 0) visitors' questions; fitting needs \(DenseWeightFit.minimumQueries) self-queries or \(DenseWeightFit.minimumVisitorQuestions) questions)"
         case .notApplicable:
