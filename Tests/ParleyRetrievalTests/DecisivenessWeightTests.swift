@@ -33,7 +33,7 @@ struct DecisivenessWeightTests {
         // Equal medians keep the weights equal; the mirror image gives the mirrored weight.
         #expect(DecisivenessWeight.weight([.init(lexical: 0.3, dense: 0.3)]) == 0.5)
         #expect(DecisivenessWeight.weight(margins.map { .init(lexical: $0.dense, dense: $0.lexical) }) == 0.35)
-        // One question with an exact lexical match does not decide for the others (median, not mean).
+        // One question only the dense list decides does not decide for the others (median, not mean).
         let mostlyLexical = Array(repeating: DecisivenessWeight.Margins(lexical: 0.1, dense: 0.06), count: 9) + [.init(lexical: 0, dense: 0.9)]
         #expect(try #require(DecisivenessWeight.weight(mostlyLexical)) == 0.32)
     }
