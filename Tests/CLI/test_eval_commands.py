@@ -92,22 +92,28 @@ class EvalCommandsTest(unittest.TestCase):
         self.assertAlmostEqual(total / len(relevant) * 100, printed, delta=0.006)
 
     def test_hybrid_evaluation_fits_the_dense_weight_to_the_queries_and_to_the_corpus_titles(self):
-        # 119 queries: each half's 59-60 are enough to decide (50), the titles decide otherwise.
+        # 119 queries: each is ranked with the weight the others call for (50 or more decide).
         folder = str(REPOSITORY / "eval/faq-python-titled")
         judged = (REPOSITORY / "eval/faq-python-titled/qrels/test.tsv").read_text().splitlines()[1:]
         queries = len({line.split("\t")[0] for line in judged if line.strip()})
         output = self.server.cli("eval", "beir", folder)
-        # Two-fold: each half of the queries is ranked with the weight the other half's texts call for.
-        halves = re.findall(r"queries' half (\d): dense weight fitted to this content: (\d\.\d\d) \(90% of resamples (\d\.\d\d)-(\d\.\d\d)\), "
-                            r"from how decisively each retriever answered (\d+) visitors' questions(.*)", output)
-        self.assertEqual([half for half, *_ in halves], ["1", "2"], output)
-        for _, weight, low, high, _, rest in halves:
-            self.assertTrue(0 <= float(low) <= float(weight) <= float(high) <= 1, halves)
-            # A weight of 1 is the dense ranking alone, and the line says so (only then).
-            self.assertEqual(float(weight) == 1, "the dense ranking alone" in rest, halves)
-        # Every judged query's text serves one half, but those of fewer than three words ask too little to count.
-        asked = sum(int(count) for *_, count, _ in halves)
-        self.assertTrue(100 <= asked <= queries, (asked, queries))
+        # Leave-one-out: each query ranked with the weight the queries before it call for.
+        ranked = re.search(r"leave-one-out: each query ranked with the weight the up to 300 queries before it call for: "
+                           r"dense weights (\d\.\d\d)-(\d\.\d\d) \(median (\d\.\d\d)\)$", output, re.M)
+        self.assertIsNotNone(ranked, output)
+        low, high, median = map(float, ranked.groups())
+        self.assertTrue(0 <= low <= median <= high <= 1, ranked.groups())
+        together = re.search(r"all (\d+) queries together: dense weight fitted to this content: (\d\.\d\d) \(90% of resamples (\d\.\d\d)-(\d\.\d\d)\), "
+                             r"from how decisively each retriever answered (\d+) visitors' questions(.*)", output)
+        self.assertIsNotNone(together, output)
+        count, weight, low, high, answered, rest = together.groups()
+        self.assertTrue(0 <= float(low) <= float(weight) <= float(high) <= 1, together.groups())
+        # A weight of 1 is the dense ranking alone, and the line says so (only then).
+        self.assertEqual(float(weight) == 1, "the dense ranking alone, which decided at least 2.2 times" in rest, rest)
+        # Every judged query's text counts, but those of fewer than three words ask too little.
+        self.assertEqual(count, answered)
+        self.assertTrue(100 <= int(count) <= queries, (count, queries))
+        self.assertNotIn("the titles' fit", output, "every query had 50 others or more")
         self.assertIn("absolute fusion with the fitted dense weights below", output)
         self.assertNotIn("by dense weight", output, "no scratch index when visitors' questions decide")
         titles = self.server.cli("eval", "beir", folder, "--no-visitor-questions")

@@ -38,11 +38,14 @@ struct DecisivenessWeightTests {
         #expect(try #require(DecisivenessWeight.weight(mostlyLexical)) == 0.32)
     }
 
-    @Test func aDenseListTwiceAsDecisiveRanksAlone() throws {
-        // Just under twice: the sharpened weight, at most 2^1.5 / (2^1.5 + 1) = 0.74.
-        #expect(DecisivenessWeight.weight([.init(lexical: 0.1, dense: 0.199)]) == 0.74)
-        // Twice or more: 1, so hybrid retrieval ranks as dense retrieval does.
-        #expect(DecisivenessWeight.weight([.init(lexical: 0.1, dense: 0.2)]) == 1)
+    @Test func aDenseListAtLeast2Point2TimesAsDecisiveRanksAlone() throws {
+        // Just under 2.2 times: the sharpened weight, 2.18^1.5 / (2.18^1.5 + 1) = 0.76; at 2.06 times
+        // (where fusion still gained on a development set) 0.75.
+        #expect(DecisivenessWeight.weight([.init(lexical: 0.5, dense: 1.09)]) == 0.76)
+        #expect(DecisivenessWeight.weight([.init(lexical: 0.1, dense: 0.206)]) == 0.75)
+        // 2.2 times or more: 1, so hybrid retrieval ranks as dense retrieval does.
+        #expect(DecisivenessWeight.weight([.init(lexical: 0.5, dense: 1.1)]) == 1)
+        #expect(DecisivenessWeight.weight([.init(lexical: 0.1, dense: 0.3)]) == 1)
         let mostlyDense = Array(repeating: DecisivenessWeight.Margins(lexical: 0.02, dense: 0.1), count: 9) + [.init(lexical: 0.9, dense: 0)]
         #expect(DecisivenessWeight.weight(mostlyDense) == 1)
         // Not the other way round: BM25 twice or five times as decisive keeps the sharpened weight.
@@ -56,7 +59,7 @@ struct DecisivenessWeightTests {
         #expect(fused.map(\.id).prefix(2) == [a, b])
         // The report says why the weight is 1, and only then.
         let alone = DenseWeightFit(denseWeight: 1, outcome: .fitted, basis: .visitorQuestions, visitorQuestions: 60)
-        #expect(SelfEvaluationText.describe(alone).hasSuffix("60 visitors' questions; the dense ranking alone, which decided at least twice as clearly as BM25"))
+        #expect(SelfEvaluationText.describe(alone).hasSuffix("60 visitors' questions; the dense ranking alone, which decided at least 2.2 times as clearly as BM25"))
         #expect(!SelfEvaluationText.describe(DenseWeightFit(denseWeight: 0.74, outcome: .fitted, basis: .visitorQuestions, visitorQuestions: 60))
             .contains("alone"))
     }

@@ -53,6 +53,17 @@ struct PanelQualityTests {
             let betaPage = String(decoding: try await betaOperator.get("/admin/t/beta/quality").body, as: UTF8.self)
             #expect(betaPage.contains("Not measured yet"))
             #expect(try await reports.report(tenant: beta.id) == nil)
+
+            // The explanation says when the semantic ranking is used alone, and only then (beta has
+            // no sources, so no background fit replaces the stored ones).
+            let fits = try #require(server.services.denseWeightFits(on: server.app.db(.parley)))
+            for (weight, alone) in [(1.0, true), (0.76, false)] {
+                let fit = DenseWeightFit(denseWeight: weight, outcome: .fitted, basis: .visitorQuestions, weightRange: [0.7, 1], visitorQuestions: 60)
+                try await fits.saveFit(StoredDenseWeightFit(tenantID: beta.id, fit: fit, knowledgeChange: 0, fittedAt: Date()))
+                let fitted = String(decoding: try await betaOperator.get("/admin/t/beta/quality").body, as: UTF8.self)
+                #expect(fitted.contains("an answer for 60 of its visitors"))
+                #expect(fitted.contains("The semantic ranking is used alone: it picked answers at least 2.2 times as decisively as the keyword one.") == alone)
+            }
         }
     }
 }

@@ -54,7 +54,7 @@ extension DenseWeightFitter {
     /// Whether a visitor's message can say something about retrieval: greetings, thanks and
     /// one-word replies ("yes", an e-mail address) ask nothing of the knowledge base, and a long
     /// paste is not a question a visitor types.
-    static func isQuestionLike(_ text: String) -> Bool {
+    public static func isQuestionLike(_ text: String) -> Bool {
         text.utf8.count <= 1_000 && text.split(whereSeparator: { $0.isWhitespace }).count >= 3
     }
 }

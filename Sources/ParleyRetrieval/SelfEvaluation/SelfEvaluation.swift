@@ -65,17 +65,29 @@ public struct SelfEvaluation: Sendable {
                                progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> DenseWeightFit {
         let prior = settings.fusion.alpha
         guard embedder != nil, settings.fusion.method != .rrf else { return DenseWeightFit(denseWeight: prior, outcome: .notApplicable) }
-        let visitors = visitorMargins.isEmpty ? nil : visitorMargins.count
         let (indexed, queries) = sample(chunks)
+        if var byVisitors = visitorFit(visitorMargins) {
+            byVisitors.selfQueries = queries.count   // counted for the report, not asked
+            return byVisitors
+        }
+        let visitors = visitorMargins.isEmpty ? nil : visitorMargins.count
         let unmeasured = DenseWeightFit(denseWeight: prior, outcome: .tooFewQueries, visitorQuestions: visitors, selfQueries: queries.count)
-        if let byVisitors = Self.measured(visitorMargins, basis: .visitorQuestions, minimum: DenseWeightFit.minimumVisitorQuestions,
-                                          into: unmeasured) { return byVisitors }
         guard queries.count >= DenseWeightFit.minimumQueries else { return unmeasured }
         let knowledge = try await scratchIndex(indexed, progress: progress)
         let tenant = chunks.first?.tenantID ?? TenantID()
         var fit = try await hybridScores(queries, knowledge: knowledge, tenant: tenant, indexedChunks: indexed.count).fit
         fit.visitorQuestions = visitors
         return fit
+    }
+
+    /// The fit the margins of visitors' questions call for, as `fitDenseWeight` makes it; nil
+    /// when they are fewer than `DenseWeightFit.minimumVisitorQuestions`, decide nothing, or the
+    /// fusion has no dense weight to fit (the self-queries, or the configured weight, decide then).
+    /// Cheap (medians and a bootstrap of the margins), so `eval beir` can fit once per query.
+    public func visitorFit(_ margins: [DecisivenessWeight.Margins]) -> DenseWeightFit? {
+        guard embedder != nil, settings.fusion.method != .rrf, !margins.isEmpty else { return nil }
+        let unmeasured = DenseWeightFit(denseWeight: settings.fusion.alpha, outcome: .tooFewQueries, visitorQuestions: margins.count)
+        return Self.measured(margins, basis: .visitorQuestions, minimum: DenseWeightFit.minimumVisitorQuestions, into: unmeasured)
     }
 
     /// `fit` with the weight `margins` call for (`DecisivenessWeight`), or nil when they are

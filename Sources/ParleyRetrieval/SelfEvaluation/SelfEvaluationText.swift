@@ -45,7 +45,8 @@ public enum SelfEvaluationText {
 
     /// Said of a weight of 1 (`DecisivenessWeight.denseAloneRatio`).
     static func alone(_ fit: DenseWeightFit) -> String {
-        fit.denseWeight == 1 ? "; the dense ranking alone, which decided at least twice as clearly as BM25" : ""
+        DecisivenessWeight.ranksDenseAlone(fit.denseWeight)
+            ? "; the dense ranking alone, which decided at least \(DecisivenessWeight.denseAloneRatio) times as clearly as BM25" : ""
     }
 
     /// What the fit chose, and why.

@@ -4,6 +4,7 @@ import ParleyAccounts
 import ParleyCore
 import ParleyIngest
 import ParleyJobs
+import ParleyRetrieval
 import Vapor
 
 /// Retrieval quality in the panel: `/admin/t/{slug}/quality` shows the tenant's latest
@@ -121,7 +122,8 @@ struct PanelQualityController: RouteCollection {
             "Fitted to this knowledge base: how decisively each retriever picked an answer for "
                 + (fit.basis == .visitorQuestions ? "\(fit.visitorQuestions ?? 0) of its visitors' recent questions" : "its \(fit.selfQueries) self-queries")
                 + (fit.weightRange.flatMap { $0.count == 2 ? String(format: " (90%% of resamples: %.2f to %.2f)", $0[0], $0[1]) : nil } ?? "") + "."
-                + (fit.denseWeight == 1 ? " The semantic ranking is used alone: it picked answers at least twice as decisively as the keyword one." : "")
+                + (DecisivenessWeight.ranksDenseAlone(fit.denseWeight)
+                    ? " The semantic ranking is used alone: it picked answers at least \(DecisivenessWeight.denseAloneRatio) times as decisively as the keyword one." : "")
         case .tooFewQueries:
             "The configured weight: \(fit.selfQueries) self-queries and \(fit.visitorQuestions ?? 0) visitors' questions are too few to fit one (it takes \(DenseWeightFit.minimumQueries) self-queries or \(DenseWeightFit.minimumVisitorQuestions) questions)."
         case .notApplicable:

@@ -74,43 +74,45 @@ struct EvalBEIRCommand: AsyncParsableCommand {
         let documentOfChunk = ingested.documentOfChunk, failed = ingested.failed, ingestSeconds = ingested.seconds
         // As a server's refit job would after these sources changed: the titles are the
         // self-queries, and (unless --no-visitor-questions) the queries' texts, never their
-        // judgements, are the visitors' questions. Two-fold: each half of the queries is ranked
-        // with the weight the other half's texts call for, so no query is ranked with a weight
-        // its own text helped to set.
+        // judgements, are the visitors' questions, each query ranked with the weight the queries
+        // before it call for (`LeaveOneOutFits`), so that no query's own text sets its weight.
         let fitStarted = ContinuousClock.now
         let fitter = mode == .hybrid && !noFit ? services.denseWeightFitter(on: app.db(.parley)) : nil
         let agent = services.config.app.defaultAgent
-        let halves = noVisitorQuestions || fitter == nil ? [dataset.queries] : Self.halves(dataset.queries)
-        var fits: [DenseWeightFit] = []
-        if let fitter {
-            for index in halves.indices {
-                let others = halves.count > 1 ? halves[1 - index] : []
-                fits.append(try await fitter.refit(tenant: tenant.id, visitorQuestions: others.map { ($0.text, agent) }))
-            }
+        var titlesFit: DenseWeightFit?
+        var leaveOneOut: LeaveOneOutFits?
+        if let fitter, noVisitorQuestions {
+            titlesFit = try await fitter.refit(tenant: tenant.id, visitorQuestions: [])
+        } else if let fitter {
+            let knowledge = services.knowledge, id = tenant.id
+            leaveOneOut = try await LeaveOneOutFits.make(
+                questions: dataset.queries.map(\.text),
+                margins: { try await knowledge.decisiveness(of: [($0, agent)], tenant: id).first },
+                fit: fitter.evaluation.visitorFit,
+                fallback: { try await fitter.refit(tenant: id, visitorQuestions: []) })
         }
         let fitSeconds = fitStarted.duration(to: .now).seconds
 
         let queryStarted = ContinuousClock.now
         var run: RankingMetrics.Run = [:]
-        for (index, half) in halves.enumerated() {
-            if index < fits.count { await services.knowledge.apply(fits[index], tenant: tenant.id) }
-            for query in half {
-                let ranked = try await services.knowledge.rank(RetrievalQuery(
-                    tenantID: tenant.id, agentCode: agent, text: query.text, topK: chunk ? 1000 : 100, mode: mode))
-                var scores: [String: Double] = [:]
-                for item in ranked {
-                    guard let document = documentOfChunk[item.id] else { continue }
-                    scores[document] = max(scores[document] ?? -.infinity, item.score)
-                }
-                run[query.id] = Dictionary(uniqueKeysWithValues: RankingMetrics.ranking(scores).prefix(100).map { ($0, scores[$0] ?? 0) })
+        for (index, query) in dataset.queries.enumerated() {
+            if let fit = leaveOneOut?.byQuestion[index] ?? titlesFit { await services.knowledge.apply(fit, tenant: tenant.id) }
+            let ranked = try await services.knowledge.rank(RetrievalQuery(
+                tenantID: tenant.id, agentCode: agent, text: query.text, topK: chunk ? 1000 : 100, mode: mode))
+            var scores: [String: Double] = [:]
+            for item in ranked {
+                guard let document = documentOfChunk[item.id] else { continue }
+                scores[document] = max(scores[document] ?? -.infinity, item.score)
             }
+            run[query.id] = Dictionary(uniqueKeysWithValues: RankingMetrics.ranking(scores).prefix(100).map { ($0, scores[$0] ?? 0) })
         }
         let querySeconds = queryStarted.duration(to: .now).seconds
         if let runPath = self.run { try Self.writeTRECRun(run, tag: "parley-\(mode.rawValue)", to: runPath) }
         let summary = RankingMetrics.summarize(run: run, judgements: dataset.judgements)
         let fusion = await services.knowledge.fusion(for: tenant.id)
+        let fitted = (leaveOneOut?.byQuestion.contains { $0?.isUsable == true } ?? false) || titlesFit?.isUsable == true
         let fusionText = switch (mode, fusion.method) {
-        case (.hybrid, .absolute) where fits.contains(where: \.isUsable): ", absolute fusion with the fitted dense weights below"
+        case (.hybrid, .absolute) where fitted: ", absolute fusion with the fitted dense weights below"
         case (.hybrid, .absolute): ", absolute fusion alpha \(fusion.alpha)"
         case (.hybrid, .convex): ", convex fusion alpha \(fusion.alpha)"
         case (.hybrid, .rrf): ", RRF k \(fusion.rrfK)"
@@ -118,23 +120,30 @@ struct EvalBEIRCommand: AsyncParsableCommand {
         }
         print("BEIR \(folder): \(dataset.documents.count) documents (\(documentOfChunk.count) chunks, \(failed) failed), \(summary.queries) judged queries")
         print("  mode \(mode.rawValue)\(fusionText), embedder \(services.knowledge.embeddingModel?.description ?? "none")")
-        for (index, fit) in fits.enumerated() {
-            let half = fits.count > 1 ? "queries' half \(index + 1): " : ""
-            print("  \(half)\(SelfEvaluationText.describe(fit))" + (fit.indexedChunks > 0 ? ", \(fit.indexedChunks) chunks re-embedded" : ""))
-        }
-        if let curve = fits.first.flatMap({ $0.curve.isEmpty ? nil : SelfEvaluationText.curve($0) }) {
+        if let leaveOneOut { Self.describe(leaveOneOut) }
+        if let titlesFit { print("  \(Self.describe(titlesFit))") }
+        if let curve = (titlesFit ?? leaveOneOut?.fallback).flatMap({ $0.curve.isEmpty ? nil : SelfEvaluationText.curve($0) }) {
             print("  self-queries' hybrid nDCG@10 by dense weight: \(curve)")
         }
-        if !fits.isEmpty { print(String(format: "  fitting took %.1f s", fitSeconds)) }
+        if fitter != nil { print(String(format: "  fitting took %.1f s", fitSeconds)) }
         print(String(format: "  nDCG@10 %.2f   Recall@100 %.2f   MRR@10 %.2f", summary.ndcgAt10 * 100, summary.recallAt100 * 100, summary.mrrAt10 * 100))
         print(String(format: "  ingestion %.1f s (%.1f docs/s)   queries %.1f s (%.1f queries/s)",
                      ingestSeconds, Double(dataset.documents.count) / max(ingestSeconds, 1e-9),
                      querySeconds, Double(dataset.queries.count) / max(querySeconds, 1e-9)))
     }
 
-    /// The queries in two halves, alternately (the files' order), for two-fold fitting.
-    static func halves(_ queries: [(id: String, text: String)]) -> [[(id: String, text: String)]] {
-        [queries.enumerated().filter { $0.offset % 2 == 0 }.map(\.element), queries.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)]
+    /// The weights the queries were ranked with, the fit of all of them, and the titles' fit
+    /// where a query had too few others.
+    static func describe(_ fits: LeaveOneOutFits) {
+        let ranked = fits.weights.map { String(format: "dense weights %.2f-%.2f (median %.2f)", $0.low, $0.high, $0.median) } ?? "the configured dense weight"
+        let fellBack = fits.fellBack > 0 ? ", \(fits.fellBack) with fewer than \(DenseWeightFit.minimumVisitorQuestions) others: the titles' fit" : ""
+        print("  visitors' questions, leave-one-out: each query ranked with the weight the up to \(DenseWeightFitter.questionLimit) queries before it call for: \(ranked)\(fellBack)")
+        if let whole = fits.whole { print("  all \(fits.questionLike) queries together: \(describe(whole))") }
+        if let fallback = fits.fallback { print("  titles: \(describe(fallback))") }
+    }
+
+    static func describe(_ fit: DenseWeightFit) -> String {
+        SelfEvaluationText.describe(fit) + (fit.indexedChunks > 0 ? ", \(fit.indexedChunks) chunks re-embedded" : "")
     }
 
     /// One line per ranked document, best first: `query Q0 document rank score tag`.
