@@ -36,11 +36,16 @@ public struct LeaveOneOutFits: Sendable {
                             fallback: () async throws -> DenseWeightFit) async throws -> LeaveOneOutFits {
         var measured: [DecisivenessWeight.Margins?] = []
         measured.reserveCapacity(questions.count)
+        var questionLike = 0
         for question in questions {
-            measured.append(DenseWeightFitter.isQuestionLike(question) ? try await margins(question) : nil)
+            guard DenseWeightFitter.isQuestionLike(question) else {
+                measured.append(nil)
+                continue
+            }
+            questionLike += 1
+            measured.append(try await margins(question))
         }
-        var result = LeaveOneOutFits(byQuestion: [], whole: fit(measured.compactMap { $0 }), fallback: nil,
-                                     questionLike: questions.filter(DenseWeightFitter.isQuestionLike).count)
+        var result = LeaveOneOutFits(byQuestion: [], whole: fit(measured.compactMap { $0 }), fallback: nil, questionLike: questionLike)
         let count = questions.count
         for index in 0 ..< count {
             let before = (1 ..< min(max(window, 0), count - 1) + 1).compactMap { measured[(index - $0 + count) % count] }

@@ -110,7 +110,7 @@ struct EvalBEIRCommand: AsyncParsableCommand {
         if let runPath = self.run { try Self.writeTRECRun(run, tag: "parley-\(mode.rawValue)", to: runPath) }
         let summary = RankingMetrics.summarize(run: run, judgements: dataset.judgements)
         let fusion = await services.knowledge.fusion(for: tenant.id)
-        let fitted = (leaveOneOut?.byQuestion.contains { $0?.isUsable == true } ?? false) || titlesFit?.isUsable == true
+        let fitted = leaveOneOut?.weights != nil || titlesFit?.isUsable == true
         let fusionText = switch (mode, fusion.method) {
         case (.hybrid, .absolute) where fitted: ", absolute fusion with the fitted dense weights below"
         case (.hybrid, .absolute): ", absolute fusion alpha \(fusion.alpha)"
